@@ -1,0 +1,263 @@
+/*
+ * tlsc/config.h — the shared, read-only configuration of connections.
+ *
+ * A tlsc_config holds everything that does not change from one connection
+ * to the next: trust (CAs, pins, verify callback), client credentials (a
+ * certificate + key, or a PSK), protocol versions, ALPN, timeouts, clock
+ * and logging. Build it once, then create any number of connections from
+ * it (tlsc_conn_new). The first tlsc_conn_new FREEZES the configuration:
+ * every setter then fails with TLSC_ERR_CONFIG_FROZEN, so a configuration
+ * in use can be shared between threads without locking.
+ *
+ * Lifetime: the configuration is reference counted. tlsc_config_new gives
+ * the caller one reference, each connection holds one more; tlsc_config_free
+ * drops the caller's. The object is freed, and its keys and PSKs zeroized,
+ * when the last reference goes.
+ *
+ * Secure defaults: TLS 1.2 and 1.3; the peer's certificate chain, validity
+ * dates and host name are verified; connecting without any trust configured
+ * fails with TLSC_ERR_NO_TRUST; a clock that does not know the time fails
+ * with TLSC_ERR_CLOCK_NOT_SET.
+ *
+ * Errors common to every setter: TLSC_ERR_INVALID_ARG (NULL config or a
+ * required pointer is NULL), TLSC_ERR_CONFIG_FROZEN, TLSC_ERR_NO_MEMORY.
+ * Setters that fail leave the configuration as it was.
+ */
+#ifndef TLSC_CONFIG_H
+#define TLSC_CONFIG_H
+
+#include "tlsc/common.h"
+#include "tlsc/error.h"
+
+TLSC_BEGIN_DECLS
+
+typedef struct tlsc_config tlsc_config;
+
+/* ---- lifetime --------------------------------------------------------- */
+
+/* Create a configuration with the secure defaults above. *out is set to
+ * NULL on error. Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_NO_MEMORY,
+ * TLSC_ERR_INTERNAL (the crypto library failed to initialise). */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_new(tlsc_config **out);
+
+/* Drop the caller's reference. NULL is allowed. */
+TLSC_API void tlsc_config_free(tlsc_config *cfg);
+
+/*
+ * Detail text of the last failing setter on this configuration (which
+ * certificate of a file failed to parse, the mbedTLS reason, ...), or ""
+ * when the last setter succeeded. Owned by cfg; valid until the next setter.
+ */
+TLSC_API const char *tlsc_config_errmsg(const tlsc_config *cfg);
+
+/* ---- protocol versions ------------------------------------------------ */
+
+typedef enum tlsc_tls_version {
+    TLSC_TLS1_2 = 0x0303,
+    TLSC_TLS1_3 = 0x0304
+} tlsc_tls_version;
+
+/* Allowed range of versions (default 1.2 .. 1.3).
+ * Errors: TLSC_ERR_VERSION_RANGE if min > max or a value is unknown. */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_set_versions(tlsc_config *cfg,
+                                                          tlsc_tls_version min,
+                                                          tlsc_tls_version max);
+
+/* ---- trust ------------------------------------------------------------ */
+
+/*
+ * Add trusted CA certificates from memory: PEM (one or many certificates;
+ * text between them is ignored) or a single DER certificate. For PEM, len
+ * may include or exclude a final NUL. Certificates that fail to parse are
+ * skipped if at least one parses (their count is in tlsc_config_errmsg);
+ * if none parses the call fails.
+ * Errors: TLSC_ERR_CERT_PARSE.
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_add_ca(tlsc_config *cfg,
+                                                    const void *data,
+                                                    size_t len);
+
+/* Same from a file (for example /etc/ssl/certs/ca-certificates.crt).
+ * Errors: TLSC_ERR_FILE, TLSC_ERR_CERT_PARSE. */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_add_ca_file(tlsc_config *cfg,
+                                                         const char *path);
+
+/*
+ * Pin the server's public key: "sha256//BASE64" where BASE64 is the SHA-256
+ * of the leaf certificate's DER SubjectPublicKeyInfo, as curl's
+ * --pinnedpubkey. Several pins may be given in one string separated by ';'
+ * or by repeated calls; the leaf must match one of them.
+ * With CAs configured, the pin is checked IN ADDITION to chain validation.
+ * Without CAs, the pin is the only trust (like ESP8266's setKnownKey): the
+ * chain is not required to reach a CA, but dates and host name are still
+ * verified.
+ * Errors: TLSC_ERR_PIN (not sha256//, bad base64, not 32 bytes).
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_add_pin(tlsc_config *cfg,
+                                                     const char *pins);
+
+/* Verification failure bits, as seen by the verify callback and returned
+ * by tlsc_conn_verify_flags. */
+enum {
+    TLSC_VERIFY_EXPIRED = 1u << 0,       /* notAfter in the past */
+    TLSC_VERIFY_NOT_YET_VALID = 1u << 1, /* notBefore in the future */
+    TLSC_VERIFY_HOSTNAME = 1u << 2,      /* leaf not valid for the host */
+    TLSC_VERIFY_UNTRUSTED = 1u << 3,     /* chain does not reach a trusted CA */
+    TLSC_VERIFY_BAD_SIGNATURE = 1u << 4, /* a signature in the chain is wrong */
+    TLSC_VERIFY_KEY_USAGE = 1u << 5,     /* key usage / EKU / CA flag wrong */
+    TLSC_VERIFY_WEAK = 1u << 6,          /* weak key or hash algorithm */
+    TLSC_VERIFY_PIN = 1u << 7,           /* leaf key matches no pin */
+    TLSC_VERIFY_CLOCK = 1u << 8,         /* current time unknown */
+    TLSC_VERIFY_OTHER = 1u << 9,         /* another mbedTLS verification flag */
+    TLSC_VERIFY_REJECTED = 1u << 10      /* set by the application callback */
+};
+
+/* One certificate of the chain, as shown to the verify callback. All
+ * pointers are valid only during the callback. */
+typedef struct tlsc_cert_view {
+    int depth;                  /* 0 = leaf, increasing towards the root */
+    const unsigned char *der;   /* the certificate, DER */
+    size_t der_len;
+    const char *subject;        /* RFC 4514-like text, e.g. "CN=a, O=b" */
+    const char *issuer;
+    int64_t not_before;         /* Unix seconds (UTC) */
+    int64_t not_after;
+} tlsc_cert_view;
+
+/*
+ * Verify callback: called for each certificate of the chain, root first,
+ * leaf last, with the failures found so far for that certificate. Return
+ * the bits to ADD (0 to accept as is). The callback cannot remove failures:
+ * a chain tlsc rejects stays rejected. Return TLSC_VERIFY_REJECTED to
+ * refuse for a reason of your own.
+ */
+typedef uint32_t (*tlsc_verify_fn)(void *ud, const tlsc_cert_view *cert,
+                                   uint32_t flags);
+
+/* Install the verify callback (NULL removes it). ud is passed through. */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_set_verify_callback(
+    tlsc_config *cfg, tlsc_verify_fn fn, void *ud);
+
+/*
+ * INSECURE: accept any server certificate, without chain, date or host name
+ * checks (pins, if any, are still enforced). For lab use only; every
+ * connection made with this configuration logs a warning at level 1.
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_insecure_skip_verify(
+    tlsc_config *cfg);
+
+/* ---- time ------------------------------------------------------------- */
+
+/*
+ * Clock hook: return the current time in Unix seconds (UTC), or a negative
+ * value when the time is not known (e.g. SNTP has not run yet).
+ * The default clock is the system's time(); it reports "not known" for any
+ * time before 2025-01-01, which is what an unset RTC looks like.
+ */
+typedef int64_t (*tlsc_clock_fn)(void *ud);
+
+/* Install a clock (NULL restores the default). */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_set_clock(tlsc_config *cfg,
+                                                       tlsc_clock_fn fn,
+                                                       void *ud);
+
+/*
+ * When the clock does not know the time, connections fail with
+ * TLSC_ERR_CLOCK_NOT_SET (default). With allow = true they proceed WITHOUT
+ * checking validity dates (everything else is still verified) and log a
+ * warning.
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_allow_unknown_time(
+    tlsc_config *cfg, bool allow);
+
+/* ---- client credentials ----------------------------------------------- */
+
+/*
+ * Client certificate chain (leaf first, then intermediates) and its private
+ * key for mutual TLS. Each is PEM or DER; keys may be PKCS#8 (plain or
+ * encrypted), SEC1 "EC PRIVATE KEY" or PKCS#1 "RSA PRIVATE KEY", RSA or
+ * ECDSA. password may be NULL for unencrypted keys. The key is checked
+ * against the certificate now, so a mismatch is reported here, not at the
+ * handshake. Replaces any previous client certificate.
+ * Errors: TLSC_ERR_CERT_PARSE, TLSC_ERR_KEY_PARSE, TLSC_ERR_KEY_PASSWORD
+ * (wrong password, or none given for an encrypted key),
+ * TLSC_ERR_KEY_MISMATCH.
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_set_client_cert(
+    tlsc_config *cfg, const void *cert, size_t cert_len, const void *key,
+    size_t key_len, const char *password);
+
+/* Same from files. Errors: as above, and TLSC_ERR_FILE. */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_set_client_cert_file(
+    tlsc_config *cfg, const char *cert_path, const char *key_path,
+    const char *password);
+
+/*
+ * Pre-shared key: identity (1..128 bytes of text) and key (1..64 bytes).
+ * A configuration with a PSK and no CA/pin/insecure setting is PSK-only: it
+ * offers only PSK suites (TLS 1.2 PSK and ECDHE-PSK with AEAD ciphers;
+ * TLS 1.3 psk_dhe_ke and psk_ke) and no certificate suites.
+ * Errors: TLSC_ERR_PSK.
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_set_psk(tlsc_config *cfg,
+                                                     const char *identity,
+                                                     const void *key,
+                                                     size_t key_len);
+
+/* Same with the key as a hex string ("1a2b3c..."), as WiFiClientSecure's
+ * setPreSharedKey and mosquitto's psk_file. Errors: TLSC_ERR_PSK. */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_set_psk_hex(tlsc_config *cfg,
+                                                         const char *identity,
+                                                         const char *hex_key);
+
+/* ---- ALPN ------------------------------------------------------------- */
+
+/*
+ * Protocols offered by ALPN, most preferred first, as a comma-separated
+ * list: "h2,http/1.1", "mqtt". Each name is 1..255 bytes; at most 8 names.
+ * NULL or "" removes ALPN. Errors: TLSC_ERR_ALPN.
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_set_alpn(tlsc_config *cfg,
+                                                      const char *protocols);
+
+/* ---- timeouts --------------------------------------------------------- */
+
+/*
+ * Timeouts in milliseconds; 0 means no limit. Defaults: connect 10000,
+ * handshake 15000, io 30000. connect bounds DNS + TCP connect, handshake
+ * the TLS handshake, io each blocking read or write call (and the
+ * close_notify sent by tlsc_conn_close).
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_set_timeouts(tlsc_config *cfg,
+                                                          uint32_t connect_ms,
+                                                          uint32_t handshake_ms,
+                                                          uint32_t io_ms);
+
+/* ---- logging ---------------------------------------------------------- */
+
+/* Log levels, as NodeMCU's tls.setDebug. */
+enum {
+    TLSC_LOG_NONE = 0,
+    TLSC_LOG_ERROR = 1,   /* failures, insecure-mode warnings */
+    TLSC_LOG_INFO = 2,    /* connection milestones */
+    TLSC_LOG_DEBUG = 3,   /* handshake details, verification steps */
+    TLSC_LOG_VERBOSE = 4  /* everything tlsc knows */
+};
+
+/* Receives one complete line (no trailing newline). */
+typedef void (*tlsc_log_fn)(void *ud, int level, const char *line);
+
+/*
+ * Send log lines up to `level` to fn (NULL = no logging, the default; tlsc
+ * never prints by itself). mbedtls_level 0..4 additionally forwards
+ * mbedTLS's own debug output at that mbedTLS debug threshold, each line
+ * delivered at TLSC_LOG_VERBOSE and prefixed "mbedtls: " (0 = none).
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_set_log(tlsc_config *cfg,
+                                                     tlsc_log_fn fn, void *ud,
+                                                     int level,
+                                                     int mbedtls_level);
+
+TLSC_END_DECLS
+
+#endif /* TLSC_CONFIG_H */

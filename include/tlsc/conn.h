@@ -1,0 +1,186 @@
+/*
+ * tlsc/conn.h — one TLS client connection.
+ *
+ * A connection is created from a configuration (tlsc/config.h) and used
+ * either through the BLOCKING calls (tlsc_conn_connect, _read, _write,
+ * _close), which wait with the configured timeouts, or through the
+ * NON-BLOCKING calls (tlsc_conn_start, _step, _recv, _send, _shutdown),
+ * which never wait and answer TLSC_WANT_READ / TLSC_WANT_WRITE when the
+ * transport must become ready first. Both are drivers of the same core:
+ * the blocking calls are a loop over the non-blocking ones. Do not mix the
+ * two styles on one connection while a call is in progress.
+ *
+ * Errors are sticky: the first error a connection meets is kept, and every
+ * later call (except the getters, tlsc_conn_close and tlsc_conn_free)
+ * returns it again. tlsc_conn_errmsg explains it in words.
+ *
+ * Lifecycle:  new -> start/connect -> (handshake) -> open -> close -> free
+ * A connection is used for one TLS session; make a new one to reconnect.
+ */
+#ifndef TLSC_CONN_H
+#define TLSC_CONN_H
+
+#include "tlsc/common.h"
+#include "tlsc/error.h"
+#include "tlsc/config.h"
+#include "tlsc/transport.h"
+
+TLSC_BEGIN_DECLS
+
+typedef struct tlsc_conn tlsc_conn;
+
+/* ---- lifetime --------------------------------------------------------- */
+
+/*
+ * Create a connection using cfg (which it references and freezes).
+ * Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_NO_MEMORY, TLSC_ERR_NO_TRUST (no
+ * CA, pin, PSK or insecure setting), TLSC_ERR_INTERNAL.
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_conn_new(tlsc_config *cfg,
+                                               tlsc_conn **out);
+
+/* Close the transport without close_notify (if still open), zeroize session
+ * secrets and free. NULL is allowed. */
+TLSC_API void tlsc_conn_free(tlsc_conn *conn);
+
+/*
+ * Use ctx/ops (already connected) instead of opening a TCP socket. Call
+ * before tlsc_conn_start/connect; the host name given there is then used
+ * only for SNI and verification, and port is ignored. ops is copied;
+ * ctx is passed to every function and released through ops->close (if
+ * set) by tlsc_conn_free.
+ * Errors: TLSC_ERR_INVALID_ARG (send or recv missing), TLSC_ERR_STATE.
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_conn_set_transport(
+    tlsc_conn *conn, const tlsc_transport *ops, void *ctx);
+
+/* ---- blocking driver -------------------------------------------------- */
+
+/*
+ * Resolve host, connect over TCP and complete the TLS handshake, including
+ * all verification. host is a DNS name (sent as SNI, verified against the
+ * certificate's SAN DNS names) or an IPv4/IPv6 literal (no SNI, verified
+ * against SAN IP addresses). Returns TLSC_OK when the connection is open.
+ * Errors: any category; see tlsc_conn_errmsg for the detail.
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_conn_connect(tlsc_conn *conn,
+                                                   const char *host,
+                                                   uint16_t port);
+
+/*
+ * Wait for application data and copy up to len bytes into buf; *got is the
+ * number copied (> 0 on TLSC_OK). End of stream is an error code:
+ * TLSC_ERR_CLOSED (peer sent close_notify; a clean end) or
+ * TLSC_ERR_TRUNCATED (the peer closed without close_notify, so the data may
+ * be incomplete). Errors: TLSC_ERR_TIMEOUT_READ and any category.
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_conn_read(tlsc_conn *conn, void *buf,
+                                                size_t len, size_t *got);
+
+/* Send all len bytes, waiting as needed. Errors: TLSC_ERR_TIMEOUT_WRITE and
+ * any category. */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_conn_write(tlsc_conn *conn,
+                                                 const void *buf, size_t len);
+
+/*
+ * Send close_notify (bounded by the io timeout) and close the transport.
+ * Safe on a connection in any state; returns TLSC_OK if close_notify was
+ * sent, otherwise the reason it could not be. The connection may then only
+ * be queried or freed.
+ */
+TLSC_API tlsc_err tlsc_conn_close(tlsc_conn *conn);
+
+/* ---- non-blocking driver ---------------------------------------------- */
+
+/*
+ * Begin connecting: resolve host (synchronously, with the system resolver),
+ * start a non-blocking TCP connect (or use the transport given to
+ * tlsc_conn_set_transport) and arm the connect and handshake deadlines.
+ * Then call tlsc_conn_step until it returns TLSC_OK.
+ * Errors: TLSC_ERR_STATE (already started), TLSC_ERR_HOSTNAME, DNS and
+ * network categories.
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_conn_start(tlsc_conn *conn,
+                                                 const char *host,
+                                                 uint16_t port);
+
+/*
+ * Advance the TCP connect and TLS handshake as far as possible without
+ * waiting. Returns TLSC_OK once the connection is open (and on every call
+ * after that), TLSC_WANT_READ / TLSC_WANT_WRITE to be called again when the
+ * transport is ready (or the deadline from tlsc_conn_poll_info passes), or
+ * an error, including the connect and handshake timeouts.
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_conn_step(tlsc_conn *conn);
+
+/*
+ * What the non-blocking driver waits for: *fd is the socket to poll (-1 for
+ * a user transport), *want_read / *want_write the readiness wanted, and
+ * *deadline_ms the monotonic time (tlsc_now_ms) at which the pending
+ * operation times out (0 = none). Any pointer may be NULL.
+ */
+TLSC_API void tlsc_conn_poll_info(const tlsc_conn *conn, int *fd,
+                                  bool *want_read, bool *want_write,
+                                  uint64_t *deadline_ms);
+
+/*
+ * Read decrypted data without waiting. TLSC_OK with *got > 0, or
+ * TLSC_WANT_READ / TLSC_WANT_WRITE, TLSC_ERR_CLOSED, TLSC_ERR_TRUNCATED, or
+ * an error. Only on an open connection (after tlsc_conn_step returned OK).
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_conn_recv(tlsc_conn *conn, void *buf,
+                                                size_t len, size_t *got);
+
+/*
+ * Encrypt and send up to len bytes without waiting; *sent receives how many
+ * bytes of buf were consumed. After TLSC_WANT_WRITE the SAME buf and len
+ * must be passed again (mbedTLS may hold a partly written record).
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_conn_send(tlsc_conn *conn,
+                                                const void *buf, size_t len,
+                                                size_t *sent);
+
+/* Send close_notify without waiting: TLSC_OK when sent, TLSC_WANT_WRITE to
+ * call again. The transport stays open until tlsc_conn_free/close. */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_conn_shutdown(tlsc_conn *conn);
+
+/* ---- errors ----------------------------------------------------------- */
+
+/* The sticky error of the connection (TLSC_OK if none). */
+TLSC_API tlsc_err tlsc_conn_error(const tlsc_conn *conn);
+
+/* Detail of the sticky error in words ("certificate expired on
+ * 2024-01-01T00:00:00Z (depth 0, CN=example)", "peer sent fatal alert
+ * handshake_failure (40)", ...); "" when there is no error. Owned by conn. */
+TLSC_API const char *tlsc_conn_errmsg(const tlsc_conn *conn);
+
+/* ---- facts about the open connection ---------------------------------- */
+/* Strings are owned by conn and live until tlsc_conn_free; "" if unknown. */
+
+/* "TLSv1.2" or "TLSv1.3". */
+TLSC_API const char *tlsc_conn_protocol(const tlsc_conn *conn);
+/* IANA cipher suite name, e.g. "TLS_AES_128_GCM_SHA256". */
+TLSC_API const char *tlsc_conn_cipher(const tlsc_conn *conn);
+/* Key exchange group: "x25519", "secp256r1", "secp384r1", or "" (plain PSK). */
+TLSC_API const char *tlsc_conn_group(const tlsc_conn *conn);
+/* Protocol chosen by ALPN, or "" if none was negotiated. */
+TLSC_API const char *tlsc_conn_alpn(const tlsc_conn *conn);
+/* Subject of the server's leaf certificate, or "" (PSK). */
+TLSC_API const char *tlsc_conn_peer_subject(const tlsc_conn *conn);
+/* Verification failures (TLSC_VERIFY_* bits) seen for the server, 0 when
+ * verified. Non-zero only on a failed connection or in insecure mode. */
+TLSC_API uint32_t tlsc_conn_verify_flags(const tlsc_conn *conn);
+/* Whether the handshake resumed an earlier session. */
+TLSC_API bool tlsc_conn_resumed(const tlsc_conn *conn);
+/* Wall time of the TLS handshake in milliseconds (TCP connect excluded). */
+TLSC_API uint32_t tlsc_conn_handshake_ms(const tlsc_conn *conn);
+/* Peak heap (tlsc_heap_peak) observed from the start of the handshake to
+ * its end, in bytes: the process-wide peak, so meaningful when one
+ * handshake runs at a time. */
+TLSC_API size_t tlsc_conn_handshake_heap_peak(const tlsc_conn *conn);
+/* Monotonic milliseconds clock used for all deadlines. */
+TLSC_API uint64_t tlsc_now_ms(void);
+
+TLSC_END_DECLS
+
+#endif /* TLSC_CONN_H */

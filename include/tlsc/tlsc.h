@@ -1,0 +1,32 @@
+/*
+ * tlsc/tlsc.h — the whole public API of tlsc, a TLS client for small devices.
+ *
+ * Include this one header. See tlsc/common.h for the ownership rule that
+ * applies to every function, tlsc/config.h for configuration, tlsc/conn.h
+ * for connections, tlsc/error.h for errors and tlsc/alloc.h for memory.
+ */
+#ifndef TLSC_TLSC_H
+#define TLSC_TLSC_H
+
+#include "tlsc/common.h"
+#include "tlsc/error.h"
+#include "tlsc/alloc.h"
+#include "tlsc/transport.h"
+#include "tlsc/config.h"
+#include "tlsc/conn.h"
+
+TLSC_BEGIN_DECLS
+
+#define TLSC_VERSION_MAJOR 0
+#define TLSC_VERSION_MINOR 1
+#define TLSC_VERSION_PATCH 0
+#define TLSC_VERSION_STRING "0.1.0"
+
+/* Version of the library actually linked, e.g. "0.1.0". */
+TLSC_API const char *tlsc_version(void);
+/* Version of the mbedTLS compiled into it, e.g. "3.6.6". */
+TLSC_API const char *tlsc_mbedtls_version(void);
+
+TLSC_END_DECLS
+
+#endif /* TLSC_TLSC_H */

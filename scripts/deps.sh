@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Install the Debian packages tlsc's build, tests and demo need.
+# Idempotent: does nothing when everything is present. Never edits the
+# machine's apt configuration. Usage: scripts/deps.sh [build|check|all]
+set -euo pipefail
+
+what=${1:-all}
+build_pkgs=(cmake make gcc libc6-dev dpkg-dev debian-archive-keyring ca-certificates xz-utils bzip2 openssl pkg-config)
+check_pkgs=(libcmocka-dev gnutls-bin clang libclang-rt-14-dev valgrind)
+
+case "$what" in
+  build) pkgs=("${build_pkgs[@]}") ;;
+  check|all) pkgs=("${build_pkgs[@]}" "${check_pkgs[@]}") ;;
+  *) echo "usage: $0 [build|check|all]" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "deps: installing ${missing[*]}" >&2
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q >&2
+$sudo apt-get install -y -q --no-install-recommends "${missing[@]}" >&2

@@ -1,0 +1,126 @@
+/*
+ * The allocator hook and heap accounting. Every block tlsc or mbedTLS
+ * allocates carries a 16-byte header recording its size, because free()
+ * is not told the size and we want exact current/peak figures on any
+ * allocator, including a user's fixed arena.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/internal.h"
+
+#define HDR 16u /* keeps the user block 16-byte aligned */
+
+static void *default_calloc(void *ud, size_t n, size_t size)
+{
+    (void)ud;
+    return calloc(n, size);
+}
+
+static void default_free(void *ud, void *p)
+{
+    (void)ud;
+    free(p);
+}
+
+static tlsc_calloc_fn g_calloc = default_calloc;
+static tlsc_free_fn g_free = default_free;
+static void *g_ud;
+static atomic_size_t g_current;
+static atomic_size_t g_peak;
+static atomic_size_t g_limit;
+
+static void raise_peak(size_t now)
+{
+    size_t peak = atomic_load(&g_peak);
+    while (now > peak && !atomic_compare_exchange_weak(&g_peak, &peak, now)) {
+    }
+}
+
+/* Reserve bytes against the limit; false if that would exceed it. */
+static bool reserve(size_t bytes)
+{
+    size_t limit = atomic_load(&g_limit);
+    size_t now = atomic_fetch_add(&g_current, bytes) + bytes;
+    if (limit != 0 && now > limit) {
+        atomic_fetch_sub(&g_current, bytes);
+        return false;
+    }
+    raise_peak(now);
+    return true;
+}
+
+void *tlsc__calloc(size_t n, size_t size)
+{
+    if (n != 0 && size > (SIZE_MAX - HDR) / n)
+        return NULL;
+    size_t bytes = n * size;
+    if (!reserve(bytes))
+        return NULL;
+    unsigned char *block = g_calloc(g_ud, 1, bytes + HDR);
+    if (block == NULL) {
+        atomic_fetch_sub(&g_current, bytes);
+        return NULL;
+    }
+    memcpy(block, &bytes, sizeof bytes);
+    return block + HDR;
+}
+
+void tlsc__free(void *p)
+{
+    if (p == NULL)
+        return;
+    unsigned char *block = (unsigned char *)p - HDR;
+    size_t bytes;
+    memcpy(&bytes, block, sizeof bytes);
+    atomic_fetch_sub(&g_current, bytes);
+    g_free(g_ud, block);
+}
+
+void tlsc__zeroize(void *p, size_t len)
+{
+    /* A volatile function pointer keeps the compiler from dropping the
+     * store as dead, as mbedtls_platform_zeroize does. */
+    static void *(*const volatile wipe)(void *, int, size_t) = memset;
+    if (p != NULL && len != 0)
+        wipe(p, 0, len);
+}
+
+void tlsc__free_secret(void *p, size_t len)
+{
+    tlsc__zeroize(p, len);
+    tlsc__free(p);
+}
+
+tlsc_err tlsc_set_allocator(tlsc_calloc_fn calloc_fn, tlsc_free_fn free_fn,
+                            void *ud)
+{
+    if ((calloc_fn == NULL) != (free_fn == NULL))
+        return TLSC_ERR_INVALID_ARG;
+    if (atomic_load(&g_current) != 0)
+        return TLSC_ERR_STATE;
+    g_calloc = calloc_fn ? calloc_fn : default_calloc;
+    g_free = free_fn ? free_fn : default_free;
+    g_ud = calloc_fn ? ud : NULL;
+    return TLSC_OK;
+}
+
+void tlsc_heap_set_limit(size_t bytes)
+{
+    atomic_store(&g_limit, bytes);
+}
+
+size_t tlsc_heap_current(void)
+{
+    return atomic_load(&g_current);
+}
+
+size_t tlsc_heap_peak(void)
+{
+    return atomic_load(&g_peak);
+}
+
+void tlsc_heap_reset_peak(void)
+{
+    atomic_store(&g_peak, atomic_load(&g_current));
+}

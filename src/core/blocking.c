@@ -1,0 +1,125 @@
+/*
+ * The blocking driver: loops over the non-blocking core, waiting on the
+ * transport between steps, bounded by the configured timeouts. It adds no
+ * protocol logic of its own.
+ */
+#include <stdio.h>
+
+#include "core/internal.h"
+
+/* Longest single wait, so deadlines are re-checked by the core. */
+#define WAIT_SLICE_MS 1000
+
+static int wait_budget(uint64_t deadline)
+{
+    if (deadline == 0)
+        return WAIT_SLICE_MS;
+    uint64_t now = tlsc_now_ms();
+    if (now >= deadline)
+        return 0;
+    uint64_t left = deadline - now;
+    return left < WAIT_SLICE_MS ? (int)left : WAIT_SLICE_MS;
+}
+
+/* Wait for the readiness the last call asked for. */
+static tlsc_err wait_ready(tlsc_conn *c, tlsc_err want, uint64_t deadline)
+{
+    int ms = wait_budget(deadline);
+    if (c->tp.wait == NULL) {
+        tlsc__sleep_ms(ms > 0 ? 1 : 0);
+        return TLSC_OK;
+    }
+    tlsc_err err = c->tp.wait(c->tp_ctx, want == TLSC_WANT_READ, want == TLSC_WANT_WRITE, ms);
+    if (err != TLSC_OK)
+        return tlsc__conn_fail(c, err, "waiting on the connection to %s failed", c->host);
+    return TLSC_OK;
+}
+
+tlsc_err tlsc_conn_connect(tlsc_conn *c, const char *host, uint16_t port)
+{
+    tlsc_err err = tlsc_conn_start(c, host, port);
+    while (err == TLSC_OK) {
+        err = tlsc_conn_step(c);
+        if (!tlsc__is_want(err))
+            break;
+        uint64_t deadline;
+        tlsc_conn_poll_info(c, NULL, NULL, NULL, &deadline);
+        err = wait_ready(c, err, deadline);
+    }
+    return err;
+}
+
+/*
+ * A read timeout is not sticky: nothing was consumed, and polling for data
+ * that has not come yet is a normal thing for a device to do.
+ */
+tlsc_err tlsc_conn_read(tlsc_conn *c, void *buf, size_t len, size_t *got)
+{
+    if (c == NULL)
+        return TLSC_ERR_INVALID_ARG;
+    uint64_t deadline = c->cfg->io_ms ? tlsc_now_ms() + c->cfg->io_ms : 0;
+    for (;;) {
+        tlsc_err err = tlsc_conn_recv(c, buf, len, got);
+        if (!tlsc__is_want(err))
+            return err;
+        if (deadline != 0 && tlsc_now_ms() >= deadline)
+            return TLSC_ERR_TIMEOUT_READ;
+        err = wait_ready(c, err, deadline);
+        if (err != TLSC_OK)
+            return err;
+    }
+}
+
+tlsc_err tlsc_conn_write(tlsc_conn *c, const void *buf, size_t len)
+{
+    if (c == NULL || (buf == NULL && len != 0))
+        return TLSC_ERR_INVALID_ARG;
+    const unsigned char *p = buf;
+    uint64_t deadline = c->cfg->io_ms ? tlsc_now_ms() + c->cfg->io_ms : 0;
+    while (len > 0) {
+        size_t n = 0;
+        tlsc_err err = tlsc_conn_send(c, p, len, &n);
+        if (err == TLSC_OK) {
+            p += n;
+            len -= n;
+            continue;
+        }
+        if (!tlsc__is_want(err))
+            return err;
+        if (deadline != 0 && tlsc_now_ms() >= deadline)
+            return tlsc__conn_fail(c, TLSC_ERR_TIMEOUT_WRITE,
+                                   "could not send to %s within %u ms (%zu bytes left)",
+                                   c->host, c->cfg->io_ms, len);
+        err = wait_ready(c, err, deadline);
+        if (err != TLSC_OK)
+            return err;
+    }
+    return TLSC_OK;
+}
+
+static tlsc_err send_close_notify(tlsc_conn *c)
+{
+    uint64_t deadline = c->cfg->io_ms ? tlsc_now_ms() + c->cfg->io_ms : 0;
+    for (;;) {
+        tlsc_err err = tlsc_conn_shutdown(c);
+        if (!tlsc__is_want(err))
+            return err;
+        if (deadline != 0 && tlsc_now_ms() >= deadline)
+            return TLSC_ERR_TIMEOUT_WRITE;
+        err = wait_ready(c, err, deadline);
+        if (err != TLSC_OK)
+            return err;
+    }
+}
+
+tlsc_err tlsc_conn_close(tlsc_conn *c)
+{
+    if (c == NULL)
+        return TLSC_ERR_INVALID_ARG;
+    tlsc_err err = c->state == TLSC__OPEN && c->err == TLSC_OK ? send_close_notify(c)
+                                                               : c->err;
+    if (c->state == TLSC__NEW)
+        err = TLSC_OK;
+    tlsc__conn_close_transport(c);
+    return err;
+}

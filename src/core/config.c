@@ -1,0 +1,421 @@
+/*
+ * The shared configuration: setters store what the caller asked for;
+ * tlsc__config_freeze turns it into an mbedtls_ssl_config once, when the
+ * first connection is created, because some choices (which suites to
+ * offer, which TLS 1.3 key exchange modes) depend on the whole picture.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/internal.h"
+
+#include "mbedtls/debug.h"
+#include "mbedtls/psa_util.h"
+#include "psa/crypto.h"
+
+/* Modern suites only: ECDHE with AEAD, TLS 1.3 suites, PSK with AEAD. */
+static const int SUITES_TLS13[] = {
+    MBEDTLS_TLS1_3_AES_128_GCM_SHA256,
+    MBEDTLS_TLS1_3_AES_256_GCM_SHA384,
+    MBEDTLS_TLS1_3_CHACHA20_POLY1305_SHA256,
+};
+static const int SUITES_CERT[] = {
+    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+    MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+    MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+    MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+    MBEDTLS_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+};
+static const int SUITES_PSK[] = {
+    MBEDTLS_TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256,
+    MBEDTLS_TLS_PSK_WITH_AES_128_GCM_SHA256,
+    MBEDTLS_TLS_PSK_WITH_AES_256_GCM_SHA384,
+    MBEDTLS_TLS_PSK_WITH_CHACHA20_POLY1305_SHA256,
+};
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+tlsc_err tlsc__config_fail(tlsc_config *cfg, tlsc_err err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cfg->errmsg, sizeof cfg->errmsg, fmt, ap);
+    va_end(ap);
+    return err;
+}
+
+/* Common entry check of every setter. */
+static tlsc_err editable(tlsc_config *cfg)
+{
+    if (cfg == NULL)
+        return TLSC_ERR_INVALID_ARG;
+    cfg->errmsg[0] = '\0';
+    if (atomic_load(&cfg->frozen) != 0)
+        return tlsc__config_fail(cfg, TLSC_ERR_CONFIG_FROZEN,
+                                 "configuration is in use by a connection");
+    return TLSC_OK;
+}
+
+tlsc_err tlsc_config_new(tlsc_config **out)
+{
+    if (out == NULL)
+        return TLSC_ERR_INVALID_ARG;
+    *out = NULL;
+    tlsc_err err = tlsc__global_init();
+    if (err != TLSC_OK)
+        return err;
+    tlsc_config *cfg = tlsc__calloc(1, sizeof *cfg);
+    if (cfg == NULL)
+        return TLSC_ERR_NO_MEMORY;
+    atomic_init(&cfg->refs, 1);
+    atomic_init(&cfg->frozen, 0);
+    mbedtls_ssl_config_init(&cfg->ssl);
+    mbedtls_x509_crt_init(&cfg->ca);
+    mbedtls_x509_crt_init(&cfg->own_cert);
+    mbedtls_pk_init(&cfg->own_key);
+    cfg->vmin = TLSC_TLS1_2;
+    cfg->vmax = TLSC_TLS1_3;
+    cfg->connect_ms = 10000;
+    cfg->handshake_ms = 15000;
+    cfg->io_ms = 30000;
+    *out = cfg;
+    return TLSC_OK;
+}
+
+void tlsc__config_ref(tlsc_config *cfg)
+{
+    atomic_fetch_add(&cfg->refs, 1);
+}
+
+static void free_alpn(tlsc_config *cfg)
+{
+    tlsc__free(cfg->alpn_block);
+    cfg->alpn_block = NULL;
+    cfg->alpn = NULL;
+}
+
+void tlsc_config_free(tlsc_config *cfg)
+{
+    if (cfg == NULL || atomic_fetch_sub(&cfg->refs, 1) != 1)
+        return;
+    mbedtls_ssl_config_free(&cfg->ssl);
+    mbedtls_x509_crt_free(&cfg->ca);
+    mbedtls_x509_crt_free(&cfg->own_cert);
+    mbedtls_pk_free(&cfg->own_key); /* mbedTLS zeroizes key material */
+    tlsc__free(cfg->pins);
+    free_alpn(cfg);
+    tlsc__free_secret(cfg, sizeof *cfg); /* wipes the PSK with it */
+}
+
+const char *tlsc_config_errmsg(const tlsc_config *cfg)
+{
+    return cfg ? cfg->errmsg : "";
+}
+
+static bool version_known(tlsc_tls_version v)
+{
+    return v == TLSC_TLS1_2 || v == TLSC_TLS1_3;
+}
+
+tlsc_err tlsc_config_set_versions(tlsc_config *cfg, tlsc_tls_version min,
+                                  tlsc_tls_version max)
+{
+    tlsc_err err = editable(cfg);
+    if (err != TLSC_OK)
+        return err;
+    if (!version_known(min) || !version_known(max) || min > max)
+        return tlsc__config_fail(cfg, TLSC_ERR_VERSION_RANGE,
+                                 "version range 0x%04x..0x%04x is not within TLS 1.2..1.3 "
+                                 "or min is above max", (unsigned)min, (unsigned)max);
+    cfg->vmin = min;
+    cfg->vmax = max;
+    return TLSC_OK;
+}
+
+tlsc_err tlsc_config_add_ca(tlsc_config *cfg, const void *data, size_t len)
+{
+    tlsc_err err = editable(cfg);
+    if (err != TLSC_OK)
+        return err;
+    if (data == NULL || len == 0)
+        return tlsc__config_fail(cfg, TLSC_ERR_INVALID_ARG, "empty CA data");
+    size_t parsed = 0;
+    err = tlsc__parse_certs(&cfg->ca, data, len, cfg->errmsg, sizeof cfg->errmsg,
+                            &parsed);
+    if (err == TLSC_OK)
+        cfg->ca_count += parsed;
+    return err;
+}
+
+tlsc_err tlsc_config_add_ca_file(tlsc_config *cfg, const char *path)
+{
+    tlsc_err err = editable(cfg);
+    if (err != TLSC_OK)
+        return err;
+    if (path == NULL)
+        return TLSC_ERR_INVALID_ARG;
+    unsigned char *data;
+    size_t len;
+    err = tlsc__read_file(path, &data, &len, cfg->errmsg, sizeof cfg->errmsg);
+    if (err != TLSC_OK)
+        return err;
+    err = tlsc_config_add_ca(cfg, data, len + 1); /* + its NUL, for PEM */
+    tlsc__free(data);
+    if (err != TLSC_OK) {
+        char inner[TLSC_ERRMSG_MAX];
+        memcpy(inner, cfg->errmsg, sizeof inner);
+        tlsc__config_fail(cfg, err, "%s: %s", path, inner);
+    }
+    return err;
+}
+
+tlsc_err tlsc_config_add_pin(tlsc_config *cfg, const char *pins)
+{
+    tlsc_err err = editable(cfg);
+    if (err != TLSC_OK)
+        return err;
+    if (pins == NULL)
+        return TLSC_ERR_INVALID_ARG;
+    if (cfg->pins == NULL) {
+        cfg->pins = tlsc__calloc(TLSC_PIN_MAX, sizeof *cfg->pins);
+        if (cfg->pins == NULL)
+            return TLSC_ERR_NO_MEMORY;
+    }
+    size_t count = cfg->pin_count;
+    err = tlsc__parse_pins(pins, cfg->pins, TLSC_PIN_MAX, &count, cfg->errmsg,
+                           sizeof cfg->errmsg);
+    if (err == TLSC_OK)
+        cfg->pin_count = count;
+    return err;
+}
+
+tlsc_err tlsc_config_set_verify_callback(tlsc_config *cfg, tlsc_verify_fn fn,
+                                         void *ud)
+{
+    tlsc_err err = editable(cfg);
+    if (err != TLSC_OK)
+        return err;
+    cfg->verify_fn = fn;
+    cfg->verify_ud = ud;
+    return TLSC_OK;
+}
+
+tlsc_err tlsc_config_insecure_skip_verify(tlsc_config *cfg)
+{
+    tlsc_err err = editable(cfg);
+    if (err != TLSC_OK)
+        return err;
+    cfg->insecure = true;
+    return TLSC_OK;
+}
+
+tlsc_err tlsc_config_set_clock(tlsc_config *cfg, tlsc_clock_fn fn, void *ud)
+{
+    tlsc_err err = editable(cfg);
+    if (err != TLSC_OK)
+        return err;
+    cfg->clock_fn = fn;
+    cfg->clock_ud = ud;
+    return TLSC_OK;
+}
+
+tlsc_err tlsc_config_allow_unknown_time(tlsc_config *cfg, bool allow)
+{
+    tlsc_err err = editable(cfg);
+    if (err != TLSC_OK)
+        return err;
+    cfg->allow_unknown_time = allow;
+    return TLSC_OK;
+}
+
+/* 2025-01-01T00:00:00Z: anything earlier is an RTC that was never set. */
+#define TLSC_EARLIEST_PLAUSIBLE_TIME 1735689600
+
+int64_t tlsc__config_now(const tlsc_config *cfg)
+{
+    if (cfg->clock_fn != NULL)
+        return cfg->clock_fn(cfg->clock_ud);
+    int64_t now = tlsc__system_time();
+    return now < TLSC_EARLIEST_PLAUSIBLE_TIME ? -1 : now;
+}
+
+tlsc_err tlsc_config_set_timeouts(tlsc_config *cfg, uint32_t connect_ms,
+                                  uint32_t handshake_ms, uint32_t io_ms)
+{
+    tlsc_err err = editable(cfg);
+    if (err != TLSC_OK)
+        return err;
+    cfg->connect_ms = connect_ms;
+    cfg->handshake_ms = handshake_ms;
+    cfg->io_ms = io_ms;
+    return TLSC_OK;
+}
+
+tlsc_err tlsc_config_set_log(tlsc_config *cfg, tlsc_log_fn fn, void *ud,
+                             int level, int mbedtls_level)
+{
+    tlsc_err err = editable(cfg);
+    if (err != TLSC_OK)
+        return err;
+    if (level < 0 || level > 4 || mbedtls_level < 0 || mbedtls_level > 4)
+        return tlsc__config_fail(cfg, TLSC_ERR_INVALID_ARG,
+                                 "log levels must be 0..4 (got %d, %d)", level,
+                                 mbedtls_level);
+    cfg->log_fn = fn;
+    cfg->log_ud = ud;
+    cfg->log_level = fn ? level : 0;
+    cfg->mbedtls_level = fn ? mbedtls_level : 0;
+    return TLSC_OK;
+}
+
+/* Lay the names out in one block: pointer array, then the strings. */
+tlsc_err tlsc_config_set_alpn(tlsc_config *cfg, const char *protocols)
+{
+    tlsc_err err = editable(cfg);
+    if (err != TLSC_OK)
+        return err;
+    if (protocols == NULL || protocols[0] == '\0') {
+        free_alpn(cfg);
+        return TLSC_OK;
+    }
+    int n = tlsc__alpn_count(protocols);
+    if (n < 0)
+        return tlsc__config_fail(cfg, TLSC_ERR_ALPN,
+                                 "invalid ALPN list '%.64s': 1..%d comma-separated names "
+                                 "of 1..255 printable bytes", protocols, TLSC_ALPN_MAX);
+    size_t ptrs = ((size_t)n + 1) * sizeof(char *);
+    size_t len = strlen(protocols) + 1;
+    char *block = tlsc__calloc(1, ptrs + len);
+    if (block == NULL)
+        return TLSC_ERR_NO_MEMORY;
+    const char **list = (const char **)(void *)block;
+    char *names = block + ptrs;
+    memcpy(names, protocols, len);
+    int i = 0;
+    for (char *tok = names; tok != NULL; i++) {
+        list[i] = tok;
+        tok = strchr(tok, ',');
+        if (tok != NULL)
+            *tok++ = '\0';
+    }
+    free_alpn(cfg);
+    cfg->alpn_block = block;
+    cfg->alpn = list;
+    return TLSC_OK;
+}
+
+bool tlsc__config_psk_only(const tlsc_config *cfg)
+{
+    return cfg->psk_len != 0 && cfg->ca_count == 0 && cfg->pin_count == 0 &&
+           !cfg->insecure;
+}
+
+bool tlsc__config_has_trust(const tlsc_config *cfg)
+{
+    return cfg->ca_count != 0 || cfg->pin_count != 0 || cfg->insecure ||
+           cfg->psk_len != 0;
+}
+
+/* ---- freezing ------------------------------------------------------------- */
+
+static size_t add_suites(int *dst, size_t at, const int *src, size_t n)
+{
+    memcpy(dst + at, src, n * sizeof *src);
+    return at + n;
+}
+
+static void choose_suites(tlsc_config *cfg)
+{
+    size_t n = add_suites(cfg->suites, 0, SUITES_TLS13, COUNT(SUITES_TLS13));
+    if (!tlsc__config_psk_only(cfg))
+        n = add_suites(cfg->suites, n, SUITES_CERT, COUNT(SUITES_CERT));
+    if (cfg->psk_len != 0)
+        n = add_suites(cfg->suites, n, SUITES_PSK, COUNT(SUITES_PSK));
+    cfg->suites[n] = 0;
+    mbedtls_ssl_conf_ciphersuites(&cfg->ssl, cfg->suites);
+}
+
+static int tls13_kex_modes(const tlsc_config *cfg)
+{
+    if (tlsc__config_psk_only(cfg))
+        return MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK_ALL;
+    if (cfg->psk_len != 0)
+        return MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_ALL;
+    return MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_EPHEMERAL;
+}
+
+static int apply_credentials(tlsc_config *cfg)
+{
+    int ret = 0;
+    if (cfg->has_cert)
+        ret = mbedtls_ssl_conf_own_cert(&cfg->ssl, &cfg->own_cert, &cfg->own_key);
+    if (ret == 0 && cfg->psk_len != 0)
+        ret = mbedtls_ssl_conf_psk(&cfg->ssl, cfg->psk, cfg->psk_len,
+                                   (const unsigned char *)cfg->psk_identity,
+                                   strlen(cfg->psk_identity));
+    return ret;
+}
+
+/*
+ * Trust: explicit CAs go to mbedTLS as a chain. With pins only, or in
+ * insecure mode, mbedTLS is given a CA callback that offers no CA: it still
+ * builds and checks the chain and calls our verify callback, which then
+ * applies tlsc's policy (pin-only, insecure). Authentication stays
+ * REQUIRED in every case, so a rejection always aborts the handshake.
+ */
+static void apply_trust(tlsc_config *cfg)
+{
+    mbedtls_ssl_conf_authmode(&cfg->ssl, MBEDTLS_SSL_VERIFY_REQUIRED);
+    if (cfg->ca_count != 0)
+        mbedtls_ssl_conf_ca_chain(&cfg->ssl, &cfg->ca, NULL);
+    else
+        mbedtls_ssl_conf_ca_cb(&cfg->ssl, tlsc__no_ca_cb, NULL);
+}
+
+static int build_ssl_config(tlsc_config *cfg)
+{
+    int ret = mbedtls_ssl_config_defaults(&cfg->ssl, MBEDTLS_SSL_IS_CLIENT,
+                                          MBEDTLS_SSL_TRANSPORT_STREAM,
+                                          MBEDTLS_SSL_PRESET_DEFAULT);
+    if (ret != 0)
+        return ret;
+    mbedtls_ssl_conf_rng(&cfg->ssl, mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE);
+    mbedtls_ssl_conf_min_tls_version(&cfg->ssl, (mbedtls_ssl_protocol_version)cfg->vmin);
+    mbedtls_ssl_conf_max_tls_version(&cfg->ssl, (mbedtls_ssl_protocol_version)cfg->vmax);
+    cfg->groups[0] = MBEDTLS_SSL_IANA_TLS_GROUP_X25519;
+    cfg->groups[1] = MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1;
+    cfg->groups[2] = MBEDTLS_SSL_IANA_TLS_GROUP_SECP384R1;
+    cfg->groups[3] = MBEDTLS_SSL_IANA_TLS_GROUP_NONE;
+    mbedtls_ssl_conf_groups(&cfg->ssl, cfg->groups);
+    choose_suites(cfg);
+    mbedtls_ssl_conf_tls13_key_exchange_modes(&cfg->ssl, tls13_kex_modes(cfg));
+    apply_trust(cfg);
+    if (cfg->alpn != NULL)
+        ret = mbedtls_ssl_conf_alpn_protocols(&cfg->ssl, cfg->alpn);
+    if (ret == 0)
+        ret = apply_credentials(cfg);
+    if (cfg->mbedtls_level > 0) {
+        mbedtls_ssl_conf_dbg(&cfg->ssl, tlsc__mbedtls_debug, cfg);
+        mbedtls_debug_set_threshold(cfg->mbedtls_level);
+    }
+    return ret;
+}
+
+tlsc_err tlsc__config_freeze(tlsc_config *cfg)
+{
+    int expected = 0;
+    if (atomic_compare_exchange_strong(&cfg->frozen, &expected, 1)) {
+        int ret = build_ssl_config(cfg);
+        if (ret != 0) {
+            atomic_store(&cfg->frozen, 0);
+            return ret == MBEDTLS_ERR_SSL_ALLOC_FAILED ? TLSC_ERR_NO_MEMORY
+                                                       : TLSC_ERR_INTERNAL;
+        }
+        atomic_store(&cfg->frozen, 2);
+    }
+    while (atomic_load(&cfg->frozen) == 1) {
+        /* another thread is finalizing; it takes microseconds */
+    }
+    return atomic_load(&cfg->frozen) == 2 ? TLSC_OK : TLSC_ERR_INTERNAL;
+}

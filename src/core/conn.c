@@ -1,0 +1,529 @@
+/*
+ * The non-blocking connection core. Every entry point advances as far as it
+ * can without waiting and answers TLSC_WANT_READ / TLSC_WANT_WRITE
+ * otherwise; the blocking driver (blocking.c) and the event loop are loops
+ * around these functions. mbedTLS is fed through the BIO callbacks below,
+ * which translate the transport's answers.
+ *
+ *   NEW --start--> CONNECTING --tcp up--> HANDSHAKE --done--> OPEN
+ *    (user transport: NEW --start--> HANDSHAKE)      any --error--> FAILED
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/internal.h"
+
+#include "mbedtls/net_sockets.h"
+
+/* ---- BIO: mbedTLS <-> transport ------------------------------------------- */
+
+static int want_to_mbedtls(tlsc_err e)
+{
+    return e == TLSC_WANT_READ ? MBEDTLS_ERR_SSL_WANT_READ : MBEDTLS_ERR_SSL_WANT_WRITE;
+}
+
+static void note_io_error(tlsc_conn *c, tlsc_err e, const char *op)
+{
+    c->io_err = e;
+    snprintf(c->io_detail, sizeof c->io_detail, "%s %s port %u failed (%s)", op, c->host,
+             c->port, tlsc_strerror(e));
+}
+
+static int clip(size_t len)
+{
+    return len > INT_MAX ? INT_MAX : (int)len;
+}
+
+static int bio_send(void *ctx, const unsigned char *buf, size_t len)
+{
+    tlsc_conn *c = ctx;
+    size_t sent = 0;
+    tlsc_err e = c->tp.send(c->tp_ctx, buf, (size_t)clip(len), &sent);
+    if (e == TLSC_OK)
+        return (int)sent;
+    if (tlsc__is_want(e))
+        return want_to_mbedtls(e);
+    note_io_error(c, e, "sending to");
+    return MBEDTLS_ERR_NET_SEND_FAILED;
+}
+
+static int bio_recv(void *ctx, unsigned char *buf, size_t len)
+{
+    tlsc_conn *c = ctx;
+    size_t got = 0;
+    tlsc_err e = c->tp.recv(c->tp_ctx, buf, (size_t)clip(len), &got);
+    if (e == TLSC_OK) {
+        c->peer_closed = (got == 0);
+        return (int)got; /* 0: end of stream, mbedTLS reports CONN_EOF */
+    }
+    if (tlsc__is_want(e))
+        return want_to_mbedtls(e);
+    note_io_error(c, e, "receiving from");
+    return MBEDTLS_ERR_NET_RECV_FAILED;
+}
+
+/* ---- lifetime ------------------------------------------------------------- */
+
+static tlsc_err setup_ssl(tlsc_conn *c)
+{
+    mbedtls_ssl_init(&c->ssl);
+    int ret = mbedtls_ssl_setup(&c->ssl, &c->cfg->ssl);
+    if (ret != 0)
+        return ret == MBEDTLS_ERR_SSL_ALLOC_FAILED ? TLSC_ERR_NO_MEMORY : TLSC_ERR_INTERNAL;
+    mbedtls_ssl_set_verify(&c->ssl, tlsc__verify_cb, c);
+    mbedtls_ssl_set_bio(&c->ssl, c, bio_send, bio_recv, NULL);
+    return TLSC_OK;
+}
+
+tlsc_err tlsc_conn_new(tlsc_config *cfg, tlsc_conn **out)
+{
+    if (cfg == NULL || out == NULL)
+        return TLSC_ERR_INVALID_ARG;
+    *out = NULL;
+    if (!tlsc__config_has_trust(cfg))
+        return tlsc__config_fail(cfg, TLSC_ERR_NO_TRUST,
+                                 "the configuration has no CA, CA bundle, pin or PSK");
+    tlsc_err err = tlsc__config_freeze(cfg);
+    if (err != TLSC_OK)
+        return err;
+    tlsc_conn *c = tlsc__calloc(1, sizeof *c);
+    if (c == NULL)
+        return TLSC_ERR_NO_MEMORY;
+    c->cfg = cfg;
+    tlsc__config_ref(cfg);
+    err = setup_ssl(c);
+    if (err != TLSC_OK) {
+        tlsc_conn_free(c);
+        return err;
+    }
+    *out = c;
+    return TLSC_OK;
+}
+
+static void close_transport(tlsc_conn *c)
+{
+    if (c->tcp != NULL) {
+        tlsc__tcp_close(c->tcp);
+        c->tcp = NULL;
+    } else if (c->user_transport && c->tp.close != NULL) {
+        c->tp.close(c->tp_ctx);
+    }
+    c->user_transport = false;
+    c->tp_ctx = NULL;
+}
+
+void tlsc_conn_free(tlsc_conn *c)
+{
+    if (c == NULL)
+        return;
+    close_transport(c);
+    mbedtls_ssl_free(&c->ssl); /* zeroizes keys and buffers */
+    tlsc_config_free(c->cfg);
+    tlsc__free_secret(c, sizeof *c);
+}
+
+tlsc_err tlsc_conn_set_transport(tlsc_conn *c, const tlsc_transport *ops, void *ctx)
+{
+    if (c == NULL || ops == NULL || ops->send == NULL || ops->recv == NULL)
+        return TLSC_ERR_INVALID_ARG;
+    if (c->state != TLSC__NEW || c->user_transport)
+        return TLSC_ERR_STATE;
+    c->tp = *ops;
+    c->tp_ctx = ctx;
+    c->user_transport = true;
+    return TLSC_OK;
+}
+
+/* ---- start ---------------------------------------------------------------- */
+
+/* Copy host without IPv6 brackets; parse it as an IP literal if it is one. */
+static tlsc_err set_host(tlsc_conn *c, const char *host, uint16_t port)
+{
+    if (host == NULL || !tlsc__host_valid(host))
+        return tlsc__conn_fail(c, TLSC_ERR_HOSTNAME, "invalid host name '%.80s'",
+                               host ? host : "(null)");
+    size_t len = strlen(host);
+    if (host[0] == '[' && len > 2 && host[len - 1] == ']') {
+        host++;
+        len -= 2;
+    }
+    memcpy(c->host, host, len);
+    c->host[len] = '\0';
+    c->port = port;
+    if (!tlsc__parse_ip(c->host, c->ip, &c->ip_len))
+        c->ip_len = 0;
+    return TLSC_OK;
+}
+
+/* SNI for names only (RFC 6066 forbids IP literals), without a final dot.
+ * For an IP, NULL tells mbedTLS that tlsc verifies the address itself. */
+static tlsc_err set_sni(tlsc_conn *c)
+{
+    char name[TLSC_HOST_MAX + 1];
+    size_t len = strlen(c->host);
+    memcpy(name, c->host, len + 1);
+    if (len > 1 && name[len - 1] == '.')
+        name[len - 1] = '\0';
+    int ret = mbedtls_ssl_set_hostname(&c->ssl, c->ip_len ? NULL : name);
+    if (ret == MBEDTLS_ERR_SSL_ALLOC_FAILED)
+        return tlsc__conn_fail(c, TLSC_ERR_NO_MEMORY, "no memory for the host name");
+    if (ret != 0)
+        return tlsc__conn_fail_mbedtls(c, ret, "setting the host name");
+    return TLSC_OK;
+}
+
+static bool verifies_certificates(const tlsc_config *cfg)
+{
+    return !tlsc__config_psk_only(cfg) && !cfg->insecure;
+}
+
+static tlsc_err check_clock(tlsc_conn *c)
+{
+    const tlsc_config *cfg = c->cfg;
+    if (!verifies_certificates(cfg))
+        return TLSC_OK;
+    int64_t now = tlsc__config_now(cfg);
+    if (now >= 0)
+        return TLSC_OK;
+    if (cfg->allow_unknown_time) {
+        tlsc__log(cfg, TLSC_LOG_ERROR,
+                  "WARNING: time unknown; certificate dates are NOT checked for %s", c->host);
+        return TLSC_OK;
+    }
+    return tlsc__conn_fail(c, TLSC_ERR_CLOCK_NOT_SET,
+                           "the clock does not know the current time, so certificate dates "
+                           "cannot be checked; set it (e.g. SNTP) before connecting, or call "
+                           "tlsc_config_allow_unknown_time");
+}
+
+static uint64_t deadline_after(uint32_t ms)
+{
+    return ms ? tlsc_now_ms() + ms : 0;
+}
+
+static void begin_handshake(tlsc_conn *c)
+{
+    c->state = TLSC__HANDSHAKE;
+    c->handshake_start = tlsc_now_ms();
+    c->handshake_deadline = deadline_after(c->cfg->handshake_ms);
+    c->want_read = false;
+    c->want_write = true;
+    tlsc_heap_reset_peak();
+}
+
+static tlsc_err open_tcp(tlsc_conn *c)
+{
+    tlsc_err err = tlsc__tcp_open(&c->tcp, c->host, c->port, c->io_detail,
+                                  sizeof c->io_detail);
+    if (err != TLSC_OK)
+        return tlsc__conn_fail(c, err, "%s", c->io_detail);
+    c->tp = tlsc__tcp_transport;
+    c->tp_ctx = c->tcp;
+    c->state = TLSC__CONNECTING;
+    c->want_write = true;
+    return TLSC_OK;
+}
+
+tlsc_err tlsc_conn_start(tlsc_conn *c, const char *host, uint16_t port)
+{
+    if (c == NULL)
+        return TLSC_ERR_INVALID_ARG;
+    if (c->err != TLSC_OK)
+        return c->err;
+    if (c->state != TLSC__NEW)
+        return TLSC_ERR_STATE;
+    tlsc_err err = set_host(c, host, port);
+    if (err == TLSC_OK)
+        err = set_sni(c);
+    if (err == TLSC_OK)
+        err = check_clock(c);
+    if (err != TLSC_OK)
+        return err;
+    if (c->cfg->insecure)
+        tlsc__log(c->cfg, TLSC_LOG_ERROR,
+                  "WARNING: insecure mode: the certificate of %s is NOT verified", c->host);
+    tlsc__log(c->cfg, TLSC_LOG_INFO, "connecting to %s port %u", c->host, port);
+    c->connect_deadline = deadline_after(c->cfg->connect_ms);
+    if (c->user_transport) {
+        begin_handshake(c);
+        return TLSC_OK;
+    }
+    return open_tcp(c);
+}
+
+/* ---- step ----------------------------------------------------------------- */
+
+static bool past(uint64_t deadline)
+{
+    return deadline != 0 && tlsc_now_ms() >= deadline;
+}
+
+static tlsc_err step_connect(tlsc_conn *c)
+{
+    if (past(c->connect_deadline))
+        return tlsc__conn_fail(c, TLSC_ERR_TIMEOUT_CONNECT,
+                               "TCP connection to %s port %u not established within %u ms",
+                               c->host, c->port, c->cfg->connect_ms);
+    tlsc_err err = tlsc__tcp_poll_connect(c->tcp, c->io_detail, sizeof c->io_detail);
+    if (err == TLSC_WANT_WRITE)
+        return err;
+    if (err != TLSC_OK)
+        return tlsc__conn_fail(c, err, "%s", c->io_detail);
+    tlsc__log(c->cfg, TLSC_LOG_DEBUG, "TCP connected to %s port %u", c->host, c->port);
+    begin_handshake(c);
+    return TLSC_OK;
+}
+
+/* mbedTLS names suites "TLS1-3-AES-128-GCM-SHA256" and
+ * "TLS-ECDHE-ECDSA-WITH-AES-128-GCM-SHA256"; users know the IANA names. */
+static void iana_suite_name(const char *mb, char *out, size_t cap)
+{
+    const char *rest = strncmp(mb, "TLS1-3-", 7) == 0 ? mb + 7 : mb + 4;
+    snprintf(out, cap, "TLS_%s", strncmp(mb, "TLS", 3) == 0 ? rest : mb);
+    for (char *p = out; *p; p++) {
+        if (*p == '-')
+            *p = '_';
+    }
+}
+
+static tlsc_err finish_handshake(tlsc_conn *c)
+{
+    c->state = TLSC__OPEN;
+    c->want_read = c->want_write = false;
+    c->handshake_ms = (uint32_t)(tlsc_now_ms() - c->handshake_start);
+    c->handshake_heap_peak = tlsc_heap_peak();
+    iana_suite_name(mbedtls_ssl_get_ciphersuite(&c->ssl), c->cipher, sizeof c->cipher);
+    tlsc__log(c->cfg, TLSC_LOG_INFO, "handshake with %s done: %s, %s, %s, %u ms", c->host,
+              mbedtls_ssl_get_version(&c->ssl), c->cipher, c->group ? c->group : "no group",
+              c->handshake_ms);
+    return TLSC_OK;
+}
+
+/* Record what mbedTLS only knows while the handshake runs. */
+static void observe_handshake(tlsc_conn *c)
+{
+    const char *group = tlsc__peek_group(&c->ssl);
+    if (group != NULL)
+        c->group = group;
+    if (tlsc__peek_resumed(&c->ssl))
+        c->resumed = true;
+}
+
+static tlsc_err mbedtls_want(tlsc_conn *c, int ret)
+{
+    c->want_read = (ret == MBEDTLS_ERR_SSL_WANT_READ);
+    c->want_write = (ret == MBEDTLS_ERR_SSL_WANT_WRITE);
+    return c->want_read ? TLSC_WANT_READ : TLSC_WANT_WRITE;
+}
+
+static bool is_mbedtls_want(int ret)
+{
+    return ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE;
+}
+
+static tlsc_err step_handshake(tlsc_conn *c)
+{
+    if (past(c->handshake_deadline))
+        return tlsc__conn_fail(c, TLSC_ERR_TIMEOUT_HANDSHAKE,
+                               "TLS handshake with %s port %u not completed within %u ms",
+                               c->host, c->port, c->cfg->handshake_ms);
+    int ret = 0;
+    tlsc__time_enter(c->cfg);
+    while (ret == 0 && !mbedtls_ssl_is_handshake_over(&c->ssl)) {
+        ret = mbedtls_ssl_handshake_step(&c->ssl);
+        observe_handshake(c);
+    }
+    tlsc__time_leave();
+    if (is_mbedtls_want(ret))
+        return mbedtls_want(c, ret);
+    if (ret != 0)
+        return tlsc__conn_fail_mbedtls(c, ret, "during the handshake");
+    return finish_handshake(c);
+}
+
+tlsc_err tlsc_conn_step(tlsc_conn *c)
+{
+    if (c == NULL)
+        return TLSC_ERR_INVALID_ARG;
+    if (c->err != TLSC_OK)
+        return c->err;
+    tlsc_err err = TLSC_OK;
+    if (c->state == TLSC__CONNECTING)
+        err = step_connect(c);
+    if (err == TLSC_OK && c->state == TLSC__HANDSHAKE)
+        err = step_handshake(c);
+    if (err == TLSC_OK && c->state != TLSC__OPEN)
+        return TLSC_ERR_STATE;
+    return err;
+}
+
+void tlsc_conn_poll_info(const tlsc_conn *c, int *fd, bool *want_read,
+                         bool *want_write, uint64_t *deadline_ms)
+{
+    uint64_t deadline = 0;
+    if (c != NULL && c->state == TLSC__CONNECTING)
+        deadline = c->connect_deadline;
+    else if (c != NULL && c->state == TLSC__HANDSHAKE)
+        deadline = c->handshake_deadline;
+    if (fd != NULL)
+        *fd = c ? tlsc__tcp_fd(c->tcp) : -1;
+    if (want_read != NULL)
+        *want_read = c ? c->want_read : false;
+    if (want_write != NULL)
+        *want_write = c ? c->want_write : false;
+    if (deadline_ms != NULL)
+        *deadline_ms = deadline;
+}
+
+/* ---- data ----------------------------------------------------------------- */
+
+static tlsc_err check_open(tlsc_conn *c)
+{
+    if (c == NULL)
+        return TLSC_ERR_INVALID_ARG;
+    if (c->err != TLSC_OK)
+        return c->err;
+    return c->state == TLSC__OPEN ? TLSC_OK : TLSC_ERR_STATE;
+}
+
+static tlsc_err read_error(tlsc_conn *c, int ret)
+{
+    if (ret == 0)
+        return tlsc__conn_fail(c, TLSC_ERR_TRUNCATED,
+                               "peer closed the connection without close_notify");
+    if (ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {
+        tlsc__log(c->cfg, TLSC_LOG_INFO, "%s sent close_notify", c->host);
+        return tlsc__conn_fail(c, TLSC_ERR_CLOSED, "peer sent close_notify");
+    }
+    return tlsc__conn_fail_mbedtls(c, ret, "while reading");
+}
+
+tlsc_err tlsc_conn_recv(tlsc_conn *c, void *buf, size_t len, size_t *got)
+{
+    tlsc_err err = check_open(c);
+    if (err != TLSC_OK)
+        return err;
+    if (buf == NULL || len == 0 || got == NULL)
+        return TLSC_ERR_INVALID_ARG;
+    *got = 0;
+    int ret;
+    tlsc__time_enter(c->cfg);
+    do {
+        /* TLS 1.3 tickets arrive as post-handshake messages; keep reading. */
+        ret = mbedtls_ssl_read(&c->ssl, buf, (size_t)clip(len));
+    } while (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET);
+    tlsc__time_leave();
+    if (ret > 0) {
+        *got = (size_t)ret;
+        return TLSC_OK;
+    }
+    return is_mbedtls_want(ret) ? mbedtls_want(c, ret) : read_error(c, ret);
+}
+
+tlsc_err tlsc_conn_send(tlsc_conn *c, const void *buf, size_t len, size_t *sent)
+{
+    tlsc_err err = check_open(c);
+    if (err != TLSC_OK)
+        return err;
+    if (buf == NULL || sent == NULL)
+        return TLSC_ERR_INVALID_ARG;
+    *sent = 0;
+    int ret = mbedtls_ssl_write(&c->ssl, buf, (size_t)clip(len));
+    if (ret >= 0) {
+        *sent = (size_t)ret;
+        return TLSC_OK;
+    }
+    if (is_mbedtls_want(ret))
+        return mbedtls_want(c, ret);
+    return tlsc__conn_fail_mbedtls(c, ret, "while writing");
+}
+
+tlsc_err tlsc_conn_shutdown(tlsc_conn *c)
+{
+    tlsc_err err = check_open(c);
+    if (err != TLSC_OK)
+        return err;
+    int ret = mbedtls_ssl_close_notify(&c->ssl);
+    if (ret == 0)
+        return TLSC_OK;
+    if (is_mbedtls_want(ret))
+        return mbedtls_want(c, ret);
+    return tlsc__conn_fail_mbedtls(c, ret, "while sending close_notify");
+}
+
+/* Used by blocking.c: drop the transport and mark the connection closed. */
+void tlsc__conn_close_transport(tlsc_conn *c)
+{
+    close_transport(c);
+    if (c->state != TLSC__FAILED)
+        c->state = TLSC__CLOSED;
+}
+
+/* ---- facts ---------------------------------------------------------------- */
+
+tlsc_err tlsc_conn_error(const tlsc_conn *c)
+{
+    return c ? c->err : TLSC_ERR_INVALID_ARG;
+}
+
+const char *tlsc_conn_errmsg(const tlsc_conn *c)
+{
+    return c ? c->errmsg : "";
+}
+
+static bool handshake_done(const tlsc_conn *c)
+{
+    return c != NULL && c->cipher[0] != '\0';
+}
+
+const char *tlsc_conn_protocol(const tlsc_conn *c)
+{
+    return handshake_done(c) ? mbedtls_ssl_get_version(&c->ssl) : "";
+}
+
+const char *tlsc_conn_cipher(const tlsc_conn *c)
+{
+    return c ? c->cipher : "";
+}
+
+const char *tlsc_conn_group(const tlsc_conn *c)
+{
+    return c && c->group ? c->group : "";
+}
+
+const char *tlsc_conn_alpn(const tlsc_conn *c)
+{
+    const char *p = handshake_done(c) ? mbedtls_ssl_get_alpn_protocol(&c->ssl) : NULL;
+    return p ? p : "";
+}
+
+const char *tlsc_conn_peer_subject(const tlsc_conn *c)
+{
+    return c ? c->peer_subject : "";
+}
+
+uint32_t tlsc_conn_verify_flags(const tlsc_conn *c)
+{
+    return c ? c->vflags : 0;
+}
+
+bool tlsc_conn_resumed(const tlsc_conn *c)
+{
+    return c ? c->resumed : false;
+}
+
+uint32_t tlsc_conn_handshake_ms(const tlsc_conn *c)
+{
+    return c ? c->handshake_ms : 0;
+}
+
+size_t tlsc_conn_handshake_heap_peak(const tlsc_conn *c)
+{
+    return c ? c->handshake_heap_peak : 0;
+}
+
+uint64_t tlsc_now_ms(void)
+{
+    return tlsc__monotonic_ms();
+}

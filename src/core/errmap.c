@@ -1,0 +1,162 @@
+/*
+ * From mbedTLS's return codes to tlsc's errors, with words. The detail
+ * always ends with mbedTLS's own code and text, so nothing is hidden from
+ * someone reading mbedTLS's sources.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/internal.h"
+
+#include "mbedtls/error.h"
+#include "mbedtls/net_sockets.h"
+#include "psa/crypto.h"
+
+static const struct {
+    int alert;
+    const char *name;
+    tlsc_err err;
+} ALERTS[] = {
+    { 0, "close_notify", TLSC_ERR_CLOSED },
+    { 10, "unexpected_message", TLSC_ERR_PEER_ALERT },
+    { 20, "bad_record_mac", TLSC_ERR_PEER_DECRYPT },
+    { 22, "record_overflow", TLSC_ERR_PEER_ALERT },
+    { 40, "handshake_failure", TLSC_ERR_PEER_HANDSHAKE_FAILURE },
+    { 42, "bad_certificate", TLSC_ERR_PEER_BAD_CERT },
+    { 43, "unsupported_certificate", TLSC_ERR_PEER_BAD_CERT },
+    { 44, "certificate_revoked", TLSC_ERR_PEER_BAD_CERT },
+    { 45, "certificate_expired", TLSC_ERR_PEER_BAD_CERT },
+    { 46, "certificate_unknown", TLSC_ERR_PEER_BAD_CERT },
+    { 47, "illegal_parameter", TLSC_ERR_PEER_ALERT },
+    { 48, "unknown_ca", TLSC_ERR_PEER_BAD_CERT },
+    { 49, "access_denied", TLSC_ERR_PEER_BAD_CERT },
+    { 50, "decode_error", TLSC_ERR_PEER_ALERT },
+    { 51, "decrypt_error", TLSC_ERR_PEER_DECRYPT },
+    { 70, "protocol_version", TLSC_ERR_PEER_VERSION },
+    { 71, "insufficient_security", TLSC_ERR_PEER_HANDSHAKE_FAILURE },
+    { 80, "internal_error", TLSC_ERR_PEER_ALERT },
+    { 86, "inappropriate_fallback", TLSC_ERR_PEER_ALERT },
+    { 90, "user_canceled", TLSC_ERR_PEER_ALERT },
+    { 100, "no_renegotiation", TLSC_ERR_PEER_ALERT },
+    { 109, "missing_extension", TLSC_ERR_PEER_ALERT },
+    { 110, "unsupported_extension", TLSC_ERR_PEER_ALERT },
+    { 112, "unrecognized_name", TLSC_ERR_PEER_ALERT },
+    { 113, "bad_certificate_status_response", TLSC_ERR_PEER_ALERT },
+    { 115, "unknown_psk_identity", TLSC_ERR_PEER_UNKNOWN_PSK },
+    { 116, "certificate_required", TLSC_ERR_PEER_CERT_REQUIRED },
+    { 120, "no_application_protocol", TLSC_ERR_PEER_ALERT },
+};
+#define ALERTS_N (sizeof ALERTS / sizeof ALERTS[0])
+
+const char *tlsc__alert_name(int alert)
+{
+    for (size_t i = 0; i < ALERTS_N; i++) {
+        if (ALERTS[i].alert == alert)
+            return ALERTS[i].name;
+    }
+    return "unknown_alert";
+}
+
+tlsc_err tlsc__alert_error(int alert)
+{
+    for (size_t i = 0; i < ALERTS_N; i++) {
+        if (ALERTS[i].alert == alert)
+            return ALERTS[i].err;
+    }
+    return TLSC_ERR_PEER_ALERT;
+}
+
+bool tlsc__is_want(tlsc_err e)
+{
+    return e == TLSC_WANT_READ || e == TLSC_WANT_WRITE;
+}
+
+tlsc_err tlsc__conn_fail(tlsc_conn *c, tlsc_err err, const char *fmt, ...)
+{
+    if (c->err != TLSC_OK)
+        return c->err; /* keep the first cause */
+    c->err = err;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->errmsg, sizeof c->errmsg, fmt, ap);
+    va_end(ap);
+    c->state = TLSC__FAILED;
+    tlsc__log(c->cfg, TLSC_LOG_ERROR, "%s: %s", tlsc_strerror(err), c->errmsg);
+    return err;
+}
+
+/* Local handshake failures: which mbedTLS codes mean "nothing in common". */
+static bool no_common_params(int ret)
+{
+    return ret == MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE ||
+           ret == MBEDTLS_ERR_SSL_BAD_PROTOCOL_VERSION ||
+           ret == MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE;
+}
+
+static bool bad_message(int ret)
+{
+    return ret == MBEDTLS_ERR_SSL_INVALID_RECORD || ret == MBEDTLS_ERR_SSL_DECODE_ERROR ||
+           ret == MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE || ret == MBEDTLS_ERR_SSL_INVALID_MAC ||
+           ret == MBEDTLS_ERR_SSL_UNEXPECTED_RECORD || ret == MBEDTLS_ERR_SSL_ILLEGAL_PARAMETER ||
+           ret == MBEDTLS_ERR_SSL_UNSUPPORTED_EXTENSION;
+}
+
+static bool out_of_memory(int ret)
+{
+    return ret == MBEDTLS_ERR_SSL_ALLOC_FAILED || ret == MBEDTLS_ERR_X509_ALLOC_FAILED ||
+           ret == MBEDTLS_ERR_PK_ALLOC_FAILED || ret == MBEDTLS_ERR_ECP_ALLOC_FAILED ||
+           ret == MBEDTLS_ERR_MPI_ALLOC_FAILED || ret == MBEDTLS_ERR_CIPHER_ALLOC_FAILED ||
+           ret == MBEDTLS_ERR_MD_ALLOC_FAILED || ret == PSA_ERROR_INSUFFICIENT_MEMORY;
+}
+
+static tlsc_err fail_alert(tlsc_conn *c, const char *during, const char *why)
+{
+    int alert = tlsc__peek_alert(&c->ssl);
+    tlsc_err err = tlsc__alert_error(alert);
+    if (err == TLSC_ERR_CLOSED)
+        err = TLSC_ERR_PEER_ALERT; /* close_notify can't be "fatal"; keep it an alert */
+    return tlsc__conn_fail(c, err, "peer sent fatal alert %s (%d) %s%s", tlsc__alert_name(alert),
+                           alert, during, why);
+}
+
+static tlsc_err fail_eof(tlsc_conn *c, const char *during)
+{
+    if (c->state == TLSC__OPEN)
+        return tlsc__conn_fail(c, TLSC_ERR_TRUNCATED,
+                               "peer closed the connection without close_notify");
+    return tlsc__conn_fail(c, TLSC_ERR_TRUNCATED,
+                           "peer closed the connection %s (no alert; the server may reject "
+                           "our TLS versions or suites, or not speak TLS)", during);
+}
+
+tlsc_err tlsc__conn_fail_mbedtls(tlsc_conn *c, int ret, const char *during)
+{
+    char why[160], text[128];
+    mbedtls_strerror(ret, text, sizeof text);
+    snprintf(why, sizeof why, " [mbedTLS -0x%04x: %s]", (unsigned)-ret, text);
+    if (c->io_err != TLSC_OK)
+        return tlsc__conn_fail(c, c->io_err, "%s %s", c->io_detail, during);
+    if (ret == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED && c->vfail != 0)
+        return tlsc__conn_fail(c, tlsc__verify_error(c), "%s", c->vdetail);
+    if (ret == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE)
+        return fail_alert(c, during, "");
+    if (ret == MBEDTLS_ERR_SSL_CONN_EOF)
+        return fail_eof(c, during);
+    if (ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY)
+        return tlsc__conn_fail(c, TLSC_ERR_CLOSED, "peer sent close_notify");
+    if (out_of_memory(ret))
+        return tlsc__conn_fail(c, TLSC_ERR_NO_MEMORY, "out of memory %s%s", during, why);
+    if (ret == MBEDTLS_ERR_SSL_BAD_CERTIFICATE || ret == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED)
+        return tlsc__conn_fail(c, TLSC_ERR_CERT_BAD,
+                               "server certificate unusable for this connection (key usage, "
+                               "extended key usage or key type)%s", why);
+    if (no_common_params(ret))
+        return tlsc__conn_fail(c, TLSC_ERR_NO_COMMON_PARAMS,
+                               "no common protocol version, cipher suite, group or signature "
+                               "algorithm with the server %s%s", during, why);
+    if (bad_message(ret))
+        return tlsc__conn_fail(c, TLSC_ERR_BAD_MESSAGE,
+                               "malformed or unexpected message from the server %s%s", during, why);
+    return tlsc__conn_fail(c, TLSC_ERR_PROTOCOL, "TLS error %s%s", during, why);
+}

@@ -1,0 +1,203 @@
+/*
+ * Internal definitions of the core: the configuration and connection
+ * objects and the functions the core's files share. Nothing here is part
+ * of the public API; every name is `tlsc__` (two underscores) and hidden.
+ */
+#ifndef TLSC_CORE_INTERNAL_H
+#define TLSC_CORE_INTERNAL_H
+
+#include <stdatomic.h>
+
+#include "tlsc/tlsc.h"
+#include "core/util.h"
+#include "platform/platform.h"
+
+#include "mbedtls/ssl.h"
+#include "mbedtls/x509_crt.h"
+#include "mbedtls/pk.h"
+
+#define TLSC_ERRMSG_MAX 384
+#define TLSC_PSK_MAX 64
+#define TLSC_PSK_ID_MAX 128
+#define TLSC_PIN_MAX 16
+
+/* ---- configuration ------------------------------------------------------ */
+
+struct tlsc_config {
+    atomic_int refs;
+    atomic_int frozen;          /* 0 open, 1 finalizing, 2 frozen */
+
+    mbedtls_ssl_config ssl;     /* built by tlsc__config_freeze */
+
+    /* trust */
+    mbedtls_x509_crt ca;
+    size_t ca_count;
+    unsigned char (*pins)[32];
+    size_t pin_count;
+    tlsc_verify_fn verify_fn;
+    void *verify_ud;
+    bool insecure;
+
+    /* time */
+    tlsc_clock_fn clock_fn;
+    void *clock_ud;
+    bool allow_unknown_time;
+
+    /* credentials */
+    mbedtls_x509_crt own_cert;
+    mbedtls_pk_context own_key;
+    bool has_cert;
+    unsigned char psk[TLSC_PSK_MAX];
+    size_t psk_len;
+    char psk_identity[TLSC_PSK_ID_MAX + 1];
+
+    /* protocol */
+    tlsc_tls_version vmin, vmax;
+    char *alpn_block;           /* one allocation: pointer array + names */
+    const char **alpn;          /* NULL-terminated, inside alpn_block */
+    int suites[16];
+    uint16_t groups[4];
+
+    /* limits */
+    uint32_t connect_ms, handshake_ms, io_ms;
+
+    /* logging */
+    tlsc_log_fn log_fn;
+    void *log_ud;
+    int log_level;
+    int mbedtls_level;
+
+    char errmsg[TLSC_ERRMSG_MAX];
+};
+
+/* Freeze cfg for use by connections (idempotent, thread-safe). */
+tlsc_err tlsc__config_freeze(tlsc_config *cfg);
+void tlsc__config_ref(tlsc_config *cfg);
+/* Whether some trust source is configured. */
+bool tlsc__config_has_trust(const tlsc_config *cfg);
+/* PSK-only: a PSK and no certificate trust at all. */
+bool tlsc__config_psk_only(const tlsc_config *cfg);
+/* The configured clock's answer (negative = unknown). */
+int64_t tlsc__config_now(const tlsc_config *cfg);
+/* Record a setter's failure detail and return err. */
+tlsc_err tlsc__config_fail(tlsc_config *cfg, tlsc_err err, const char *fmt,
+                           ...) TLSC_PRINTF(3, 4);
+
+/* ---- credentials (creds.c) ---------------------------------------------- */
+
+tlsc_err tlsc__parse_certs(mbedtls_x509_crt *chain, const void *data,
+                           size_t len, char *detail, size_t cap,
+                           size_t *parsed);
+tlsc_err tlsc__parse_key(mbedtls_pk_context *key, const void *data,
+                         size_t len, const char *password, char *detail,
+                         size_t cap);
+tlsc_err tlsc__parse_pins(const char *text, unsigned char (*out)[32],
+                          size_t cap, size_t *count, char *detail,
+                          size_t dcap);
+
+/* ---- connection ----------------------------------------------------------- */
+
+typedef enum tlsc__state {
+    TLSC__NEW = 0,
+    TLSC__CONNECTING,   /* TCP connect in progress */
+    TLSC__HANDSHAKE,    /* TLS handshake in progress */
+    TLSC__OPEN,
+    TLSC__CLOSED,       /* transport closed by us */
+    TLSC__FAILED
+} tlsc__state;
+
+struct tlsc_conn {
+    tlsc_config *cfg;
+    mbedtls_ssl_context ssl;
+    tlsc__state state;
+
+    /* the sticky error */
+    tlsc_err err;
+    char errmsg[TLSC_ERRMSG_MAX];
+    tlsc_err io_err;            /* transport error behind an mbedTLS one */
+    char io_detail[TLSC_ERRMSG_MAX];
+
+    /* peer */
+    char host[TLSC_HOST_MAX + 1];
+    uint16_t port;
+    unsigned char ip[16];
+    size_t ip_len;              /* 0 for a DNS name */
+
+    /* transport */
+    tlsc_transport tp;
+    void *tp_ctx;
+    bool user_transport;
+    tlsc__tcp *tcp;             /* our own socket, or NULL */
+    bool want_read, want_write;
+    bool peer_closed;           /* transport reported end of stream */
+
+    /* deadlines (tlsc_now_ms), 0 = none */
+    uint64_t connect_deadline, handshake_deadline;
+    uint64_t handshake_start;
+
+    /* verification results, filled by the verify callback */
+    uint32_t vflags;            /* every failure seen (public getter) */
+    uint32_t vfail;             /* failures that count under the policy */
+    char vdetail[TLSC_ERRMSG_MAX];
+    char peer_subject[256];
+    bool pin_checked;
+
+    /* facts */
+    char cipher[64];
+    const char *group;
+    bool resumed;
+    uint32_t handshake_ms;
+    size_t handshake_heap_peak;
+};
+
+/* Record err as the connection's sticky error (first one wins) with a
+ * formatted detail; returns the sticky error. */
+tlsc_err tlsc__conn_fail(tlsc_conn *c, tlsc_err err, const char *fmt, ...)
+    TLSC_PRINTF(3, 4);
+/* Translate an mbedTLS return code into the sticky error (with detail). */
+tlsc_err tlsc__conn_fail_mbedtls(tlsc_conn *c, int ret, const char *during);
+bool tlsc__is_want(tlsc_err e);
+/* Close the transport and mark the connection closed (keeps the error). */
+void tlsc__conn_close_transport(tlsc_conn *c);
+
+/* verify.c: the mbedTLS verify callback (p_vrfy is the tlsc_conn). */
+int tlsc__verify_cb(void *p_vrfy, mbedtls_x509_crt *crt, int depth,
+                    uint32_t *flags);
+/* verify.c: the error code and detail for a failed verification. */
+tlsc_err tlsc__verify_error(tlsc_conn *c);
+/* verify.c: trusted-CA callback that offers no CA (pin-only, insecure). */
+int tlsc__no_ca_cb(void *ctx, mbedtls_x509_crt const *child,
+                   mbedtls_x509_crt **candidates);
+
+/* errmap.c */
+const char *tlsc__alert_name(int alert);
+tlsc_err tlsc__alert_error(int alert);
+
+/* peek.c: facts mbedTLS keeps in private fields. */
+int tlsc__peek_alert(const mbedtls_ssl_context *ssl);
+const char *tlsc__peek_group(const mbedtls_ssl_context *ssl);
+bool tlsc__peek_resumed(const mbedtls_ssl_context *ssl);
+/* The certificate's DER SubjectPublicKeyInfo, as parsed (no copy). */
+void tlsc__peek_spki(const mbedtls_x509_crt *crt, const unsigned char **p,
+                     size_t *len);
+
+/* log.c */
+void tlsc__log(const tlsc_config *cfg, int level, const char *fmt, ...)
+    TLSC_PRINTF(3, 4);
+void tlsc__mbedtls_debug(void *ctx, int level, const char *file, int line,
+                         const char *msg);
+
+/* init.c: process-wide setup (allocator and time hooks, PSA crypto). */
+tlsc_err tlsc__global_init(void);
+/* init.c: make cfg's clock the one mbedTLS sees on this thread. */
+void tlsc__time_enter(const tlsc_config *cfg);
+void tlsc__time_leave(void);
+
+/* alloc.c */
+void *tlsc__calloc(size_t n, size_t size);
+void tlsc__free(void *p);
+/* Zeroize and free a block of len bytes (secrets). */
+void tlsc__free_secret(void *p, size_t len);
+void tlsc__zeroize(void *p, size_t len);
+
+#endif /* TLSC_CORE_INTERNAL_H */

@@ -1,0 +1,72 @@
+/*
+ * The only file that reads mbedTLS's private fields. mbedTLS 3.6 has no
+ * public getter for: the alert a peer sent, the key-exchange group that
+ * was negotiated, whether the session was resumed, and the raw
+ * SubjectPublicKeyInfo of a parsed certificate. tlsc pins mbedTLS to 3.6
+ * LTS (the build refuses other versions), and these fields are stable
+ * across 3.6.x; keeping every such access here makes an upgrade a
+ * one-file review.
+ */
+#define MBEDTLS_ALLOW_PRIVATE_ACCESS
+
+#include "core/internal.h"
+
+#include "ssl_misc.h" /* mbedTLS library/ (private include path) */
+#include "psa/crypto.h"
+
+int tlsc__peek_alert(const mbedtls_ssl_context *ssl)
+{
+    /* After MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE the alert record is still
+     * in the input buffer: level at in_msg[0], description at in_msg[1]. */
+    if (ssl->in_msg == NULL || ssl->in_msgtype != MBEDTLS_SSL_MSG_ALERT)
+        return -1;
+    return ssl->in_msg[1];
+}
+
+static const char *group_name(uint16_t tls_id)
+{
+    switch (tls_id) {
+    case MBEDTLS_SSL_IANA_TLS_GROUP_X25519: return "x25519";
+    case MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1: return "secp256r1";
+    case MBEDTLS_SSL_IANA_TLS_GROUP_SECP384R1: return "secp384r1";
+    default: return NULL;
+    }
+}
+
+static const char *psa_group_name(psa_key_type_t type, size_t bits)
+{
+    psa_ecc_family_t fam = PSA_KEY_TYPE_ECC_GET_FAMILY(type);
+    if (fam == PSA_ECC_FAMILY_MONTGOMERY && bits == 255)
+        return "x25519";
+    if (fam == PSA_ECC_FAMILY_SECP_R1 && bits == 256)
+        return "secp256r1";
+    if (fam == PSA_ECC_FAMILY_SECP_R1 && bits == 384)
+        return "secp384r1";
+    return NULL;
+}
+
+/* Valid only while the handshake runs (the handshake state is freed at its
+ * end); the core calls it after every handshake step and keeps the answer. */
+const char *tlsc__peek_group(const mbedtls_ssl_context *ssl)
+{
+    const mbedtls_ssl_handshake_params *hs = ssl->handshake;
+    if (hs == NULL)
+        return NULL;
+    if (ssl->tls_version == MBEDTLS_SSL_VERSION_TLS1_3)
+        return group_name(hs->offered_group_id);
+    if (!PSA_KEY_TYPE_IS_ECC(hs->xxdh_psa_type))
+        return NULL;
+    return psa_group_name(hs->xxdh_psa_type, hs->xxdh_psa_bits);
+}
+
+bool tlsc__peek_resumed(const mbedtls_ssl_context *ssl)
+{
+    return ssl->handshake != NULL && ssl->handshake->resume != 0;
+}
+
+void tlsc__peek_spki(const mbedtls_x509_crt *crt, const unsigned char **p,
+                     size_t *len)
+{
+    *p = crt->pk_raw.p;
+    *len = crt->pk_raw.len;
+}

@@ -1,0 +1,80 @@
+/*
+ * Pure-logic helpers of the core: no I/O, no mbedTLS, no allocation unless
+ * stated. Each is unit-tested in tests/unit/. Internal names use the
+ * `tlsc__` prefix (two underscores) and are never exported.
+ */
+#ifndef TLSC_CORE_UTIL_H
+#define TLSC_CORE_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Longest host name accepted (RFC 1035: 253 characters of text). */
+#define TLSC_HOST_MAX 253
+
+/*
+ * Parse an IPv4 ("192.0.2.1") or IPv6 ("2001:db8::1", also in brackets
+ * "[2001:db8::1]", no zone id) literal. On success writes the 4 or 16
+ * address bytes in network order to out and their count to *out_len and
+ * returns true; otherwise returns false and leaves out untouched.
+ */
+bool tlsc__parse_ip(const char *text, unsigned char out[16], size_t *out_len);
+
+/*
+ * A host name the connection may be asked for: 1..253 characters, labels of
+ * 1..63 characters of letters, digits, '-' and '_' (seen in the wild), no
+ * leading or trailing '-' in a label, optionally one trailing dot; or an IP
+ * literal accepted by tlsc__parse_ip.
+ */
+bool tlsc__host_valid(const char *host);
+
+/*
+ * RFC 6125 matching of one SAN dNSName `pattern` (pattern_len bytes, NOT
+ * NUL-terminated, may contain any bytes) against the reference host name
+ * `host` (NUL-terminated). Case-insensitive for ASCII. A single trailing dot
+ * on either side is ignored. A wildcard is accepted only as the entire
+ * left-most label ("*.example.com"): it matches exactly one non-empty label
+ * and never a partial label ("f*.example.com" and "*oo.example.com" do not
+ * match anything), never an IP-literal host, and the pattern must have at
+ * least two labels after the wildcard ("*.com" matches nothing). A pattern
+ * containing a NUL byte, an empty label or a '*' anywhere else matches
+ * nothing.
+ */
+bool tlsc__dns_name_matches(const char *pattern, size_t pattern_len,
+                            const char *host);
+
+/*
+ * Decode hex text (upper or lower case, even length, no separators, no
+ * "0x") into out. Returns the number of bytes written, or -1 if the text is
+ * not valid hex or would exceed out_cap.
+ */
+long tlsc__hex_decode(const char *hex, unsigned char *out, size_t out_cap);
+
+/*
+ * Validate a comma-separated ALPN list ("h2,http/1.1"): 1..TLSC_ALPN_MAX
+ * names, each 1..255 bytes, no empty names, no whitespace or control
+ * characters. Returns the number of names or -1 if invalid.
+ */
+#define TLSC_ALPN_MAX 8
+int tlsc__alpn_count(const char *list);
+
+/*
+ * Format a Unix time (seconds, UTC) as "YYYY-MM-DDTHH:MM:SSZ" into out
+ * (at least 21 bytes). Works without the C library's gmtime (for devices).
+ */
+void tlsc__format_utc(int64_t unix_seconds, char out[21]);
+
+/* Convert a civil UTC date/time to Unix seconds (proleptic Gregorian). */
+int64_t tlsc__utc_to_unix(int year, int mon, int day, int hour, int min,
+                          int sec);
+
+/*
+ * Append formatted text to a fixed buffer (dst of capacity cap, currently
+ * holding a NUL-terminated string). Truncates safely, always terminates;
+ * a truncated result ends in "...". Returns false if truncated.
+ */
+bool tlsc__str_append(char *dst, size_t cap, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif /* TLSC_CORE_UTIL_H */

@@ -1,0 +1,56 @@
+/*
+ * Platform layer: everything that touches the operating system. One file
+ * per platform implements it (posix_*.c here); the core never calls the OS
+ * directly. Internal; names are `tlsc__`.
+ */
+#ifndef TLSC_PLATFORM_H
+#define TLSC_PLATFORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tlsc/error.h"
+#include "tlsc/transport.h"
+
+/* Monotonic milliseconds. */
+uint64_t tlsc__monotonic_ms(void);
+/* Wall-clock Unix seconds from the system (may be unset: 1970). */
+int64_t tlsc__system_time(void);
+/* Sleep briefly (used only by blocking calls over transports without wait). */
+void tlsc__sleep_ms(unsigned ms);
+
+/* Run fn exactly once per process, thread-safely. */
+void tlsc__once(void (*fn)(void));
+
+/*
+ * Read a whole file into a fresh block from tlsc__calloc, NUL-terminated
+ * (the NUL is not counted in *len). On failure writes the reason to detail.
+ */
+tlsc_err tlsc__read_file(const char *path, unsigned char **data, size_t *len,
+                         char *detail, size_t cap);
+
+/* ---- TCP ------------------------------------------------------------------ */
+
+typedef struct tlsc__tcp tlsc__tcp;
+
+/*
+ * Resolve host and start a non-blocking connect to the first address.
+ * Errors: TLSC_ERR_DNS, TLSC_ERR_DNS_TEMPORARY, network errors,
+ * TLSC_ERR_NO_MEMORY; detail says which name/address and why.
+ */
+tlsc_err tlsc__tcp_open(tlsc__tcp **out, const char *host, uint16_t port,
+                        char *detail, size_t cap);
+/*
+ * Continue connecting: TLSC_OK once connected, TLSC_WANT_WRITE while in
+ * progress; on an address failing, moves to the next address and, if none
+ * is left, returns the last address's error with detail.
+ */
+tlsc_err tlsc__tcp_poll_connect(tlsc__tcp *t, char *detail, size_t cap);
+int tlsc__tcp_fd(const tlsc__tcp *t);
+/* Close the socket and free t. NULL allowed. */
+void tlsc__tcp_close(tlsc__tcp *t);
+/* The transport functions over a connected tlsc__tcp (ctx = the tcp). */
+extern const tlsc_transport tlsc__tcp_transport;
+
+#endif /* TLSC_PLATFORM_H */
