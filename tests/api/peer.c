@@ -1,0 +1,130 @@
+/*
+ * Test peers for the API tests: spawns `openssl s_server` on 127.0.0.1 with
+ * an ephemeral port (it prints "ACCEPT host:port"), and simple TCP
+ * listeners that accept and stay silent.
+ */
+#include "peer.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+extern char **environ;
+
+/* Read from fd until a line "ACCEPT ...:PORT" appears or timeout. */
+static int read_port(int fd, int timeout_ms)
+{
+    char buf[4096];
+    size_t len = 0;
+    while (len < sizeof buf - 1) {
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+        if (poll(&p, 1, timeout_ms) <= 0)
+            return -1;
+        ssize_t n = read(fd, buf + len, sizeof buf - 1 - len);
+        if (n <= 0)
+            return -1;
+        len += (size_t)n;
+        buf[len] = '\0';
+        char *a = strstr(buf, "ACCEPT");
+        char *nl = a ? strchr(a, '\n') : NULL;
+        if (nl != NULL) {
+            *nl = '\0';
+            char *colon = strrchr(a, ':');
+            return colon ? atoi(colon + 1) : -1;
+        }
+    }
+    return -1;
+}
+
+int peer_start(peer *p, const char *const *args)
+{
+    const char *argv[64];
+    size_t n = 0;
+    argv[n++] = "openssl";
+    argv[n++] = "s_server";
+    argv[n++] = "-accept";
+    argv[n++] = p->accept ? p->accept : "127.0.0.1:0";
+    for (size_t i = 0; args[i] != NULL && n < 62; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    int out[2];
+    if (pipe(out) != 0)
+        return -1;
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+    posix_spawn_file_actions_addclose(&fa, out[0]);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    if (getenv("TLSC_TEST_VERBOSE") == NULL)
+        posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    int rc = posix_spawnp(&p->pid, "openssl", &fa, NULL, (char *const *)argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(out[1]);
+    if (rc != 0) {
+        close(out[0]);
+        return -1;
+    }
+    p->out = out[0];
+    p->port = read_port(p->out, 5000);
+    if (p->port <= 0) {
+        peer_stop(p);
+        return -1;
+    }
+    return p->port;
+}
+
+void peer_stop(peer *p)
+{
+    if (p->pid > 0) {
+        kill(p->pid, SIGTERM);
+        waitpid(p->pid, NULL, 0);
+    }
+    if (p->out > 0)
+        close(p->out);
+    p->pid = 0;
+    p->out = 0;
+}
+
+int listener_start(int *fd, int family)
+{
+    *fd = socket(family, SOCK_STREAM, 0);
+    if (*fd < 0)
+        return -1;
+    struct sockaddr_storage ss;
+    memset(&ss, 0, sizeof ss);
+    socklen_t sl;
+    if (family == AF_INET6) {
+        struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+        a->sin6_family = AF_INET6;
+        a->sin6_addr = in6addr_loopback;
+        sl = sizeof *a;
+    } else {
+        struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+        a->sin_family = AF_INET;
+        a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        sl = sizeof *a;
+    }
+    if (bind(*fd, (struct sockaddr *)&ss, sl) != 0 || listen(*fd, 8) != 0)
+        return -1;
+    getsockname(*fd, (struct sockaddr *)&ss, &sl);
+    return family == AF_INET6 ? ntohs(((struct sockaddr_in6 *)&ss)->sin6_port)
+                              : ntohs(((struct sockaddr_in *)&ss)->sin_port);
+}
+
+int closed_port(void)
+{
+    int fd;
+    int port = listener_start(&fd, AF_INET);
+    close(fd); /* nothing listens there any more */
+    return port;
+}
