@@ -82,7 +82,8 @@ tlsc_err tlsc__conn_fail(tlsc_conn *c, tlsc_err err, const char *fmt, ...)
     vsnprintf(c->errmsg, sizeof c->errmsg, fmt, ap);
     va_end(ap);
     c->state = TLSC__FAILED;
-    tlsc__log(c->cfg, TLSC_LOG_ERROR, "%s: %s", tlsc_strerror(err), c->errmsg);
+    tlsc__log(c->cfg, err == TLSC_ERR_CLOSED ? TLSC_LOG_INFO : TLSC_LOG_ERROR, "%s: %s",
+              tlsc_strerror(err), c->errmsg);
     return err;
 }
 
