@@ -34,6 +34,24 @@ static const int SUITES_PSK[] = {
     MBEDTLS_TLS_PSK_WITH_AES_256_GCM_SHA384,
     MBEDTLS_TLS_PSK_WITH_CHACHA20_POLY1305_SHA256,
 };
+/*
+ * Signature algorithms, PKCS#1 v1.5 before PSS on purpose: mbedTLS 3.6's
+ * TLS 1.2 client cannot verify an RSA-PSS ServerKeyExchange, yet a
+ * ClientHello that offers TLS 1.3 must list PSS (TLS 1.3 allows only PSS
+ * for RSA). Servers that follow the client's order (OpenSSL's default)
+ * then sign TLS 1.2 with PKCS#1 and TLS 1.3 with PSS.
+ */
+static const uint16_t SIG_ALGS[] = {
+    MBEDTLS_TLS1_3_SIG_ECDSA_SECP256R1_SHA256,
+    MBEDTLS_TLS1_3_SIG_ECDSA_SECP384R1_SHA384,
+    MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA256,
+    MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA384,
+    MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA512,
+    MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA256,
+    MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA384,
+    MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA512,
+    MBEDTLS_TLS1_3_SIG_NONE,
+};
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 tlsc_err tlsc__config_fail(tlsc_config *cfg, tlsc_err err, const char *fmt, ...)
@@ -388,6 +406,7 @@ static int build_ssl_config(tlsc_config *cfg)
     cfg->groups[2] = MBEDTLS_SSL_IANA_TLS_GROUP_SECP384R1;
     cfg->groups[3] = MBEDTLS_SSL_IANA_TLS_GROUP_NONE;
     mbedtls_ssl_conf_groups(&cfg->ssl, cfg->groups);
+    mbedtls_ssl_conf_sig_algs(&cfg->ssl, SIG_ALGS);
     choose_suites(cfg);
     mbedtls_ssl_conf_tls13_key_exchange_modes(&cfg->ssl, tls13_kex_modes(cfg));
     apply_trust(cfg);

@@ -52,8 +52,13 @@ const char *tlsc__peek_group(const mbedtls_ssl_context *ssl)
     const mbedtls_ssl_handshake_params *hs = ssl->handshake;
     if (hs == NULL)
         return NULL;
+    /* TLS 1.3: the group counts only once the ServerHello chose a mode
+     * with a key exchange (plain psk_ke has none); before that
+     * key_exchange_mode is 0 and offered_group_id is just our offer. */
     if (ssl->tls_version == MBEDTLS_SSL_VERSION_TLS1_3)
-        return group_name(hs->offered_group_id);
+        return (hs->key_exchange_mode & MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_EPHEMERAL_ALL)
+                   ? group_name(hs->offered_group_id)
+                   : NULL;
     if (!PSA_KEY_TYPE_IS_ECC(hs->xxdh_psa_type))
         return NULL;
     return psa_group_name(hs->xxdh_psa_type, hs->xxdh_psa_bits);

@@ -1,0 +1,121 @@
+/*
+ * tools/cli.h — what the tlsc command's files share: option parsing,
+ * number parsing, error reporting and exit statuses, and the plain TCP
+ * transport used when the TLS name differs from the address connected to.
+ *
+ * The command is built on the public API only (it links the shared
+ * library, which exports nothing else).
+ */
+#ifndef TLSC_CLI_H
+#define TLSC_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tlsc/tlsc.h"
+
+/* ---- exit statuses ---------------------------------------------------- */
+
+/* 0 success, 1 internal/local failure, 2 usage; a library error exits with
+ * 2 + its category (config 3 ... closed 11), see cli_exit_status. */
+enum {
+    CLI_EXIT_OK = 0,
+    CLI_EXIT_INTERNAL = 1,
+    CLI_EXIT_USAGE = 2
+};
+
+/* The exit status for a library error (0 for TLSC_OK). */
+int cli_exit_status(tlsc_err err);
+
+/* Print "tlsc: <tlsc_strerror(err)>: <detail>" (": detail" omitted when
+ * detail is NULL or empty) and return cli_exit_status(err). */
+int cli_report(tlsc_err err, const char *detail);
+
+/* Print "tlsc: <message>" plus a pointer to `tlsc <cmd> --help`, return
+ * CLI_EXIT_USAGE. cmd may be NULL for the top level. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) TLSC_PRINTF(2, 3);
+
+/* ---- option parsing --------------------------------------------------- */
+
+/*
+ * One long option of a subcommand. apply() receives the subcommand's option
+ * struct and the value (NULL for options without a value); it returns
+ * CLI_EXIT_OK or, after printing why, CLI_EXIT_USAGE.
+ */
+typedef struct cli_option {
+    const char *name;   /* without the leading "--" */
+    bool has_value;
+    int (*apply)(void *opts, const char *value);
+} cli_option;
+
+/* A subcommand's option table and what it accepts besides options. */
+typedef struct cli_spec {
+    const char *cmd;            /* subcommand name, for messages */
+    const cli_option *options;
+    size_t option_count;
+    size_t max_positional;      /* positional arguments accepted */
+} cli_spec;
+
+/* cli_parse's result when --help / -h was given (not an exit status). */
+#define CLI_HELP (-1)
+
+/*
+ * Parse argv[1..argc-1] (argv[0] is the subcommand's name). Accepts
+ * "--opt value" and "--opt=value", "--" to end options, and options
+ * anywhere among positionals. Positional arguments are stored in pos[]
+ * (capacity spec->max_positional) and counted in *npos.
+ * Returns CLI_EXIT_OK, CLI_HELP, or CLI_EXIT_USAGE after printing why.
+ */
+int cli_parse(const cli_spec *spec, int argc, char **argv, void *opts,
+              const char **pos, size_t *npos);
+
+/*
+ * Parse a decimal number strictly: digits only (no sign, space or suffix),
+ * within [min, max]. On failure prints a usage error naming `what` and
+ * returns CLI_EXIT_USAGE.
+ */
+int cli_parse_u32(const char *cmd, const char *what, const char *text,
+                  uint32_t min, uint32_t max, uint32_t *out);
+
+/* ---- logging ---------------------------------------------------------- */
+
+/* tlsc_log_fn printing "tlsc[LEVEL]: line" to stderr. */
+void cli_log_line(void *ud, int level, const char *line);
+
+/* ---- TCP transport (tools/cli_net.c) --------------------------------- */
+
+/* A connected, non-blocking socket handed to the library. The struct must
+ * outlive the tlsc_conn it is given to; its close() only closes fd. */
+typedef struct cli_socket {
+    int fd;
+} cli_socket;
+
+/*
+ * Resolve host (IPv4/IPv6) and connect to the first address that answers,
+ * blocking for at most timeout_ms in total (0 = no limit). On success
+ * sock->fd is a connected non-blocking socket. On failure writes the
+ * reason to detail and returns a DNS, network or TLSC_ERR_TIMEOUT_CONNECT
+ * error.
+ */
+tlsc_err cli_tcp_connect(cli_socket *sock, const char *host, uint16_t port,
+                         uint32_t timeout_ms, char *detail, size_t cap);
+
+/* Give sock to conn as its transport (tlsc_conn_set_transport). On
+ * success conn owns closing the socket; on failure the caller does. */
+tlsc_err cli_socket_attach(tlsc_conn *conn, cli_socket *sock);
+
+/* Close sock->fd if open. */
+void cli_socket_close(cli_socket *sock);
+
+/* ---- subcommands ------------------------------------------------------ */
+
+int cmd_connect(int argc, char **argv);
+void cmd_connect_help(void);
+
+/* Relay stdin -> conn -> stdout until either side ends (tools/cli_relay.c).
+ * fd is the socket to poll; grace_ms bounds how long server silence is
+ * awaited after stdin's end (0 = until the server closes). */
+int cli_relay(tlsc_conn *conn, int fd, uint32_t grace_ms);
+
+#endif /* TLSC_CLI_H */
