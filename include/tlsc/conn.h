@@ -48,7 +48,8 @@ TLSC_API void tlsc_conn_free(tlsc_conn *conn);
  * before tlsc_conn_start/connect; the host name given there is then used
  * only for SNI and verification, and port is ignored. ops is copied;
  * ctx is passed to every function and released through ops->close (if
- * set) by tlsc_conn_free.
+ * set) exactly once: by tlsc_conn_close, or by tlsc_conn_free if the
+ * connection was never closed.
  * Errors: TLSC_ERR_INVALID_ARG (send or recv missing), TLSC_ERR_STATE.
  */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_conn_set_transport(

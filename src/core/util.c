@@ -387,6 +387,16 @@ bool tlsc__dns_name_matches(const char *pattern, size_t pattern_len,
 
 /* ---- hex ---------------------------------------------------------------- */
 
+/* The byte spelled by two hex digits, or -1. */
+static int hex_pair(const char *p)
+{
+    int hi = hex_value(p[0]);
+    int lo = hex_value(p[1]);
+    if (hi < 0 || lo < 0)
+        return -1;
+    return hi << 4 | lo;
+}
+
 long tlsc__hex_decode(const char *hex, unsigned char *out, size_t out_cap)
 {
     if (hex == NULL)
@@ -399,15 +409,12 @@ long tlsc__hex_decode(const char *hex, unsigned char *out, size_t out_cap)
         return -1;
     /* Validate everything first so a bad string writes nothing (the
      * caller's buffer may hold key material). */
-    for (size_t i = 0; i < len; i++) {
-        if (hex_value(hex[i]) < 0)
+    for (size_t i = 0; i < n; i++) {
+        if (hex_pair(hex + 2 * i) < 0)
             return -1;
     }
-    for (size_t i = 0; i < n; i++) {
-        int hi = hex_value(hex[2 * i]);
-        int lo = hex_value(hex[2 * i + 1]);
-        out[i] = (unsigned char)(hi << 4 | lo);
-    }
+    for (size_t i = 0; i < n; i++)
+        out[i] = (unsigned char)hex_pair(hex + 2 * i);
     return (long)n;
 }
 
