@@ -298,6 +298,25 @@ static bool dns_name_valid(const char *s, size_t len)
     return true;
 }
 
+/*
+ * RFC 1123 2.1: a name's last label is never all digits. Resolvers read
+ * "010.0.0.1", "1.2.3" or "0x7f000001"-like forms as IPv4 addresses
+ * (8.0.0.1, 1.2.0.3), while verification would check them as names:
+ * refuse them rather than connect to one thing and verify another.
+ */
+static bool last_label_numeric(const char *host, size_t len)
+{
+    len = len > 0 && host[len - 1] == '.' ? len - 1 : len;
+    size_t i = len;
+    while (i > 0 && host[i - 1] != '.')
+        i--;
+    bool digits = i < len;
+    for (size_t k = i; k < len && digits; k++)
+        digits = host[k] >= '0' && host[k] <= '9';
+    bool hex = len - i > 2 && host[i] == '0' && (host[i + 1] == 'x' || host[i + 1] == 'X');
+    return digits || hex;
+}
+
 bool tlsc__host_valid(const char *host)
 {
     if (host == NULL)
@@ -309,7 +328,7 @@ bool tlsc__host_valid(const char *host)
         return false;
     if (is_ip_literal(host, len))
         return true;
-    return dns_name_valid(host, len);
+    return dns_name_valid(host, len) && !last_label_numeric(host, len);
 }
 
 /* ---- RFC 6125 name matching --------------------------------------------- */

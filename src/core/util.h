@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tlsc/common.h"
+
 /* Longest host name accepted (RFC 1035: 253 characters of text). */
 #define TLSC_HOST_MAX 253
 
@@ -24,8 +26,10 @@ bool tlsc__parse_ip(const char *text, unsigned char out[16], size_t *out_len);
 /*
  * A host name the connection may be asked for: 1..253 characters, labels of
  * 1..63 characters of letters, digits, '-' and '_' (seen in the wild), no
- * leading or trailing '-' in a label, optionally one trailing dot; or an IP
- * literal accepted by tlsc__parse_ip.
+ * leading or trailing '-' in a label, optionally one trailing dot (counted
+ * in the 253), and a last label that is not all digits nor "0x..." (such
+ * names are numeric IPv4 forms to a resolver); or an IP literal accepted by
+ * tlsc__parse_ip.
  */
 bool tlsc__host_valid(const char *host);
 
@@ -75,6 +79,6 @@ int64_t tlsc__utc_to_unix(int year, int mon, int day, int hour, int min,
  * a truncated result ends in "...". Returns false if truncated.
  */
 bool tlsc__str_append(char *dst, size_t cap, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+    TLSC_PRINTF(3, 4);
 
 #endif /* TLSC_CORE_UTIL_H */
