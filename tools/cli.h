@@ -83,31 +83,6 @@ int cli_parse_u32(const char *cmd, const char *what, const char *text,
 /* tlsc_log_fn printing "tlsc[LEVEL]: line" to stderr. */
 void cli_log_line(void *ud, int level, const char *line);
 
-/* ---- TCP transport (tools/cli_net.c) --------------------------------- */
-
-/* A connected, non-blocking socket handed to the library. The struct must
- * outlive the tlsc_conn it is given to; its close() only closes fd. */
-typedef struct cli_socket {
-    int fd;
-} cli_socket;
-
-/*
- * Resolve host (IPv4/IPv6) and connect to the first address that answers,
- * blocking for at most timeout_ms in total (0 = no limit). On success
- * sock->fd is a connected non-blocking socket. On failure writes the
- * reason to detail and returns a DNS, network or TLSC_ERR_TIMEOUT_CONNECT
- * error.
- */
-tlsc_err cli_tcp_connect(cli_socket *sock, const char *host, uint16_t port,
-                         uint32_t timeout_ms, char *detail, size_t cap);
-
-/* Give sock to conn as its transport (tlsc_conn_set_transport). On
- * success conn owns closing the socket; on failure the caller does. */
-tlsc_err cli_socket_attach(tlsc_conn *conn, cli_socket *sock);
-
-/* Close sock->fd if open. */
-void cli_socket_close(cli_socket *sock);
-
 /* ---- subcommands ------------------------------------------------------ */
 
 int cmd_connect(int argc, char **argv);

@@ -20,10 +20,6 @@
 /* Debian's bundle of the system's trusted roots. */
 #define SYSTEM_CA_FILE "/etc/ssl/certs/ca-certificates.crt"
 
-/* The library's default connect timeout (tlsc/config.h), used when the
- * command opens the TCP connection itself for --servername. */
-#define DEFAULT_CONNECT_MS 10000u
-
 /* How long the server may stay silent after stdin ended, by default. */
 #define DEFAULT_GRACE_MS 1000u
 
@@ -491,39 +487,16 @@ static int new_conn(tlsc_config *cfg, tlsc_conn **out)
     return CLI_EXIT_OK;
 }
 
-/* The TLS name differs from the host: open the TCP connection ourselves
- * and give it to the library, which then uses the name only for SNI and
- * verification. */
-static int attach_own_socket(const connect_opts *o, tlsc_conn *conn,
-                             cli_socket *sock)
+/* --servername: verify and send SNI for NAME while connecting to HOST. */
+static int open_conn(const connect_opts *o, tlsc_conn *conn)
 {
-    char detail[512];
-    uint32_t timeout = o->have_timeout ? o->timeout_ms : DEFAULT_CONNECT_MS;
-    tlsc_err err = cli_tcp_connect(sock, o->host, o->port, timeout, detail,
-                                   sizeof detail);
+    tlsc_err err = TLSC_OK;
 
+    if (o->servername != NULL)
+        err = tlsc_conn_set_server_name(conn, o->servername);
     if (err != TLSC_OK)
-        return cli_report(err, detail);
-    err = cli_socket_attach(conn, sock);
-    if (err != TLSC_OK) {
-        cli_socket_close(sock);
-        return cli_report(err, tlsc_conn_errmsg(conn));
-    }
-    return CLI_EXIT_OK;
-}
-
-static int open_conn(const connect_opts *o, tlsc_conn *conn,
-                     cli_socket *sock)
-{
-    const char *name = o->host;
-
-    if (o->servername != NULL && strcasecmp(o->servername, o->host) != 0) {
-        int rc = attach_own_socket(o, conn, sock);
-        if (rc != CLI_EXIT_OK)
-            return rc;
-        name = o->servername;
-    }
-    tlsc_err err = tlsc_conn_connect(conn, name, o->port);
+        return cli_report(err, "invalid --servername");
+    err = tlsc_conn_connect(conn, o->host, o->port);
     if (err != TLSC_OK)
         return cli_report(err, tlsc_conn_errmsg(conn));
     return CLI_EXIT_OK;
@@ -563,8 +536,7 @@ static void print_summary(const connect_opts *o, const tlsc_conn *conn)
             tlsc_conn_handshake_heap_peak(conn));
 }
 
-static int run_session(const connect_opts *o, tlsc_conn *conn,
-                       const cli_socket *sock)
+static int run_session(const connect_opts *o, tlsc_conn *conn)
 {
     int fd = -1;
 
@@ -574,10 +546,7 @@ static int run_session(const connect_opts *o, tlsc_conn *conn,
         return err == TLSC_OK ? CLI_EXIT_OK
                               : cli_report(err, tlsc_conn_errmsg(conn));
     }
-    /* A user transport has no library socket: then the fd is ours. */
     tlsc_conn_poll_info(conn, &fd, NULL, NULL, NULL);
-    if (fd < 0)
-        fd = sock->fd;
     return cli_relay(conn, fd,
                      o->have_timeout ? o->timeout_ms : DEFAULT_GRACE_MS);
 }
@@ -586,16 +555,15 @@ static int run_connect(const connect_opts *o)
 {
     tlsc_config *cfg = NULL;
     tlsc_conn *conn = NULL;
-    cli_socket sock = {.fd = -1}; /* must outlive conn, which may use it */
     int rc = build_config(o, &cfg);
 
     if (rc == CLI_EXIT_OK)
         rc = new_conn(cfg, &conn);
     tlsc_config_free(cfg); /* the connection keeps its own reference */
     if (rc == CLI_EXIT_OK)
-        rc = open_conn(o, conn, &sock);
+        rc = open_conn(o, conn);
     if (rc == CLI_EXIT_OK)
-        rc = run_session(o, conn, &sock);
+        rc = run_session(o, conn);
     tlsc_conn_free(conn);
     return rc;
 }

@@ -55,6 +55,18 @@ TLSC_API void tlsc_conn_free(tlsc_conn *conn);
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_conn_set_transport(
     tlsc_conn *conn, const tlsc_transport *ops, void *ctx);
 
+/*
+ * Verify the server as `name` (and send it as SNI) while connecting to the
+ * host given to tlsc_conn_start/connect: e.g. reach a device by a fixed IP
+ * address or through a tunnel, yet check the certificate issued for its
+ * name. name is a DNS name or an IP literal, with the same rules as the
+ * host. Call before tlsc_conn_start/connect; NULL restores the default
+ * (the host itself).
+ * Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_HOSTNAME, TLSC_ERR_STATE.
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_conn_set_server_name(tlsc_conn *conn,
+                                                           const char *name);
+
 /* ---- blocking driver -------------------------------------------------- */
 
 /*

@@ -137,21 +137,43 @@ tlsc_err tlsc_conn_set_transport(tlsc_conn *c, const tlsc_transport *ops, void *
 
 /* ---- start ---------------------------------------------------------------- */
 
-/* Copy host without IPv6 brackets; parse it as an IP literal if it is one. */
-static tlsc_err set_host(tlsc_conn *c, const char *host, uint16_t port)
+/* Copy a host name into dst without IPv6 brackets, after validating it. */
+static bool copy_host(char dst[TLSC_HOST_MAX + 1], const char *host)
 {
     if (host == NULL || !tlsc__host_valid(host))
-        return tlsc__conn_fail(c, TLSC_ERR_HOSTNAME, "invalid host name '%.80s'",
-                               host ? host : "(null)");
+        return false;
     size_t len = strlen(host);
     if (host[0] == '[' && len > 2 && host[len - 1] == ']') {
         host++;
         len -= 2;
     }
-    memcpy(c->host, host, len);
-    c->host[len] = '\0';
+    memcpy(dst, host, len);
+    dst[len] = '\0';
+    return true;
+}
+
+tlsc_err tlsc_conn_set_server_name(tlsc_conn *c, const char *name)
+{
+    if (c == NULL)
+        return TLSC_ERR_INVALID_ARG;
+    if (c->state != TLSC__NEW)
+        return TLSC_ERR_STATE;
+    if (name == NULL) {
+        c->name[0] = '\0';
+        return TLSC_OK;
+    }
+    return copy_host(c->name, name) ? TLSC_OK : TLSC_ERR_HOSTNAME;
+}
+
+static tlsc_err set_host(tlsc_conn *c, const char *host, uint16_t port)
+{
+    if (!copy_host(c->host, host))
+        return tlsc__conn_fail(c, TLSC_ERR_HOSTNAME, "invalid host name '%.80s'",
+                               host ? host : "(null)");
     c->port = port;
-    if (!tlsc__parse_ip(c->host, c->ip, &c->ip_len))
+    if (c->name[0] == '\0')
+        memcpy(c->name, c->host, sizeof c->name);
+    if (!tlsc__parse_ip(c->name, c->ip, &c->ip_len))
         c->ip_len = 0;
     return TLSC_OK;
 }
@@ -160,12 +182,12 @@ static tlsc_err set_host(tlsc_conn *c, const char *host, uint16_t port)
  * For an IP, NULL tells mbedTLS that tlsc verifies the address itself. */
 static tlsc_err set_sni(tlsc_conn *c)
 {
-    char name[TLSC_HOST_MAX + 1];
-    size_t len = strlen(c->host);
-    memcpy(name, c->host, len + 1);
-    if (len > 1 && name[len - 1] == '.')
-        name[len - 1] = '\0';
-    int ret = mbedtls_ssl_set_hostname(&c->ssl, c->ip_len ? NULL : name);
+    char sni[TLSC_HOST_MAX + 1];
+    size_t len = strlen(c->name);
+    memcpy(sni, c->name, len + 1);
+    if (len > 1 && sni[len - 1] == '.')
+        sni[len - 1] = '\0';
+    int ret = mbedtls_ssl_set_hostname(&c->ssl, c->ip_len ? NULL : sni);
     if (ret == MBEDTLS_ERR_SSL_ALLOC_FAILED)
         return tlsc__conn_fail(c, TLSC_ERR_NO_MEMORY, "no memory for the host name");
     if (ret != 0)
@@ -188,7 +210,7 @@ static tlsc_err check_clock(tlsc_conn *c)
         return TLSC_OK;
     if (cfg->allow_unknown_time) {
         tlsc__log(cfg, TLSC_LOG_ERROR,
-                  "WARNING: time unknown; certificate dates are NOT checked for %s", c->host);
+                  "WARNING: time unknown; certificate dates are NOT checked for %s", c->name);
         return TLSC_OK;
     }
     return tlsc__conn_fail(c, TLSC_ERR_CLOCK_NOT_SET,
@@ -242,7 +264,7 @@ tlsc_err tlsc_conn_start(tlsc_conn *c, const char *host, uint16_t port)
         return err;
     if (c->cfg->insecure)
         tlsc__log(c->cfg, TLSC_LOG_ERROR,
-                  "WARNING: insecure mode: the certificate of %s is NOT verified", c->host);
+                  "WARNING: insecure mode: the certificate of %s is NOT verified", c->name);
     tlsc__log(c->cfg, TLSC_LOG_INFO, "connecting to %s port %u", c->host, port);
     c->connect_deadline = deadline_after(c->cfg->connect_ms);
     if (c->user_transport) {

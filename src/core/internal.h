@@ -117,11 +117,12 @@ struct tlsc_conn {
     tlsc_err io_err;            /* transport error behind an mbedTLS one */
     char io_detail[TLSC_ERRMSG_MAX];
 
-    /* peer */
+    /* peer: where we connect (host) and who it must be (name) */
     char host[TLSC_HOST_MAX + 1];
     uint16_t port;
-    unsigned char ip[16];
-    size_t ip_len;              /* 0 for a DNS name */
+    char name[TLSC_HOST_MAX + 1]; /* SNI + verification; defaults to host */
+    unsigned char ip[16];         /* name as an IP literal ... */
+    size_t ip_len;                /* ... or 0 for a DNS name */
 
     /* transport */
     tlsc_transport tp;

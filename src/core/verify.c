@@ -90,8 +90,11 @@ static void note_san(char *have, size_t cap, const mbedtls_x509_subject_alternat
         tlsc__str_append(have, cap, "%sDNS:%.*s", sep, (int)b->len, (const char *)b->p);
     } else if (san->type == MBEDTLS_X509_SAN_IP_ADDRESS && b->len == 4) {
         tlsc__str_append(have, cap, "%sIP:%u.%u.%u.%u", sep, b->p[0], b->p[1], b->p[2], b->p[3]);
-    } else if (san->type == MBEDTLS_X509_SAN_IP_ADDRESS) {
-        tlsc__str_append(have, cap, "%sIP:(IPv6, %zu bytes)", sep, b->len);
+    } else if (san->type == MBEDTLS_X509_SAN_IP_ADDRESS && b->len == 16) {
+        tlsc__str_append(have, cap, "%sIP:", sep);
+        for (int i = 0; i < 16; i += 2)
+            tlsc__str_append(have, cap, "%x%s", (unsigned)(b->p[i] << 8 | b->p[i + 1]),
+                             i < 14 ? ":" : "");
     }
 }
 
@@ -102,7 +105,7 @@ static bool san_matches(const tlsc_conn *c, const mbedtls_x509_subject_alternati
         return san->type == MBEDTLS_X509_SAN_IP_ADDRESS && b->len == c->ip_len &&
                memcmp(b->p, c->ip, c->ip_len) == 0;
     return san->type == MBEDTLS_X509_SAN_DNS_NAME &&
-           tlsc__dns_name_matches((const char *)b->p, b->len, c->host);
+           tlsc__dns_name_matches((const char *)b->p, b->len, c->name);
 }
 
 /* Returns TLSC_VERIFY_HOSTNAME (with words in c->vdetail) or 0. */
@@ -124,10 +127,10 @@ static uint32_t check_host(tlsc_conn *c, const mbedtls_x509_crt *crt)
     if (have[0] == '\0')
         tlsc__str_append(c->vdetail, sizeof c->vdetail,
                          "%shostname mismatch: wanted %s, certificate has no subjectAltName "
-                         "(the subject CN is not used for host names)", sep, c->host);
+                         "(the subject CN is not used for host names)", sep, c->name);
     else
         tlsc__str_append(c->vdetail, sizeof c->vdetail,
-                         "%shostname mismatch: wanted %s, certificate has %s", sep, c->host, have);
+                         "%shostname mismatch: wanted %s, certificate has %s", sep, c->name, have);
     return TLSC_VERIFY_HOSTNAME;
 }
 

@@ -258,6 +258,34 @@ static void user_transport(void **state)
     peer_stop(&p);
 }
 
+static void server_name_differs_from_host(void **state)
+{
+    (void)state;
+    peer p = { 0 };
+    int port = start_server(&p, "server-p256", NULL);
+    tlsc_config *cfg = ca_config();
+    tlsc_conn *c;
+    assert_int_equal(tlsc_conn_new(cfg, &c), TLSC_OK);
+    tlsc_config_free(cfg);
+    assert_int_equal(tlsc_conn_set_server_name(c, "tlsc..test"), TLSC_ERR_HOSTNAME);
+    assert_int_equal(tlsc_conn_set_server_name(c, "tlsc.test"), TLSC_OK);
+    assert_int_equal(tlsc_conn_connect(c, "127.0.0.1", (uint16_t)port), TLSC_OK);
+    assert_int_equal(tlsc_conn_set_server_name(c, "x.test"), TLSC_ERR_STATE);
+    tlsc_conn_free(c);
+    peer_stop(&p);
+
+    port = start_server(&p, "server-p256", NULL);
+    cfg = ca_config();
+    assert_int_equal(tlsc_conn_new(cfg, &c), TLSC_OK);
+    tlsc_config_free(cfg);
+    assert_int_equal(tlsc_conn_set_server_name(c, "other.test"), TLSC_OK);
+    assert_int_equal(tlsc_conn_connect(c, "127.0.0.1", (uint16_t)port), TLSC_ERR_HOSTNAME_MISMATCH);
+    assert_non_null(strstr(tlsc_conn_errmsg(c), "wanted other.test, certificate has DNS:localhost"));
+    assert_non_null(strstr(tlsc_conn_errmsg(c), "IP:0:0:0:0:0:0:0:1"));
+    tlsc_conn_free(c);
+    peer_stop(&p);
+}
+
 /* ---- configuration rules -------------------------------------------------- */
 
 static void no_trust_is_an_error(void **state)
@@ -575,6 +603,7 @@ int main(void)
         cmocka_unit_test(blocking_tls12_by_ip),
         cmocka_unit_test(nonblocking_driver),
         cmocka_unit_test(user_transport),
+        cmocka_unit_test(server_name_differs_from_host),
         cmocka_unit_test(no_trust_is_an_error),
         cmocka_unit_test(frozen_after_use),
         cmocka_unit_test(bad_inputs_are_config_errors),
