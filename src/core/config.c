@@ -391,6 +391,18 @@ static void apply_trust(tlsc_config *cfg)
         mbedtls_ssl_conf_ca_cb(&cfg->ssl, tlsc__no_ca_cb, NULL);
 }
 
+/* mbedTLS's debug threshold is process-wide: only ever raise it, and let
+ * each configuration filter to its own level (tlsc__mbedtls_debug). */
+static void raise_debug_threshold(int level)
+{
+    static atomic_int current;
+    int now = atomic_load(&current);
+    while (level > now && !atomic_compare_exchange_weak(&current, &now, level)) {
+    }
+    if (level > now)
+        mbedtls_debug_set_threshold(level);
+}
+
 static int build_ssl_config(tlsc_config *cfg)
 {
     int ret = mbedtls_ssl_config_defaults(&cfg->ssl, MBEDTLS_SSL_IS_CLIENT,
@@ -416,7 +428,7 @@ static int build_ssl_config(tlsc_config *cfg)
         ret = apply_credentials(cfg);
     if (cfg->mbedtls_level > 0) {
         mbedtls_ssl_conf_dbg(&cfg->ssl, tlsc__mbedtls_debug, cfg);
-        mbedtls_debug_set_threshold(cfg->mbedtls_level);
+        raise_debug_threshold(cfg->mbedtls_level);
     }
     return ret;
 }
