@@ -6,9 +6,9 @@
  * fixed arena. tlsc always counts the bytes requested through the hook:
  * current and peak. (Counts are of requested bytes; the hook's own
  * bookkeeping overhead, 16 bytes per block, is not included.)
- * Not counted: what the operating system's resolver (getaddrinfo) allocates
- * for itself while a POSIX TCP connection resolves its host; it is freed
- * before the call returns.
+ * Not counted: the address list the operating system's resolver
+ * (getaddrinfo) allocates for a POSIX TCP connection, which it keeps until
+ * its socket is closed.
  */
 #ifndef TLSC_ALLOC_H
 #define TLSC_ALLOC_H
