@@ -26,6 +26,7 @@ static int want_to_mbedtls(tlsc_err e)
 static void note_io_error(tlsc_conn *c, tlsc_err e, const char *op)
 {
     c->io_err = e;
+    c->io_err_on_send = (op[0] == 's');
     snprintf(c->io_detail, sizeof c->io_detail, "%s %s port %u failed (%s)", op, c->host,
              c->port, tlsc_strerror(e));
 }
@@ -344,6 +345,24 @@ static bool is_mbedtls_want(int ret)
     return ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE;
 }
 
+/* A write that failed because the server closed first: report the alert
+ * it sent before closing, if one is waiting, rather than the reset. */
+static tlsc_err fail_handshake(tlsc_conn *c, int ret)
+{
+    if (c->io_err != TLSC_OK && c->io_err_on_send) {
+        tlsc_err saved = c->io_err;
+        c->io_err = TLSC_OK;
+        tlsc__time_enter(c->cfg);
+        int alert = tlsc__peek_pending_alert(&c->ssl);
+        tlsc__time_leave();
+        if (alert >= 0)
+            return tlsc__conn_fail_alert(c, alert,
+                                         "during the handshake, then closed the connection");
+        c->io_err = saved;
+    }
+    return tlsc__conn_fail_mbedtls(c, ret, "during the handshake");
+}
+
 static tlsc_err step_handshake(tlsc_conn *c)
 {
     if (past(c->handshake_deadline))
@@ -360,7 +379,7 @@ static tlsc_err step_handshake(tlsc_conn *c)
     if (is_mbedtls_want(ret))
         return mbedtls_want(c, ret);
     if (ret != 0)
-        return tlsc__conn_fail_mbedtls(c, ret, "during the handshake");
+        return fail_handshake(c, ret);
     return finish_handshake(c);
 }
 

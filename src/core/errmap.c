@@ -111,14 +111,22 @@ static bool out_of_memory(int ret)
            ret == MBEDTLS_ERR_MD_ALLOC_FAILED || ret == PSA_ERROR_INSUFFICIENT_MEMORY;
 }
 
-static tlsc_err fail_alert(tlsc_conn *c, const char *during, const char *why)
+/* Alerts a server sends when our PSK identity or key is wrong. */
+static bool psk_alert(int alert)
 {
-    int alert = tlsc__peek_alert(&c->ssl);
+    return alert == 20 || alert == 40 || alert == 47 || alert == 51 || alert == 115;
+}
+
+tlsc_err tlsc__conn_fail_alert(tlsc_conn *c, int alert, const char *during)
+{
     tlsc_err err = tlsc__alert_error(alert);
     if (err == TLSC_ERR_CLOSED)
         err = TLSC_ERR_PEER_ALERT; /* close_notify can't be "fatal"; keep it an alert */
+    const char *hint = c->cfg->psk_len != 0 && psk_alert(alert) && c->state != TLSC__OPEN
+                           ? " (is the PSK identity or key wrong?)"
+                           : "";
     return tlsc__conn_fail(c, err, "peer sent fatal alert %s (%d) %s%s", tlsc__alert_name(alert),
-                           alert, during, why);
+                           alert, during, hint);
 }
 
 static tlsc_err fail_eof(tlsc_conn *c, const char *during)
@@ -141,7 +149,7 @@ tlsc_err tlsc__conn_fail_mbedtls(tlsc_conn *c, int ret, const char *during)
     if (ret == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED && c->vfail != 0)
         return tlsc__conn_fail(c, tlsc__verify_error(c), "%s", c->vdetail);
     if (ret == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE)
-        return fail_alert(c, during, "");
+        return tlsc__conn_fail_alert(c, tlsc__peek_alert(&c->ssl), during);
     if (ret == MBEDTLS_ERR_SSL_CONN_EOF)
         return fail_eof(c, during);
     if (ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY)

@@ -115,6 +115,7 @@ struct tlsc_conn {
     tlsc_err err;
     char errmsg[TLSC_ERRMSG_MAX];
     tlsc_err io_err;            /* transport error behind an mbedTLS one */
+    bool io_err_on_send;        /* ... and it happened while sending */
     char io_detail[TLSC_ERRMSG_MAX];
 
     /* peer: where we connect (host) and who it must be (name) */
@@ -157,6 +158,8 @@ tlsc_err tlsc__conn_fail(tlsc_conn *c, tlsc_err err, const char *fmt, ...)
     TLSC_PRINTF(3, 4);
 /* Translate an mbedTLS return code into the sticky error (with detail). */
 tlsc_err tlsc__conn_fail_mbedtls(tlsc_conn *c, int ret, const char *during);
+/* The sticky error for a fatal alert the peer sent. */
+tlsc_err tlsc__conn_fail_alert(tlsc_conn *c, int alert, const char *during);
 bool tlsc__is_want(tlsc_err e);
 /* Close the transport and mark the connection closed (keeps the error). */
 void tlsc__conn_close_transport(tlsc_conn *c);
@@ -178,6 +181,7 @@ tlsc_err tlsc__alert_error(int alert);
 int tlsc__peek_alert(const mbedtls_ssl_context *ssl);
 const char *tlsc__peek_group(const mbedtls_ssl_context *ssl);
 bool tlsc__peek_resumed(const mbedtls_ssl_context *ssl);
+int tlsc__peek_pending_alert(mbedtls_ssl_context *ssl);
 /* The certificate's DER SubjectPublicKeyInfo, as parsed (no copy). */
 void tlsc__peek_spki(const mbedtls_x509_crt *crt, const unsigned char **p,
                      size_t *len);

@@ -12,6 +12,7 @@
 #include "core/internal.h"
 
 #include "ssl_misc.h" /* mbedTLS library/ (private include path) */
+#include "ssl_ciphersuites_internal.h"
 #include "psa/crypto.h"
 
 int tlsc__peek_alert(const mbedtls_ssl_context *ssl)
@@ -59,7 +60,11 @@ const char *tlsc__peek_group(const mbedtls_ssl_context *ssl)
         return (hs->key_exchange_mode & MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_EPHEMERAL_ALL)
                    ? group_name(hs->offered_group_id)
                    : NULL;
-    if (!PSA_KEY_TYPE_IS_ECC(hs->xxdh_psa_type))
+    /* TLS 1.2: only ECDHE suites have a group. (xxdh_psa_type may still
+     * hold the TLS 1.3 key share we offered in the ClientHello.) */
+    if (hs->ciphersuite_info == NULL ||
+        !mbedtls_ssl_ciphersuite_uses_ecdhe(hs->ciphersuite_info) ||
+        !PSA_KEY_TYPE_IS_ECC(hs->xxdh_psa_type))
         return NULL;
     return psa_group_name(hs->xxdh_psa_type, hs->xxdh_psa_bits);
 }
@@ -74,4 +79,16 @@ void tlsc__peek_spki(const mbedtls_x509_crt *crt, const unsigned char **p,
 {
     *p = crt->pk_raw.p;
     *len = crt->pk_raw.len;
+}
+
+/*
+ * A server that refuses the handshake sends an alert and closes; if our
+ * next write hits the closed socket we learn "connection reset", while the
+ * alert that says why is already waiting in the receive buffer. Read one
+ * record to get it. Returns the alert, or -1 if none is there.
+ */
+int tlsc__peek_pending_alert(mbedtls_ssl_context *ssl)
+{
+    int ret = mbedtls_ssl_read_record(ssl, 0);
+    return ret == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE ? tlsc__peek_alert(ssl) : -1;
 }
