@@ -1,0 +1,210 @@
+#!/usr/bin/env bash
+# tests/pki/gen.sh OUTDIR — create a fresh test PKI with the openssl CLI.
+#
+# Everything is generated at test time (nothing secret or stale is checked
+# in). ECDSA keys are near-instant; the three RSA keys (2048 server, 2048
+# client, 4096 server) are generated in the background while the ECDSA part
+# runs, so the whole script takes about 1-2 s. Set TLSC_PKI_NO_RSA4096=1 to
+# skip the RSA-4096 leaf (the slowest key, 1-4 s by itself).
+#
+# See tests/pki/README.md for the list of files and what each is for.
+set -euo pipefail
+
+out=${1:?usage: gen.sh OUTDIR}
+mkdir -p "$out"
+cd "$out"
+
+export OPENSSL_CONF=/dev/null   # never pick up the system's openssl.cnf
+days=30
+serial=$(( (RANDOM << 16) | RANDOM ))
+next_serial() { serial=$((serial + 1)); printf '0x%08x%04x' "$serial" $((RANDOM)); }
+
+# ---- extension profiles ------------------------------------------------------
+cat > ext.cnf <<'EOF'
+[ req ]
+distinguished_name = dn
+[ dn ]
+[ root_ext ]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+[ int_ext ]
+basicConstraints = critical, CA:TRUE, pathlen:0
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+[ server_ext ]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = serverAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+subjectAltName = DNS:localhost, DNS:tlsc.test, IP:127.0.0.1, IP:::1
+[ wronghost_ext ]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = serverAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+subjectAltName = DNS:other.test
+[ nosan_ext ]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = serverAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+[ badeku_ext ]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = clientAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+subjectAltName = DNS:localhost, DNS:tlsc.test, IP:127.0.0.1, IP:::1
+[ selfsigned_ext ]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = serverAuth
+subjectKeyIdentifier = hash
+subjectAltName = DNS:localhost, DNS:tlsc.test, IP:127.0.0.1, IP:::1
+[ client_ext ]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = clientAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+[ ca ]
+default_ca = ca_dates
+[ ca_dates ]
+database = ca-db/index.txt
+new_certs_dir = ca-db
+serial = ca-db/serial
+default_md = sha256
+policy = policy_any
+unique_subject = no
+copy_extensions = none
+[ policy_any ]
+commonName = supplied
+organizationName = optional
+EOF
+
+# ---- helpers -----------------------------------------------------------------
+# eckey FILE CURVE: unencrypted PKCS#8 PEM key
+eckey() { openssl genpkey -algorithm EC -pkeyopt "ec_paramgen_curve:$2" -out "$1" 2>/dev/null; }
+rsakey() { openssl genpkey -algorithm RSA -pkeyopt "rsa_keygen_bits:$2" -out "$1" 2>/dev/null; }
+
+# selfsign NAME SUBJ EXT: self-signed certificate for NAME.key
+selfsign() {
+  openssl req -new -x509 -config ext.cnf -extensions "$3" -key "$1.key" \
+    -subj "$2" -days "$days" -sha256 -set_serial "$(next_serial)" -out "$1.pem"
+}
+
+# issue NAME SUBJ EXT ISSUER: NAME.pem for NAME.key, signed by ISSUER.{pem,key}
+issue() {
+  openssl req -new -x509 -config ext.cnf -extensions "$3" -key "$1.key" \
+    -subj "$2" -CA "$4.pem" -CAkey "$4.key" -days "$days" -sha256 \
+    -set_serial "$(next_serial)" -out "$1.pem"
+}
+
+# issue_dated NAME SUBJ EXT ISSUER START END: as issue, with explicit dates
+# (YYMMDDHHMMSSZ). openssl 3.0's x509/req cannot set dates; `openssl ca` can.
+issue_dated() {
+  openssl req -new -config ext.cnf -key "$1.key" -subj "$2" -out "$1.csr"
+  mkdir -p ca-db
+  : > ca-db/index.txt
+  next_serial | sed 's/^0x//' > ca-db/serial
+  openssl ca -batch -notext -config ext.cnf -extfile ext.cnf -extensions "$3" \
+    -cert "$4.pem" -keyfile "$4.key" -startdate "$5" -enddate "$6" \
+    -in "$1.csr" -out "$1.pem" 2>/dev/null
+  rm -f "$1.csr"
+}
+
+chain() { cat "$1.pem" "$2.pem" > "$1-chain.pem"; }
+
+# ---- slow RSA keys, in the background ------------------------------------------
+rsakey server-rsa2048.key 2048 & rsa1=$!
+rsakey client-rsa.key 2048 & rsa2=$!
+rsa3=""
+if [ "${TLSC_PKI_NO_RSA4096:-0}" != 1 ]; then
+  rsakey server-rsa4096.key 4096 & rsa3=$!
+fi
+
+# ---- server-side PKI -----------------------------------------------------------
+O="/O=tlsc tests"
+eckey root.key P-384
+selfsign root "/CN=tlsc Test Root CA$O" root_ext
+eckey int.key P-256
+issue int "/CN=tlsc Test Intermediate CA$O" int_ext root
+
+eckey server-p256.key P-256
+issue server-p256 "/CN=localhost$O/OU=ecdsa-p256" server_ext int
+chain server-p256 int
+eckey server-p384.key P-384
+issue server-p384 "/CN=localhost$O/OU=ecdsa-p384" server_ext int
+chain server-p384 int
+
+# negative leaves (each signed by the intermediate unless said otherwise)
+eckey expired.key P-256
+issue_dated expired "/CN=expired.localhost$O" server_ext int 200101000000Z 240101000000Z
+chain expired int
+eckey notyet.key P-256
+issue_dated notyet "/CN=notyet.localhost$O" server_ext int 400101000000Z 410101000000Z
+chain notyet int
+eckey wronghost.key P-256
+issue wronghost "/CN=other.test$O" wronghost_ext int
+chain wronghost int
+eckey nosan.key P-256
+issue nosan "/CN=localhost$O/OU=no-san" nosan_ext int
+chain nosan int
+eckey badeku.key P-256
+issue badeku "/CN=localhost$O/OU=client-eku-only" badeku_ext int
+chain badeku int
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 -out weak-rsa1024.key 2>/dev/null
+issue weak-rsa1024 "/CN=localhost$O/OU=rsa-1024" server_ext int
+chain weak-rsa1024 int
+eckey sha1.key P-256
+openssl req -new -x509 -config ext.cnf -extensions server_ext -key sha1.key \
+  -subj "/CN=localhost$O/OU=sha1-signed" -CA int.pem -CAkey int.key -days "$days" -sha1 \
+  -set_serial "$(next_serial)" -out sha1.pem
+chain sha1 int
+eckey selfsigned.key P-256
+selfsign selfsigned "/CN=localhost$O/OU=self-signed" selfsigned_ext
+eckey untrusted-root.key P-256
+selfsign untrusted-root "/CN=tlsc Untrusted Root CA$O" root_ext
+eckey untrusted.key P-256
+issue untrusted "/CN=localhost$O/OU=untrusted" server_ext untrusted-root
+cat untrusted.pem untrusted-root.pem > untrusted-chain.pem
+
+# ---- client-side PKI -----------------------------------------------------------
+eckey client-ca.key P-256
+selfsign client-ca "/CN=tlsc Test Client CA$O" root_ext
+eckey client-ec.p8.pem P-256                                                       # PKCS#8
+openssl ec -in client-ec.p8.pem -out client-ec.key 2>/dev/null                     # SEC1
+issue client-ec "/CN=tlsc-client-ec$O" client_ext client-ca
+openssl pkcs8 -topk8 -in client-ec.p8.pem -v2 aes-256-cbc -v2prf hmacWithSHA256 \
+  -passout pass:secret -out client-ec.enc.p8.pem                                     # enc PKCS#8
+openssl ec -in client-ec.p8.pem -aes256 -passout pass:secret \
+  -out client-ec.enc.sec1.pem 2>/dev/null                                           # Proc-Type
+openssl x509 -in client-ec.pem -outform DER -out client-ec.der
+openssl pkey -in client-ec.p8.pem -outform DER -out client-ec.key.der              # PKCS#8 DER
+eckey client-mismatch.key P-256
+eckey client-selfsigned.key P-256
+selfsign client-selfsigned "/CN=tlsc-client-selfsigned$O" client_ext
+
+wait "$rsa2"
+openssl pkey -in client-rsa.key -out client-rsa.p8.pem
+openssl rsa -in client-rsa.p8.pem -traditional -out client-rsa.key 2>/dev/null     # PKCS#1
+issue client-rsa "/CN=tlsc-client-rsa$O" client_ext client-ca
+openssl pkcs8 -topk8 -in client-rsa.p8.pem -v2 aes-256-cbc -v2prf hmacWithSHA256 \
+  -passout pass:secret -out client-rsa.enc.p8.pem
+
+wait "$rsa1"
+issue server-rsa2048 "/CN=localhost$O/OU=rsa-2048" server_ext int
+chain server-rsa2048 int
+if [ -n "$rsa3" ]; then
+  wait "$rsa3"
+  issue server-rsa4096 "/CN=localhost$O/OU=rsa-4096" server_ext int
+  chain server-rsa4096 int
+fi
+
+rm -rf ca-db ext.cnf
+chmod 600 ./*.key ./*.p8.pem ./*.sec1.pem ./*.key.der
