@@ -49,6 +49,21 @@ tlsc_err tlsc_conn_connect(tlsc_conn *c, const char *host, uint16_t port)
     return err;
 }
 
+static uint64_t io_deadline(const tlsc_conn *c)
+{
+    return c->cfg->io_ms ? tlsc_now_ms() + c->cfg->io_ms : 0;
+}
+
+/* After a WANT from the core: TLSC_OK to retry, or `timeout` once the
+ * deadline has passed, or the transport's error. */
+static tlsc_err wait_or_timeout(tlsc_conn *c, tlsc_err want, uint64_t deadline,
+                                tlsc_err timeout)
+{
+    if (deadline != 0 && tlsc_now_ms() >= deadline)
+        return timeout;
+    return wait_ready(c, want, deadline);
+}
+
 /*
  * A read timeout is not sticky: nothing was consumed, and polling for data
  * that has not come yet is a normal thing for a device to do.
@@ -57,17 +72,14 @@ tlsc_err tlsc_conn_read(tlsc_conn *c, void *buf, size_t len, size_t *got)
 {
     if (c == NULL)
         return TLSC_ERR_INVALID_ARG;
-    uint64_t deadline = c->cfg->io_ms ? tlsc_now_ms() + c->cfg->io_ms : 0;
-    for (;;) {
-        tlsc_err err = tlsc_conn_recv(c, buf, len, got);
-        if (!tlsc__is_want(err))
-            return err;
-        if (deadline != 0 && tlsc_now_ms() >= deadline)
-            return TLSC_ERR_TIMEOUT_READ;
-        err = wait_ready(c, err, deadline);
+    uint64_t deadline = io_deadline(c);
+    tlsc_err err;
+    while (tlsc__is_want(err = tlsc_conn_recv(c, buf, len, got))) {
+        err = wait_or_timeout(c, err, deadline, TLSC_ERR_TIMEOUT_READ);
         if (err != TLSC_OK)
             return err;
     }
+    return err;
 }
 
 tlsc_err tlsc_conn_write(tlsc_conn *c, const void *buf, size_t len)
@@ -75,7 +87,7 @@ tlsc_err tlsc_conn_write(tlsc_conn *c, const void *buf, size_t len)
     if (c == NULL || (buf == NULL && len != 0))
         return TLSC_ERR_INVALID_ARG;
     const unsigned char *p = buf;
-    uint64_t deadline = c->cfg->io_ms ? tlsc_now_ms() + c->cfg->io_ms : 0;
+    uint64_t deadline = io_deadline(c);
     while (len > 0) {
         size_t n = 0;
         tlsc_err err = tlsc_conn_send(c, p, len, &n);
@@ -99,17 +111,14 @@ tlsc_err tlsc_conn_write(tlsc_conn *c, const void *buf, size_t len)
 
 static tlsc_err send_close_notify(tlsc_conn *c)
 {
-    uint64_t deadline = c->cfg->io_ms ? tlsc_now_ms() + c->cfg->io_ms : 0;
-    for (;;) {
-        tlsc_err err = tlsc_conn_shutdown(c);
-        if (!tlsc__is_want(err))
-            return err;
-        if (deadline != 0 && tlsc_now_ms() >= deadline)
-            return TLSC_ERR_TIMEOUT_WRITE;
-        err = wait_ready(c, err, deadline);
+    uint64_t deadline = io_deadline(c);
+    tlsc_err err;
+    while (tlsc__is_want(err = tlsc_conn_shutdown(c))) {
+        err = wait_or_timeout(c, err, deadline, TLSC_ERR_TIMEOUT_WRITE);
         if (err != TLSC_OK)
             return err;
     }
+    return err;
 }
 
 tlsc_err tlsc_conn_close(tlsc_conn *c)
