@@ -20,6 +20,9 @@
 #define MBEDTLS_PLATFORM_C
 #define MBEDTLS_PLATFORM_MEMORY
 #define MBEDTLS_PLATFORM_TIME_ALT
+/* tlsc provides mbedtls_ms_time() from the configuration clock (wall time),
+ * so TLS 1.3 ticket ages stay right across reboots and deep sleep. */
+#define MBEDTLS_PLATFORM_MS_TIME_ALT
 #define MBEDTLS_HAVE_TIME
 #define MBEDTLS_HAVE_TIME_DATE
 #define MBEDTLS_HAVE_ASM

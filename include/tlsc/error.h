@@ -43,6 +43,8 @@ typedef enum tlsc_err {
     TLSC_ERR_STATE = 112,           /* call not valid in the object's state */
     TLSC_ERR_CONFIG_FROZEN = 113,   /* config already used by a connection */
     TLSC_ERR_HOSTNAME = 114,        /* host name empty or too long */
+    TLSC_ERR_SESSION = 120,         /* session blob corrupt, tampered or unknown format */
+    TLSC_ERR_NO_SESSION = 121,      /* no resumable session (yet) */
 
     /* 2xx network: the TCP connection could not be made or broke. */
     TLSC_ERR_NETWORK = 200,         /* other network error */
@@ -89,6 +91,7 @@ typedef enum tlsc_err {
 
     /* 8xx memory */
     TLSC_ERR_NO_MEMORY = 800,       /* an allocation failed */
+    TLSC_ERR_BUFFER_SIZE = 801,     /* a caller's output buffer is too small */
 
     /* 9xx closed */
     TLSC_ERR_CLOSED = 900,          /* peer closed cleanly (close_notify) */

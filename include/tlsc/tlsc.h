@@ -14,6 +14,7 @@
 #include "tlsc/transport.h"
 #include "tlsc/config.h"
 #include "tlsc/conn.h"
+#include "tlsc/session.h"
 
 TLSC_BEGIN_DECLS
 

@@ -22,7 +22,7 @@ static int wait_budget(uint64_t deadline)
 }
 
 /* Wait for the readiness the last call asked for. */
-static tlsc_err wait_ready(tlsc_conn *c, tlsc_err want, uint64_t deadline)
+tlsc_err tlsc__conn_wait(tlsc_conn *c, tlsc_err want, uint64_t deadline)
 {
     int ms = wait_budget(deadline);
     if (c->tp.wait == NULL) {
@@ -44,7 +44,7 @@ tlsc_err tlsc_conn_connect(tlsc_conn *c, const char *host, uint16_t port)
             break;
         uint64_t deadline;
         tlsc_conn_poll_info(c, NULL, NULL, NULL, &deadline);
-        err = wait_ready(c, err, deadline);
+        err = tlsc__conn_wait(c, err, deadline);
     }
     return err;
 }
@@ -61,7 +61,7 @@ static tlsc_err wait_or_timeout(tlsc_conn *c, tlsc_err want, uint64_t deadline,
 {
     if (deadline != 0 && tlsc_now_ms() >= deadline)
         return timeout;
-    return wait_ready(c, want, deadline);
+    return tlsc__conn_wait(c, want, deadline);
 }
 
 /*
@@ -102,7 +102,7 @@ tlsc_err tlsc_conn_write(tlsc_conn *c, const void *buf, size_t len)
             return tlsc__conn_fail(c, TLSC_ERR_TIMEOUT_WRITE,
                                    "could not send to %s within %u ms (%zu bytes left)",
                                    c->host, c->cfg->io_ms, len);
-        err = wait_ready(c, err, deadline);
+        err = tlsc__conn_wait(c, err, deadline);
         if (err != TLSC_OK)
             return err;
     }

@@ -97,6 +97,7 @@ tlsc_err tlsc_config_new(tlsc_config **out)
     cfg->connect_ms = 10000;
     cfg->handshake_ms = 15000;
     cfg->io_ms = 30000;
+    cfg->resumption = TLSC_RESUMPTION_ON;
     *out = cfg;
     return TLSC_OK;
 }
@@ -354,13 +355,29 @@ static void choose_suites(tlsc_config *cfg)
     mbedtls_ssl_conf_ciphersuites(&cfg->ssl, cfg->suites);
 }
 
+/* TLS 1.3 key exchange modes: certificates need ephemeral; tickets are
+ * resumed with psk_dhe_ke, and with psk_ke only when explicitly allowed;
+ * an external PSK offers both PSK modes. */
 static int tls13_kex_modes(const tlsc_config *cfg)
 {
     if (tlsc__config_psk_only(cfg))
         return MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK_ALL;
-    if (cfg->psk_len != 0)
+    if (cfg->psk_len != 0 || cfg->resumption == TLSC_RESUMPTION_PSK_KE)
         return MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_ALL;
+    if (cfg->resumption == TLSC_RESUMPTION_ON)
+        return MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_EPHEMERAL |
+               MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK_EPHEMERAL;
     return MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_EPHEMERAL;
+}
+
+static void apply_resumption(tlsc_config *cfg)
+{
+    bool on = cfg->resumption != TLSC_RESUMPTION_OFF;
+    mbedtls_ssl_conf_session_tickets(&cfg->ssl, on ? MBEDTLS_SSL_SESSION_TICKETS_ENABLED
+                                                   : MBEDTLS_SSL_SESSION_TICKETS_DISABLED);
+    mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets(
+        &cfg->ssl, on ? MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED
+                      : MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_DISABLED);
 }
 
 static int apply_credentials(tlsc_config *cfg)
@@ -421,11 +438,14 @@ static int build_ssl_config(tlsc_config *cfg)
     mbedtls_ssl_conf_sig_algs(&cfg->ssl, SIG_ALGS);
     choose_suites(cfg);
     mbedtls_ssl_conf_tls13_key_exchange_modes(&cfg->ssl, tls13_kex_modes(cfg));
+    apply_resumption(cfg);
     apply_trust(cfg);
     if (cfg->alpn != NULL)
         ret = mbedtls_ssl_conf_alpn_protocols(&cfg->ssl, cfg->alpn);
     if (ret == 0)
         ret = apply_credentials(cfg);
+    if (ret == 0)
+        ret = tlsc__config_fingerprint(cfg);
     if (cfg->mbedtls_level > 0) {
         mbedtls_ssl_conf_dbg(&cfg->ssl, tlsc__mbedtls_debug, cfg);
         raise_debug_threshold(cfg->mbedtls_level);

@@ -119,6 +119,7 @@ void tlsc_conn_free(tlsc_conn *c)
     if (c == NULL)
         return;
     close_transport(c);
+    tlsc__session_free(c);
     mbedtls_ssl_free(&c->ssl); /* zeroizes keys and buffers */
     tlsc_config_free(c->cfg);
     tlsc__free_secret(c, sizeof *c);
@@ -261,6 +262,8 @@ tlsc_err tlsc_conn_start(tlsc_conn *c, const char *host, uint16_t port)
         err = set_sni(c);
     if (err == TLSC_OK)
         err = check_clock(c);
+    if (err == TLSC_OK)
+        err = tlsc__session_offer(c);
     if (err != TLSC_OK)
         return err;
     if (c->cfg->insecure)
@@ -317,6 +320,11 @@ static tlsc_err finish_handshake(tlsc_conn *c)
     c->handshake_ms = (uint32_t)(tlsc_now_ms() - c->handshake_start);
     c->handshake_heap_peak = tlsc_heap_peak();
     iana_suite_name(mbedtls_ssl_get_ciphersuite(&c->ssl), c->cipher, sizeof c->cipher);
+    if (c->resumed && c->peer_subject[0] == '\0')
+        memcpy(c->peer_subject, c->offer_subject, sizeof c->peer_subject);
+    /* TLS 1.3 tickets come after the handshake (see tlsc_conn_recv). */
+    if (mbedtls_ssl_get_version_number(&c->ssl) == MBEDTLS_SSL_VERSION_TLS1_2)
+        tlsc__session_capture(c);
     tlsc__log(c->cfg, TLSC_LOG_INFO, "handshake with %s done: %s, %s, %s, %u ms", c->host,
               mbedtls_ssl_get_version(&c->ssl), c->cipher, c->group ? c->group : "no group",
               c->handshake_ms);
@@ -329,8 +337,9 @@ static void observe_handshake(tlsc_conn *c)
     const char *group = tlsc__peek_group(&c->ssl);
     if (group != NULL)
         c->group = group;
-    if (tlsc__peek_resumed(&c->ssl))
-        c->resumed = true;
+    int resumed = tlsc__peek_resumed(&c->ssl);
+    if (resumed >= 0)
+        c->resumed = resumed; /* the last value before the state is freed */
 }
 
 static tlsc_err mbedtls_want(tlsc_conn *c, int ret)
@@ -450,15 +459,37 @@ tlsc_err tlsc_conn_recv(tlsc_conn *c, void *buf, size_t len, size_t *got)
     *got = 0;
     int ret;
     tlsc__time_enter(c->cfg);
-    do {
-        /* TLS 1.3 tickets arrive as post-handshake messages; keep reading. */
-        ret = mbedtls_ssl_read(&c->ssl, buf, (size_t)clip(len));
-    } while (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET);
+    /* TLS 1.3 tickets arrive as post-handshake messages: keep each, read on. */
+    while ((ret = mbedtls_ssl_read(&c->ssl, buf, (size_t)clip(len))) ==
+           MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
+        tlsc__session_capture(c);
     tlsc__time_leave();
     if (ret > 0) {
         *got = (size_t)ret;
         return TLSC_OK;
     }
+    return is_mbedtls_want(ret) ? mbedtls_want(c, ret) : read_error(c, ret);
+}
+
+/*
+ * A zero-length mbedtls_ssl_read processes handshake records (tickets)
+ * and stops at application data without consuming it. It also answers 0
+ * at end of stream, which the BIO's peer_closed flag tells apart.
+ */
+tlsc_err tlsc__conn_pump(tlsc_conn *c)
+{
+    tlsc_err err = check_open(c);
+    if (err != TLSC_OK)
+        return err;
+    unsigned char none[1];
+    int ret;
+    tlsc__time_enter(c->cfg);
+    while ((ret = mbedtls_ssl_read(&c->ssl, none, 0)) ==
+           MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
+        tlsc__session_capture(c);
+    tlsc__time_leave();
+    if (ret == 0 && !c->peer_closed)
+        return TLSC_OK;
     return is_mbedtls_want(ret) ? mbedtls_want(c, ret) : read_error(c, ret);
 }
 
@@ -470,7 +501,13 @@ tlsc_err tlsc_conn_send(tlsc_conn *c, const void *buf, size_t len, size_t *sent)
     if (buf == NULL || sent == NULL)
         return TLSC_ERR_INVALID_ARG;
     *sent = 0;
-    int ret = mbedtls_ssl_write(&c->ssl, buf, (size_t)clip(len));
+    int ret;
+    tlsc__time_enter(c->cfg);
+    /* mbedTLS also processes incoming tickets when asked to write. */
+    while ((ret = mbedtls_ssl_write(&c->ssl, buf, (size_t)clip(len))) ==
+           MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
+        tlsc__session_capture(c);
+    tlsc__time_leave();
     if (ret >= 0) {
         *sent = (size_t)ret;
         return TLSC_OK;
@@ -485,7 +522,12 @@ tlsc_err tlsc_conn_shutdown(tlsc_conn *c)
     tlsc_err err = check_open(c);
     if (err != TLSC_OK)
         return err;
-    int ret = mbedtls_ssl_close_notify(&c->ssl);
+    int ret;
+    tlsc__time_enter(c->cfg);
+    while ((ret = mbedtls_ssl_close_notify(&c->ssl)) ==
+           MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
+        tlsc__session_capture(c);
+    tlsc__time_leave();
     if (ret == 0)
         return TLSC_OK;
     if (is_mbedtls_want(ret))

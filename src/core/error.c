@@ -41,6 +41,8 @@ static const struct err_entry err_table[] = {
     {TLSC_ERR_STATE, "call not valid in the object's current state"},
     {TLSC_ERR_CONFIG_FROZEN, "configuration is frozen: a connection already uses it"},
     {TLSC_ERR_HOSTNAME, "invalid host name: empty, longer than 253 characters or malformed"},
+    {TLSC_ERR_SESSION, "session data is corrupt, truncated, tampered with or of an unknown format"},
+    {TLSC_ERR_NO_SESSION, "no resumable session: none received from the server yet, or resumption is off"},
 
     {TLSC_ERR_NETWORK, "network error: the TCP connection failed or broke"},
     {TLSC_ERR_CONN_REFUSED, "connection refused: nothing listens at that address and port"},
@@ -86,6 +88,7 @@ static const struct err_entry err_table[] = {
      "server certificate unacceptable: bad signature, wrong key usage, or weak key or hash"},
 
     {TLSC_ERR_NO_MEMORY, "out of memory: an allocation failed or the heap limit was reached"},
+    {TLSC_ERR_BUFFER_SIZE, "output buffer too small: the call reports the size needed"},
 
     {TLSC_ERR_CLOSED, "peer closed the connection cleanly (close_notify)"},
     {TLSC_ERR_TRUNCATED,

@@ -32,6 +32,21 @@ static mbedtls_time_t mbedtls_time_hook(mbedtls_time_t *timer)
     return t;
 }
 
+/*
+ * mbedTLS stamps a TLS 1.3 ticket with this clock when it arrives and
+ * computes the ticket's age from it when resuming. Its default is time
+ * since boot, which restarts after deep sleep; tlsc answers wall time from
+ * the active configuration's clock instead (or the system's wall clock).
+ */
+mbedtls_ms_time_t mbedtls_ms_time(void)
+{
+    if (tl_cfg != NULL && tl_cfg->clock_fn != NULL) {
+        int64_t now = tl_cfg->clock_fn(tl_cfg->clock_ud);
+        return (mbedtls_ms_time_t)(now < 0 ? 0 : now) * 1000;
+    }
+    return (mbedtls_ms_time_t)tlsc__wall_ms();
+}
+
 static void init_once(void)
 {
     mbedtls_platform_set_calloc_free(mbedtls_calloc_hook, tlsc__free);

@@ -9,6 +9,7 @@
 #include <stdatomic.h>
 
 #include "tlsc/tlsc.h"
+#include "tlsc/session.h"
 #include "core/util.h"
 #include "platform/platform.h"
 
@@ -61,6 +62,10 @@ struct tlsc_config {
     /* limits */
     uint32_t connect_ms, handshake_ms, io_ms;
 
+    /* sessions */
+    tlsc_resumption resumption;
+    unsigned char id[32];       /* fingerprint of trust + credentials (freeze) */
+
     /* logging */
     tlsc_log_fn log_fn;
     void *log_ud;
@@ -94,6 +99,16 @@ tlsc_err tlsc__parse_key(mbedtls_pk_context *key, const void *data,
 tlsc_err tlsc__parse_pins(const char *text, unsigned char (*out)[32],
                           size_t cap, size_t *count, char *detail,
                           size_t dcap);
+
+/* ---- sessions (session.c) --------------------------------------------------- */
+
+/* Compute cfg->id when the configuration freezes. */
+int tlsc__config_fingerprint(tlsc_config *cfg);
+/* After the handshake / a TLS 1.3 ticket: keep the newest session. */
+void tlsc__session_capture(tlsc_conn *c);
+/* At start: offer the imported session if it belongs here. */
+tlsc_err tlsc__session_offer(tlsc_conn *c);
+void tlsc__session_free(tlsc_conn *c);
 
 /* ---- connection ----------------------------------------------------------- */
 
@@ -144,6 +159,16 @@ struct tlsc_conn {
     char peer_subject[256];
     bool pin_checked;
 
+    /* sessions: the newest one captured, and the one offered */
+    mbedtls_ssl_session saved;
+    bool have_saved;
+    mbedtls_ssl_session offer;
+    bool have_offer;
+    char offer_name[TLSC_HOST_MAX + 1];
+    char offer_subject[256];
+    unsigned char offer_id[32];
+    int64_t offer_expires;      /* Unix seconds, 0 = unknown */
+
     /* facts */
     char cipher[64];
     const char *group;
@@ -161,6 +186,11 @@ tlsc_err tlsc__conn_fail_mbedtls(tlsc_conn *c, int ret, const char *during);
 /* The sticky error for a fatal alert the peer sent. */
 tlsc_err tlsc__conn_fail_alert(tlsc_conn *c, int alert, const char *during);
 bool tlsc__is_want(tlsc_err e);
+/* Process incoming records without consuming application data:
+ * TLSC_OK when application data is waiting, WANT codes, or an error. */
+tlsc_err tlsc__conn_pump(tlsc_conn *c);
+/* blocking.c: wait for the readiness `want` asks for, up to deadline. */
+tlsc_err tlsc__conn_wait(tlsc_conn *c, tlsc_err want, uint64_t deadline);
 /* Close the transport and mark the connection closed (keeps the error). */
 void tlsc__conn_close_transport(tlsc_conn *c);
 
@@ -180,7 +210,14 @@ tlsc_err tlsc__alert_error(int alert);
 /* peek.c: facts mbedTLS keeps in private fields. */
 int tlsc__peek_alert(const mbedtls_ssl_context *ssl);
 const char *tlsc__peek_group(const mbedtls_ssl_context *ssl);
-bool tlsc__peek_resumed(const mbedtls_ssl_context *ssl);
+/* 1 resumed, 0 not, -1 not known (no handshake state) */
+int tlsc__peek_resumed(const mbedtls_ssl_context *ssl);
+/* Free the peer certificate copy inside a saved session (not needed to
+ * resume; keeps sessions small). */
+void tlsc__session_drop_peer_cert(mbedtls_ssl_session *s);
+/* The lifetime in seconds the server gave the session's ticket (0 = none). */
+uint32_t tlsc__session_lifetime(const mbedtls_ssl_session *s);
+bool tlsc__session_resumable(const mbedtls_ssl_session *s);
 int tlsc__peek_pending_alert(mbedtls_ssl_context *ssl);
 /* The certificate's DER SubjectPublicKeyInfo, as parsed (no copy). */
 void tlsc__peek_spki(const mbedtls_x509_crt *crt, const unsigned char **p,

@@ -13,6 +13,7 @@
 
 #include "ssl_misc.h" /* mbedTLS library/ (private include path) */
 #include "ssl_ciphersuites_internal.h"
+#include "mbedtls/platform.h"
 #include "psa/crypto.h"
 
 int tlsc__peek_alert(const mbedtls_ssl_context *ssl)
@@ -69,9 +70,37 @@ const char *tlsc__peek_group(const mbedtls_ssl_context *ssl)
     return psa_group_name(hs->xxdh_psa_type, hs->xxdh_psa_bits);
 }
 
-bool tlsc__peek_resumed(const mbedtls_ssl_context *ssl)
+/*
+ * Whether the server accepted the session we offered. TLS 1.2: `resume`
+ * is set when we offer and cleared when the ServerHello does not take it.
+ * TLS 1.3: `resume` only says we offered a ticket; it was used if the
+ * server chose a PSK mode and the ticket, which mbedTLS lists first among
+ * our identities (identity 0).
+ */
+int tlsc__peek_resumed(const mbedtls_ssl_context *ssl)
 {
-    return ssl->handshake != NULL && ssl->handshake->resume != 0;
+    const mbedtls_ssl_handshake_params *hs = ssl->handshake;
+    if (hs == NULL)
+        return -1;
+    if (ssl->tls_version != MBEDTLS_SSL_VERSION_TLS1_3)
+        return hs->resume != 0;
+    return hs->resume != 0 &&
+           (hs->key_exchange_mode & MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK_ALL) != 0 &&
+           hs->selected_identity == 0;
+}
+
+void tlsc__session_drop_peer_cert(mbedtls_ssl_session *s)
+{
+    if (s->peer_cert != NULL) {
+        mbedtls_x509_crt_free(s->peer_cert);
+        mbedtls_free(s->peer_cert);
+        s->peer_cert = NULL;
+    }
+}
+
+uint32_t tlsc__session_lifetime(const mbedtls_ssl_session *s)
+{
+    return s->ticket != NULL ? s->ticket_lifetime : 0;
 }
 
 void tlsc__peek_spki(const mbedtls_x509_crt *crt, const unsigned char **p,
@@ -91,4 +120,12 @@ int tlsc__peek_pending_alert(mbedtls_ssl_context *ssl)
 {
     int ret = mbedtls_ssl_read_record(ssl, 0);
     return ret == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE ? tlsc__peek_alert(ssl) : -1;
+}
+
+/* A session worth saving: TLS 1.3 needs a ticket; TLS 1.2 a ticket or an ID. */
+bool tlsc__session_resumable(const mbedtls_ssl_session *s)
+{
+    if (s->tls_version == MBEDTLS_SSL_VERSION_TLS1_3)
+        return s->ticket != NULL;
+    return s->ticket != NULL || s->id_len != 0;
 }

@@ -17,6 +17,8 @@
 uint64_t tlsc__monotonic_ms(void);
 /* Wall-clock Unix seconds from the system (may be unset: 1970). */
 int64_t tlsc__system_time(void);
+/* Wall-clock Unix milliseconds from the system. */
+int64_t tlsc__wall_ms(void);
 /* Sleep briefly (used only by blocking calls over transports without wait). */
 void tlsc__sleep_ms(unsigned ms);
 

@@ -19,6 +19,13 @@ int64_t tlsc__system_time(void)
     return (int64_t)time(NULL);
 }
 
+int64_t tlsc__wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 void tlsc__sleep_ms(unsigned ms)
 {
     struct timespec ts = { ms / 1000u, (long)(ms % 1000u) * 1000000L };

@@ -1,0 +1,306 @@
+/*
+ * Session capture, export, import and the decision to offer. mbedTLS does
+ * the protocol and serializes its own session (mbedtls_ssl_session_save);
+ * tlsc wraps that in a small envelope that binds it to a server name and a
+ * configuration and carries its expiry (docs/session-format.md):
+ *
+ *   0  "TLSCSES" magic, 1 byte format version (1)
+ *   8  created, int64 Unix seconds (0 = clock unknown)
+ *  16  lifetime, uint32 seconds (ticket lifetime, or 24 h for a session ID)
+ *  20  configuration fingerprint, 32 bytes (SHA-256, see fingerprint below)
+ *  52  name length (1 byte), subject length (2), mbedTLS blob length (4)
+ *  59  server name, peer subject, mbedTLS session blob
+ *  ..  SHA-256 of everything before it (catches corruption and truncation)
+ * Integers are big-endian.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/internal.h"
+
+#include "mbedtls/sha256.h"
+
+#define MAGIC "TLSCSES"
+#define FORMAT_VERSION 1
+#define HEAD_LEN 59
+#define SUM_LEN 32
+/* RFC 5246 suggests session IDs be kept at most a day. */
+#define SESSION_ID_LIFETIME 86400u
+/* RFC 8446 4.6.1: no ticket lives longer than 7 days. */
+#define TICKET_LIFETIME_MAX 604800u
+
+/* ---- configuration fingerprint ---------------------------------------------- */
+
+static void hash_u32(mbedtls_sha256_context *h, uint32_t v)
+{
+    unsigned char b[4] = { (unsigned char)(v >> 24), (unsigned char)(v >> 16),
+                           (unsigned char)(v >> 8), (unsigned char)v };
+    mbedtls_sha256_update(h, b, sizeof b);
+}
+
+static void hash_bytes(mbedtls_sha256_context *h, const void *p, size_t len)
+{
+    hash_u32(h, (uint32_t)len); /* length-prefixed: fields cannot run together */
+    mbedtls_sha256_update(h, p, len);
+}
+
+static void hash_chain(mbedtls_sha256_context *h, const mbedtls_x509_crt *crt)
+{
+    for (; crt != NULL && crt->raw.p != NULL; crt = crt->next)
+        hash_bytes(h, crt->raw.p, crt->raw.len);
+    hash_u32(h, 0xffffffffu);
+}
+
+/*
+ * What a resumed session must not outlive: the trust the server was
+ * verified with, our own credentials and the protocol limits. The verify
+ * callback cannot be included (a function address changes from one boot to
+ * the next); an application that changes its callback's policy should drop
+ * its saved sessions.
+ */
+int tlsc__config_fingerprint(tlsc_config *cfg)
+{
+    mbedtls_sha256_context h;
+    mbedtls_sha256_init(&h);
+    int ret = mbedtls_sha256_starts(&h, 0);
+    hash_bytes(&h, "tlsc-config-v1", 14);
+    hash_u32(&h, (uint32_t)cfg->vmin << 16 | (uint32_t)cfg->vmax);
+    hash_u32(&h, (uint32_t)cfg->insecure << 8 | (uint32_t)cfg->allow_unknown_time);
+    hash_chain(&h, &cfg->ca);
+    hash_bytes(&h, cfg->pins, cfg->pin_count * 32);
+    hash_chain(&h, cfg->has_cert ? &cfg->own_cert : NULL);
+    hash_bytes(&h, cfg->psk_identity, strlen(cfg->psk_identity));
+    hash_bytes(&h, cfg->psk, cfg->psk_len);
+    for (size_t i = 0; cfg->alpn != NULL && cfg->alpn[i] != NULL; i++)
+        hash_bytes(&h, cfg->alpn[i], strlen(cfg->alpn[i]));
+    if (ret == 0)
+        ret = mbedtls_sha256_finish(&h, cfg->id);
+    mbedtls_sha256_free(&h);
+    return ret;
+}
+
+tlsc_err tlsc_config_set_resumption(tlsc_config *cfg, tlsc_resumption mode)
+{
+    if (cfg == NULL || mode < TLSC_RESUMPTION_OFF || mode > TLSC_RESUMPTION_PSK_KE)
+        return TLSC_ERR_INVALID_ARG;
+    if (atomic_load(&cfg->frozen) != 0)
+        return tlsc__config_fail(cfg, TLSC_ERR_CONFIG_FROZEN,
+                                 "configuration is in use by a connection");
+    cfg->resumption = mode;
+    return TLSC_OK;
+}
+
+/* ---- capture -------------------------------------------------------------- */
+
+void tlsc__session_capture(tlsc_conn *c)
+{
+    if (c->cfg->resumption == TLSC_RESUMPTION_OFF)
+        return;
+    mbedtls_ssl_session s;
+    mbedtls_ssl_session_init(&s);
+    if (mbedtls_ssl_get_session(&c->ssl, &s) != 0 || !tlsc__session_resumable(&s)) {
+        mbedtls_ssl_session_free(&s);
+        return;
+    }
+    tlsc__session_drop_peer_cert(&s); /* not needed to resume; ~1 KB */
+    if (c->have_saved)
+        mbedtls_ssl_session_free(&c->saved);
+    c->saved = s;
+    c->have_saved = true;
+    tlsc__log(c->cfg, TLSC_LOG_DEBUG, "resumable session from %s captured", c->name);
+}
+
+void tlsc__session_free(tlsc_conn *c)
+{
+    if (c->have_saved)
+        mbedtls_ssl_session_free(&c->saved); /* zeroizes the master secret */
+    if (c->have_offer)
+        mbedtls_ssl_session_free(&c->offer);
+    c->have_saved = c->have_offer = false;
+}
+
+/* ---- export --------------------------------------------------------------- */
+
+static void put_u(unsigned char *p, uint64_t v, int bytes)
+{
+    for (int i = bytes - 1; i >= 0; i--, v >>= 8)
+        p[i] = (unsigned char)v;
+}
+
+static uint64_t get_u(const unsigned char *p, int bytes)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < bytes; i++)
+        v = v << 8 | p[i];
+    return v;
+}
+
+static uint32_t lifetime_of(const mbedtls_ssl_session *s)
+{
+    uint32_t t = tlsc__session_lifetime(s);
+    if (t == 0)
+        t = SESSION_ID_LIFETIME;
+    return t > TICKET_LIFETIME_MAX ? TICKET_LIFETIME_MAX : t;
+}
+
+static void write_head(const tlsc_conn *c, unsigned char *p, size_t name_len,
+                       size_t subj_len, size_t blob_len)
+{
+    int64_t now = tlsc__config_now(c->cfg);
+    memcpy(p, MAGIC, 7);
+    p[7] = FORMAT_VERSION;
+    put_u(p + 8, (uint64_t)(now < 0 ? 0 : now), 8);
+    put_u(p + 16, lifetime_of(&c->saved), 4);
+    memcpy(p + 20, c->cfg->id, 32);
+    p[52] = (unsigned char)name_len;
+    put_u(p + 53, subj_len, 2);
+    put_u(p + 55, blob_len, 4);
+}
+
+tlsc_err tlsc_conn_export_session(const tlsc_conn *c, void *buf, size_t cap, size_t *len)
+{
+    if (c == NULL || len == NULL)
+        return TLSC_ERR_INVALID_ARG;
+    if (!c->have_saved)
+        return TLSC_ERR_NO_SESSION;
+    size_t blob_len = 0;
+    int ret = mbedtls_ssl_session_save(&c->saved, NULL, 0, &blob_len);
+    if (ret != 0 && ret != MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL)
+        return TLSC_ERR_INTERNAL;
+    size_t name_len = strlen(c->name), subj_len = strlen(c->peer_subject);
+    *len = HEAD_LEN + name_len + subj_len + blob_len + SUM_LEN;
+    if (buf == NULL || cap < *len)
+        return buf == NULL ? TLSC_OK : TLSC_ERR_BUFFER_SIZE;
+    unsigned char *p = buf;
+    write_head(c, p, name_len, subj_len, blob_len);
+    memcpy(p + HEAD_LEN, c->name, name_len);
+    memcpy(p + HEAD_LEN + name_len, c->peer_subject, subj_len);
+    unsigned char *blob = p + HEAD_LEN + name_len + subj_len;
+    if (mbedtls_ssl_session_save(&c->saved, blob, blob_len, &blob_len) != 0)
+        return TLSC_ERR_INTERNAL;
+    return mbedtls_sha256(p, *len - SUM_LEN, p + *len - SUM_LEN, 0) == 0 ? TLSC_OK
+                                                                         : TLSC_ERR_INTERNAL;
+}
+
+/* ---- import --------------------------------------------------------------- */
+
+static tlsc_err reject(tlsc_conn *c, const char *why)
+{
+    tlsc__log(c->cfg, TLSC_LOG_DEBUG, "session data rejected: %s", why);
+    return TLSC_ERR_SESSION;
+}
+
+/* Check the envelope: magic, version, lengths, checksum, field ranges. */
+static tlsc_err check_envelope(tlsc_conn *c, const unsigned char *p, size_t len)
+{
+    if (len < HEAD_LEN + SUM_LEN || memcmp(p, MAGIC, 7) != 0)
+        return reject(c, "not a tlsc session (bad magic or too short)");
+    if (p[7] != FORMAT_VERSION)
+        return reject(c, "unknown session format version");
+    size_t body = HEAD_LEN + p[52] + get_u(p + 53, 2) + get_u(p + 55, 4);
+    if (body + SUM_LEN != len)
+        return reject(c, "lengths do not add up (truncated or extended)");
+    unsigned char sum[32];
+    if (mbedtls_sha256(p, body, sum, 0) != 0 || memcmp(sum, p + body, SUM_LEN) != 0)
+        return reject(c, "checksum mismatch (corrupted or tampered)");
+    if (p[52] == 0 || p[52] > TLSC_HOST_MAX || get_u(p + 53, 2) >= sizeof c->offer_subject)
+        return reject(c, "name or subject out of range");
+    return TLSC_OK;
+}
+
+static tlsc_err load_envelope(tlsc_conn *c, const unsigned char *p)
+{
+    size_t name_len = p[52], subj_len = (size_t)get_u(p + 53, 2);
+    size_t blob_len = (size_t)get_u(p + 55, 4);
+    mbedtls_ssl_session_init(&c->offer);
+    int ret = mbedtls_ssl_session_load(&c->offer, p + HEAD_LEN + name_len + subj_len, blob_len);
+    if (ret != 0) {
+        mbedtls_ssl_session_free(&c->offer);
+        return ret == MBEDTLS_ERR_SSL_ALLOC_FAILED ? TLSC_ERR_NO_MEMORY
+                                                   : reject(c, "mbedTLS cannot load the session");
+    }
+    memcpy(c->offer_name, p + HEAD_LEN, name_len);
+    c->offer_name[name_len] = '\0';
+    memcpy(c->offer_subject, p + HEAD_LEN + name_len, subj_len);
+    c->offer_subject[subj_len] = '\0';
+    memcpy(c->offer_id, p + 20, 32);
+    int64_t created = (int64_t)get_u(p + 8, 8);
+    c->offer_expires = created > 0 ? created + (int64_t)get_u(p + 16, 4) : 0;
+    c->have_offer = true;
+    return TLSC_OK;
+}
+
+tlsc_err tlsc_conn_set_session(tlsc_conn *c, const void *blob, size_t len)
+{
+    if (c == NULL || blob == NULL)
+        return TLSC_ERR_INVALID_ARG;
+    if (c->state != TLSC__NEW)
+        return TLSC_ERR_STATE;
+    if (c->have_offer) {
+        mbedtls_ssl_session_free(&c->offer);
+        c->have_offer = false;
+    }
+    tlsc_err err = check_envelope(c, blob, len);
+    return err == TLSC_OK ? load_envelope(c, blob) : err;
+}
+
+/* ---- offer ---------------------------------------------------------------- */
+
+/* Why the imported session must not be offered here, or NULL. */
+static const char *unfit(const tlsc_conn *c, int64_t now)
+{
+    if (c->cfg->resumption == TLSC_RESUMPTION_OFF)
+        return "resumption is off in this configuration";
+    if (strcasecmp(c->offer_name, c->name) != 0)
+        return "it was saved for another server name";
+    if (memcmp(c->offer_id, c->cfg->id, 32) != 0)
+        return "it was saved under a different trust or credential configuration";
+    if (now >= 0 && c->offer_expires != 0 && now >= c->offer_expires)
+        return "it has expired";
+    return NULL;
+}
+
+tlsc_err tlsc__session_offer(tlsc_conn *c)
+{
+    if (!c->have_offer)
+        return TLSC_OK;
+    const char *why = unfit(c, tlsc__config_now(c->cfg));
+    if (why != NULL) {
+        tlsc__log(c->cfg, TLSC_LOG_DEBUG, "saved session (for %s) not offered to %s: %s",
+                  c->offer_name, c->name, why);
+        return TLSC_OK;
+    }
+    int ret = mbedtls_ssl_set_session(&c->ssl, &c->offer);
+    if (ret == MBEDTLS_ERR_SSL_ALLOC_FAILED)
+        return tlsc__conn_fail(c, TLSC_ERR_NO_MEMORY, "no memory to offer the saved session");
+    if (ret != 0) {
+        tlsc__log(c->cfg, TLSC_LOG_DEBUG, "saved session not offered: mbedTLS -0x%04x",
+                  (unsigned)-ret);
+        return TLSC_OK;
+    }
+    tlsc__log(c->cfg, TLSC_LOG_DEBUG, "offering saved session to %s", c->name);
+    return TLSC_OK;
+}
+
+/* ---- awaiting a TLS 1.3 ticket ------------------------------------------- */
+
+tlsc_err tlsc_conn_await_session(tlsc_conn *c, uint32_t timeout_ms)
+{
+    if (c == NULL)
+        return TLSC_ERR_INVALID_ARG;
+    uint64_t deadline = tlsc_now_ms() + timeout_ms;
+    while (!c->have_saved && c->cfg->resumption != TLSC_RESUMPTION_OFF) {
+        tlsc_err err = tlsc__conn_pump(c);
+        if (err == TLSC_OK)
+            break; /* application data is waiting: no ticket came before it */
+        if (!tlsc__is_want(err))
+            return err;
+        if (tlsc_now_ms() >= deadline)
+            break;
+        err = tlsc__conn_wait(c, err, deadline);
+        if (err != TLSC_OK)
+            return err;
+    }
+    return c->have_saved ? TLSC_OK : TLSC_ERR_NO_SESSION;
+}
