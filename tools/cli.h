@@ -83,6 +83,14 @@ int cli_parse_u32(const char *cmd, const char *what, const char *text,
 /* tlsc_log_fn printing "tlsc[LEVEL]: line" to stderr. */
 void cli_log_line(void *ud, int level, const char *line);
 
+/* ---- session files (tools/cli_session.c) ------------------------------ */
+
+/* --sess-in: offer the session in path; problems are warnings only. */
+void cli_session_load(tlsc_conn *conn, const char *path);
+/* --sess-out: wait briefly for a TLS 1.3 ticket, then write the session to
+ * path (0600, atomically). Returns an exit status (write errors only). */
+int cli_session_save(tlsc_conn *conn, const char *path);
+
 /* ---- subcommands ------------------------------------------------------ */
 
 int cmd_connect(int argc, char **argv);

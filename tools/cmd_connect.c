@@ -45,6 +45,10 @@ typedef struct connect_opts {
     const char *psk;        /* "IDENTITY:HEXKEY" */
     const char *alpn;
     const char *servername;
+    const char *sess_in;
+    const char *sess_out;
+    tlsc_resumption resumption;
+    bool have_resumption;
     tlsc_tls_version version; /* 0 = the default range */
     bool insecure;
     bool summary_only;
@@ -106,6 +110,15 @@ static const char *const connect_help[] = {
     "                        0 = no limit",
     "  --summary             print the summary, then close (close_notify)",
     "                        right after the handshake",
+    "  --sess-in FILE        offer the session saved in FILE (resumption); a",
+    "                        missing, corrupt or foreign file only warns and a",
+    "                        full handshake follows; see 'resumed:'",
+    "  --sess-out FILE       save the session to FILE (mode 0600; it holds the",
+    "                        session secret): after the handshake for TLS 1.2,",
+    "                        once a ticket arrives (up to 2 s) for TLS 1.3",
+    "  --resumption MODE     off, on (default: TLS 1.3 tickets resume with",
+    "                        psk_dhe_ke) or psk-ke (resume with psk_ke",
+    "                        instead: no ECDHE, cheapest, no forward secrecy)",
     "  --debug N             log to stderr as 'tlsc[LEVEL]: text' up to level",
     "                        N: 0 none, 1 errors, 2 info, 3 debug, 4 verbose",
     "                        and mbedTLS's own debug output",
@@ -244,6 +257,31 @@ static int opt_debug(void *p, const char *v)
                          TLSC_LOG_VERBOSE, &((connect_opts *)p)->debug);
 }
 
+static int opt_sess_in(void *p, const char *v)
+{
+    ((connect_opts *)p)->sess_in = v;
+    return CLI_EXIT_OK;
+}
+
+static int opt_sess_out(void *p, const char *v)
+{
+    ((connect_opts *)p)->sess_out = v;
+    return CLI_EXIT_OK;
+}
+
+static int opt_resumption(void *p, const char *v)
+{
+    static const char *const names[] = {"off", "on", "psk-ke"};
+    for (int i = 0; i < 3; i++) {
+        if (strcmp(v, names[i]) == 0) {
+            ((connect_opts *)p)->resumption = (tlsc_resumption)i;
+            ((connect_opts *)p)->have_resumption = true;
+            return CLI_EXIT_OK;
+        }
+    }
+    return cli_usage_error(CMD, "--resumption takes off, on or psk-ke, not '%s'", v);
+}
+
 static int opt_summary(void *p, const char *v)
 {
     (void)v;
@@ -266,6 +304,9 @@ static const cli_option connect_options[] = {
     {"timeout", true, opt_timeout},
     {"debug", true, opt_debug},
     {"summary", false, opt_summary},
+    {"sess-in", true, opt_sess_in},
+    {"sess-out", true, opt_sess_out},
+    {"resumption", true, opt_resumption},
 };
 
 static const cli_spec connect_spec = {
@@ -447,11 +488,17 @@ static tlsc_err apply_timeout(tlsc_config *cfg, const connect_opts *o)
                                     o->timeout_ms);
 }
 
+static tlsc_err apply_resumption(tlsc_config *cfg, const connect_opts *o)
+{
+    return o->have_resumption ? tlsc_config_set_resumption(cfg, o->resumption) : TLSC_OK;
+}
+
 /* Applied in this order; logging first so later steps can be traced. */
 static tlsc_err (*const config_steps[])(tlsc_config *, const connect_opts *) = {
     apply_log,      apply_versions,    apply_cas,
     apply_pins,     apply_insecure,    apply_client_cert,
     apply_psk,      apply_alpn,        apply_timeout,
+    apply_resumption,
 };
 
 static int build_config(const connect_opts *o, tlsc_config **out)
@@ -496,6 +543,8 @@ static int open_conn(const connect_opts *o, tlsc_conn *conn)
         err = tlsc_conn_set_server_name(conn, o->servername);
     if (err != TLSC_OK)
         return cli_report(err, "invalid --servername");
+    if (o->sess_in != NULL)
+        cli_session_load(conn, o->sess_in);
     err = tlsc_conn_connect(conn, o->host, o->port);
     if (err != TLSC_OK)
         return cli_report(err, tlsc_conn_errmsg(conn));
@@ -542,13 +591,18 @@ static int run_session(const connect_opts *o, tlsc_conn *conn)
 
     print_summary(o, conn);
     if (o->summary_only) {
+        int rc = o->sess_out ? cli_session_save(conn, o->sess_out) : CLI_EXIT_OK;
         tlsc_err err = tlsc_conn_close(conn);
-        return err == TLSC_OK ? CLI_EXIT_OK
-                              : cli_report(err, tlsc_conn_errmsg(conn));
+        if (err != TLSC_OK)
+            return cli_report(err, tlsc_conn_errmsg(conn));
+        return rc;
     }
     tlsc_conn_poll_info(conn, &fd, NULL, NULL, NULL);
-    return cli_relay(conn, fd,
-                     o->have_timeout ? o->timeout_ms : DEFAULT_GRACE_MS);
+    int rc = cli_relay(conn, fd, o->have_timeout ? o->timeout_ms : DEFAULT_GRACE_MS);
+    /* Tickets seen during the relay were kept; save the newest one. */
+    if (rc == CLI_EXIT_OK && o->sess_out != NULL)
+        rc = cli_session_save(conn, o->sess_out);
+    return rc;
 }
 
 static int run_connect(const connect_opts *o)

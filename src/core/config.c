@@ -356,14 +356,18 @@ static void choose_suites(tlsc_config *cfg)
 }
 
 /* TLS 1.3 key exchange modes: certificates need ephemeral; tickets are
- * resumed with psk_dhe_ke, and with psk_ke only when explicitly allowed;
- * an external PSK offers both PSK modes. */
+ * resumed with psk_dhe_ke by default, or with psk_ke only when explicitly
+ * chosen (offered instead of psk_dhe_ke: servers such as OpenSSL always
+ * take psk_dhe_ke when both are offered); an external PSK offers both. */
 static int tls13_kex_modes(const tlsc_config *cfg)
 {
     if (tlsc__config_psk_only(cfg))
         return MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK_ALL;
-    if (cfg->psk_len != 0 || cfg->resumption == TLSC_RESUMPTION_PSK_KE)
+    if (cfg->psk_len != 0)
         return MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_ALL;
+    if (cfg->resumption == TLSC_RESUMPTION_PSK_KE)
+        return MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_EPHEMERAL |
+               MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK;
     if (cfg->resumption == TLSC_RESUMPTION_ON)
         return MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_EPHEMERAL |
                MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK_EPHEMERAL;
