@@ -36,9 +36,13 @@ typedef enum tlsc_resumption {
     TLSC_RESUMPTION_OFF = 0,   /* never capture or offer sessions */
     TLSC_RESUMPTION_ON = 1,    /* default: TLS 1.2 tickets/IDs; TLS 1.3
                                   tickets with psk_dhe_ke (fresh ECDHE) */
-    TLSC_RESUMPTION_PSK_KE = 2 /* also allow TLS 1.3 psk_ke: no ECDHE, the
-                                  cheapest resumption, but without forward
-                                  secrecy for the resumed session */
+    TLSC_RESUMPTION_PSK_KE = 2 /* TLS 1.3 tickets are offered with psk_ke
+                                  INSTEAD of psk_dhe_ke: no ECDHE, the
+                                  cheapest resumption, but no forward
+                                  secrecy for the resumed session; a server
+                                  that insists on psk_dhe_ke (OpenSSL
+                                  without -allow_no_dhe_kex) then does a
+                                  full handshake. TLS 1.2 is unaffected. */
 } tlsc_resumption;
 
 /* Choose the resumption policy (default TLSC_RESUMPTION_ON).
