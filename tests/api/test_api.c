@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <arpa/inet.h>
@@ -64,19 +65,25 @@ static const char *chain_of(const char *name)
     return strcmp(name, "untrusted") == 0 ? "untrusted-root.pem" : "int.pem";
 }
 
-/* A server for NAME.pem/NAME.key that reverses lines (-rev). */
-static int start_server(peer *p, const char *name, const char *extra)
+/* A server for NAME.pem/NAME.key that reverses lines (-rev) and serves
+ * `accepts` connections. */
+static int start_server_n(peer *p, const char *name, const char *accepts, const char *extra)
 {
     char cert[64], key[64];
     snprintf(cert, sizeof cert, "%s.pem", name);
     snprintf(key, sizeof key, "%s.key", name);
     const char *chain = chain_of(name);
-    const char *args[] = { "-cert", path(cert), "-key", path(key), "-rev", "-naccept", "1",
+    const char *args[] = { "-cert", path(cert), "-key", path(key), "-rev", "-naccept", accepts,
                            chain ? "-cert_chain" : extra, chain ? path(chain) : NULL,
                            extra, NULL };
     int port = peer_start(p, args);
     assert_true(port > 0);
     return port;
+}
+
+static int start_server(peer *p, const char *name, const char *extra)
+{
+    return start_server_n(p, name, "1", extra);
 }
 
 static tlsc_config *ca_config(void)
@@ -571,6 +578,123 @@ static void ipv6_literal(void **state)
     peer_stop(&p);
 }
 
+/* ---- sessions ------------------------------------------------------------ */
+
+static int64_t clock_in_3h(void *ud) { (void)ud; return (int64_t)time(NULL) + 3 * 3600; }
+
+static char session_log[2048];
+
+static void keep_log(void *ud, int level, const char *line)
+{
+    (void)ud;
+    (void)level;
+    size_t n = strlen(session_log);
+    snprintf(session_log + n, sizeof session_log - n, "%s\n", line);
+}
+
+/* Connect with cfg (consumed) offering blob (if any); returns resumed. The
+ * debug log of the connection is left in session_log. */
+static bool connect_with_session(tlsc_config *cfg, int port, const unsigned char *blob,
+                                 size_t len)
+{
+    tlsc_conn *c;
+    session_log[0] = '\0';
+    assert_int_equal(tlsc_config_set_log(cfg, keep_log, NULL, TLSC_LOG_DEBUG, 0), TLSC_OK);
+    assert_int_equal(tlsc_conn_new(cfg, &c), TLSC_OK);
+    tlsc_config_free(cfg);
+    if (blob != NULL)
+        assert_int_equal(tlsc_conn_set_session(c, blob, len), TLSC_OK);
+    assert_int_equal(tlsc_conn_connect(c, "localhost", (uint16_t)port), TLSC_OK);
+    assert_int_equal(tlsc_conn_verify_flags(c), 0);
+    assert_non_null(strstr(tlsc_conn_peer_subject(c), "CN=localhost"));
+    bool resumed = tlsc_conn_resumed(c);
+    tlsc_conn_free(c);
+    return resumed;
+}
+
+static size_t fresh_session(int port, unsigned char *blob, size_t cap)
+{
+    tlsc_config *cfg = ca_config();
+    tlsc_conn *c;
+    assert_int_equal(tlsc_conn_new(cfg, &c), TLSC_OK);
+    tlsc_config_free(cfg);
+    size_t len = 0;
+    assert_int_equal(tlsc_conn_export_session(c, blob, cap, &len), TLSC_ERR_NO_SESSION);
+    assert_int_equal(tlsc_conn_connect(c, "localhost", (uint16_t)port), TLSC_OK);
+    assert_false(tlsc_conn_resumed(c));
+    assert_int_equal(tlsc_conn_await_session(c, 3000), TLSC_OK); /* TLS 1.3 ticket */
+    assert_int_equal(tlsc_conn_export_session(c, NULL, 0, &len), TLSC_OK);
+    assert_true(len > 100 && len <= cap);
+    size_t need = len;
+    assert_int_equal(tlsc_conn_export_session(c, blob, need - 1, &len), TLSC_ERR_BUFFER_SIZE);
+    assert_int_equal(len, need);
+    assert_int_equal(tlsc_conn_export_session(c, blob, cap, &len), TLSC_OK);
+    echo_line(c); /* application data still flows after awaiting the ticket */
+    tlsc_conn_free(c);
+    return len;
+}
+
+static void session_blob_is_checked_byte_by_byte(void **state)
+{
+    (void)state;
+    peer p = { 0 };
+    int port = start_server_n(&p, "server-p256", "2", NULL);
+    unsigned char blob[TLSC_SESSION_MAX], bad[TLSC_SESSION_MAX];
+    size_t len = fresh_session(port, blob, sizeof blob);
+
+    tlsc_config *cfg = ca_config();
+    tlsc_conn *c;
+    assert_int_equal(tlsc_conn_new(cfg, &c), TLSC_OK);
+    tlsc_config_free(cfg);
+    for (size_t i = 0; i < len; i++) {         /* every byte flipped */
+        memcpy(bad, blob, len);
+        bad[i] ^= 0x20;
+        assert_int_equal(tlsc_conn_set_session(c, bad, len), TLSC_ERR_SESSION);
+    }
+    for (size_t n = 0; n < len; n++)           /* every truncation */
+        assert_int_equal(tlsc_conn_set_session(c, blob, n), TLSC_ERR_SESSION);
+    memcpy(bad, blob, len);
+    bad[len] = 0;                              /* one byte too many */
+    assert_int_equal(tlsc_conn_set_session(c, bad, len + 1), TLSC_ERR_SESSION);
+    tlsc_conn_free(c);
+
+    /* the intact blob resumes */
+    assert_true(connect_with_session(ca_config(), port, blob, len));
+    peer_stop(&p);
+}
+
+static void session_offered_only_where_it_belongs(void **state)
+{
+    (void)state;
+    peer p = { 0 };
+    int port = start_server_n(&p, "server-p256", "5", NULL);
+    unsigned char blob[TLSC_SESSION_MAX];
+    size_t len = fresh_session(port, blob, sizeof blob);
+
+    /* another trust configuration: same CA plus a pin */
+    tlsc_config *cfg = ca_config();
+    assert_int_equal(tlsc_config_add_pin(cfg, spki_pin(path("server-p256.pem"))), TLSC_OK);
+    assert_false(connect_with_session(cfg, port, blob, len));
+    assert_non_null(strstr(session_log, "different trust or credential configuration"));
+
+    /* expired: the clock says 3 hours later (openssl's tickets live 2 h) */
+    cfg = ca_config();
+    assert_int_equal(tlsc_config_set_clock(cfg, clock_in_3h, NULL), TLSC_OK);
+    assert_false(connect_with_session(cfg, port, blob, len));
+    assert_non_null(strstr(session_log, "it has expired"));
+
+    /* resumption off: never offered */
+    cfg = ca_config();
+    assert_int_equal(tlsc_config_set_resumption(cfg, TLSC_RESUMPTION_OFF), TLSC_OK);
+    assert_false(connect_with_session(cfg, port, blob, len));
+    assert_non_null(strstr(session_log, "resumption is off"));
+
+    /* and the same configuration still resumes */
+    assert_true(connect_with_session(ca_config(), port, blob, len));
+    assert_non_null(strstr(session_log, "offering saved session"));
+    peer_stop(&p);
+}
+
 /* ---- memory ----------------------------------------------------------------- */
 
 static void heap_returns_to_baseline_and_limit_fails_cleanly(void **state)
@@ -616,6 +740,8 @@ int main(void)
         cmocka_unit_test(refused_dns_and_timeouts),
         cmocka_unit_test(read_timeout_is_not_sticky),
         cmocka_unit_test(ipv6_literal),
+        cmocka_unit_test(session_blob_is_checked_byte_by_byte),
+        cmocka_unit_test(session_offered_only_where_it_belongs),
         cmocka_unit_test(heap_returns_to_baseline_and_limit_fails_cleanly),
     };
     return cmocka_run_group_tests_name("api", tests, make_pki, drop_pki);
