@@ -3,13 +3,14 @@
 #   make          build the library, the tlsc command and examples (build/release)
 #   make check    build with ASan+LSan+UBSan and run every test (build/check)
 #   make demo     run the self-contained mutual-TLS demo
+#   make bench    run the benchmarks (bench/*.sh) and print their tables
 #   make install  install into PREFIX (default /usr/local)
 PREFIX ?= /usr/local
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_GEN ?= Unix Makefiles
 DEPS_DIR := $(CURDIR)/build/_deps
 
-.PHONY: all build check demo install clean deps-build deps-check
+.PHONY: all build check demo bench install clean deps-build deps-check deps-bench
 
 all: build
 
@@ -18,6 +19,9 @@ deps-build:
 
 deps-check:
 	@scripts/deps.sh check
+
+deps-bench:
+	@scripts/deps.sh bench
 
 build/release/CMakeCache.txt: | deps-build
 	cmake -S . -B build/release -G "$(CMAKE_GEN)" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -36,6 +40,9 @@ check: deps-check build build/check/CMakeCache.txt
 
 demo: build
 	@scripts/demo.sh build/release
+
+bench: deps-bench build
+	@for s in bench/*.sh; do echo "== $$s"; bash $$s build/release || exit 1; done
 
 install: build
 	cmake --install build/release --prefix $(PREFIX)

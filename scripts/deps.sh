@@ -7,11 +7,13 @@ set -euo pipefail
 what=${1:-all}
 build_pkgs=(cmake make gcc libc6-dev dpkg-dev debian-archive-keyring ca-certificates xz-utils bzip2 openssl pkg-config)
 check_pkgs=(libcmocka-dev gnutls-bin procps gawk coreutils)
+bench_pkgs=(valgrind)
 
 case "$what" in
   build) pkgs=("${build_pkgs[@]}") ;;
-  check|all) pkgs=("${build_pkgs[@]}" "${check_pkgs[@]}") ;;
-  *) echo "usage: $0 [build|check|all]" >&2; exit 2 ;;
+  check) pkgs=("${build_pkgs[@]}" "${check_pkgs[@]}") ;;
+  bench|all) pkgs=("${build_pkgs[@]}" "${check_pkgs[@]}" "${bench_pkgs[@]}") ;;
+  *) echo "usage: $0 [build|check|bench|all]" >&2; exit 2 ;;
 esac
 
 missing=()
