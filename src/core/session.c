@@ -198,9 +198,11 @@ static tlsc_err check_envelope(tlsc_conn *c, const unsigned char *p, size_t len)
         return reject(c, "not a tlsc session (bad magic or too short)");
     if (p[7] != FORMAT_VERSION)
         return reject(c, "unknown session format version");
-    size_t body = HEAD_LEN + p[52] + get_u(p + 53, 2) + get_u(p + 55, 4);
-    if (body + SUM_LEN != len)
+    /* 64-bit sum: on a 32-bit device a hostile blob length must not wrap. */
+    uint64_t body64 = HEAD_LEN + (uint64_t)p[52] + get_u(p + 53, 2) + get_u(p + 55, 4);
+    if (body64 + SUM_LEN != (uint64_t)len)
         return reject(c, "lengths do not add up (truncated or extended)");
+    size_t body = (size_t)body64;
     unsigned char sum[32];
     if (mbedtls_sha256(p, body, sum, 0) != 0 || memcmp(sum, p + body, SUM_LEN) != 0)
         return reject(c, "checksum mismatch (corrupted or tampered)");
