@@ -4,13 +4,17 @@
 #   make check    build with ASan+LSan+UBSan and run every test (build/check)
 #   make demo     run the self-contained mutual-TLS demo
 #   make bench    run the benchmarks (bench/*.sh) and print their tables
+#   make fuzz     run each libFuzzer target FUZZ_SECONDS (default 300) and
+#                 merge inputs that add coverage into tests/fuzz/corpus/
 #   make install  install into PREFIX (default /usr/local)
 PREFIX ?= /usr/local
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_GEN ?= Unix Makefiles
 DEPS_DIR := $(CURDIR)/build/_deps
 
-.PHONY: all build check demo bench install clean deps-build deps-check deps-bench
+FUZZ_SECONDS ?= 300
+
+.PHONY: all build check fuzz demo bench install clean deps-build deps-check deps-bench
 
 all: build
 
@@ -34,9 +38,25 @@ build/check/CMakeCache.txt: | deps-check
 	cmake -S . -B build/check -G "$(CMAKE_GEN)" -DCMAKE_BUILD_TYPE=Debug \
 	  -DTLSC_SANITIZE=ON -DTLSC_DEPS_DIR=$(DEPS_DIR)
 
-check: deps-check build build/check/CMakeCache.txt
+build/fuzz/CMakeCache.txt: | deps-check
+	cmake -S . -B build/fuzz -G "$(CMAKE_GEN)" -DCMAKE_C_COMPILER=clang -DTLSC_FUZZ=ON \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTLSC_DEPS_DIR=$(DEPS_DIR)
+
+# The sanitizer build runs every test (and replays the fuzz corpora); then a
+# short libFuzzer run of each target (clang).
+check: deps-check build build/check/CMakeCache.txt build/fuzz/CMakeCache.txt
 	cmake --build build/check -j $(JOBS)
 	cd build/check && ctest --output-on-failure -j $(JOBS) --timeout 300
+	cmake --build build/fuzz -j $(JOBS)
+	cd build/fuzz && ctest -L fuzz --output-on-failure -j $(JOBS)
+
+fuzz: deps-check build/fuzz/CMakeCache.txt
+	cmake --build build/fuzz -j $(JOBS)
+	@for t in ca client_cert options session handshake; do \
+	  echo "== fuzz_$$t ($(FUZZ_SECONDS) s)"; \
+	  bash tests/fuzz/run.sh build/fuzz/tests/fuzz/fuzz_$$t tests/fuzz/corpus/$$t \
+	    $(FUZZ_SECONDS) build/fuzz/fuzz-artifacts --merge || exit 1; \
+	done
 
 demo: build
 	@scripts/demo.sh build/release

@@ -41,6 +41,11 @@ target_include_directories(tlsc_mbedtls_headers SYSTEM INTERFACE
   ${TLSC_MBEDTLS_DIR}/include ${_cfg_dir})
 target_compile_definitions(tlsc_mbedtls_headers INTERFACE
   "MBEDTLS_CONFIG_FILE=\"${_cfg_name}\"")
+if(TLSC_FUZZ)
+  target_include_directories(tlsc_mbedtls_headers INTERFACE ${CMAKE_CURRENT_SOURCE_DIR}/config)
+  target_compile_definitions(tlsc_mbedtls_headers INTERFACE
+    "MBEDTLS_USER_CONFIG_FILE=\"tlsc_fuzz_config.h\"")
+endif()
 
 file(GLOB TLSC_MBEDTLS_SOURCES ${TLSC_MBEDTLS_DIR}/library/*.c)
 add_library(tlsc_mbedtls OBJECT ${TLSC_MBEDTLS_SOURCES})
