@@ -25,10 +25,14 @@ static tlsc_err feed_recv(void *ctx, unsigned char *b, size_t n, size_t *got)
 {
     feed *f = ctx;
     size_t k = n < f->left ? n : f->left;
+    if (k == 0) {
+        *got = 0; /* end of stream */
+        return TLSC_OK;
+    }
     memcpy(b, f->p, k);
     f->p += k;
     f->left -= k;
-    *got = k; /* 0 = end of stream */
+    *got = k;
     return TLSC_OK;
 }
 
