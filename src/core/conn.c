@@ -149,7 +149,10 @@ static bool copy_host(char dst[TLSC_HOST_MAX + 1], const char *host)
         host++;
         len -= 2;
     }
-    memcpy(dst, host, len);
+    /* DNS names compare case-insensitively; one spelling everywhere (SNI,
+     * verification, saved sessions, which mbedTLS compares exactly). */
+    for (size_t i = 0; i < len; i++)
+        dst[i] = (char)(host[i] >= 'A' && host[i] <= 'Z' ? host[i] + 32 : host[i]);
     dst[len] = '\0';
     return true;
 }
@@ -449,6 +452,21 @@ static tlsc_err read_error(tlsc_conn *c, int ret)
     return tlsc__conn_fail_mbedtls(c, ret, "while reading");
 }
 
+/*
+ * Whether a read must be repeated at once: a TLS 1.3 ticket was received
+ * (keep it), or mbedTLS answered WANT_READ while it still holds a complete
+ * message it will only process on the next call (check_pending) — waiting
+ * on the socket then would stall until more data or the timeout.
+ */
+static bool again(tlsc_conn *c, int ret)
+{
+    if (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
+        tlsc__session_capture(c);
+        return true;
+    }
+    return ret == MBEDTLS_ERR_SSL_WANT_READ && mbedtls_ssl_check_pending(&c->ssl);
+}
+
 tlsc_err tlsc_conn_recv(tlsc_conn *c, void *buf, size_t len, size_t *got)
 {
     tlsc_err err = check_open(c);
@@ -460,9 +478,8 @@ tlsc_err tlsc_conn_recv(tlsc_conn *c, void *buf, size_t len, size_t *got)
     int ret;
     tlsc__time_enter(c->cfg);
     /* TLS 1.3 tickets arrive as post-handshake messages: keep each, read on. */
-    while ((ret = mbedtls_ssl_read(&c->ssl, buf, (size_t)clip(len))) ==
-           MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
-        tlsc__session_capture(c);
+    while (again(c, ret = mbedtls_ssl_read(&c->ssl, buf, (size_t)clip(len))))
+        ;
     tlsc__time_leave();
     if (ret > 0) {
         *got = (size_t)ret;
@@ -484,9 +501,8 @@ tlsc_err tlsc__conn_pump(tlsc_conn *c)
     unsigned char none[1];
     int ret;
     tlsc__time_enter(c->cfg);
-    while ((ret = mbedtls_ssl_read(&c->ssl, none, 0)) ==
-           MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
-        tlsc__session_capture(c);
+    while (again(c, ret = mbedtls_ssl_read(&c->ssl, none, 0)))
+        ;
     tlsc__time_leave();
     if (ret == 0 && !c->peer_closed)
         return TLSC_OK;

@@ -122,9 +122,14 @@ tlsc_err tlsc__conn_fail_alert(tlsc_conn *c, int alert, const char *during)
     tlsc_err err = tlsc__alert_error(alert);
     if (err == TLSC_ERR_CLOSED)
         err = TLSC_ERR_PEER_ALERT; /* close_notify can't be "fatal"; keep it an alert */
-    const char *hint = c->cfg->psk_len != 0 && psk_alert(alert) && c->state != TLSC__OPEN
-                           ? " (is the PSK identity or key wrong?)"
-                           : "";
+    const char *hint = "";
+    if (c->cfg->psk_len != 0 && psk_alert(alert) && c->state != TLSC__OPEN)
+        hint = " (is the PSK identity or key wrong?)";
+    /* mbedTLS offers only the saved session's TLS version when resuming. */
+    if (c->offered && c->state != TLSC__OPEN)
+        hint = " (a saved session was offered, which limits the handshake to that "
+               "session's TLS version; if the server changed versions, drop the saved "
+               "session)";
     return tlsc__conn_fail(c, err, "peer sent fatal alert %s (%d) %s%s", tlsc__alert_name(alert),
                            alert, during, hint);
 }

@@ -168,6 +168,7 @@ struct tlsc_conn {
     char offer_subject[256];
     unsigned char offer_id[32];
     int64_t offer_expires;      /* Unix seconds, 0 = unknown */
+    bool offered;               /* the saved session went into the ClientHello */
 
     /* facts */
     char cipher[64];

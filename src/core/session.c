@@ -15,7 +15,6 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "core/internal.h"
 
@@ -67,6 +66,9 @@ int tlsc__config_fingerprint(tlsc_config *cfg)
     hash_bytes(&h, "tlsc-config-v1", 14);
     hash_u32(&h, (uint32_t)cfg->vmin << 16 | (uint32_t)cfg->vmax);
     hash_u32(&h, (uint32_t)cfg->insecure << 8 | (uint32_t)cfg->allow_unknown_time);
+    /* A TLS 1.3 ticket is only usable under the key exchange mode it was
+     * received with, so the resumption mode is part of the fit. */
+    hash_u32(&h, (uint32_t)cfg->resumption);
     hash_chain(&h, &cfg->ca);
     hash_bytes(&h, cfg->pins, cfg->pin_count * 32);
     hash_chain(&h, cfg->has_cert ? &cfg->own_cert : NULL);
@@ -254,7 +256,7 @@ static const char *unfit(const tlsc_conn *c, int64_t now)
 {
     if (c->cfg->resumption == TLSC_RESUMPTION_OFF)
         return "resumption is off in this configuration";
-    if (strcasecmp(c->offer_name, c->name) != 0)
+    if (strcmp(c->offer_name, c->name) != 0) /* both lower-case */
         return "it was saved for another server name";
     if (memcmp(c->offer_id, c->cfg->id, 32) != 0)
         return "it was saved under a different trust or credential configuration";
@@ -282,6 +284,7 @@ tlsc_err tlsc__session_offer(tlsc_conn *c)
         return TLSC_OK;
     }
     tlsc__log(c->cfg, TLSC_LOG_DEBUG, "offering saved session to %s", c->name);
+    c->offered = true;
     return TLSC_OK;
 }
 
@@ -294,8 +297,8 @@ tlsc_err tlsc_conn_await_session(tlsc_conn *c, uint32_t timeout_ms)
     uint64_t deadline = tlsc_now_ms() + timeout_ms;
     while (!c->have_saved && c->cfg->resumption != TLSC_RESUMPTION_OFF) {
         tlsc_err err = tlsc__conn_pump(c);
-        if (err == TLSC_OK)
-            break; /* application data is waiting: no ticket came before it */
+        if (err == TLSC_OK || c->have_saved)
+            break; /* a ticket, or application data came first */
         if (!tlsc__is_want(err))
             return err;
         if (tlsc_now_ms() >= deadline)
