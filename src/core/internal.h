@@ -219,6 +219,8 @@ void tlsc__session_drop_peer_cert(mbedtls_ssl_session *s);
 /* The lifetime in seconds the server gave the session's ticket (0 = none). */
 uint32_t tlsc__session_lifetime(const mbedtls_ssl_session *s);
 bool tlsc__session_resumable(const mbedtls_ssl_session *s);
+/* Make a loaded TLS 1.3 session's host name the envelope's (see peek.c). */
+int tlsc__session_pin_hostname(mbedtls_ssl_session *s, const char *name);
 int tlsc__peek_pending_alert(mbedtls_ssl_context *ssl);
 /* The certificate's DER SubjectPublicKeyInfo, as parsed (no copy). */
 void tlsc__peek_spki(const mbedtls_x509_crt *crt, const unsigned char **p,

@@ -129,3 +129,19 @@ bool tlsc__session_resumable(const mbedtls_ssl_session *s)
         return s->ticket != NULL;
     return s->ticket != NULL || s->id_len != 0;
 }
+
+/*
+ * mbedTLS 3.6.6's TLS 1.3 session loader copies the saved host name without
+ * requiring its terminating NUL, and later code runs strlen on it (found by
+ * tests/fuzz/fuzz_session). Replace it, right after loading, with the name
+ * from tlsc's checksummed envelope: the old buffer is released with
+ * mbedtls_free, which never reads it.
+ */
+int tlsc__session_pin_hostname(mbedtls_ssl_session *s, const char *name)
+{
+    if (s->tls_version != MBEDTLS_SSL_VERSION_TLS1_3)
+        return 0;
+    mbedtls_free(s->hostname);
+    s->hostname = NULL;
+    return mbedtls_ssl_session_set_hostname(s, name);
+}

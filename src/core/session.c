@@ -217,15 +217,17 @@ static tlsc_err load_envelope(tlsc_conn *c, const unsigned char *p)
 {
     size_t name_len = p[52], subj_len = (size_t)get_u(p + 53, 2);
     size_t blob_len = (size_t)get_u(p + 55, 4);
+    memcpy(c->offer_name, p + HEAD_LEN, name_len);
+    c->offer_name[name_len] = '\0';
     mbedtls_ssl_session_init(&c->offer);
     int ret = mbedtls_ssl_session_load(&c->offer, p + HEAD_LEN + name_len + subj_len, blob_len);
+    if (ret == 0)
+        ret = tlsc__session_pin_hostname(&c->offer, c->offer_name);
     if (ret != 0) {
         mbedtls_ssl_session_free(&c->offer);
         return ret == MBEDTLS_ERR_SSL_ALLOC_FAILED ? TLSC_ERR_NO_MEMORY
                                                    : reject(c, "mbedTLS cannot load the session");
     }
-    memcpy(c->offer_name, p + HEAD_LEN, name_len);
-    c->offer_name[name_len] = '\0';
     memcpy(c->offer_subject, p + HEAD_LEN + name_len, subj_len);
     c->offer_subject[subj_len] = '\0';
     memcpy(c->offer_id, p + 20, 32);
