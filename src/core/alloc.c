@@ -29,6 +29,15 @@ static void *g_ud;
 static atomic_size_t g_current;
 static atomic_size_t g_peak;
 static atomic_size_t g_limit;
+/* Allocation failures seen by this thread: lets the core tell that an
+ * mbedTLS error was really an out-of-memory (mbedTLS often reports an
+ * allocation failure deep inside as a generic handshake or PSA error). */
+static _Thread_local unsigned long tl_failures;
+
+unsigned long tlsc__alloc_failures(void)
+{
+    return tl_failures;
+}
 
 static void raise_peak(size_t now)
 {
@@ -55,11 +64,14 @@ void *tlsc__calloc(size_t n, size_t size)
     if (n != 0 && size > (SIZE_MAX - HDR) / n)
         return NULL;
     size_t bytes = n * size;
-    if (!reserve(bytes))
+    if (!reserve(bytes)) {
+        tl_failures++;
         return NULL;
+    }
     unsigned char *block = g_calloc(g_ud, 1, bytes + HDR);
     if (block == NULL) {
         atomic_fetch_sub(&g_current, bytes);
+        tl_failures++;
         return NULL;
     }
     memcpy(block, &bytes, sizeof bytes);

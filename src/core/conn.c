@@ -382,7 +382,7 @@ static tlsc_err step_handshake(tlsc_conn *c)
                                "TLS handshake with %s port %u not completed within %u ms",
                                c->host, c->port, c->cfg->handshake_ms);
     int ret = 0;
-    tlsc__time_enter(c->cfg);
+    tlsc__conn_enter(c);
     while (ret == 0 && !mbedtls_ssl_is_handshake_over(&c->ssl)) {
         ret = mbedtls_ssl_handshake_step(&c->ssl);
         observe_handshake(c);
@@ -476,7 +476,7 @@ tlsc_err tlsc_conn_recv(tlsc_conn *c, void *buf, size_t len, size_t *got)
         return TLSC_ERR_INVALID_ARG;
     *got = 0;
     int ret;
-    tlsc__time_enter(c->cfg);
+    tlsc__conn_enter(c);
     /* TLS 1.3 tickets arrive as post-handshake messages: keep each, read on. */
     while (again(c, ret = mbedtls_ssl_read(&c->ssl, buf, (size_t)clip(len))))
         ;
@@ -500,7 +500,7 @@ tlsc_err tlsc__conn_pump(tlsc_conn *c)
         return err;
     unsigned char none[1];
     int ret;
-    tlsc__time_enter(c->cfg);
+    tlsc__conn_enter(c);
     while (again(c, ret = mbedtls_ssl_read(&c->ssl, none, 0)))
         ;
     tlsc__time_leave();
@@ -518,7 +518,7 @@ tlsc_err tlsc_conn_send(tlsc_conn *c, const void *buf, size_t len, size_t *sent)
         return TLSC_ERR_INVALID_ARG;
     *sent = 0;
     int ret;
-    tlsc__time_enter(c->cfg);
+    tlsc__conn_enter(c);
     /* mbedTLS also processes incoming tickets when asked to write. */
     while ((ret = mbedtls_ssl_write(&c->ssl, buf, (size_t)clip(len))) ==
            MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
@@ -539,7 +539,7 @@ tlsc_err tlsc_conn_shutdown(tlsc_conn *c)
     if (err != TLSC_OK)
         return err;
     int ret;
-    tlsc__time_enter(c->cfg);
+    tlsc__conn_enter(c);
     while ((ret = mbedtls_ssl_close_notify(&c->ssl)) ==
            MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
         tlsc__session_capture(c);

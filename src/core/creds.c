@@ -102,12 +102,9 @@ static tlsc_err parse_pem_certs(mbedtls_x509_crt *chain,
     return TLSC_OK;
 }
 
-tlsc_err tlsc__parse_certs(mbedtls_x509_crt *chain, const void *data,
-                           size_t len, char *detail, size_t cap,
-                           size_t *parsed)
+static tlsc_err parse_any_certs(mbedtls_x509_crt *chain, const unsigned char *p,
+                                size_t len, char *detail, size_t cap, size_t *parsed)
 {
-    const unsigned char *p = data;
-    *parsed = 0;
     if (!looks_like_pem(p, len))
         return parse_der_cert(chain, p, len, detail, cap, parsed);
     unsigned char *copy;
@@ -116,6 +113,22 @@ tlsc_err tlsc__parse_certs(mbedtls_x509_crt *chain, const void *data,
         return TLSC_ERR_NO_MEMORY;
     tlsc_err err = parse_pem_certs(chain, pem, len, detail, cap, parsed);
     tlsc__free(copy);
+    return err;
+}
+
+/* mbedTLS counts a certificate whose allocation failed as one that did not
+ * parse; the allocator knows better. */
+tlsc_err tlsc__parse_certs(mbedtls_x509_crt *chain, const void *data,
+                           size_t len, char *detail, size_t cap,
+                           size_t *parsed)
+{
+    unsigned long mark = tlsc__alloc_failures();
+    *parsed = 0;
+    tlsc_err err = parse_any_certs(chain, data, len, detail, cap, parsed);
+    if (tlsc__alloc_failures() != mark) {
+        snprintf(detail, cap, "out of memory while parsing certificates");
+        return TLSC_ERR_NO_MEMORY;
+    }
     return err;
 }
 
@@ -156,10 +169,13 @@ tlsc_err tlsc__parse_key(mbedtls_pk_context *key, const void *data,
     }
     const unsigned char *pw = (const unsigned char *)password;
     size_t pwlen = password ? strlen(password) : 0;
+    unsigned long mark = tlsc__alloc_failures();
     int ret = mbedtls_pk_parse_key(key, p, plen, pw, pwlen, mbedtls_psa_get_random,
                                    MBEDTLS_PSA_RANDOM_STATE);
     if (copy != NULL)
         tlsc__free_secret(copy, plen);
+    if (ret != 0 && tlsc__alloc_failures() != mark) /* not a wrong password */
+        return TLSC_ERR_NO_MEMORY;
     return ret == 0 ? TLSC_OK : key_error(ret, detail, cap);
 }
 

@@ -69,6 +69,12 @@ void tlsc__time_enter(const tlsc_config *cfg)
     tl_cfg = cfg;
 }
 
+void tlsc__conn_enter(tlsc_conn *c)
+{
+    tl_cfg = c->cfg;
+    c->alloc_mark = tlsc__alloc_failures();
+}
+
 void tlsc__time_leave(void)
 {
     tl_cfg = NULL;

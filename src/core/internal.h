@@ -131,6 +131,7 @@ struct tlsc_conn {
     char errmsg[TLSC_ERRMSG_MAX];
     tlsc_err io_err;            /* transport error behind an mbedTLS one */
     bool io_err_on_send;        /* ... and it happened while sending */
+    unsigned long alloc_mark;   /* tlsc__alloc_failures() when the call began */
     char io_detail[TLSC_ERRMSG_MAX];
 
     /* peer: where we connect (host) and who it must be (name) */
@@ -237,10 +238,15 @@ tlsc_err tlsc__global_init(void);
 /* init.c: make cfg's clock the one mbedTLS sees on this thread. */
 void tlsc__time_enter(const tlsc_config *cfg);
 void tlsc__time_leave(void);
+/* Before calling into mbedTLS for c: the clock as above, and a mark to tell
+ * whether an allocation failed during the call. Leave with time_leave. */
+void tlsc__conn_enter(tlsc_conn *c);
 
 /* alloc.c */
 void *tlsc__calloc(size_t n, size_t size);
 void tlsc__free(void *p);
+/* Number of allocations that failed on this thread so far. */
+unsigned long tlsc__alloc_failures(void);
 /* Zeroize and free a block of len bytes (secrets). */
 void tlsc__free_secret(void *p, size_t len);
 void tlsc__zeroize(void *p, size_t len);
