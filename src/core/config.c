@@ -63,8 +63,9 @@ tlsc_err tlsc__config_fail(tlsc_config *cfg, tlsc_err err, const char *fmt, ...)
     return err;
 }
 
-/* Common entry check of every setter. */
-static tlsc_err editable(tlsc_config *cfg)
+/* Common entry check of every setter: clears the detail, refuses a frozen
+ * configuration. */
+tlsc_err tlsc__config_editable(tlsc_config *cfg)
 {
     if (cfg == NULL)
         return TLSC_ERR_INVALID_ARG;
@@ -140,7 +141,7 @@ static bool version_known(tlsc_tls_version v)
 tlsc_err tlsc_config_set_versions(tlsc_config *cfg, tlsc_tls_version min,
                                   tlsc_tls_version max)
 {
-    tlsc_err err = editable(cfg);
+    tlsc_err err = tlsc__config_editable(cfg);
     if (err != TLSC_OK)
         return err;
     if (!version_known(min) || !version_known(max) || min > max)
@@ -154,7 +155,7 @@ tlsc_err tlsc_config_set_versions(tlsc_config *cfg, tlsc_tls_version min,
 
 tlsc_err tlsc_config_add_ca(tlsc_config *cfg, const void *data, size_t len)
 {
-    tlsc_err err = editable(cfg);
+    tlsc_err err = tlsc__config_editable(cfg);
     if (err != TLSC_OK)
         return err;
     if (data == NULL || len == 0)
@@ -169,7 +170,7 @@ tlsc_err tlsc_config_add_ca(tlsc_config *cfg, const void *data, size_t len)
 
 tlsc_err tlsc_config_add_ca_file(tlsc_config *cfg, const char *path)
 {
-    tlsc_err err = editable(cfg);
+    tlsc_err err = tlsc__config_editable(cfg);
     if (err != TLSC_OK)
         return err;
     if (path == NULL)
@@ -191,7 +192,7 @@ tlsc_err tlsc_config_add_ca_file(tlsc_config *cfg, const char *path)
 
 tlsc_err tlsc_config_add_pin(tlsc_config *cfg, const char *pins)
 {
-    tlsc_err err = editable(cfg);
+    tlsc_err err = tlsc__config_editable(cfg);
     if (err != TLSC_OK)
         return err;
     if (pins == NULL)
@@ -212,7 +213,7 @@ tlsc_err tlsc_config_add_pin(tlsc_config *cfg, const char *pins)
 tlsc_err tlsc_config_set_verify_callback(tlsc_config *cfg, tlsc_verify_fn fn,
                                          void *ud)
 {
-    tlsc_err err = editable(cfg);
+    tlsc_err err = tlsc__config_editable(cfg);
     if (err != TLSC_OK)
         return err;
     cfg->verify_fn = fn;
@@ -222,7 +223,7 @@ tlsc_err tlsc_config_set_verify_callback(tlsc_config *cfg, tlsc_verify_fn fn,
 
 tlsc_err tlsc_config_insecure_skip_verify(tlsc_config *cfg)
 {
-    tlsc_err err = editable(cfg);
+    tlsc_err err = tlsc__config_editable(cfg);
     if (err != TLSC_OK)
         return err;
     cfg->insecure = true;
@@ -231,7 +232,7 @@ tlsc_err tlsc_config_insecure_skip_verify(tlsc_config *cfg)
 
 tlsc_err tlsc_config_set_clock(tlsc_config *cfg, tlsc_clock_fn fn, void *ud)
 {
-    tlsc_err err = editable(cfg);
+    tlsc_err err = tlsc__config_editable(cfg);
     if (err != TLSC_OK)
         return err;
     cfg->clock_fn = fn;
@@ -241,7 +242,7 @@ tlsc_err tlsc_config_set_clock(tlsc_config *cfg, tlsc_clock_fn fn, void *ud)
 
 tlsc_err tlsc_config_allow_unknown_time(tlsc_config *cfg, bool allow)
 {
-    tlsc_err err = editable(cfg);
+    tlsc_err err = tlsc__config_editable(cfg);
     if (err != TLSC_OK)
         return err;
     cfg->allow_unknown_time = allow;
@@ -262,7 +263,7 @@ int64_t tlsc__config_now(const tlsc_config *cfg)
 tlsc_err tlsc_config_set_timeouts(tlsc_config *cfg, uint32_t connect_ms,
                                   uint32_t handshake_ms, uint32_t io_ms)
 {
-    tlsc_err err = editable(cfg);
+    tlsc_err err = tlsc__config_editable(cfg);
     if (err != TLSC_OK)
         return err;
     cfg->connect_ms = connect_ms;
@@ -274,7 +275,7 @@ tlsc_err tlsc_config_set_timeouts(tlsc_config *cfg, uint32_t connect_ms,
 tlsc_err tlsc_config_set_log(tlsc_config *cfg, tlsc_log_fn fn, void *ud,
                              int level, int mbedtls_level)
 {
-    tlsc_err err = editable(cfg);
+    tlsc_err err = tlsc__config_editable(cfg);
     if (err != TLSC_OK)
         return err;
     if (level < 0 || level > 4 || mbedtls_level < 0 || mbedtls_level > 4)
@@ -291,7 +292,7 @@ tlsc_err tlsc_config_set_log(tlsc_config *cfg, tlsc_log_fn fn, void *ud,
 /* Lay the names out in one block: pointer array, then the strings. */
 tlsc_err tlsc_config_set_alpn(tlsc_config *cfg, const char *protocols)
 {
-    tlsc_err err = editable(cfg);
+    tlsc_err err = tlsc__config_editable(cfg);
     if (err != TLSC_OK)
         return err;
     if (protocols == NULL || protocols[0] == '\0') {

@@ -186,10 +186,9 @@ tlsc_err tlsc_config_set_client_cert(tlsc_config *cfg, const void *cert,
 {
     if (cfg == NULL || cert == NULL || key == NULL || cert_len == 0 || key_len == 0)
         return TLSC_ERR_INVALID_ARG;
-    if (atomic_load(&cfg->frozen) != 0)
-        return tlsc__config_fail(cfg, TLSC_ERR_CONFIG_FROZEN,
-                                 "configuration is in use by a connection");
-    cfg->errmsg[0] = '\0';
+    tlsc_err frozen = tlsc__config_editable(cfg);
+    if (frozen != TLSC_OK)
+        return frozen;
     mbedtls_x509_crt crt;
     mbedtls_pk_context pk;
     mbedtls_x509_crt_init(&crt);
@@ -252,10 +251,9 @@ tlsc_err tlsc_config_set_psk(tlsc_config *cfg, const char *identity,
 {
     if (cfg == NULL || identity == NULL || key == NULL)
         return TLSC_ERR_INVALID_ARG;
-    if (atomic_load(&cfg->frozen) != 0)
-        return tlsc__config_fail(cfg, TLSC_ERR_CONFIG_FROZEN,
-                                 "configuration is in use by a connection");
-    cfg->errmsg[0] = '\0';
+    tlsc_err frozen = tlsc__config_editable(cfg);
+    if (frozen != TLSC_OK)
+        return frozen;
     size_t id_len = strlen(identity);
     if (id_len == 0 || id_len > TLSC_PSK_ID_MAX)
         return tlsc__config_fail(cfg, TLSC_ERR_PSK,

@@ -75,6 +75,8 @@ struct tlsc_config {
     char errmsg[TLSC_ERRMSG_MAX];
 };
 
+/* TLSC_OK if a setter may change cfg (see config.c). */
+tlsc_err tlsc__config_editable(tlsc_config *cfg);
 /* Freeze cfg for use by connections (idempotent, thread-safe). */
 tlsc_err tlsc__config_freeze(tlsc_config *cfg);
 void tlsc__config_ref(tlsc_config *cfg);

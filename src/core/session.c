@@ -86,9 +86,9 @@ tlsc_err tlsc_config_set_resumption(tlsc_config *cfg, tlsc_resumption mode)
 {
     if (cfg == NULL || mode < TLSC_RESUMPTION_OFF || mode > TLSC_RESUMPTION_PSK_KE)
         return TLSC_ERR_INVALID_ARG;
-    if (atomic_load(&cfg->frozen) != 0)
-        return tlsc__config_fail(cfg, TLSC_ERR_CONFIG_FROZEN,
-                                 "configuration is in use by a connection");
+    tlsc_err err = tlsc__config_editable(cfg);
+    if (err != TLSC_OK)
+        return err;
     cfg->resumption = mode;
     return TLSC_OK;
 }
