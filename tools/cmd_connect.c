@@ -38,6 +38,7 @@ typedef struct connect_opts {
     char host[HOST_MAX];
     uint16_t port;
     strlist cas;
+    const char *bundle;     /* --bundle FILE */
     strlist pins;
     const char *cert;
     const char *key;
@@ -74,6 +75,9 @@ static const char *const connect_help[] = {
     "Server verification:",
     "  --ca FILE             trust the CA certificates in FILE (PEM bundle or",
     "                        one DER certificate); repeatable",
+    "  --bundle FILE         trust the roots of a root CA bundle (tlsc or",
+    "                        ESP-IDF format; see 'tlsc bundle'); with --ca,",
+    "                        both are trusted",
     "  --pin sha256//BASE64  require the server's public key to match: the",
     "                        base64 SHA-256 of its SubjectPublicKeyInfo, as",
     "                        curl --pinnedpubkey; repeatable, or several",
@@ -83,7 +87,7 @@ static const char *const connect_help[] = {
     "                        pins are still enforced)",
     "  --servername NAME     send NAME as SNI and verify the certificate",
     "                        against NAME while connecting to HOST",
-    "  Without --ca, --pin, --psk and --insecure, the system CA file",
+    "  Without --ca, --bundle, --pin, --psk and --insecure, the system CA file",
     "  " SYSTEM_CA_FILE " is trusted if it exists;",
     "  otherwise the connection fails with 'no trust configured'.",
     "",
@@ -167,6 +171,12 @@ static int opt_ca(void *p, const char *v)
 {
     connect_opts *o = p;
     o->cas.items[o->cas.count++] = v;
+    return CLI_EXIT_OK;
+}
+
+static int opt_bundle(void *p, const char *v)
+{
+    ((connect_opts *)p)->bundle = v;
     return CLI_EXIT_OK;
 }
 
@@ -291,6 +301,7 @@ static int opt_summary(void *p, const char *v)
 
 static const cli_option connect_options[] = {
     {"ca", true, opt_ca},
+    {"bundle", true, opt_bundle},
     {"cert", true, opt_cert},
     {"key", true, opt_key},
     {"key-pass", true, opt_key_pass},
@@ -401,8 +412,8 @@ static int parse_connect(connect_opts *o, int argc, char **argv)
 
 static bool use_system_ca(const connect_opts *o)
 {
-    return o->cas.count == 0 && o->pins.count == 0 && o->psk == NULL &&
-           !o->insecure && access(SYSTEM_CA_FILE, F_OK) == 0;
+    return o->cas.count == 0 && o->bundle == NULL && o->pins.count == 0 &&
+           o->psk == NULL && !o->insecure && access(SYSTEM_CA_FILE, F_OK) == 0;
 }
 
 static tlsc_err apply_log(tlsc_config *cfg, const connect_opts *o)
@@ -433,6 +444,11 @@ static tlsc_err apply_cas(tlsc_config *cfg, const connect_opts *o)
             return err;
     }
     return TLSC_OK;
+}
+
+static tlsc_err apply_bundle(tlsc_config *cfg, const connect_opts *o)
+{
+    return o->bundle != NULL ? tlsc_config_set_bundle_file(cfg, o->bundle) : TLSC_OK;
 }
 
 static tlsc_err apply_pins(tlsc_config *cfg, const connect_opts *o)
@@ -495,7 +511,7 @@ static tlsc_err apply_resumption(tlsc_config *cfg, const connect_opts *o)
 
 /* Applied in this order; logging first so later steps can be traced. */
 static tlsc_err (*const config_steps[])(tlsc_config *, const connect_opts *) = {
-    apply_log,      apply_versions,    apply_cas,
+    apply_log,      apply_versions,    apply_cas,       apply_bundle,
     apply_pins,     apply_insecure,    apply_client_cert,
     apply_psk,      apply_alpn,        apply_timeout,
     apply_resumption,
@@ -527,7 +543,7 @@ static int new_conn(tlsc_config *cfg, tlsc_conn **out)
     tlsc_err err = tlsc_conn_new(cfg, out);
 
     if (err == TLSC_ERR_NO_TRUST)
-        return cli_report(err, "give --ca, --pin, --psk or --insecure (no "
+        return cli_report(err, "give --ca, --bundle, --pin, --psk or --insecure (no "
                                "system CA file " SYSTEM_CA_FILE ")");
     if (err != TLSC_OK)
         return cli_report(err, tlsc_config_errmsg(cfg));
@@ -565,7 +581,7 @@ static const char *verify_label(const connect_opts *o, const tlsc_conn *conn)
     /* No server certificate with a PSK configured: the PSK authenticated. */
     if (o->psk != NULL && tlsc_conn_peer_subject(conn)[0] == '\0')
         return "psk";
-    if (o->pins.count > 0 && o->cas.count == 0)
+    if (o->pins.count > 0 && o->cas.count == 0 && o->bundle == NULL)
         return "pin-only";
     return "ok";
 }

@@ -21,6 +21,9 @@ static const command commands[] = {
     {"connect", "HOST:PORT [options]",
      "open a verified TLS connection and relay stdin/stdout", cmd_connect,
      cmd_connect_help},
+    {"bundle", "build|list ...",
+     "build a bundle of trusted root CAs, or list one", cmd_bundle,
+     cmd_bundle_help},
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])

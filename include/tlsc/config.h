@@ -65,6 +65,9 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_set_versions(tlsc_config *cfg,
 
 /* ---- trust ------------------------------------------------------------ */
 
+/* Many roots at once, used in place from flash: see tlsc/bundle.h
+ * (tlsc_config_set_bundle). */
+
 /*
  * Add trusted CA certificates from memory: PEM (one or many certificates;
  * text between them is ignored) or a single DER certificate. For PEM, len
@@ -87,10 +90,10 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_add_ca_file(tlsc_config *cfg,
  * of the leaf certificate's DER SubjectPublicKeyInfo, as curl's
  * --pinnedpubkey. Several pins may be given in one string separated by ';'
  * or by repeated calls; the leaf must match one of them.
- * With CAs configured, the pin is checked IN ADDITION to chain validation.
- * Without CAs, the pin is the only trust (like ESP8266's setKnownKey): the
- * chain is not required to reach a CA, but dates and host name are still
- * verified.
+ * With CAs or a root bundle (tlsc/bundle.h) configured, the pin is checked
+ * IN ADDITION to chain validation. Without either, the pin is the only trust
+ * (like ESP8266's setKnownKey): the chain is not required to reach a CA, but
+ * dates and host name are still verified.
  * Errors: TLSC_ERR_PIN (not sha256//, bad base64, not 32 bytes).
  */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_add_pin(tlsc_config *cfg,

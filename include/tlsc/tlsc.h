@@ -3,7 +3,8 @@
  *
  * Include this one header. See tlsc/common.h for the ownership rule that
  * applies to every function, tlsc/config.h for configuration, tlsc/conn.h
- * for connections, tlsc/error.h for errors and tlsc/alloc.h for memory.
+ * for connections, tlsc/bundle.h for root bundles, tlsc/error.h for errors
+ * and tlsc/alloc.h for memory.
  */
 #ifndef TLSC_TLSC_H
 #define TLSC_TLSC_H
@@ -15,6 +16,7 @@
 #include "tlsc/config.h"
 #include "tlsc/conn.h"
 #include "tlsc/session.h"
+#include "tlsc/bundle.h"
 
 TLSC_BEGIN_DECLS
 

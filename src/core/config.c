@@ -121,6 +121,7 @@ void tlsc_config_free(tlsc_config *cfg)
         return;
     mbedtls_ssl_config_free(&cfg->ssl);
     mbedtls_x509_crt_free(&cfg->ca);
+    tlsc__bundle_release(&cfg->bundle);
     mbedtls_x509_crt_free(&cfg->own_cert);
     mbedtls_pk_free(&cfg->own_key); /* mbedTLS zeroizes key material */
     tlsc__free(cfg->pins);
@@ -327,14 +328,14 @@ tlsc_err tlsc_config_set_alpn(tlsc_config *cfg, const char *protocols)
 
 bool tlsc__config_psk_only(const tlsc_config *cfg)
 {
-    return cfg->psk_len != 0 && cfg->ca_count == 0 && cfg->pin_count == 0 &&
-           !cfg->insecure;
+    return cfg->psk_len != 0 && cfg->ca_count == 0 && cfg->bundle.data == NULL &&
+           cfg->pin_count == 0 && !cfg->insecure;
 }
 
 bool tlsc__config_has_trust(const tlsc_config *cfg)
 {
-    return cfg->ca_count != 0 || cfg->pin_count != 0 || cfg->insecure ||
-           cfg->psk_len != 0;
+    return cfg->ca_count != 0 || cfg->bundle.data != NULL || cfg->pin_count != 0 ||
+           cfg->insecure || cfg->psk_len != 0;
 }
 
 /* ---- freezing ------------------------------------------------------------- */
@@ -398,7 +399,10 @@ static int apply_credentials(tlsc_config *cfg)
 }
 
 /*
- * Trust: explicit CAs go to mbedTLS as a chain. With pins only, or in
+ * Trust: explicit CAs go to mbedTLS as a chain. With a bundle, mbedTLS is
+ * given tlsc's CA callback instead, which offers both the added CAs and the
+ * bundle's roots (mbedTLS consults the callback instead of the chain when
+ * both are set). With pins only, or in
  * insecure mode, mbedTLS is given a CA callback that offers no CA: it still
  * builds and checks the chain and calls our verify callback, which then
  * applies tlsc's policy (pin-only, insecure). Authentication stays
@@ -407,7 +411,9 @@ static int apply_credentials(tlsc_config *cfg)
 static void apply_trust(tlsc_config *cfg)
 {
     mbedtls_ssl_conf_authmode(&cfg->ssl, MBEDTLS_SSL_VERIFY_REQUIRED);
-    if (cfg->ca_count != 0)
+    if (cfg->bundle.data != NULL)
+        mbedtls_ssl_conf_ca_cb(&cfg->ssl, tlsc__trust_ca_cb, cfg);
+    else if (cfg->ca_count != 0)
         mbedtls_ssl_conf_ca_chain(&cfg->ssl, &cfg->ca, NULL);
     else
         mbedtls_ssl_conf_ca_cb(&cfg->ssl, tlsc__no_ca_cb, NULL);

@@ -41,6 +41,8 @@ static const struct err_entry err_table[] = {
     {TLSC_ERR_STATE, "call not valid in the object's current state"},
     {TLSC_ERR_CONFIG_FROZEN, "configuration is frozen: a connection already uses it"},
     {TLSC_ERR_HOSTNAME, "invalid host name: empty, longer than 253 characters or malformed"},
+    {TLSC_ERR_BUNDLE,
+     "invalid root bundle: truncated, corrupt, unsorted or not a tlsc or ESP-IDF bundle"},
     {TLSC_ERR_SESSION, "session data is corrupt, truncated, tampered with or of an unknown format"},
     {TLSC_ERR_NO_SESSION, "no resumable session: none received from the server yet, or resumption is off"},
 

@@ -11,6 +11,7 @@
 #include "tlsc/tlsc.h"
 #include "tlsc/session.h"
 #include "core/util.h"
+#include "core/bundle.h"
 #include "platform/platform.h"
 
 #include "mbedtls/ssl.h"
@@ -33,6 +34,7 @@ struct tlsc_config {
     /* trust */
     mbedtls_x509_crt ca;
     size_t ca_count;
+    tlsc__bundle bundle;        /* roots used in place (bundle_*.c) */
     unsigned char (*pins)[32];
     size_t pin_count;
     tlsc_verify_fn verify_fn;
@@ -203,6 +205,13 @@ int tlsc__verify_cb(void *p_vrfy, mbedtls_x509_crt *crt, int depth,
                     uint32_t *flags);
 /* verify.c: the error code and detail for a failed verification. */
 tlsc_err tlsc__verify_error(tlsc_conn *c);
+/* bundle_trust.c: trusted-CA callback when a bundle is attached (ctx is the
+ * configuration): the matching added CAs and bundle roots. */
+int tlsc__trust_ca_cb(void *ctx, mbedtls_x509_crt const *child,
+                      mbedtls_x509_crt **candidates);
+/* bundle_trust.c: crt is self-signed and one of the added CAs, which mbedTLS
+ * trusts as is when it has the CA list (not the callback): see verify.c. */
+bool tlsc__trust_local_ee(const tlsc_config *cfg, const mbedtls_x509_crt *crt);
 /* verify.c: trusted-CA callback that offers no CA (pin-only, insecure). */
 int tlsc__no_ca_cb(void *ctx, mbedtls_x509_crt const *child,
                    mbedtls_x509_crt **candidates);

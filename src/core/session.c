@@ -70,6 +70,7 @@ int tlsc__config_fingerprint(tlsc_config *cfg)
      * received with, so the resumption mode is part of the fit. */
     hash_u32(&h, (uint32_t)cfg->resumption);
     hash_chain(&h, &cfg->ca);
+    hash_bytes(&h, cfg->bundle.data, cfg->bundle.data ? cfg->bundle.len : 0);
     hash_bytes(&h, cfg->pins, cfg->pin_count * 32);
     hash_chain(&h, cfg->has_cert ? &cfg->own_cert : NULL);
     hash_bytes(&h, cfg->psk_identity, strlen(cfg->psk_identity));

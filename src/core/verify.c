@@ -260,7 +260,7 @@ static uint32_t apply_policy(const tlsc_conn *c, uint32_t t)
     const tlsc_config *cfg = c->cfg;
     if (cfg->insecure)
         return t & TLSC_VERIFY_PIN;
-    if (cfg->ca_count == 0 && cfg->pin_count != 0)
+    if (cfg->ca_count == 0 && cfg->bundle.data == NULL && cfg->pin_count != 0)
         t &= ~TLSC_VERIFY_UNTRUSTED; /* pin-only: the pin is the trust */
     if (tlsc__config_now(cfg) < 0 && cfg->allow_unknown_time)
         t &= ~(TLSC_VERIFY_EXPIRED | TLSC_VERIFY_NOT_YET_VALID);
@@ -273,6 +273,8 @@ int tlsc__verify_cb(void *p_vrfy, mbedtls_x509_crt *crt, int depth,
     tlsc_conn *c = p_vrfy;
     uint32_t mf = *flags;
     uint32_t t = to_tlsc(mf) & ~TLSC_VERIFY_HOSTNAME;
+    if (depth == 0 && tlsc__trust_local_ee(c->cfg, crt))
+        t &= ~TLSC_VERIFY_UNTRUSTED; /* as mbedTLS does when it has the CA list */
     if (depth == 0) {
         dn_text(&crt->subject, c->peer_subject, sizeof c->peer_subject);
         if (!c->cfg->insecure)

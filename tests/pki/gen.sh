@@ -123,6 +123,7 @@ chain() { cat "$1.pem" "$2.pem" > "$1-chain.pem"; }
 # ---- slow RSA keys, in the background ------------------------------------------
 rsakey server-rsa2048.key 2048 & rsa1=$!
 rsakey client-rsa.key 2048 & rsa2=$!
+rsakey xroot-b.key 2048 & rsa4=$!
 rsa3=""
 if [ "${TLSC_PKI_NO_RSA4096:-0}" != 1 ]; then
   rsakey server-rsa4096.key 4096 & rsa3=$!
@@ -205,6 +206,25 @@ if [ -n "$rsa3" ]; then
   issue server-rsa4096 "/CN=localhost$O/OU=rsa-4096" server_ext int
   chain server-rsa4096 int
 fi
+
+# ---- cross-signed chains (root bundles) ---------------------------------------
+# One intermediate key certified twice under one subject: xint-a by root A
+# (ECDSA), xint-b by root B (RSA). The leaf is signed by that key, so either
+# certificate completes its chain. xroot-a-by-b: root A's subject and key
+# certified by root B (A cross-signed by B).
+eckey xroot-a.key P-256
+selfsign xroot-a "/CN=tlsc Cross Root A$O" root_ext
+eckey xint-a.key P-256
+cp xint-a.key xint-b.key
+issue xint-a "/CN=tlsc Cross Intermediate CA$O" int_ext xroot-a
+eckey xleaf.key P-256
+issue xleaf "/CN=localhost$O/OU=cross-signed" server_ext xint-a
+wait "$rsa4"
+selfsign xroot-b "/CN=tlsc Cross Root B$O" root_ext
+issue xint-b "/CN=tlsc Cross Intermediate CA$O" int_ext xroot-b
+cp xroot-a.key xroot-a-by-b.key
+issue xroot-a-by-b "/CN=tlsc Cross Root A$O" root_ext xroot-b
+rm -f xint-b.key xroot-a-by-b.key
 
 rm -rf ca-db ext.cnf
 chmod 600 ./*.key ./*.p8.pem ./*.sec1.pem ./*.key.der
