@@ -29,7 +29,7 @@ deps-bench:
 
 build/release/CMakeCache.txt: | deps-build
 	cmake -S . -B build/release -G "$(CMAKE_GEN)" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	  -DTLSC_DEPS_DIR=$(DEPS_DIR) -DCMAKE_INSTALL_PREFIX=$(PREFIX)
+	  -DTLSC_BUILD_TESTS=OFF -DTLSC_DEPS_DIR=$(DEPS_DIR) -DCMAKE_INSTALL_PREFIX=$(PREFIX)
 
 build: deps-build build/release/CMakeCache.txt
 	cmake --build build/release -j $(JOBS)

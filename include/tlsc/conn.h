@@ -34,7 +34,7 @@ typedef struct tlsc_conn tlsc_conn;
 /*
  * Create a connection using cfg (which it references and freezes).
  * Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_NO_MEMORY, TLSC_ERR_NO_TRUST (no
- * CA, pin, PSK or insecure setting), TLSC_ERR_INTERNAL.
+ * CA, CA bundle, pin, PSK or insecure setting), TLSC_ERR_INTERNAL.
  */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_conn_new(tlsc_config *cfg,
                                                tlsc_conn **out);
