@@ -324,9 +324,7 @@ tlsc_err tlsc_config_set_bundle_file(tlsc_config *cfg, const char *path)
         return err;
     err = attach(cfg, data, len, data);
     if (err != TLSC_OK) {
-        char inner[TLSC_ERRMSG_MAX];
-        memcpy(inner, cfg->errmsg, sizeof inner);
-        tlsc__config_fail(cfg, err, "%s: %s", path, inner);
+        tlsc__config_fail_file(cfg, err, path);
         tlsc__free(data);
     }
     return err;

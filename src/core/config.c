@@ -63,6 +63,13 @@ tlsc_err tlsc__config_fail(tlsc_config *cfg, tlsc_err err, const char *fmt, ...)
     return err;
 }
 
+tlsc_err tlsc__config_fail_file(tlsc_config *cfg, tlsc_err err, const char *path)
+{
+    char inner[TLSC_ERRMSG_MAX];
+    memcpy(inner, cfg->errmsg, sizeof inner);
+    return tlsc__config_fail(cfg, err, "%s: %s", path, inner);
+}
+
 /* Common entry check of every setter: clears the detail, refuses a frozen
  * configuration. */
 tlsc_err tlsc__config_editable(tlsc_config *cfg)
@@ -183,11 +190,8 @@ tlsc_err tlsc_config_add_ca_file(tlsc_config *cfg, const char *path)
         return err;
     err = tlsc_config_add_ca(cfg, data, len + 1); /* + its NUL, for PEM */
     tlsc__free(data);
-    if (err != TLSC_OK) {
-        char inner[TLSC_ERRMSG_MAX];
-        memcpy(inner, cfg->errmsg, sizeof inner);
-        tlsc__config_fail(cfg, err, "%s: %s", path, inner);
-    }
+    if (err != TLSC_OK)
+        tlsc__config_fail_file(cfg, err, path);
     return err;
 }
 

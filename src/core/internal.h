@@ -77,6 +77,8 @@ struct tlsc_config {
     char errmsg[TLSC_ERRMSG_MAX];
 };
 
+/* Prefix cfg's current detail with the file it came from; returns err. */
+tlsc_err tlsc__config_fail_file(tlsc_config *cfg, tlsc_err err, const char *path);
 /* TLSC_OK if a setter may change cfg (see config.c). */
 tlsc_err tlsc__config_editable(tlsc_config *cfg);
 /* Freeze cfg for use by connections (idempotent, thread-safe). */
