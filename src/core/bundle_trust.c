@@ -312,14 +312,9 @@ tlsc_err tlsc_config_set_bundle(tlsc_config *cfg, const void *data, size_t len)
 
 tlsc_err tlsc_config_set_bundle_file(tlsc_config *cfg, const char *path)
 {
-    tlsc_err err = tlsc__config_editable(cfg);
-    if (err != TLSC_OK)
-        return err;
-    if (path == NULL)
-        return TLSC_ERR_INVALID_ARG;
     unsigned char *data;
     size_t len;
-    err = tlsc__read_file(path, &data, &len, cfg->errmsg, sizeof cfg->errmsg);
+    tlsc_err err = tlsc__config_read_file(cfg, path, &data, &len);
     if (err != TLSC_OK)
         return err;
     err = attach(cfg, data, len, data);

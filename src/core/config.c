@@ -176,16 +176,22 @@ tlsc_err tlsc_config_add_ca(tlsc_config *cfg, const void *data, size_t len)
     return err;
 }
 
-tlsc_err tlsc_config_add_ca_file(tlsc_config *cfg, const char *path)
+tlsc_err tlsc__config_read_file(tlsc_config *cfg, const char *path, unsigned char **data,
+                                size_t *len)
 {
     tlsc_err err = tlsc__config_editable(cfg);
     if (err != TLSC_OK)
         return err;
     if (path == NULL)
         return TLSC_ERR_INVALID_ARG;
+    return tlsc__read_file(path, data, len, cfg->errmsg, sizeof cfg->errmsg);
+}
+
+tlsc_err tlsc_config_add_ca_file(tlsc_config *cfg, const char *path)
+{
     unsigned char *data;
     size_t len;
-    err = tlsc__read_file(path, &data, &len, cfg->errmsg, sizeof cfg->errmsg);
+    tlsc_err err = tlsc__config_read_file(cfg, path, &data, &len);
     if (err != TLSC_OK)
         return err;
     err = tlsc_config_add_ca(cfg, data, len + 1); /* + its NUL, for PEM */

@@ -77,6 +77,10 @@ struct tlsc_config {
     char errmsg[TLSC_ERRMSG_MAX];
 };
 
+/* First half of every *_file setter: editable, path given, file read into
+ * a fresh block (NUL-terminated, not counted in *len; caller frees). */
+tlsc_err tlsc__config_read_file(tlsc_config *cfg, const char *path, unsigned char **data,
+                                size_t *len);
 /* Prefix cfg's current detail with the file it came from; returns err. */
 tlsc_err tlsc__config_fail_file(tlsc_config *cfg, tlsc_err err, const char *path);
 /* TLSC_OK if a setter may change cfg (see config.c). */

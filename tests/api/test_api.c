@@ -24,37 +24,8 @@
 
 #include "tlsc/tlsc.h"
 #include "peer.h"
+#include "pki.h"
 
-static char pki[256];
-
-static const char *path(const char *name)
-{
-    static char buf[8][512];
-    static int i;
-    i = (i + 1) % 8;
-    snprintf(buf[i], sizeof buf[i], "%s/%s", pki, name);
-    return buf[i];
-}
-
-static int make_pki(void **state)
-{
-    (void)state;
-    const char *gen = getenv("TLSC_PKI_GEN");
-    snprintf(pki, sizeof pki, "/tmp/tlsc-api-XXXXXX");
-    if (gen == NULL || mkdtemp(pki) == NULL)
-        return -1;
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "TLSC_PKI_NO_RSA4096=1 bash '%s' '%s' >/dev/null 2>&1", gen, pki);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
-static int drop_pki(void **state)
-{
-    (void)state;
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", pki);
-    return system(cmd) == 0 ? 0 : -1;
-}
 
 /* The certificate sent after the leaf: s_server's -cert sends only the
  * leaf, extra certificates go in -cert_chain. */

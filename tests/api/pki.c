@@ -1,0 +1,36 @@
+/* The test PKI shared by the C API tests (see pki.h). */
+#include "pki.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static char pki[256];
+
+const char *path(const char *name)
+{
+    static char buf[8][512];
+    static int i;
+    i = (i + 1) % 8;
+    snprintf(buf[i], sizeof buf[i], "%s/%s", pki, name);
+    return buf[i];
+}
+
+int make_pki(void **state)
+{
+    (void)state;
+    const char *gen = getenv("TLSC_PKI_GEN");
+    snprintf(pki, sizeof pki, "/tmp/tlsc-api-XXXXXX");
+    if (gen == NULL || mkdtemp(pki) == NULL)
+        return -1;
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "TLSC_PKI_NO_RSA4096=1 bash '%s' '%s' >/dev/null 2>&1", gen, pki);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+int drop_pki(void **state)
+{
+    (void)state;
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", pki);
+    return system(cmd) == 0 ? 0 : -1;
+}
