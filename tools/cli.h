@@ -49,12 +49,23 @@ typedef struct cli_option {
     int (*apply)(void *opts, const char *value);
 } cli_option;
 
+/* A one-letter alias: "-o X" is "--output X". */
+typedef struct cli_short {
+    char letter;
+    const char *name;           /* the long option it stands for */
+} cli_short;
+
 /* A subcommand's option table and what it accepts besides options. */
 typedef struct cli_spec {
     const char *cmd;            /* subcommand name, for messages */
     const cli_option *options;
     size_t option_count;
     size_t max_positional;      /* positional arguments accepted */
+    /* More options, searched after options (e.g. cli_tls_options). */
+    const cli_option *more_options;
+    size_t more_option_count;
+    const cli_short *shorts;    /* one-letter aliases, may be NULL */
+    size_t short_count;
 } cli_spec;
 
 /* cli_parse's result when --help / -h was given (not an exit status). */
@@ -78,6 +89,58 @@ int cli_parse(const cli_spec *spec, int argc, char **argv, void *opts,
 int cli_parse_u32(const char *cmd, const char *what, const char *text,
                   uint32_t min, uint32_t max, uint32_t *out);
 
+/* ---- TLS options shared by connect and get (tools/cli_tls.c) ---------- */
+
+/* Debian's bundle of the system's trusted roots. */
+#define CLI_SYSTEM_CA_FILE "/etc/ssl/certs/ca-certificates.crt"
+
+typedef struct strlist {
+    const char **items; /* borrowed from argv; capacity argc */
+    size_t count;
+} strlist;
+
+/* Must be the FIRST member of a subcommand's option struct: the shared
+ * options' apply functions receive that struct. */
+typedef struct cli_tls_opts {
+    const char *cmd;        /* subcommand, for messages */
+    strlist cas;
+    const char *bundle;     /* --bundle FILE */
+    strlist pins;
+    const char *cert;
+    const char *key;
+    const char *key_pass;
+    const char *psk;        /* "IDENTITY:HEXKEY" */
+    const char *alpn;
+    const char *servername;
+    const char *sess_in;
+    const char *sess_out;
+    tlsc_resumption resumption;
+    bool have_resumption;
+    tlsc_tls_version version; /* 0 = the default range */
+    bool insecure;
+    bool have_timeout;
+    uint32_t timeout_ms;
+    uint32_t debug;
+} cli_tls_opts;
+
+extern const cli_option *const cli_tls_options;
+extern const size_t cli_tls_option_count;
+
+/* Zero o and allocate its lists for argc arguments; exit status. */
+int cli_tls_init(cli_tls_opts *o, const char *cmd, int argc);
+void cli_tls_release(cli_tls_opts *o);
+/* Rules that involve more than one option; exit status. */
+int cli_tls_check(const cli_tls_opts *o);
+/* Print the shared options' part of --help. */
+void cli_tls_help(void);
+/* A configuration from the options; prints why and returns the exit
+ * status on failure. */
+int cli_tls_build_config(const cli_tls_opts *o, tlsc_config **out);
+/* Report a failed tlsc_conn_new / tlsc_http_new (exit status). */
+int cli_tls_report_new(tlsc_err err, const tlsc_config *cfg);
+/* "ok", "insecure", "pin-only" or "psk", for the summaries. */
+const char *cli_tls_verify_label(const cli_tls_opts *o, const tlsc_conn *conn);
+
 /* ---- logging ---------------------------------------------------------- */
 
 /* tlsc_log_fn printing "tlsc[LEVEL]: line" to stderr. */
@@ -91,12 +154,18 @@ void cli_session_load(tlsc_conn *conn, const char *path);
  * path (0600, atomically). Returns an exit status (write errors only). */
 int cli_session_save(tlsc_conn *conn, const char *path);
 
+/* The same for the HTTPS client of tlsc get. */
+void cli_session_load_http(tlsc_http *h, const char *path);
+int cli_session_save_http(tlsc_http *h, const char *path);
+
 /* ---- subcommands ------------------------------------------------------ */
 
 int cmd_connect(int argc, char **argv);
 void cmd_connect_help(void);
 int cmd_bundle(int argc, char **argv);
 void cmd_bundle_help(void);
+int cmd_get(int argc, char **argv);
+void cmd_get_help(void);
 
 /* Relay stdin -> conn -> stdout until either side ends (tools/cli_relay.c).
  * fd is the socket to poll; grace_ms bounds how long server silence is

@@ -271,6 +271,25 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_set_limits(tlsc_http *h,
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_set_server_name(tlsc_http *h,
                                                            const char *name);
 
+/*
+ * Offer a saved session (from tlsc_conn_export_session or
+ * tlsc_http_export_session, e.g. kept in RTC memory) on the next new
+ * connection; the core offers it only to the server name and configuration
+ * it belongs to (tlsc/session.h). The blob is copied.
+ * Errors: TLSC_ERR_INVALID_ARG (NULL, empty or longer than TLSC_SESSION_MAX).
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_set_session(tlsc_http *h, const void *blob,
+                                                       size_t len);
+
+/*
+ * Export the newest session the client holds (of the open connection, or
+ * of the last one) into buf, as tlsc_conn_export_session does.
+ * Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_NO_SESSION, TLSC_ERR_BUFFER_SIZE
+ * (*len says how much is needed).
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_export_session(tlsc_http *h, void *buf, size_t cap,
+                                                          size_t *len);
+
 /* Streaming request body: write up to cap bytes into buf, set *got (0 =
  * end of body). Return TLSC_OK or an error that aborts the request. */
 typedef tlsc_err (*tlsc_http_producer_fn)(void *ud, void *buf, size_t cap,

@@ -20,4 +20,13 @@ bool tlsc__http_tchar(unsigned char c);
 /* ASCII case-insensitive equality of name (len bytes) and a lower-case literal. */
 bool tlsc__http_name_is(const char *name, size_t len, const char *lower);
 
+/* Replace the parser's callbacks (the client's parser lives across
+ * requests; each request brings its own). */
+void tlsc__http_parser_set_callbacks(tlsc_http_parser *p, const tlsc_http_callbacks *cb, void *ud);
+/* Set the client's error detail and return err (client.c). */
+tlsc_err tlsc__http_fail(tlsc_http *h, tlsc_err err, const char *fmt, ...) TLSC_PRINTF(3, 4);
+
+/* The client's configuration (for logging). */
+const tlsc_config *tlsc__http_config(const tlsc_http *h);
+
 #endif /* TLSC_HTTP_INTERNAL_H */

@@ -155,6 +155,14 @@ TLSC_API tlsc_err tlsc_http_parser_new(const tlsc_http_limits *limits,
     return TLSC_OK;
 }
 
+void tlsc__http_parser_set_callbacks(tlsc_http_parser *p, const tlsc_http_callbacks *cb, void *ud)
+{
+    memset(&p->cb, 0, sizeof p->cb);
+    if (cb != NULL)
+        p->cb = *cb;
+    p->ud = ud;
+}
+
 TLSC_API void tlsc_http_parser_free(tlsc_http_parser *p)
 {
     if (p == NULL)

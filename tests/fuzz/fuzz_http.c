@@ -71,6 +71,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         off += used;
         if (err == TLSC_OK && tlsc_http_parser_done(p)) {
             total_body += st.body;
+            st.body = 0;
             st.have_head = false;
             tlsc_http_parser_reset(p, head);
         }
