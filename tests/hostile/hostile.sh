@@ -72,12 +72,41 @@ serve() {
     -cert_chain "$PKI/int.pem" "$@"
 }
 
-# relay "S_SERVER OPTIONS" SCENARIO [ARGS...]: openssl s_server, and
-# hostile.py SCENARIO in front of it; SRV_PORT is the relay's.
+# The relays' upstream servers: one openssl s_server per set of options,
+# started when first needed and shared by the cases of the run (s_server
+# serves one connection after another), which saves a server start per
+# case. They live outside the per-case cleanup, until the script exits.
+declare -A UPSTREAM=()
+SHARED_PGIDS=()
+upstream() { # S_SERVER OPTIONS -> SRV_PORT
+  local key="$*" dir=$CASE_DIR
+  if [ -z "${UPSTREAM[$key]:-}" ]; then
+    CASE_DIR=$T/upstream${#SHARED_PGIDS[@]}
+    mkdir -p "$CASE_DIR"
+    # shellcheck disable=SC2086
+    SERVER_LIFETIME=600 serve $key
+    local rc=$?
+    CASE_DIR=$dir
+    [ "$rc" = 0 ] || return 1
+    UPSTREAM[$key]=$SRV_PORT
+    SHARED_PGIDS+=("$SRV_PID")
+    unset 'SERVER_PGIDS[-1]'
+  fi
+  SRV_PORT=${UPSTREAM[$key]}
+}
+_hostile_cleanup() {
+  local rc=$? g
+  for g in "${SHARED_PGIDS[@]}"; do kill -TERM -- "-$g" 2>/dev/null; done
+  (exit "$rc")
+  _cleanup
+}
+trap _hostile_cleanup EXIT
+
+# relay "S_SERVER OPTIONS" SCENARIO [ARGS...]: hostile.py SCENARIO in
+# front of a (shared) openssl s_server; SRV_PORT is the relay's.
 relay() {
   local sopts=$1; shift
-  # shellcheck disable=SC2086
-  serve $sopts || return 1
+  upstream "$sopts" || return 1
   start_hostile "$@" --upstream "$SRV_PORT"
 }
 
