@@ -95,6 +95,8 @@ int cli_session_save(tlsc_conn *conn, const char *path);
 
 int cmd_connect(int argc, char **argv);
 void cmd_connect_help(void);
+int cmd_verify(int argc, char **argv);
+void cmd_verify_help(void);
 int cmd_bundle(int argc, char **argv);
 void cmd_bundle_help(void);
 

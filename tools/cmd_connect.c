@@ -52,6 +52,7 @@ typedef struct connect_opts {
     bool have_resumption;
     tlsc_tls_version version; /* 0 = the default range */
     bool insecure;
+    bool allow_cn;          /* --allow-cn-fallback */
     bool summary_only;
     bool have_timeout;
     uint32_t timeout_ms;
@@ -85,6 +86,8 @@ static const char *const connect_help[] = {
     "                        trust (dates and host name are still checked).",
     "  --insecure            accept any server certificate (lab use only;",
     "                        pins are still enforced)",
+    "  --allow-cn-fallback   LEGACY: match the host against the subject CN",
+    "                        when the certificate has no subjectAltName",
     "  --servername NAME     send NAME as SNI and verify the certificate",
     "                        against NAME while connecting to HOST",
     "  Without --ca, --bundle, --pin, --psk and --insecure, the system CA file",
@@ -254,6 +257,13 @@ static int opt_insecure(void *p, const char *v)
     return CLI_EXIT_OK;
 }
 
+static int opt_allow_cn(void *p, const char *v)
+{
+    (void)v;
+    ((connect_opts *)p)->allow_cn = true;
+    return CLI_EXIT_OK;
+}
+
 static int opt_timeout(void *p, const char *v)
 {
     connect_opts *o = p;
@@ -312,6 +322,7 @@ static const cli_option connect_options[] = {
     {"servername", true, opt_servername},
     {"pin", true, opt_pin},
     {"insecure", false, opt_insecure},
+    {"allow-cn-fallback", false, opt_allow_cn},
     {"timeout", true, opt_timeout},
     {"debug", true, opt_debug},
     {"summary", false, opt_summary},
@@ -466,6 +477,11 @@ static tlsc_err apply_insecure(tlsc_config *cfg, const connect_opts *o)
     return o->insecure ? tlsc_config_insecure_skip_verify(cfg) : TLSC_OK;
 }
 
+static tlsc_err apply_cn_fallback(tlsc_config *cfg, const connect_opts *o)
+{
+    return o->allow_cn ? tlsc_config_allow_cn_fallback(cfg, true) : TLSC_OK;
+}
+
 static tlsc_err apply_client_cert(tlsc_config *cfg, const connect_opts *o)
 {
     if (o->cert == NULL)
@@ -512,7 +528,7 @@ static tlsc_err apply_resumption(tlsc_config *cfg, const connect_opts *o)
 /* Applied in this order; logging first so later steps can be traced. */
 static tlsc_err (*const config_steps[])(tlsc_config *, const connect_opts *) = {
     apply_log,      apply_versions,    apply_cas,       apply_bundle,
-    apply_pins,     apply_insecure,    apply_client_cert,
+    apply_pins,     apply_insecure,    apply_cn_fallback, apply_client_cert,
     apply_psk,      apply_alpn,        apply_timeout,
     apply_resumption,
 };

@@ -99,8 +99,43 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_add_ca_file(tlsc_config *cfg,
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_add_pin(tlsc_config *cfg,
                                                      const char *pins);
 
-/* Verification failure bits, as seen by the verify callback and returned
- * by tlsc_conn_verify_flags. */
+/*
+ * Verification failure bits, as seen by the verify callback and returned
+ * by tlsc_conn_verify_flags and tlsc_verify_chain.
+ *
+ * The policy (the same for connections and tlsc_verify_chain), following
+ * the rules browsers and webpki (rustls) apply to server certificates:
+ *  - the chain must reach a configured CA or bundle root; dates of every
+ *    certificate are checked;
+ *  - the host name is matched against the leaf's subjectAltName only:
+ *    dNSName per RFC 6125 (one left-most wildcard label), iPAddress for IP
+ *    hosts. The subject CN is never used when the leaf has a SAN, and by
+ *    default not at all (tlsc_config_allow_cn_fallback);
+ *  - the leaf's extendedKeyUsage, when present, must list serverAuth
+ *    (anyExtendedKeyUsage is not enough); an intermediate's
+ *    extendedKeyUsage, when present, must list serverAuth or
+ *    anyExtendedKeyUsage (TLSC_VERIFY_EKU). The leaf's keyUsage, when
+ *    present, must allow digitalSignature (every key exchange tlsc offers
+ *    needs the server to sign; TLSC_VERIFY_KEY_USAGE);
+ *  - every issuer needs basicConstraints CA:TRUE and, when it has a
+ *    keyUsage, keyCertSign (TLSC_VERIFY_NOT_CA); pathLenConstraint is
+ *    honoured (TLSC_VERIFY_PATH_LEN);
+ *  - nameConstraints of CAs (trusted or intermediate) are enforced for
+ *    dNSName, iPAddress and directoryName subtrees on the names of every
+ *    certificate below; a constraint of another type fails when a
+ *    certificate below has a name of that type (TLSC_VERIFY_NAME_CONSTRAINTS);
+ *  - RSA keys under 2048 bits, and signatures with SHA-1 or MD5 (anything
+ *    but SHA-256/384/512) are refused (TLSC_VERIFY_WEAK);
+ *  - a certificate with a critical extension tlsc does not process is
+ *    refused (TLSC_VERIFY_CRITICAL_EXT). Limitation of mbedTLS 3.6: during
+ *    a handshake mbedTLS itself parses the server's certificates and
+ *    cannot be given tlsc's extension handler, so a certificate SENT BY THE
+ *    SERVER carrying a critical nameConstraints extension is refused too
+ *    (TLSC_ERR_CERT_BAD) — fail closed. Trusted CAs (tlsc_config_add_ca)
+ *    with nameConstraints, critical or not, are accepted and enforced, as
+ *    are non-critical nameConstraints in server-sent intermediates.
+ * Each rule gives its own reason in the error detail.
+ */
 enum {
     TLSC_VERIFY_EXPIRED = 1u << 0,       /* notAfter in the past */
     TLSC_VERIFY_NOT_YET_VALID = 1u << 1, /* notBefore in the future */
@@ -112,7 +147,14 @@ enum {
     TLSC_VERIFY_PIN = 1u << 7,           /* leaf key matches no pin */
     TLSC_VERIFY_CLOCK = 1u << 8,         /* current time unknown */
     TLSC_VERIFY_OTHER = 1u << 9,         /* another mbedTLS verification flag */
-    TLSC_VERIFY_REJECTED = 1u << 10      /* set by the application callback */
+    TLSC_VERIFY_REJECTED = 1u << 10,     /* set by the application callback */
+    TLSC_VERIFY_NOT_CA = 1u << 11,       /* an issuer lacks basicConstraints CA:TRUE
+                                            or keyUsage keyCertSign */
+    TLSC_VERIFY_PATH_LEN = 1u << 12,     /* a CA's pathLenConstraint is exceeded */
+    TLSC_VERIFY_NAME_CONSTRAINTS = 1u << 13, /* a name outside a CA's nameConstraints
+                                            (or constraints tlsc cannot check) */
+    TLSC_VERIFY_CRITICAL_EXT = 1u << 14, /* unknown critical extension */
+    TLSC_VERIFY_EKU = 1u << 15           /* extendedKeyUsage without serverAuth */
 };
 
 /* One certificate of the chain, as shown to the verify callback. All
@@ -148,6 +190,18 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_set_verify_callback(
  */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_insecure_skip_verify(
     tlsc_config *cfg);
+
+/*
+ * LEGACY DEVICES ONLY: when the leaf certificate has no subjectAltName at
+ * all, match the host name against its subject CN (the last CN, as a DNS
+ * name with the SAN rules, or as an IP address literal for IP hosts).
+ * A certificate that has a SAN is never matched against its CN. Browsers
+ * and RFC 6125 no longer accept CN-only certificates; use this for old
+ * embedded servers that cannot be re-issued. nameConstraints of the CAs
+ * are applied to the CN when it is used. Default: off.
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_allow_cn_fallback(tlsc_config *cfg,
+                                                               bool allow);
 
 /* ---- time ------------------------------------------------------------- */
 

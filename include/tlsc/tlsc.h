@@ -3,8 +3,8 @@
  *
  * Include this one header. See tlsc/common.h for the ownership rule that
  * applies to every function, tlsc/config.h for configuration, tlsc/conn.h
- * for connections, tlsc/bundle.h for root bundles, tlsc/error.h for errors
- * and tlsc/alloc.h for memory.
+ * for connections, tlsc/bundle.h for root bundles, tlsc/error.h for errors,
+ * tlsc/verify.h for offline chain verification and tlsc/alloc.h for memory.
  */
 #ifndef TLSC_TLSC_H
 #define TLSC_TLSC_H
@@ -17,6 +17,7 @@
 #include "tlsc/conn.h"
 #include "tlsc/session.h"
 #include "tlsc/bundle.h"
+#include "tlsc/verify.h"
 
 TLSC_BEGIN_DECLS
 

@@ -241,6 +241,15 @@ tlsc_err tlsc_config_insecure_skip_verify(tlsc_config *cfg)
     return TLSC_OK;
 }
 
+tlsc_err tlsc_config_allow_cn_fallback(tlsc_config *cfg, bool allow)
+{
+    tlsc_err err = tlsc__config_editable(cfg);
+    if (err != TLSC_OK)
+        return err;
+    cfg->allow_cn = allow;
+    return TLSC_OK;
+}
+
 tlsc_err tlsc_config_set_clock(tlsc_config *cfg, tlsc_clock_fn fn, void *ud)
 {
     tlsc_err err = tlsc__config_editable(cfg);
@@ -421,6 +430,7 @@ static int apply_credentials(tlsc_config *cfg)
 static void apply_trust(tlsc_config *cfg)
 {
     mbedtls_ssl_conf_authmode(&cfg->ssl, MBEDTLS_SSL_VERIFY_REQUIRED);
+    mbedtls_ssl_conf_cert_profile(&cfg->ssl, &tlsc__profile);
     if (cfg->bundle.data != NULL)
         mbedtls_ssl_conf_ca_cb(&cfg->ssl, tlsc__trust_ca_cb, cfg);
     else if (cfg->ca_count != 0)

@@ -171,14 +171,14 @@ tlsc_err tlsc_conn_export_session(const tlsc_conn *c, void *buf, size_t cap, siz
     int ret = mbedtls_ssl_session_save(&c->saved, NULL, 0, &blob_len);
     if (ret != 0 && ret != MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL)
         return TLSC_ERR_INTERNAL;
-    size_t name_len = strlen(c->name), subj_len = strlen(c->peer_subject);
+    size_t name_len = strlen(c->name), subj_len = strlen(c->v.peer_subject);
     *len = HEAD_LEN + name_len + subj_len + blob_len + SUM_LEN;
     if (buf == NULL || cap < *len)
         return buf == NULL ? TLSC_OK : TLSC_ERR_BUFFER_SIZE;
     unsigned char *p = buf;
     write_head(c, p, name_len, subj_len, blob_len);
     memcpy(p + HEAD_LEN, c->name, name_len);
-    memcpy(p + HEAD_LEN + name_len, c->peer_subject, subj_len);
+    memcpy(p + HEAD_LEN + name_len, c->v.peer_subject, subj_len);
     unsigned char *blob = p + HEAD_LEN + name_len + subj_len;
     if (mbedtls_ssl_session_save(&c->saved, blob, blob_len, &blob_len) != 0)
         return TLSC_ERR_INTERNAL;
