@@ -21,17 +21,21 @@ typedef struct verify_opts {
     const char *bundle;
     const char **pins;
     size_t pin_count;
+    const char **crls;
+    size_t crl_count;
     const char *chain;
     const char *host;
     bool have_time;
     int64_t time;
     bool allow_cn;
+    bool have_depth;
+    uint32_t depth;
 } verify_opts;
 
 static const char *const verify_help[] = {
     "Usage: tlsc verify --ca FILE [--bundle FILE] --chain FILE [--host NAME|IP]",
-    "                   [--time UNIX_SECONDS] [--pin sha256//BASE64]",
-    "                   [--allow-cn-fallback]",
+    "                   [--time UNIX_SECONDS] [--pin sha256//BASE64] [--crl FILE]",
+    "                   [--allow-cn-fallback] [--max-chain-depth N]",
     "",
     "Verify a server certificate chain offline, with exactly the policy",
     "'tlsc connect' applies to a server: chain to a trusted CA, dates, host",
@@ -50,8 +54,11 @@ static const char *const verify_help[] = {
     "                        without it the host name is not checked",
     "  --time UNIX_SECONDS   verify at this time (default: now)",
     "  --pin sha256//BASE64  require the leaf's public key to match; repeatable",
+    "  --crl FILE            check revocation against the CRLs in FILE (PEM or",
+    "                        DER) of the --ca CAs; repeatable",
     "  --allow-cn-fallback   LEGACY: match the host against the subject CN",
     "                        when the leaf has no subjectAltName",
+    "  --max-chain-depth N   allow at most N intermediate CAs (0..8, default 8)",
     "  -h, --help            show this help",
     "",
     "Output: 'ok' on stdout when the chain is valid. Otherwise the reasons on",
@@ -98,6 +105,13 @@ static int opt_pin(void *p, const char *v)
     return CLI_EXIT_OK;
 }
 
+static int opt_crl(void *p, const char *v)
+{
+    verify_opts *o = p;
+    o->crls[o->crl_count++] = v;
+    return CLI_EXIT_OK;
+}
+
 static int opt_chain(void *p, const char *v)
 {
     verify_opts *o = p;
@@ -136,10 +150,19 @@ static int opt_allow_cn(void *p, const char *v)
     return CLI_EXIT_OK;
 }
 
+static int opt_depth(void *p, const char *v)
+{
+    verify_opts *o = p;
+    o->have_depth = true;
+    return cli_parse_u32(CMD, "--max-chain-depth", v, 0, 8, &o->depth);
+}
+
 static const cli_option verify_options[] = {
+    {"max-chain-depth", true, opt_depth},
     {"ca", true, opt_ca},
     {"bundle", true, opt_bundle},
     {"pin", true, opt_pin},
+    {"crl", true, opt_crl},
     {"chain", true, opt_chain},
     {"host", true, opt_host},
     {"time", true, opt_time},
@@ -162,10 +185,14 @@ static tlsc_err build_trust(tlsc_config *cfg, const verify_opts *o)
         err = tlsc_config_add_ca_file(cfg, o->cas[i]);
     if (err == TLSC_OK && o->bundle != NULL)
         err = tlsc_config_set_bundle_file(cfg, o->bundle);
+    for (size_t i = 0; err == TLSC_OK && i < o->crl_count; i++)
+        err = tlsc_config_add_crl_file(cfg, o->crls[i]);
     for (size_t i = 0; err == TLSC_OK && i < o->pin_count; i++)
         err = tlsc_config_add_pin(cfg, o->pins[i]);
     if (err == TLSC_OK && o->allow_cn)
         err = tlsc_config_allow_cn_fallback(cfg, true);
+    if (err == TLSC_OK && o->have_depth)
+        err = tlsc_config_set_max_chain_depth(cfg, o->depth);
     return err;
 }
 
@@ -229,11 +256,12 @@ int cmd_verify(int argc, char **argv)
 {
     verify_opts o;
     memset(&o, 0, sizeof o);
-    const char **lists = calloc(2 * (size_t)argc, sizeof *lists);
+    const char **lists = calloc(3 * (size_t)argc, sizeof *lists);
     if (lists == NULL)
         return cli_report(TLSC_ERR_NO_MEMORY, NULL);
     o.cas = lists;
     o.pins = lists + argc;
+    o.crls = lists + 2 * argc;
     size_t npos = 0;
     int rc = cli_parse(&verify_spec, argc, argv, &o, NULL, &npos);
     if (rc == CLI_HELP) {

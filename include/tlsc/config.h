@@ -86,6 +86,26 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_add_ca_file(tlsc_config *cfg,
                                                          const char *path);
 
 /*
+ * Add certificate revocation lists from memory: PEM (one or many "X509
+ * CRL" blocks) or a single DER CRL, as published by the CAs added with
+ * tlsc_config_add_ca (tlsc fetches nothing). While verifying, a certificate
+ * listed by a CRL of its issuer is refused (TLSC_VERIFY_REVOKED); a CRL of
+ * the issuer that is expired, not yet valid or not signed by it (or whose
+ * issuer's keyUsage lacks cRLSign) fails verification (TLSC_VERIFY_OTHER):
+ * fail closed. CRLs are consulted for chains that end at an added CA, not
+ * at bundle roots. Each CRL must carry a CRL number and no critical
+ * extension mbedTLS does not know (RFC 5280 5.2). All or nothing: if one
+ * CRL fails, none is added.
+ * Errors: TLSC_ERR_CERT_PARSE.
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_add_crl(tlsc_config *cfg, const void *data,
+                                                     size_t len);
+
+/* Same from a file. Errors: TLSC_ERR_FILE, TLSC_ERR_CERT_PARSE. */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_add_crl_file(tlsc_config *cfg,
+                                                          const char *path);
+
+/*
  * Pin the server's public key: "sha256//BASE64" where BASE64 is the SHA-256
  * of the leaf certificate's DER SubjectPublicKeyInfo, as curl's
  * --pinnedpubkey. Several pins may be given in one string separated by ';'
@@ -126,6 +146,22 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_add_pin(tlsc_config *cfg,
  *    certificate below has a name of that type (TLSC_VERIFY_NAME_CONSTRAINTS);
  *  - RSA keys under 2048 bits, and signatures with SHA-1 or MD5 (anything
  *    but SHA-256/384/512) are refused (TLSC_VERIFY_WEAK);
+ *  - the certificate profile of RFC 5280 and the CA/Browser Forum, as
+ *    webpki checks it (TLSC_VERIFY_PROFILE unless said otherwise): X.509
+ *    v3 only; serial numbers positive, non-zero, at most 20 octets; no
+ *    empty issuer, no CA with an empty subject; authorityKeyIdentifier
+ *    (keyIdentifier only, non-critical) on every certificate but
+ *    self-issued roots, subjectKeyIdentifier (non-critical) on every CA;
+ *    basicConstraints critical on CAs; the leaf is no CA and has no
+ *    keyCertSign (TLSC_VERIFY_NOT_CA / _KEY_USAGE); the leaf HAS an
+ *    extendedKeyUsage, non-critical, and a root has none (TLSC_VERIFY_EKU);
+ *    nameConstraints only on CAs, critical, non-empty; no policyConstraints;
+ *    authorityInfoAccess non-critical and well-formed; the leaf's SAN is
+ *    critical exactly when its subject is empty, its dNSNames are valid
+ *    LDH names (one leading "*." allowed) and its subject CN, if any, is a
+ *    verbatim copy of a SAN entry; RSA moduli are whole bytes;
+ *  - at most 8 intermediates (mbedTLS's limit), or fewer with
+ *    tlsc_config_set_max_chain_depth (TLSC_VERIFY_CHAIN_DEPTH);
  *  - a certificate with a critical extension tlsc does not process is
  *    refused (TLSC_VERIFY_CRITICAL_EXT). Limitation of mbedTLS 3.6: during
  *    a handshake mbedTLS itself parses the server's certificates and
@@ -154,7 +190,11 @@ enum {
     TLSC_VERIFY_NAME_CONSTRAINTS = 1u << 13, /* a name outside a CA's nameConstraints
                                             (or constraints tlsc cannot check) */
     TLSC_VERIFY_CRITICAL_EXT = 1u << 14, /* unknown critical extension */
-    TLSC_VERIFY_EKU = 1u << 15           /* extendedKeyUsage without serverAuth */
+    TLSC_VERIFY_EKU = 1u << 15,          /* extendedKeyUsage missing or without
+                                            serverAuth */
+    TLSC_VERIFY_PROFILE = 1u << 16,      /* breaks the RFC 5280 / CA/B Forum profile */
+    TLSC_VERIFY_CHAIN_DEPTH = 1u << 17,  /* more intermediates than allowed */
+    TLSC_VERIFY_REVOKED = 1u << 18       /* listed by a CRL (tlsc_config_add_crl) */
 };
 
 /* One certificate of the chain, as shown to the verify callback. All
@@ -202,6 +242,16 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_insecure_skip_verify(
  */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_allow_cn_fallback(tlsc_config *cfg,
                                                                bool allow);
+
+/*
+ * At most max_intermediates intermediate CA certificates between the leaf
+ * and the trusted CA (self-issued intermediates, as in a key rollover, not
+ * counted); 0 means the leaf must be signed by a trusted CA directly.
+ * Default and largest value: 8 (mbedTLS's MBEDTLS_X509_MAX_INTERMEDIATE_CA).
+ * Errors: TLSC_ERR_INVALID_ARG (above 8).
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_set_max_chain_depth(tlsc_config *cfg,
+                                                                 unsigned max_intermediates);
 
 /* ---- time ------------------------------------------------------------- */
 

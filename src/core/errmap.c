@@ -149,7 +149,7 @@ static tlsc_err fail_eof(tlsc_conn *c, const char *during)
 static bool x509_parse_error(int ret)
 {
     int high = -ret & 0xff80;
-    return ret < 0 && high >= 0x2080 && high <= 0x3000 &&
+    return ret < 0 && high >= 0x2080 && high < 0x3000 &&
            ret != MBEDTLS_ERR_X509_CERT_VERIFY_FAILED && ret != MBEDTLS_ERR_X509_ALLOC_FAILED;
 }
 
@@ -184,6 +184,13 @@ tlsc_err tlsc__conn_fail_mbedtls(tlsc_conn *c, int ret, const char *during)
         return tlsc__conn_fail(c, tlsc__verify_error(&c->v), "%s", c->v.vdetail);
     if (x509_parse_error(ret))
         return fail_cert_parse(c, ret, why);
+    if (ret == MBEDTLS_ERR_X509_FATAL_ERROR) {
+        c->v.vflags |= TLSC_VERIFY_CHAIN_DEPTH;
+        return tlsc__conn_fail(c, TLSC_ERR_CERT_BAD,
+                               "the server's chain is longer than mbedTLS can verify (more than "
+                               "%d intermediates, or a loop)%s", MBEDTLS_X509_MAX_INTERMEDIATE_CA,
+                               why);
+    }
     if (ret == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE)
         return tlsc__conn_fail_alert(c, tlsc__peek_alert(&c->ssl), during);
     if (ret == MBEDTLS_ERR_SSL_CONN_EOF)

@@ -16,6 +16,7 @@
 
 #include "mbedtls/ssl.h"
 #include "mbedtls/x509_crt.h"
+#include "mbedtls/x509_crl.h"
 #include "mbedtls/pk.h"
 
 #define TLSC_ERRMSG_MAX 384
@@ -34,6 +35,8 @@ struct tlsc_config {
     /* trust */
     mbedtls_x509_crt ca;
     size_t ca_count;
+    mbedtls_x509_crl crl;       /* tlsc_config_add_crl (crl.c) */
+    size_t crl_count;
     tlsc__bundle bundle;        /* roots used in place (bundle_*.c) */
     unsigned char (*pins)[32];
     size_t pin_count;
@@ -41,6 +44,7 @@ struct tlsc_config {
     void *verify_ud;
     bool insecure;
     bool allow_cn;              /* CN when the leaf has no SAN (legacy) */
+    unsigned max_depth;         /* intermediates allowed (default 8) */
 
     /* time */
     tlsc_clock_fn clock_fn;
@@ -143,6 +147,7 @@ typedef struct tlsc__verify {
     const mbedtls_x509_crt *top;/* the first certificate reported */
     int top_depth;
     bool top_untrusted;         /* the chain stops at top (no trusted parent) */
+    bool top_anchor;            /* top is the trusted CA */
     tlsc__nc_ref nc[TLSC__CHAIN_MAX];
     unsigned nc_count;
     bool self_issued[TLSC__CHAIN_MAX]; /* by depth */
@@ -179,6 +184,21 @@ int tlsc__x509_name_constraints(const mbedtls_x509_crt *crt, const unsigned char
 uint32_t tlsc__x509_nc_check(const unsigned char *nc, size_t nc_len,
                              const mbedtls_x509_crt *crt, const char *cn_dns,
                              char *why, size_t cap);
+
+/* The place of a certificate in the chain, for tlsc__x509_lint. */
+typedef enum tlsc__role {
+    TLSC__ROLE_LEAF,
+    TLSC__ROLE_INTERMEDIATE,
+    TLSC__ROLE_ANCHOR           /* the trusted CA the chain ends at */
+} tlsc__role;
+
+/* x509_lint.c: the RFC 5280 / CA/B profile rules for one certificate:
+ * 0, or a TLSC_VERIFY_* bit with the reason in why. */
+uint32_t tlsc__x509_lint(const mbedtls_x509_crt *crt, tlsc__role role, char *why, size_t cap);
+/* x509_lint.c: whether the Extensions list exts (as mbedTLS keeps it:
+ * v3_ext, crl_ext) has the extension oid; *critical tells how it is marked. */
+bool tlsc__x509_find_ext(const mbedtls_x509_buf *exts, const char *oid, size_t oid_len,
+                         bool *critical);
 
 /* ---- sessions (session.c) --------------------------------------------------- */
 

@@ -70,6 +70,11 @@ int tlsc__config_fingerprint(tlsc_config *cfg)
      * received with, so the resumption mode is part of the fit. */
     hash_u32(&h, (uint32_t)cfg->resumption);
     hash_chain(&h, &cfg->ca);
+    /* the rest of the verification policy: a session verified under a
+     * laxer one must not be resumed under a stricter one */
+    hash_u32(&h, (uint32_t)cfg->allow_cn << 8 | cfg->max_depth);
+    for (const mbedtls_x509_crl *crl = &cfg->crl; cfg->crl_count && crl != NULL; crl = crl->next)
+        hash_bytes(&h, crl->raw.p, crl->raw.len);
     hash_bytes(&h, cfg->bundle.data, cfg->bundle.data ? cfg->bundle.len : 0);
     hash_bytes(&h, cfg->pins, cfg->pin_count * 32);
     hash_chain(&h, cfg->has_cert ? &cfg->own_cert : NULL);

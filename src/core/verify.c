@@ -53,14 +53,16 @@ static const struct {
     { MBEDTLS_X509_BADCERT_BAD_MD, TLSC_VERIFY_WEAK },
     { MBEDTLS_X509_BADCERT_BAD_PK, TLSC_VERIFY_WEAK },
     { MBEDTLS_X509_BADCERT_BAD_KEY, TLSC_VERIFY_WEAK },
+    { MBEDTLS_X509_BADCERT_REVOKED, TLSC_VERIFY_REVOKED },
 };
 #define FLAG_MAP_N (sizeof FLAG_MAP / sizeof FLAG_MAP[0])
 
 /* Bits tlsc finds and describes itself (describe_other skips them). */
 #define OWN_BITS (TLSC_VERIFY_HOSTNAME | TLSC_VERIFY_PIN | TLSC_VERIFY_REJECTED | \
                   TLSC_VERIFY_NOT_CA | TLSC_VERIFY_PATH_LEN | TLSC_VERIFY_NAME_CONSTRAINTS | \
-                  TLSC_VERIFY_CRITICAL_EXT | TLSC_VERIFY_CLOCK)
-#define ALL_BITS ((TLSC_VERIFY_EKU << 1) - 1)
+                  TLSC_VERIFY_CRITICAL_EXT | TLSC_VERIFY_CLOCK | TLSC_VERIFY_EKU | \
+                  TLSC_VERIFY_PROFILE | TLSC_VERIFY_CHAIN_DEPTH | TLSC_VERIFY_REVOKED)
+#define ALL_BITS ((TLSC_VERIFY_REVOKED << 1) - 1)
 
 static uint32_t to_tlsc(uint32_t mf)
 {
@@ -340,6 +342,22 @@ static uint32_t check_nc(tlsc__verify *v, const mbedtls_x509_crt *crt, int depth
     return t;
 }
 
+/* ---- chain depth -------------------------------------------------------------- */
+
+/* At the top of the chain: intermediates are the certificates between it
+ * (if it is the trusted CA) and the leaf, self-issued ones not counted. */
+static uint32_t check_depth(tlsc__verify *v)
+{
+    int last = v->top_anchor ? v->top_depth - 1 : v->top_depth, n = 0;
+    for (int d = 1; d <= last && d < TLSC__CHAIN_MAX; d++)
+        n += !v->self_issued[d];
+    if (n <= (int)v->cfg->max_depth)
+        return 0;
+    say(v, "the chain has %d intermediate CA%s, more than the %u allowed", n, n == 1 ? "" : "s",
+        v->cfg->max_depth);
+    return TLSC_VERIFY_CHAIN_DEPTH;
+}
+
 /* ---- why the chain stops ---------------------------------------------------- */
 
 /* The first certificate named as child's issuer among the server's chain
@@ -462,7 +480,7 @@ static void describe_other(tlsc__verify *v, uint32_t mf, uint32_t t, const char 
     uint32_t rest = mf & ~(MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE |
                            MBEDTLS_X509_BADCERT_CN_MISMATCH | MBEDTLS_X509_BADCERT_NOT_TRUSTED |
                            MBEDTLS_X509_BADCERT_BAD_MD | MBEDTLS_X509_BADCERT_BAD_PK |
-                           MBEDTLS_X509_BADCERT_BAD_KEY);
+                           MBEDTLS_X509_BADCERT_BAD_KEY | MBEDTLS_X509_BADCERT_REVOKED);
     if (mbedtls_x509_crt_verify_info(info, sizeof info, "", rest) < 0 || info[0] == '\0')
         snprintf(info, sizeof info, "certificate rejected");
     char *nl;
@@ -503,14 +521,40 @@ static uint32_t apply_policy(const tlsc__verify *v, uint32_t t)
     return t;
 }
 
+/* A root tlsc wrote from a bundle entry (bundle_trust.c): it carries only
+ * what the bundle stores (key, name, dates, path length), so the profile
+ * rules about extensions were applied when the bundle was built. */
+static bool bundle_root(const tlsc__verify *v, const mbedtls_x509_crt *crt)
+{
+    if (v->cfg->bundle.data == NULL)
+        return false;
+    for (const mbedtls_x509_crt *ca = &v->cfg->ca; ca != NULL && ca->raw.p != NULL; ca = ca->next) {
+        if (same_buf(&ca->raw, &crt->raw))
+            return false;
+    }
+    return true;
+}
+
 /* tlsc's own rules for one certificate (before the trust mode applies). */
 static uint32_t own_rules(tlsc__verify *v, const mbedtls_x509_crt *crt, int depth,
                           bool anchor, const char *who)
 {
     if (v->cfg->insecure)
         return 0;
-    uint32_t t = check_usage(v, crt, depth, anchor, who);
+    char why[200];
+    tlsc__role role = depth == 0 ? TLSC__ROLE_LEAF
+                      : anchor   ? TLSC__ROLE_ANCHOR : TLSC__ROLE_INTERMEDIATE;
+    uint32_t t = role == TLSC__ROLE_ANCHOR && bundle_root(v, crt)
+                     ? 0 : tlsc__x509_lint(crt, role, why, sizeof why);
+    if (t != 0)
+        say(v, "%s (%s)", why, who);
+    if ((t & TLSC_VERIFY_EKU) == 0)
+        t |= check_usage(v, crt, depth, anchor, who);
     t |= check_nc(v, crt, depth, who);
+    if (crt == v->top)
+        v->top_anchor = anchor;
+    if (depth == 0)
+        t |= check_depth(v);
     if (depth == 0 && v->name[0] != '\0')
         t |= check_host(v, crt);
     return t;
@@ -573,6 +617,9 @@ int tlsc__verify_cb(void *p_vrfy, mbedtls_x509_crt *crt, int depth,
         describe_untrusted(v, crt, depth, who);
     if (t & TLSC_VERIFY_WEAK)
         describe_weak(v, crt, mf, who);
+    if (t & TLSC_VERIFY_REVOKED)
+        say(v, "certificate revoked: a configured CRL of its issuer lists its serial number "
+            "(%s)", who);
     describe_other(v, mf, t & to_tlsc(mf), who);
     if (t & TLSC_VERIFY_REJECTED)
         say(v, "rejected by the application's verify callback (%s)", who);
@@ -607,7 +654,8 @@ tlsc_err tlsc__verify_error(const tlsc__verify *v)
     static const uint32_t bad = TLSC_VERIFY_BAD_SIGNATURE | TLSC_VERIFY_KEY_USAGE |
                                 TLSC_VERIFY_WEAK | TLSC_VERIFY_NOT_CA | TLSC_VERIFY_PATH_LEN |
                                 TLSC_VERIFY_NAME_CONSTRAINTS | TLSC_VERIFY_CRITICAL_EXT |
-                                TLSC_VERIFY_EKU;
+                                TLSC_VERIFY_EKU | TLSC_VERIFY_PROFILE |
+                                TLSC_VERIFY_CHAIN_DEPTH | TLSC_VERIFY_REVOKED;
     for (size_t i = 0; i < sizeof ONE / sizeof ONE[0]; i++) {
         if (v->vfail == ONE[i].bit)
             return ONE[i].err;

@@ -143,7 +143,9 @@ static int run_mbedtls(offline *o, tlsc_config *cfg)
                                                   &tlsc__profile, NULL, &mf, tlsc__verify_cb,
                                                   &o->v);
     if (cfg->ca_count != 0)
-        return mbedtls_x509_crt_verify_with_profile(&o->chain, &cfg->ca, NULL, &tlsc__profile,
+        return mbedtls_x509_crt_verify_with_profile(&o->chain, &cfg->ca,
+                                                    cfg->crl_count ? &cfg->crl : NULL,
+                                                    &tlsc__profile,
                                                     NULL, &mf, tlsc__verify_cb, &o->v);
     return mbedtls_x509_crt_verify_with_ca_cb(&o->chain, tlsc__no_ca_cb, NULL, &tlsc__profile,
                                               NULL, &mf, tlsc__verify_cb, &o->v);
@@ -186,8 +188,16 @@ static tlsc_err verify(offline *o, tlsc_config *cfg, const unsigned char *data, 
         return TLSC_OK;
     if (ret == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED && o->v.vfail != 0)
         return tlsc__verify_error(&o->v);
-    if (ret == MBEDTLS_ERR_X509_ALLOC_FAILED || ret == MBEDTLS_ERR_X509_FATAL_ERROR)
-        return TLSC_ERR_NO_MEMORY; /* the CA callback's only failure */
+    if (ret == MBEDTLS_ERR_X509_ALLOC_FAILED)
+        return TLSC_ERR_NO_MEMORY;
+    if (ret == MBEDTLS_ERR_X509_FATAL_ERROR) {
+        /* allocation failures were caught above: the chain is too long */
+        o->v.vflags |= TLSC_VERIFY_CHAIN_DEPTH;
+        snprintf(o->v.vdetail, sizeof o->v.vdetail,
+                 "the chain is longer than mbedTLS can verify (more than %d intermediates, "
+                 "or a loop)", MBEDTLS_X509_MAX_INTERMEDIATE_CA);
+        return TLSC_ERR_CERT_BAD;
+    }
     snprintf(o->v.vdetail, sizeof o->v.vdetail, "certificate rejected (mbedTLS -0x%04x)",
              (unsigned)-ret);
     o->v.vflags |= TLSC_VERIFY_OTHER;

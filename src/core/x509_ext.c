@@ -216,9 +216,13 @@ static bool same_ci(const unsigned char *a, const unsigned char *b, size_t n)
     return true;
 }
 
-/* A dNSName constraint: letters, digits, '-' and '.', nothing else. */
+/* A dNSName constraint: letters, digits, '-' and '.', nothing else, and
+ * not starting with '.' (that form is defined for URIs only; webpki
+ * refuses it for DNS). */
 static bool dns_constraint_ok(const gname *c)
 {
+    if (c->len != 0 && c->p[0] == '.')
+        return false;
     for (size_t i = 0; i < c->len; i++) {
         unsigned char ch = lower(c->p[i]);
         if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '.'))
@@ -393,6 +397,10 @@ static int split_nc(const unsigned char *nc, size_t nc_len, subtrees *s)
         s->excl_end = p + len;
         p += len;
     }
+    /* RFC 5280 4.2.1.10: at least one of them, and no empty one. */
+    if ((s->perm == NULL && s->excl == NULL) || (s->perm != NULL && s->perm == s->perm_end) ||
+        (s->excl != NULL && s->excl == s->excl_end))
+        return -1;
     return p == end ? 0 : -1;
 }
 
@@ -444,13 +452,44 @@ static bool empty_name(const mbedtls_x509_buf *raw)
     return !name_content(raw->p, raw->len, &c, &clen) || clen == 0;
 }
 
+/* Name checks one certificate may cost: names x subtrees. A CA with
+ * thousands of subtrees over a leaf with thousands of names is a known
+ * denial-of-service pattern (quadratic); webpki caps it too. */
+#define NC_BUDGET 65536u
+
+static size_t count_subtrees(unsigned char *p, const unsigned char *end)
+{
+    size_t n = 0, len;
+    while (p != NULL && p < end && mbedtls_asn1_get_tag(&p, end, &len, SEQ) == 0) {
+        p += len;
+        n++;
+    }
+    return n;
+}
+
+static size_t count_names(const mbedtls_x509_crt *crt)
+{
+    size_t n = 2; /* subject, CN */
+    for (const mbedtls_x509_sequence *q = &crt->subject_alt_names; q != NULL && q->buf.p;
+         q = q->next)
+        n++;
+    return n;
+}
+
 uint32_t tlsc__x509_nc_check(const unsigned char *nc, size_t nc_len,
                              const mbedtls_x509_crt *crt, const char *cn_dns,
                              char *why, size_t cap)
 {
     subtrees s;
     if (split_nc(nc, nc_len, &s) != 0) {
-        snprintf(why, cap, "malformed nameConstraints");
+        snprintf(why, cap, "malformed or empty nameConstraints");
+        return TLSC_VERIFY_NAME_CONSTRAINTS;
+    }
+    size_t cost = (count_subtrees(s.perm, s.perm_end) + count_subtrees(s.excl, s.excl_end)) *
+                  count_names(crt);
+    if (cost > NC_BUDGET) {
+        snprintf(why, cap, "%zu name checks needed, more than the limit of %u", cost,
+                 NC_BUDGET);
         return TLSC_VERIFY_NAME_CONSTRAINTS;
     }
     uint32_t r = 0;

@@ -53,9 +53,16 @@ def run_case(tlsc, case, workdir):
     with open(chain, "w") as f:
         f.write(case["peer_certificate"] + "".join(case["untrusted_intermediates"]))
     cmd = [tlsc, "verify", "--ca", ca, "--chain", chain]
+    if case.get("crls"):
+        crl = os.path.join(d, "crl.pem")
+        with open(crl, "w") as f:
+            f.write("".join(case["crls"]))
+        cmd += ["--crl", crl]
     peer = case.get("expected_peer_name")
     if peer is not None:
         cmd += ["--host", peer["value"]]
+    if case.get("max_chain_depth") is not None:
+        cmd += ["--max-chain-depth", str(min(case["max_chain_depth"], 8))]
     t = unix_time(case.get("validation_time"))
     if t is not None:
         cmd += ["--time", str(t)]
