@@ -43,7 +43,8 @@ TLSC_BEGIN_DECLS
  * Returns TLSC_OK when the chain is valid. Errors: TLSC_ERR_INVALID_ARG
  * (cfg or chain NULL, len 0), TLSC_ERR_HOSTNAME (host invalid),
  * TLSC_ERR_NO_TRUST (no CA, bundle, pin or insecure setting),
- * TLSC_ERR_CERT_PARSE (no certificate found in chain), TLSC_ERR_NO_MEMORY,
+ * TLSC_ERR_CERT_PARSE (no certificate in chain: no PEM CERTIFICATE block,
+ * and not one DER certificate), TLSC_ERR_NO_MEMORY,
  * TLSC_ERR_CLOCK_NOT_SET, and the verification errors (7xx) a connection
  * would give for the same chain — TLSC_ERR_CERT_BAD also when a
  * certificate of the chain cannot be parsed (mbedTLS's reason, or an

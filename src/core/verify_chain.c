@@ -94,10 +94,25 @@ static tlsc_err add_pem(offline *o, const unsigned char *text, int *count)
     return err;
 }
 
+/* Input without any PEM certificate must be one DER certificate; if it is
+ * not, the caller gave no certificate at all (a configuration mistake,
+ * not a bad server certificate). */
+static tlsc_err parse_lone_der(offline *o, const unsigned char *data, size_t len)
+{
+    tlsc_err err = add_der(o, data, len, 0);
+    if (err != TLSC_ERR_CERT_BAD || (o->v.vflags & TLSC_VERIFY_CRITICAL_EXT))
+        return err;
+    o->v.vflags = 0;
+    snprintf(o->v.vdetail, sizeof o->v.vdetail,
+             "no certificate in the chain data (neither PEM CERTIFICATE blocks nor one DER "
+             "certificate)");
+    return TLSC_ERR_CERT_PARSE;
+}
+
 static tlsc_err parse_chain(offline *o, const unsigned char *data, size_t len)
 {
     if (!has_pem(data, len))
-        return add_der(o, data, len, 0);
+        return parse_lone_der(o, data, len);
     unsigned char *text = tlsc__calloc(1, len + 1);
     if (text == NULL)
         return TLSC_ERR_NO_MEMORY;
