@@ -40,6 +40,7 @@ typedef struct connect_opts {
     strlist cas;
     const char *bundle;     /* --bundle FILE */
     strlist pins;
+    strlist crls;           /* --crl FILE */
     const char *cert;
     const char *key;
     const char *key_pass;
@@ -86,6 +87,8 @@ static const char *const connect_help[] = {
     "                        trust (dates and host name are still checked).",
     "  --insecure            accept any server certificate (lab use only;",
     "                        pins are still enforced)",
+    "  --crl FILE            refuse certificates revoked by the CRLs in FILE",
+    "                        (PEM or DER, issued by the --ca CAs); repeatable",
     "  --allow-cn-fallback   LEGACY: match the host against the subject CN",
     "                        when the certificate has no subjectAltName",
     "  --servername NAME     send NAME as SNI and verify the certificate",
@@ -187,6 +190,13 @@ static int opt_pin(void *p, const char *v)
 {
     connect_opts *o = p;
     o->pins.items[o->pins.count++] = v;
+    return CLI_EXIT_OK;
+}
+
+static int opt_crl(void *p, const char *v)
+{
+    connect_opts *o = p;
+    o->crls.items[o->crls.count++] = v;
     return CLI_EXIT_OK;
 }
 
@@ -321,6 +331,7 @@ static const cli_option connect_options[] = {
     {"tls1.3", false, opt_tls13},
     {"servername", true, opt_servername},
     {"pin", true, opt_pin},
+    {"crl", true, opt_crl},
     {"insecure", false, opt_insecure},
     {"allow-cn-fallback", false, opt_allow_cn},
     {"timeout", true, opt_timeout},
@@ -462,6 +473,16 @@ static tlsc_err apply_bundle(tlsc_config *cfg, const connect_opts *o)
     return o->bundle != NULL ? tlsc_config_set_bundle_file(cfg, o->bundle) : TLSC_OK;
 }
 
+static tlsc_err apply_crls(tlsc_config *cfg, const connect_opts *o)
+{
+    for (size_t i = 0; i < o->crls.count; i++) {
+        tlsc_err err = tlsc_config_add_crl_file(cfg, o->crls.items[i]);
+        if (err != TLSC_OK)
+            return err;
+    }
+    return TLSC_OK;
+}
+
 static tlsc_err apply_pins(tlsc_config *cfg, const connect_opts *o)
 {
     for (size_t i = 0; i < o->pins.count; i++) {
@@ -528,7 +549,8 @@ static tlsc_err apply_resumption(tlsc_config *cfg, const connect_opts *o)
 /* Applied in this order; logging first so later steps can be traced. */
 static tlsc_err (*const config_steps[])(tlsc_config *, const connect_opts *) = {
     apply_log,      apply_versions,    apply_cas,       apply_bundle,
-    apply_pins,     apply_insecure,    apply_cn_fallback, apply_client_cert,
+    apply_crls,     apply_pins,        apply_insecure,  apply_cn_fallback,
+    apply_client_cert,
     apply_psk,      apply_alpn,        apply_timeout,
     apply_resumption,
 };
@@ -664,7 +686,8 @@ int cmd_connect(int argc, char **argv)
     /* Each repeatable option can occur at most argc times. */
     o.cas.items = calloc((size_t)argc, sizeof *o.cas.items);
     o.pins.items = calloc((size_t)argc, sizeof *o.pins.items);
-    if (o.cas.items == NULL || o.pins.items == NULL)
+    o.crls.items = calloc((size_t)argc, sizeof *o.crls.items);
+    if (o.cas.items == NULL || o.pins.items == NULL || o.crls.items == NULL)
         rc = cli_report(TLSC_ERR_NO_MEMORY, NULL);
     if (rc == CLI_EXIT_OK)
         rc = parse_connect(&o, argc, argv);
@@ -676,5 +699,6 @@ int cmd_connect(int argc, char **argv)
     }
     free(o.cas.items);
     free(o.pins.items);
+    free(o.crls.items);
     return rc;
 }

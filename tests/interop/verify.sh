@@ -127,7 +127,27 @@ expect_exit 0
 expect_stdout_contains "Usage: tlsc verify"
 case_end
 
+case_begin "verify: a CRL of the intermediate revokes one leaf, not the others"
+verify revoked-chain.pem --host localhost --crl "$PKI/int-crl.pem"
+expect_exit $EXIT_VERIFY
+expect_stderr_contains "certificate revoked"
+expect_stderr_contains "OU=revoked"
+verify server-p256-chain.pem --host localhost --crl "$PKI/int-crl.pem"
+expect_exit 0
+verify revoked-chain.pem --host localhost --crl "$PKI/int-crl-empty.pem"
+expect_exit 0
+verify revoked-chain.pem --host localhost --crl "$PKI/int.pem"
+expect_exit $EXIT_CONFIG
+case_end
+
 # ---- the same rules through a handshake ------------------------------------------------
+
+case_begin "connect: a revoked server certificate (--crl)"
+start_openssl -cert "$PKI/revoked.pem" -key "$PKI/revoked.key" -cert_chain "$PKI/int.pem"
+run_tlsc connect "localhost:$SRV_PORT" --ca "$ROOT" --crl "$PKI/int-crl.pem" --summary
+expect_exit $EXIT_VERIFY
+expect_stderr_contains "certificate revoked"
+case_end
 
 case_begin "connect: name constraints of a trusted root"
 start_openssl -cert "$PKI/nc-excluded.pem" -key "$PKI/nc-excluded.key"

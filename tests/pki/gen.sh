@@ -132,6 +132,7 @@ default_ca = ca_dates
 database = ca-db/index.txt
 new_certs_dir = ca-db
 serial = ca-db/serial
+crlnumber = ca-db/crlnumber
 default_md = sha256
 policy = policy_any
 unique_subject = no
@@ -264,6 +265,21 @@ cat deep.pem deep-ints.pem > deep-chain.pem
 eckey critext.key P-256
 issue critext "/CN=localhost$O/OU=critical-extension" critext_ext int
 chain critext int
+
+# revoked: a leaf the intermediate's CRL (int-crl.pem) lists; int-crl-empty.pem
+# lists nothing. Both carry a CRL number (tlsc requires it).
+eckey revoked.key P-256
+issue revoked "/CN=localhost$O/OU=revoked" server_ext int
+chain revoked int
+mkdir -p ca-db
+echo 01 > ca-db/crlnumber
+: > ca-db/index.txt
+openssl ca -gencrl -batch -config ext.cnf -keyfile int.key -cert int.pem -crldays 30 \
+  -out int-crl-empty.pem 2>/dev/null
+printf 'R\t491231235959Z\t250101000000Z\t%s\tunknown\t/CN=revoked\n' \
+  "$(openssl x509 -in revoked.pem -noout -serial | cut -d= -f2)" > ca-db/index.txt
+openssl ca -gencrl -batch -config ext.cnf -keyfile int.key -cert int.pem -crldays 30 \
+  -out int-crl.pem 2>/dev/null
 
 # ---- client-side PKI -----------------------------------------------------------
 eckey client-ca.key P-256
