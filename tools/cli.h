@@ -106,6 +106,7 @@ typedef struct cli_tls_opts {
     strlist cas;
     const char *bundle;     /* --bundle FILE */
     strlist pins;
+    strlist crls;           /* --crl FILE */
     const char *cert;
     const char *key;
     const char *key_pass;
@@ -118,6 +119,7 @@ typedef struct cli_tls_opts {
     bool have_resumption;
     tlsc_tls_version version; /* 0 = the default range */
     bool insecure;
+    bool allow_cn;          /* --allow-cn-fallback */
     bool have_timeout;
     uint32_t timeout_ms;
     uint32_t debug;
@@ -162,6 +164,8 @@ int cli_session_save_http(tlsc_http *h, const char *path);
 
 int cmd_connect(int argc, char **argv);
 void cmd_connect_help(void);
+int cmd_verify(int argc, char **argv);
+void cmd_verify_help(void);
 int cmd_bundle(int argc, char **argv);
 void cmd_bundle_help(void);
 int cmd_get(int argc, char **argv);

@@ -28,6 +28,10 @@ static const char *const tls_help[] = {
     "                        trust (dates and host name are still checked).",
     "  --insecure            accept any server certificate (lab use only;",
     "                        pins are still enforced)",
+    "  --crl FILE            refuse certificates revoked by the CRLs in FILE",
+    "                        (PEM or DER, issued by the --ca CAs); repeatable",
+    "  --allow-cn-fallback   LEGACY: match the host against the subject CN",
+    "                        when the certificate has no subjectAltName",
     "  --servername NAME     send NAME as SNI and verify the certificate",
     "                        against NAME while connecting to HOST",
     "  Without --ca, --bundle, --pin, --psk and --insecure, the system CA file",
@@ -152,6 +156,20 @@ static int opt_servername(void *p, const char *v)
     return CLI_EXIT_OK;
 }
 
+static int opt_crl(void *p, const char *v)
+{
+    cli_tls_opts *o = p;
+    o->crls.items[o->crls.count++] = v;
+    return CLI_EXIT_OK;
+}
+
+static int opt_allow_cn(void *p, const char *v)
+{
+    (void)v;
+    ((cli_tls_opts *)p)->allow_cn = true;
+    return CLI_EXIT_OK;
+}
+
 static int opt_insecure(void *p, const char *v)
 {
     (void)v;
@@ -210,6 +228,8 @@ static const cli_option tls_options[] = {
     {"servername", true, opt_servername},
     {"pin", true, opt_pin},
     {"insecure", false, opt_insecure},
+    {"crl", true, opt_crl},
+    {"allow-cn-fallback", false, opt_allow_cn},
     {"timeout", true, opt_timeout},
     {"debug", true, opt_debug},
     {"sess-in", true, opt_sess_in},
@@ -227,7 +247,8 @@ int cli_tls_init(cli_tls_opts *o, const char *cmd, int argc)
     /* Each repeatable option can occur at most argc times. */
     o->cas.items = calloc((size_t)argc + 1, sizeof *o->cas.items);
     o->pins.items = calloc((size_t)argc + 1, sizeof *o->pins.items);
-    if (o->cas.items == NULL || o->pins.items == NULL)
+    o->crls.items = calloc((size_t)argc + 1, sizeof *o->crls.items);
+    if (o->cas.items == NULL || o->pins.items == NULL || o->crls.items == NULL)
         return cli_report(TLSC_ERR_NO_MEMORY, NULL);
     return CLI_EXIT_OK;
 }
@@ -236,6 +257,7 @@ void cli_tls_release(cli_tls_opts *o)
 {
     free(o->cas.items);
     free(o->pins.items);
+    free(o->crls.items);
 }
 
 int cli_tls_check(const cli_tls_opts *o)
@@ -320,6 +342,21 @@ static tlsc_err apply_pins(tlsc_config *cfg, const cli_tls_opts *o)
     return TLSC_OK;
 }
 
+static tlsc_err apply_crls(tlsc_config *cfg, const cli_tls_opts *o)
+{
+    for (size_t i = 0; i < o->crls.count; i++) {
+        tlsc_err err = tlsc_config_add_crl_file(cfg, o->crls.items[i]);
+        if (err != TLSC_OK)
+            return err;
+    }
+    return TLSC_OK;
+}
+
+static tlsc_err apply_cn_fallback(tlsc_config *cfg, const cli_tls_opts *o)
+{
+    return o->allow_cn ? tlsc_config_allow_cn_fallback(cfg, true) : TLSC_OK;
+}
+
 static tlsc_err apply_insecure(tlsc_config *cfg, const cli_tls_opts *o)
 {
     return o->insecure ? tlsc_config_insecure_skip_verify(cfg) : TLSC_OK;
@@ -371,7 +408,8 @@ static tlsc_err apply_resumption(tlsc_config *cfg, const cli_tls_opts *o)
 /* Applied in this order; logging first so later steps can be traced. */
 static tlsc_err (*const config_steps[])(tlsc_config *, const cli_tls_opts *) = {
     apply_log,      apply_versions,    apply_cas,       apply_bundle,
-    apply_pins,     apply_insecure,    apply_client_cert,
+    apply_crls,     apply_pins,        apply_insecure,  apply_cn_fallback,
+    apply_client_cert,
     apply_psk,      apply_alpn,        apply_timeout,
     apply_resumption,
 };

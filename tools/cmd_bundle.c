@@ -77,7 +77,7 @@ static const char *const bundle_help[] = {
     "  kept when there is none) and no --exclude or --exclude-fp.",
     "  Certificates that cannot be roots are left out, each with a message:",
     "  those that do not parse, are not CAs, may not sign certificates, or",
-    "  have name constraints (which mbedTLS cannot enforce). Duplicates are",
+    "  have name constraints (which a bundle cannot store). Duplicates are",
     "  counted, not named.",
     "  Prints a line per INPUT on stderr and, on stdout,",
     "  'OUT: N roots, M bytes (FORMAT format)'.",

@@ -86,6 +86,26 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_add_ca_file(tlsc_config *cfg,
                                                          const char *path);
 
 /*
+ * Add certificate revocation lists from memory: PEM (one or many "X509
+ * CRL" blocks) or a single DER CRL, as published by the CAs added with
+ * tlsc_config_add_ca (tlsc fetches nothing). While verifying, a certificate
+ * listed by a CRL of its issuer is refused (TLSC_VERIFY_REVOKED); a CRL of
+ * the issuer that is expired, not yet valid or not signed by it (or whose
+ * issuer's keyUsage lacks cRLSign) fails verification (TLSC_VERIFY_OTHER):
+ * fail closed. CRLs are consulted for chains that end at an added CA, not
+ * at bundle roots. Each CRL must carry a CRL number and no critical
+ * extension mbedTLS does not know (RFC 5280 5.2). All or nothing: if one
+ * CRL fails, none is added.
+ * Errors: TLSC_ERR_CERT_PARSE.
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_add_crl(tlsc_config *cfg, const void *data,
+                                                     size_t len);
+
+/* Same from a file. Errors: TLSC_ERR_FILE, TLSC_ERR_CERT_PARSE. */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_add_crl_file(tlsc_config *cfg,
+                                                          const char *path);
+
+/*
  * Pin the server's public key: "sha256//BASE64" where BASE64 is the SHA-256
  * of the leaf certificate's DER SubjectPublicKeyInfo, as curl's
  * --pinnedpubkey. Several pins may be given in one string separated by ';'
@@ -99,8 +119,59 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_add_ca_file(tlsc_config *cfg,
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_add_pin(tlsc_config *cfg,
                                                      const char *pins);
 
-/* Verification failure bits, as seen by the verify callback and returned
- * by tlsc_conn_verify_flags. */
+/*
+ * Verification failure bits, as seen by the verify callback and returned
+ * by tlsc_conn_verify_flags and tlsc_verify_chain.
+ *
+ * The policy (the same for connections and tlsc_verify_chain), following
+ * the rules browsers and webpki (rustls) apply to server certificates:
+ *  - the chain must reach a configured CA or bundle root; dates of every
+ *    certificate are checked;
+ *  - the host name is matched against the leaf's subjectAltName only:
+ *    dNSName per RFC 6125 (one left-most wildcard label), iPAddress for IP
+ *    hosts. The subject CN is never used when the leaf has a SAN, and by
+ *    default not at all (tlsc_config_allow_cn_fallback);
+ *  - the leaf's extendedKeyUsage, when present, must list serverAuth
+ *    (anyExtendedKeyUsage is not enough); an intermediate's
+ *    extendedKeyUsage, when present, must list serverAuth or
+ *    anyExtendedKeyUsage (TLSC_VERIFY_EKU). The leaf's keyUsage, when
+ *    present, must allow digitalSignature (every key exchange tlsc offers
+ *    needs the server to sign; TLSC_VERIFY_KEY_USAGE);
+ *  - every issuer needs basicConstraints CA:TRUE and, when it has a
+ *    keyUsage, keyCertSign (TLSC_VERIFY_NOT_CA); pathLenConstraint is
+ *    honoured (TLSC_VERIFY_PATH_LEN);
+ *  - nameConstraints of CAs (trusted or intermediate) are enforced for
+ *    dNSName, iPAddress and directoryName subtrees on the names of every
+ *    certificate below; a constraint of another type fails when a
+ *    certificate below has a name of that type (TLSC_VERIFY_NAME_CONSTRAINTS);
+ *  - RSA keys under 2048 bits, and signatures with SHA-1 or MD5 (anything
+ *    but SHA-256/384/512) are refused (TLSC_VERIFY_WEAK);
+ *  - the certificate profile of RFC 5280 and the CA/Browser Forum, as
+ *    webpki checks it (TLSC_VERIFY_PROFILE unless said otherwise): X.509
+ *    v3 only; serial numbers positive, non-zero, at most 20 octets; no
+ *    empty issuer, no CA with an empty subject; authorityKeyIdentifier
+ *    (keyIdentifier only, non-critical) on every certificate but
+ *    self-issued roots, subjectKeyIdentifier (non-critical) on every CA;
+ *    basicConstraints critical on CAs; the leaf is no CA and has no
+ *    keyCertSign (TLSC_VERIFY_NOT_CA / _KEY_USAGE); the leaf HAS an
+ *    extendedKeyUsage, non-critical, and a root has none (TLSC_VERIFY_EKU);
+ *    nameConstraints only on CAs, critical, non-empty; no policyConstraints;
+ *    authorityInfoAccess non-critical and well-formed; the leaf's SAN is
+ *    critical exactly when its subject is empty, its dNSNames are valid
+ *    LDH names (one leading "*." allowed) and its subject CN, if any, is a
+ *    verbatim copy of a SAN entry; RSA moduli are whole bytes;
+ *  - at most 8 intermediates (mbedTLS's limit), or fewer with
+ *    tlsc_config_set_max_chain_depth (TLSC_VERIFY_CHAIN_DEPTH);
+ *  - a certificate with a critical extension tlsc does not process is
+ *    refused (TLSC_VERIFY_CRITICAL_EXT). Limitation of mbedTLS 3.6: during
+ *    a handshake mbedTLS itself parses the server's certificates and
+ *    cannot be given tlsc's extension handler, so a certificate SENT BY THE
+ *    SERVER carrying a critical nameConstraints extension is refused too
+ *    (TLSC_ERR_CERT_BAD) — fail closed. Trusted CAs (tlsc_config_add_ca)
+ *    with nameConstraints, critical or not, are accepted and enforced, as
+ *    are non-critical nameConstraints in server-sent intermediates.
+ * Each rule gives its own reason in the error detail.
+ */
 enum {
     TLSC_VERIFY_EXPIRED = 1u << 0,       /* notAfter in the past */
     TLSC_VERIFY_NOT_YET_VALID = 1u << 1, /* notBefore in the future */
@@ -112,7 +183,18 @@ enum {
     TLSC_VERIFY_PIN = 1u << 7,           /* leaf key matches no pin */
     TLSC_VERIFY_CLOCK = 1u << 8,         /* current time unknown */
     TLSC_VERIFY_OTHER = 1u << 9,         /* another mbedTLS verification flag */
-    TLSC_VERIFY_REJECTED = 1u << 10      /* set by the application callback */
+    TLSC_VERIFY_REJECTED = 1u << 10,     /* set by the application callback */
+    TLSC_VERIFY_NOT_CA = 1u << 11,       /* an issuer lacks basicConstraints CA:TRUE
+                                            or keyUsage keyCertSign */
+    TLSC_VERIFY_PATH_LEN = 1u << 12,     /* a CA's pathLenConstraint is exceeded */
+    TLSC_VERIFY_NAME_CONSTRAINTS = 1u << 13, /* a name outside a CA's nameConstraints
+                                            (or constraints tlsc cannot check) */
+    TLSC_VERIFY_CRITICAL_EXT = 1u << 14, /* unknown critical extension */
+    TLSC_VERIFY_EKU = 1u << 15,          /* extendedKeyUsage missing or without
+                                            serverAuth */
+    TLSC_VERIFY_PROFILE = 1u << 16,      /* breaks the RFC 5280 / CA/B Forum profile */
+    TLSC_VERIFY_CHAIN_DEPTH = 1u << 17,  /* more intermediates than allowed */
+    TLSC_VERIFY_REVOKED = 1u << 18       /* listed by a CRL (tlsc_config_add_crl) */
 };
 
 /* One certificate of the chain, as shown to the verify callback. All
@@ -148,6 +230,28 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_set_verify_callback(
  */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_insecure_skip_verify(
     tlsc_config *cfg);
+
+/*
+ * LEGACY DEVICES ONLY: when the leaf certificate has no subjectAltName at
+ * all, match the host name against its subject CN (the last CN, as a DNS
+ * name with the SAN rules, or as an IP address literal for IP hosts).
+ * A certificate that has a SAN is never matched against its CN. Browsers
+ * and RFC 6125 no longer accept CN-only certificates; use this for old
+ * embedded servers that cannot be re-issued. nameConstraints of the CAs
+ * are applied to the CN when it is used. Default: off.
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_allow_cn_fallback(tlsc_config *cfg,
+                                                               bool allow);
+
+/*
+ * At most max_intermediates intermediate CA certificates between the leaf
+ * and the trusted CA (self-issued intermediates, as in a key rollover, not
+ * counted); 0 means the leaf must be signed by a trusted CA directly.
+ * Default and largest value: 8 (mbedTLS's MBEDTLS_X509_MAX_INTERMEDIATE_CA).
+ * Errors: TLSC_ERR_INVALID_ARG (above 8).
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_set_max_chain_depth(tlsc_config *cfg,
+                                                                 unsigned max_intermediates);
 
 /* ---- time ------------------------------------------------------------- */
 

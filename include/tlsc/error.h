@@ -89,7 +89,9 @@ typedef enum tlsc_err {
     TLSC_ERR_PIN_MISMATCH = 705,    /* public key matches no configured pin */
     TLSC_ERR_CLOCK_NOT_SET = 706,   /* current time unknown; dates uncheckable */
     TLSC_ERR_VERIFY_CALLBACK = 707, /* the application's verify callback refused */
-    TLSC_ERR_CERT_BAD = 708,        /* bad signature, key usage, weak key or hash */
+    TLSC_ERR_CERT_BAD = 708,        /* refused by the policy: signature, key usage,
+                                       CA or name constraints, weak key or hash,
+                                       certificate profile, revoked (tlsc/config.h) */
 
     /* 8xx memory */
     TLSC_ERR_NO_MEMORY = 800,       /* an allocation failed */

@@ -3,8 +3,9 @@
  *
  * Include this one header. See tlsc/common.h for the ownership rule that
  * applies to every function, tlsc/config.h for configuration, tlsc/conn.h
- * for connections, tlsc/bundle.h for root bundles, tlsc/error.h for errors
- * tlsc/alloc.h for memory and tlsc/http.h for the HTTPS client.
+ * for connections, tlsc/bundle.h for root bundles, tlsc/error.h for errors,
+ * tlsc/verify.h for offline chain verification, tlsc/alloc.h for memory
+ * and tlsc/http.h for the HTTPS client.
  */
 #ifndef TLSC_TLSC_H
 #define TLSC_TLSC_H
@@ -18,6 +19,7 @@
 #include "tlsc/session.h"
 #include "tlsc/bundle.h"
 #include "tlsc/http.h"
+#include "tlsc/verify.h"
 
 TLSC_BEGIN_DECLS
 

@@ -113,7 +113,7 @@ static const char *unusable(const tlsc_bundle_builder *b, candidate *c)
     size_t spki_len;
     tlsc__peek_spki(crt, &spki, &spki_len);
     if (c->name_constraints)
-        return "it has name constraints, which mbedTLS cannot enforce";
+        return "it has name constraints, which a bundle cannot store (add it with --ca instead)";
     if (crt->version >= 3 && !tlsc__peek_is_ca(crt))
         return "not a CA certificate (no basicConstraints CA:TRUE)";
     if (mbedtls_x509_crt_check_key_usage(crt, MBEDTLS_X509_KU_KEY_CERT_SIGN) != 0)
@@ -188,7 +188,7 @@ static const char *parse_failure(candidate *c, int ret)
 {
     char text[100];
     if (c->name_constraints)
-        return "it has critical name constraints, which mbedTLS cannot enforce";
+        return "it has critical name constraints, which a bundle cannot store (add it with --ca instead)";
     mbedtls_strerror(ret, text, sizeof text);
     snprintf(c->why, sizeof c->why, "it does not parse: %s", text);
     return c->why;

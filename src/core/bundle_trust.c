@@ -215,7 +215,7 @@ static int add_explicit(const tlsc_config *cfg, gather *g)
             continue;
         if (chain_head(&g->chain) == NULL)
             return MBEDTLS_ERR_X509_ALLOC_FAILED;
-        int ret = mbedtls_x509_crt_parse_der_nocopy(g->chain, ca->raw.p, ca->raw.len);
+        int ret = tlsc__x509_parse_der(g->chain, ca->raw.p, ca->raw.len, 0, NULL, 0);
         if (ret == MBEDTLS_ERR_X509_ALLOC_FAILED)
             return ret;
         g->cas += ret == 0;

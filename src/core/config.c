@@ -98,6 +98,7 @@ tlsc_err tlsc_config_new(tlsc_config **out)
     atomic_init(&cfg->frozen, 0);
     mbedtls_ssl_config_init(&cfg->ssl);
     mbedtls_x509_crt_init(&cfg->ca);
+    mbedtls_x509_crl_init(&cfg->crl);
     mbedtls_x509_crt_init(&cfg->own_cert);
     mbedtls_pk_init(&cfg->own_key);
     cfg->vmin = TLSC_TLS1_2;
@@ -106,6 +107,7 @@ tlsc_err tlsc_config_new(tlsc_config **out)
     cfg->handshake_ms = 15000;
     cfg->io_ms = 30000;
     cfg->resumption = TLSC_RESUMPTION_ON;
+    cfg->max_depth = MBEDTLS_X509_MAX_INTERMEDIATE_CA;
     *out = cfg;
     return TLSC_OK;
 }
@@ -128,6 +130,7 @@ void tlsc_config_free(tlsc_config *cfg)
         return;
     mbedtls_ssl_config_free(&cfg->ssl);
     mbedtls_x509_crt_free(&cfg->ca);
+    mbedtls_x509_crl_free(&cfg->crl);
     tlsc__bundle_release(&cfg->bundle);
     mbedtls_x509_crt_free(&cfg->own_cert);
     mbedtls_pk_free(&cfg->own_key); /* mbedTLS zeroizes key material */
@@ -238,6 +241,28 @@ tlsc_err tlsc_config_insecure_skip_verify(tlsc_config *cfg)
     if (err != TLSC_OK)
         return err;
     cfg->insecure = true;
+    return TLSC_OK;
+}
+
+tlsc_err tlsc_config_allow_cn_fallback(tlsc_config *cfg, bool allow)
+{
+    tlsc_err err = tlsc__config_editable(cfg);
+    if (err != TLSC_OK)
+        return err;
+    cfg->allow_cn = allow;
+    return TLSC_OK;
+}
+
+tlsc_err tlsc_config_set_max_chain_depth(tlsc_config *cfg, unsigned max_intermediates)
+{
+    tlsc_err err = tlsc__config_editable(cfg);
+    if (err != TLSC_OK)
+        return err;
+    if (max_intermediates > MBEDTLS_X509_MAX_INTERMEDIATE_CA)
+        return tlsc__config_fail(cfg, TLSC_ERR_INVALID_ARG,
+                                 "at most %d intermediates can be verified (got %u)",
+                                 MBEDTLS_X509_MAX_INTERMEDIATE_CA, max_intermediates);
+    cfg->max_depth = max_intermediates;
     return TLSC_OK;
 }
 
@@ -421,10 +446,11 @@ static int apply_credentials(tlsc_config *cfg)
 static void apply_trust(tlsc_config *cfg)
 {
     mbedtls_ssl_conf_authmode(&cfg->ssl, MBEDTLS_SSL_VERIFY_REQUIRED);
+    mbedtls_ssl_conf_cert_profile(&cfg->ssl, &tlsc__profile);
     if (cfg->bundle.data != NULL)
         mbedtls_ssl_conf_ca_cb(&cfg->ssl, tlsc__trust_ca_cb, cfg);
     else if (cfg->ca_count != 0)
-        mbedtls_ssl_conf_ca_chain(&cfg->ssl, &cfg->ca, NULL);
+        mbedtls_ssl_conf_ca_chain(&cfg->ssl, &cfg->ca, cfg->crl_count ? &cfg->crl : NULL);
     else
         mbedtls_ssl_conf_ca_cb(&cfg->ssl, tlsc__no_ca_cb, NULL);
 }

@@ -92,7 +92,7 @@ static tlsc_err setup_ssl(tlsc_conn *c)
     int ret = mbedtls_ssl_setup(&c->ssl, &c->cfg->ssl);
     if (ret != 0)
         return ret == MBEDTLS_ERR_SSL_ALLOC_FAILED ? TLSC_ERR_NO_MEMORY : TLSC_ERR_INTERNAL;
-    mbedtls_ssl_set_verify(&c->ssl, tlsc__verify_cb, c);
+    mbedtls_ssl_set_verify(&c->ssl, tlsc__verify_cb, &c->v);
     mbedtls_ssl_set_bio(&c->ssl, c, bio_send, bio_recv, NULL);
     return TLSC_OK;
 }
@@ -200,6 +200,7 @@ static tlsc_err set_host(tlsc_conn *c, const char *host, uint16_t port)
         memcpy(c->name, c->host, sizeof c->name);
     if (!tlsc__parse_ip(c->name, c->ip, &c->ip_len))
         c->ip_len = 0;
+    tlsc__verify_begin(&c->v, c->cfg, c->name, c->ip, c->ip_len);
     return TLSC_OK;
 }
 
@@ -343,8 +344,8 @@ static tlsc_err finish_handshake(tlsc_conn *c)
     c->handshake_ms = (uint32_t)(tlsc_now_ms() - c->handshake_start);
     c->handshake_heap_peak = tlsc_heap_peak();
     iana_suite_name(mbedtls_ssl_get_ciphersuite(&c->ssl), c->cipher, sizeof c->cipher);
-    if (c->resumed && c->peer_subject[0] == '\0')
-        memcpy(c->peer_subject, c->offer_subject, sizeof c->peer_subject);
+    if (c->resumed && c->v.peer_subject[0] == '\0')
+        memcpy(c->v.peer_subject, c->offer_subject, sizeof c->v.peer_subject);
     /* TLS 1.3 tickets come after the handshake (see tlsc_conn_recv). */
     if (mbedtls_ssl_get_version_number(&c->ssl) == MBEDTLS_SSL_VERSION_TLS1_2)
         tlsc__session_capture(c);
@@ -623,12 +624,12 @@ const char *tlsc_conn_alpn(const tlsc_conn *c)
 
 const char *tlsc_conn_peer_subject(const tlsc_conn *c)
 {
-    return c ? c->peer_subject : "";
+    return c ? c->v.peer_subject : "";
 }
 
 uint32_t tlsc_conn_verify_flags(const tlsc_conn *c)
 {
-    return c ? c->vflags : 0;
+    return c ? c->v.vflags : 0;
 }
 
 bool tlsc_conn_resumed(const tlsc_conn *c)

@@ -54,7 +54,7 @@ static tlsc_err parse_der_cert(mbedtls_x509_crt *chain, const unsigned char *p,
                                size_t len, char *detail, size_t cap,
                                size_t *parsed)
 {
-    int ret = mbedtls_x509_crt_parse_der(chain, p, len);
+    int ret = tlsc__x509_parse_der(chain, p, len, 1, NULL, 0);
     if (ret == MBEDTLS_ERR_X509_ALLOC_FAILED)
         return TLSC_ERR_NO_MEMORY;
     if (ret != 0) {
@@ -84,7 +84,7 @@ static tlsc_err parse_pem_certs(mbedtls_x509_crt *chain,
                                 char *detail, size_t cap, size_t *parsed)
 {
     size_t blocks = count_pem_certs(p, len);
-    int ret = mbedtls_x509_crt_parse(chain, p, len);
+    int ret = tlsc__x509_parse_pem(chain, p, len);
     if (ret == MBEDTLS_ERR_X509_ALLOC_FAILED || ret == MBEDTLS_ERR_PEM_ALLOC_FAILED)
         return TLSC_ERR_NO_MEMORY;
     if (ret < 0 || blocks == 0 || (size_t)ret >= blocks) {

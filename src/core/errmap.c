@@ -164,6 +164,7 @@ static tlsc_err fail_eof(tlsc_conn *c, const char *during)
  */
 static tlsc_err fail_chain(tlsc_conn *c, const char *why)
 {
+    c->v.vflags |= TLSC_VERIFY_CHAIN_DEPTH;
     size_t sent = tlsc__peek_peer_chain_len(&c->ssl);
     if (sent > MBEDTLS_X509_MAX_INTERMEDIATE_CA + 1)
         return tlsc__conn_fail(c, TLSC_ERR_VERIFY,
@@ -188,6 +189,30 @@ static const char *awaited_note(const tlsc_conn *c, char *buf, size_t cap)
     return buf;
 }
 
+/* mbedTLS could not parse a certificate the server sent (X.509 errors are
+ * -0x2080..-0x3000, possibly plus a lower-level ASN.1 code). */
+static bool x509_parse_error(int ret)
+{
+    int high = -ret & 0xff80;
+    return ret < 0 && high >= 0x2080 && high < 0x3000 &&
+           ret != MBEDTLS_ERR_X509_CERT_VERIFY_FAILED && ret != MBEDTLS_ERR_X509_ALLOC_FAILED;
+}
+
+static tlsc_err fail_cert_parse(tlsc_conn *c, int ret, const char *why)
+{
+    if ((-ret & 0xff80) == -MBEDTLS_ERR_X509_INVALID_EXTENSIONS) {
+        c->v.vflags |= TLSC_VERIFY_CRITICAL_EXT;
+        return tlsc__conn_fail(c, TLSC_ERR_CERT_BAD,
+                               "a certificate the server sent has an extension mbedTLS cannot "
+                               "parse: an unknown critical extension, or a critical "
+                               "nameConstraints (which mbedTLS 3.6 cannot parse in a handshake; "
+                               "refused rather than ignored)%s", why);
+    }
+    c->v.vflags |= TLSC_VERIFY_OTHER;
+    return tlsc__conn_fail(c, TLSC_ERR_CERT_BAD,
+                           "a certificate the server sent cannot be parsed%s", why);
+}
+
 tlsc_err tlsc__conn_fail_mbedtls(tlsc_conn *c, int ret, const char *during)
 {
     char why[160], text[128], note[96];
@@ -200,8 +225,10 @@ tlsc_err tlsc__conn_fail_mbedtls(tlsc_conn *c, int ret, const char *during)
                                "an allocation failed %s (heap in use %zu bytes, peak %zu); "
                                "mbedTLS reported it as%s", during, tlsc_heap_current(),
                                tlsc_heap_peak(), why);
-    if (ret == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED && c->vfail != 0)
-        return tlsc__conn_fail(c, tlsc__verify_error(c), "%s", c->vdetail);
+    if (ret == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED && c->v.vfail != 0)
+        return tlsc__conn_fail(c, tlsc__verify_error(&c->v), "%s", c->v.vdetail);
+    if (x509_parse_error(ret))
+        return fail_cert_parse(c, ret, why);
     if (ret == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE)
         return tlsc__conn_fail_alert(c, tlsc__peek_alert(&c->ssl), during);
     if (ret == MBEDTLS_ERR_SSL_CONN_EOF)

@@ -87,7 +87,8 @@ static const struct err_entry err_table[] = {
      "current time unknown: set the clock (SNTP) or allow unknown time"},
     {TLSC_ERR_VERIFY_CALLBACK, "verify callback of the application rejected the certificate"},
     {TLSC_ERR_CERT_BAD,
-     "server certificate unacceptable: bad signature, wrong key usage, or weak key or hash"},
+     "server certificate refused by the certificate policy (signature, usage, CA or name "
+     "constraints, weak key or hash, profile, revocation)"},
 
     {TLSC_ERR_NO_MEMORY, "out of memory: an allocation failed or the heap limit was reached"},
     {TLSC_ERR_BUFFER_SIZE, "output buffer too small: the call reports the size needed"},

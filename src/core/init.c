@@ -17,6 +17,8 @@
 #include "psa/crypto.h"
 
 static _Thread_local const tlsc_config *tl_cfg;
+static _Thread_local bool tl_fixed;     /* tlsc_verify_chain's given time */
+static _Thread_local int64_t tl_fixed_time;
 
 static void *mbedtls_calloc_hook(size_t n, size_t size)
 {
@@ -25,7 +27,8 @@ static void *mbedtls_calloc_hook(size_t n, size_t size)
 
 static mbedtls_time_t mbedtls_time_hook(mbedtls_time_t *timer)
 {
-    int64_t now = tl_cfg ? tlsc__config_now(tl_cfg) : tlsc__system_time();
+    int64_t now = tl_fixed ? tl_fixed_time
+                  : tl_cfg ? tlsc__config_now(tl_cfg) : tlsc__system_time();
     mbedtls_time_t t = (mbedtls_time_t)(now < 0 ? 0 : now);
     if (timer != NULL)
         *timer = t;
@@ -75,9 +78,17 @@ void tlsc__conn_enter(tlsc_conn *c)
     c->alloc_mark = tlsc__alloc_failures();
 }
 
+void tlsc__time_enter_at(const tlsc_config *cfg, int64_t unix_time)
+{
+    tl_cfg = cfg;
+    tl_fixed = true;
+    tl_fixed_time = unix_time;
+}
+
 void tlsc__time_leave(void)
 {
     tl_cfg = NULL;
+    tl_fixed = false;
 }
 
 const char *tlsc_version(void)

@@ -16,6 +16,7 @@
 
 #include "mbedtls/ssl.h"
 #include "mbedtls/x509_crt.h"
+#include "mbedtls/x509_crl.h"
 #include "mbedtls/pk.h"
 
 #define TLSC_ERRMSG_MAX 384
@@ -34,12 +35,16 @@ struct tlsc_config {
     /* trust */
     mbedtls_x509_crt ca;
     size_t ca_count;
+    mbedtls_x509_crl crl;       /* tlsc_config_add_crl (crl.c) */
+    size_t crl_count;
     tlsc__bundle bundle;        /* roots used in place (bundle_*.c) */
     unsigned char (*pins)[32];
     size_t pin_count;
     tlsc_verify_fn verify_fn;
     void *verify_ud;
     bool insecure;
+    bool allow_cn;              /* CN when the leaf has no SAN (legacy) */
+    unsigned max_depth;         /* intermediates allowed (default 8) */
 
     /* time */
     tlsc_clock_fn clock_fn;
@@ -110,6 +115,91 @@ tlsc_err tlsc__parse_pins(const char *text, unsigned char (*out)[32],
                           size_t cap, size_t *count, char *detail,
                           size_t dcap);
 
+/* ---- verification context (verify.c) --------------------------------------- */
+
+#define TLSC__CHAIN_MAX 12  /* > MBEDTLS_X509_MAX_INTERMEDIATE_CA + 2 */
+
+/* One CA's nameConstraints, as found in its DER (valid during the check). */
+typedef struct tlsc__nc_ref {
+    const unsigned char *p;     /* the extension's value: NameConstraints */
+    size_t len;
+    int depth;                  /* of the CA that carries it */
+} tlsc__nc_ref;
+
+/*
+ * Everything one verification needs and finds, shared by connections
+ * (tlsc_conn.v) and tlsc_verify_chain: mbedTLS's verify callback gets a
+ * pointer to it. Set cfg and the target, then run mbedTLS's verification.
+ */
+typedef struct tlsc__verify {
+    const tlsc_config *cfg;
+    const char *name;           /* host name to verify, "" = none */
+    const unsigned char *ip;    /* name as an IP literal ... */
+    size_t ip_len;              /* ... or 0 */
+    bool unknown_time;          /* the clock does not know the time */
+
+    uint32_t vflags;            /* every failure seen (public getter) */
+    uint32_t vfail;             /* failures that count under the policy */
+    char vdetail[TLSC_ERRMSG_MAX];
+    char peer_subject[256];
+
+    /* state while mbedTLS walks the chain (root first) */
+    const mbedtls_x509_crt *top;/* the first certificate reported */
+    int top_depth;
+    bool top_untrusted;         /* the chain stops at top (no trusted parent) */
+    bool top_anchor;            /* top is the trusted CA */
+    tlsc__nc_ref nc[TLSC__CHAIN_MAX];
+    unsigned nc_count;
+    bool self_issued[TLSC__CHAIN_MAX]; /* by depth */
+} tlsc__verify;
+
+/* Make v ready for a new verification of cfg against `name` (the IP bytes
+ * when it is an IP literal). name and ip are borrowed for the check. */
+void tlsc__verify_begin(tlsc__verify *v, const tlsc_config *cfg, const char *name,
+                        const unsigned char *ip, size_t ip_len);
+/* The verification profile: RSA >= 2048 bits, SHA-256/384/512. */
+extern const mbedtls_x509_crt_profile tlsc__profile;
+
+/* ---- X.509 extensions tlsc handles itself (x509_ext.c) -------------------- */
+
+/* Parse one DER certificate into chain with tlsc's extension handler
+ * (nameConstraints accepted, unknown critical extensions refused).
+ * make_copy as for mbedtls_x509_crt_parse_der_with_ext_cb. If why is not
+ * NULL it receives the refused extension's OID on that failure. */
+int tlsc__x509_parse_der(mbedtls_x509_crt *chain, const unsigned char *der, size_t len,
+                         int make_copy, char *why, size_t cap);
+/* PEM (len counts the final NUL), each block as above: like
+ * mbedtls_x509_crt_parse, returns the number of blocks that failed, or a
+ * negative error when none parsed. */
+int tlsc__x509_parse_pem(mbedtls_x509_crt *chain, const unsigned char *pem, size_t len);
+/* The error tlsc's handler gives for an unknown critical extension. */
+#define TLSC__ERR_X509_UNKNOWN_CRITICAL MBEDTLS_ERR_X509_FEATURE_UNAVAILABLE
+/* crt's nameConstraints value, if it has one: 1 found, 0 none, <0 error. */
+int tlsc__x509_name_constraints(const mbedtls_x509_crt *crt, const unsigned char **p,
+                                size_t *len);
+/* Check crt's names (SAN dNSName/iPAddress/others, subject DN; cn_dns if
+ * not NULL, the CN used as a host name) against one NameConstraints
+ * value. 0 when allowed; else TLSC_VERIFY_NAME_CONSTRAINTS with the reason
+ * in why. */
+uint32_t tlsc__x509_nc_check(const unsigned char *nc, size_t nc_len,
+                             const mbedtls_x509_crt *crt, const char *cn_dns,
+                             char *why, size_t cap);
+
+/* The place of a certificate in the chain, for tlsc__x509_lint. */
+typedef enum tlsc__role {
+    TLSC__ROLE_LEAF,
+    TLSC__ROLE_INTERMEDIATE,
+    TLSC__ROLE_ANCHOR           /* the trusted CA the chain ends at */
+} tlsc__role;
+
+/* x509_lint.c: the RFC 5280 / CA/B profile rules for one certificate:
+ * 0, or a TLSC_VERIFY_* bit with the reason in why. */
+uint32_t tlsc__x509_lint(const mbedtls_x509_crt *crt, tlsc__role role, char *why, size_t cap);
+/* x509_lint.c: whether the Extensions list exts (as mbedTLS keeps it:
+ * v3_ext, crl_ext) has the extension oid; *critical tells how it is marked. */
+bool tlsc__x509_find_ext(const mbedtls_x509_buf *exts, const char *oid, size_t oid_len,
+                         bool *critical);
+
 /* ---- sessions (session.c) --------------------------------------------------- */
 
 /* Compute cfg->id when the configuration freezes. */
@@ -163,12 +253,8 @@ struct tlsc_conn {
     uint64_t connect_deadline, handshake_deadline;
     uint64_t handshake_start;
 
-    /* verification results, filled by the verify callback */
-    uint32_t vflags;            /* every failure seen (public getter) */
-    uint32_t vfail;             /* failures that count under the policy */
-    char vdetail[TLSC_ERRMSG_MAX];
-    char peer_subject[256];
-    bool pin_checked;
+    /* verification: context and results, filled by the verify callback */
+    tlsc__verify v;
 
     /* sessions: the newest one captured, and the one offered */
     mbedtls_ssl_session saved;
@@ -210,11 +296,11 @@ tlsc_err tlsc__conn_wait(tlsc_conn *c, tlsc_err want, uint64_t deadline);
 /* Close the transport and mark the connection closed (keeps the error). */
 void tlsc__conn_close_transport(tlsc_conn *c);
 
-/* verify.c: the mbedTLS verify callback (p_vrfy is the tlsc_conn). */
+/* verify.c: the mbedTLS verify callback (p_vrfy is a tlsc__verify). */
 int tlsc__verify_cb(void *p_vrfy, mbedtls_x509_crt *crt, int depth,
                     uint32_t *flags);
-/* verify.c: the error code and detail for a failed verification. */
-tlsc_err tlsc__verify_error(tlsc_conn *c);
+/* verify.c: the error code for a failed verification (detail: v->vdetail). */
+tlsc_err tlsc__verify_error(const tlsc__verify *v);
 /* bundle_trust.c: trusted-CA callback when a bundle is attached (ctx is the
  * configuration): the matching added CAs and bundle roots. */
 int tlsc__trust_ca_cb(void *ctx, mbedtls_x509_crt const *child,
@@ -275,6 +361,8 @@ tlsc_err tlsc__global_init(void);
 /* init.c: make cfg's clock the one mbedTLS sees on this thread. */
 void tlsc__time_enter(const tlsc_config *cfg);
 void tlsc__time_leave(void);
+/* Same, but mbedTLS sees the fixed time unix_time (tlsc_verify_chain). */
+void tlsc__time_enter_at(const tlsc_config *cfg, int64_t unix_time);
 /* Before calling into mbedTLS for c: the clock as above, and a mark to tell
  * whether an allocation failed during the call. Leave with time_leave. */
 void tlsc__conn_enter(tlsc_conn *c);

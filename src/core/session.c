@@ -70,6 +70,11 @@ int tlsc__config_fingerprint(tlsc_config *cfg)
      * received with, so the resumption mode is part of the fit. */
     hash_u32(&h, (uint32_t)cfg->resumption);
     hash_chain(&h, &cfg->ca);
+    /* the rest of the verification policy: a session verified under a
+     * laxer one must not be resumed under a stricter one */
+    hash_u32(&h, (uint32_t)cfg->allow_cn << 8 | cfg->max_depth);
+    for (const mbedtls_x509_crl *crl = &cfg->crl; cfg->crl_count && crl != NULL; crl = crl->next)
+        hash_bytes(&h, crl->raw.p, crl->raw.len);
     hash_bytes(&h, cfg->bundle.data, cfg->bundle.data ? cfg->bundle.len : 0);
     hash_bytes(&h, cfg->pins, cfg->pin_count * 32);
     hash_chain(&h, cfg->has_cert ? &cfg->own_cert : NULL);
@@ -171,14 +176,14 @@ tlsc_err tlsc_conn_export_session(const tlsc_conn *c, void *buf, size_t cap, siz
     int ret = mbedtls_ssl_session_save(&c->saved, NULL, 0, &blob_len);
     if (ret != 0 && ret != MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL)
         return TLSC_ERR_INTERNAL;
-    size_t name_len = strlen(c->name), subj_len = strlen(c->peer_subject);
+    size_t name_len = strlen(c->name), subj_len = strlen(c->v.peer_subject);
     *len = HEAD_LEN + name_len + subj_len + blob_len + SUM_LEN;
     if (buf == NULL || cap < *len)
         return buf == NULL ? TLSC_OK : TLSC_ERR_BUFFER_SIZE;
     unsigned char *p = buf;
     write_head(c, p, name_len, subj_len, blob_len);
     memcpy(p + HEAD_LEN, c->name, name_len);
-    memcpy(p + HEAD_LEN + name_len, c->peer_subject, subj_len);
+    memcpy(p + HEAD_LEN + name_len, c->v.peer_subject, subj_len);
     unsigned char *blob = p + HEAD_LEN + name_len + subj_len;
     if (mbedtls_ssl_session_save(&c->saved, blob, blob_len, &blob_len) != 0)
         return TLSC_ERR_INTERNAL;

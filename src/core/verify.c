@@ -1,23 +1,42 @@
 /*
- * Server verification policy. mbedTLS builds and checks the chain; for each
- * certificate it calls tlsc__verify_cb with its findings, and here tlsc
- * applies its own rules on top:
+ * Server verification policy. mbedTLS builds and checks the chain (with
+ * tlsc's profile: RSA >= 2048 bits, SHA-256/384/512); for each certificate
+ * it calls tlsc__verify_cb with its findings, root first, and here tlsc
+ * applies its own rules on top (the list is in tlsc/config.h):
  *   - host names are matched by tlsc (SAN DNS per RFC 6125, SAN IP), never
- *     against the subject CN, replacing mbedTLS's check (which falls back
- *     to CN);
+ *     against the subject CN unless the legacy CN fallback is on and the
+ *     leaf has no SAN, replacing mbedTLS's check (which falls back to CN);
+ *   - extendedKeyUsage / keyUsage of the leaf, EKU of intermediates;
+ *   - nameConstraints of every CA, on the certificates below it;
+ *   - when the chain does not reach a CA, why: an issuer that is no CA,
+ *     or whose pathLenConstraint is exceeded (mbedTLS just finds no parent);
  *   - pins are checked on the leaf;
  *   - pin-only trust and insecure mode relax exactly what they name;
  *   - an unknown clock, when allowed, skips the date checks only;
  *   - the application's callback may add failures, never remove them;
  *   - every failure is written down in words for the error detail.
+ * The state lives in a tlsc__verify, shared by connections and
+ * tlsc_verify_chain (verify_chain.c), so both apply the same policy.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "core/internal.h"
 
 #include "mbedtls/base64.h"
+#include "mbedtls/oid.h"
 #include "mbedtls/sha256.h"
+
+/* SHA-2 only, any key type tlsc is built with, RSA from 2048 bits, the
+ * curves tlsc is built with (P-256, P-384). */
+const mbedtls_x509_crt_profile tlsc__profile = {
+    MBEDTLS_X509_ID_FLAG(MBEDTLS_MD_SHA256) | MBEDTLS_X509_ID_FLAG(MBEDTLS_MD_SHA384) |
+        MBEDTLS_X509_ID_FLAG(MBEDTLS_MD_SHA512),
+    0xFFFFFFF,
+    MBEDTLS_X509_ID_FLAG(MBEDTLS_ECP_DP_SECP256R1) | MBEDTLS_X509_ID_FLAG(MBEDTLS_ECP_DP_SECP384R1),
+    2048,
+};
 
 /* tlsc bit for each mbedTLS BADCERT flag it corresponds to. */
 static const struct {
@@ -29,13 +48,21 @@ static const struct {
     { MBEDTLS_X509_BADCERT_CN_MISMATCH, TLSC_VERIFY_HOSTNAME },
     { MBEDTLS_X509_BADCERT_NOT_TRUSTED, TLSC_VERIFY_UNTRUSTED },
     { MBEDTLS_X509_BADCERT_KEY_USAGE, TLSC_VERIFY_KEY_USAGE },
-    { MBEDTLS_X509_BADCERT_EXT_KEY_USAGE, TLSC_VERIFY_KEY_USAGE },
+    { MBEDTLS_X509_BADCERT_EXT_KEY_USAGE, TLSC_VERIFY_EKU },
     { MBEDTLS_X509_BADCERT_NS_CERT_TYPE, TLSC_VERIFY_KEY_USAGE },
     { MBEDTLS_X509_BADCERT_BAD_MD, TLSC_VERIFY_WEAK },
     { MBEDTLS_X509_BADCERT_BAD_PK, TLSC_VERIFY_WEAK },
     { MBEDTLS_X509_BADCERT_BAD_KEY, TLSC_VERIFY_WEAK },
+    { MBEDTLS_X509_BADCERT_REVOKED, TLSC_VERIFY_REVOKED },
 };
 #define FLAG_MAP_N (sizeof FLAG_MAP / sizeof FLAG_MAP[0])
+
+/* Bits tlsc finds and describes itself (describe_other skips them). */
+#define OWN_BITS (TLSC_VERIFY_HOSTNAME | TLSC_VERIFY_PIN | TLSC_VERIFY_REJECTED | \
+                  TLSC_VERIFY_NOT_CA | TLSC_VERIFY_PATH_LEN | TLSC_VERIFY_NAME_CONSTRAINTS | \
+                  TLSC_VERIFY_CRITICAL_EXT | TLSC_VERIFY_CLOCK | TLSC_VERIFY_EKU | \
+                  TLSC_VERIFY_PROFILE | TLSC_VERIFY_CHAIN_DEPTH | TLSC_VERIFY_REVOKED)
+#define ALL_BITS ((TLSC_VERIFY_REVOKED << 1) - 1)
 
 static uint32_t to_tlsc(uint32_t mf)
 {
@@ -68,6 +95,17 @@ int tlsc__no_ca_cb(void *ctx, mbedtls_x509_crt const *child,
     return 0;
 }
 
+void tlsc__verify_begin(tlsc__verify *v, const tlsc_config *cfg, const char *name,
+                        const unsigned char *ip, size_t ip_len)
+{
+    memset(v, 0, sizeof *v);
+    v->cfg = cfg;
+    v->name = name != NULL ? name : "";
+    v->ip = ip;
+    v->ip_len = ip_len;
+    v->unknown_time = tlsc__config_now(cfg) < 0;
+}
+
 static void dn_text(const mbedtls_x509_name *dn, char *out, size_t cap)
 {
     if (mbedtls_x509_dn_gets(out, cap, dn) < 0)
@@ -77,6 +115,28 @@ static void dn_text(const mbedtls_x509_name *dn, char *out, size_t cap)
 static int64_t x509_unix(const mbedtls_x509_time *t)
 {
     return tlsc__utc_to_unix(t->year, t->mon, t->day, t->hour, t->min, t->sec);
+}
+
+static bool same_buf(const mbedtls_x509_buf *a, const mbedtls_x509_buf *b)
+{
+    return a->len == b->len && memcmp(a->p, b->p, a->len) == 0;
+}
+
+static bool self_issued(const mbedtls_x509_crt *crt)
+{
+    return same_buf(&crt->issuer_raw, &crt->subject_raw);
+}
+
+/* Append "; " + text to the detail. */
+static void say(tlsc__verify *v, const char *fmt, ...) TLSC_PRINTF(2, 3);
+static void say(tlsc__verify *v, const char *fmt, ...)
+{
+    char text[TLSC_ERRMSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    tlsc__str_append(v->vdetail, sizeof v->vdetail, "%s%s", v->vdetail[0] ? "; " : "", text);
 }
 
 /* ---- host name ------------------------------------------------------------ */
@@ -98,47 +158,97 @@ static void note_san(char *have, size_t cap, const mbedtls_x509_subject_alternat
     }
 }
 
-static bool san_matches(const tlsc_conn *c, const mbedtls_x509_subject_alternative_name *san)
+static bool san_matches(const tlsc__verify *v, const mbedtls_x509_subject_alternative_name *san)
 {
     const mbedtls_x509_buf *b = &san->san.unstructured_name;
-    if (c->ip_len != 0)
-        return san->type == MBEDTLS_X509_SAN_IP_ADDRESS && b->len == c->ip_len &&
-               memcmp(b->p, c->ip, c->ip_len) == 0;
+    if (v->ip_len != 0)
+        return san->type == MBEDTLS_X509_SAN_IP_ADDRESS && b->len == v->ip_len &&
+               memcmp(b->p, v->ip, v->ip_len) == 0;
     return san->type == MBEDTLS_X509_SAN_DNS_NAME &&
-           tlsc__dns_name_matches((const char *)b->p, b->len, c->name);
+           tlsc__dns_name_matches((const char *)b->p, b->len, v->name);
 }
 
-/* Returns TLSC_VERIFY_HOSTNAME (with words in c->vdetail) or 0. */
-static uint32_t check_host(tlsc_conn *c, const mbedtls_x509_crt *crt)
+static bool has_san(const mbedtls_x509_crt *crt)
 {
-    char have[200] = "";
+    return crt->subject_alt_names.buf.p != NULL;
+}
+
+/* The last CN of the subject, as text (for the legacy fallback), or NULL. */
+static const char *subject_cn(const mbedtls_x509_crt *crt, char *out, size_t cap)
+{
+    const mbedtls_x509_buf *cn = NULL;
+    for (const mbedtls_x509_name *n = &crt->subject; n != NULL; n = n->next) {
+        if (n->oid.p != NULL && MBEDTLS_OID_CMP(MBEDTLS_OID_AT_CN, &n->oid) == 0)
+            cn = &n->val;
+    }
+    if (cn == NULL || cn->len >= cap || memchr(cn->p, '\0', cn->len) != NULL)
+        return NULL;
+    memcpy(out, cn->p, cn->len);
+    out[cn->len] = '\0';
+    return out;
+}
+
+/* The CN a CN-fallback match would use (no SAN, option on), or NULL. */
+static const char *fallback_cn(const tlsc__verify *v, const mbedtls_x509_crt *crt, char *out,
+                               size_t cap)
+{
+    if (!v->cfg->allow_cn || has_san(crt))
+        return NULL;
+    return subject_cn(crt, out, cap);
+}
+
+static bool cn_matches(const tlsc__verify *v, const char *cn)
+{
+    unsigned char ip[16];
+    size_t ip_len;
+    if (v->ip_len != 0)
+        return tlsc__parse_ip(cn, ip, &ip_len) && ip_len == v->ip_len &&
+               memcmp(ip, v->ip, ip_len) == 0;
+    return tlsc__dns_name_matches(cn, strlen(cn), v->name);
+}
+
+static uint32_t host_mismatch(tlsc__verify *v, const mbedtls_x509_crt *crt, const char *have)
+{
+    char cn[256];
+    if (have[0] != '\0')
+        say(v, "hostname mismatch: wanted %s, certificate has %s (the subject CN is not used "
+            "when a subjectAltName is present)", v->name, have);
+    else if (!v->cfg->allow_cn)
+        say(v, "hostname mismatch: wanted %s, certificate has no subjectAltName (the subject "
+            "CN is not used for host names unless the legacy CN fallback is enabled)", v->name);
+    else
+        say(v, "hostname mismatch: wanted %s, certificate has no subjectAltName and its "
+            "subject CN is %s (legacy CN fallback)", v->name,
+            subject_cn(crt, cn, sizeof cn) ? cn : "missing");
+    return TLSC_VERIFY_HOSTNAME;
+}
+
+/* Returns TLSC_VERIFY_HOSTNAME (with words in the detail) or 0. */
+static uint32_t check_host(tlsc__verify *v, const mbedtls_x509_crt *crt)
+{
+    char have[200] = "", cn[256];
     for (const mbedtls_x509_sequence *s = &crt->subject_alt_names;
          s != NULL && s->buf.p != NULL; s = s->next) {
         mbedtls_x509_subject_alternative_name san;
         if (mbedtls_x509_parse_subject_alt_name(&s->buf, &san) != 0)
             continue;
-        bool ok = san_matches(c, &san);
+        bool ok = san_matches(v, &san);
         note_san(have, sizeof have, &san);
         mbedtls_x509_free_subject_alt_name(&san);
         if (ok)
             return 0;
     }
-    const char *sep = c->vdetail[0] ? "; " : "";
-    if (have[0] == '\0')
-        tlsc__str_append(c->vdetail, sizeof c->vdetail,
-                         "%shostname mismatch: wanted %s, certificate has no subjectAltName "
-                         "(the subject CN is not used for host names)", sep, c->name);
-    else
-        tlsc__str_append(c->vdetail, sizeof c->vdetail,
-                         "%shostname mismatch: wanted %s, certificate has %s", sep, c->name, have);
-    return TLSC_VERIFY_HOSTNAME;
+    const char *fb = fallback_cn(v, crt, cn, sizeof cn);
+    if (fb != NULL && cn_matches(v, fb))
+        return 0;
+    return host_mismatch(v, crt, have);
 }
 
 /* ---- pins ----------------------------------------------------------------- */
 
-static uint32_t check_pin(tlsc_conn *c, const mbedtls_x509_crt *crt)
+static uint32_t check_pin(tlsc__verify *v, const mbedtls_x509_crt *crt)
 {
-    const tlsc_config *cfg = c->cfg;
+    const tlsc_config *cfg = v->cfg;
     const unsigned char *spki;
     size_t spki_len;
     unsigned char hash[32];
@@ -152,94 +262,239 @@ static uint32_t check_pin(tlsc_conn *c, const mbedtls_x509_crt *crt)
     unsigned char b64[48];
     size_t n = 0;
     mbedtls_base64_encode(b64, sizeof b64, &n, hash, sizeof hash);
-    tlsc__str_append(c->vdetail, sizeof c->vdetail,
-                     "%spublic key pin mismatch: server key is sha256//%.*s, which matches "
-                     "none of the %zu configured pin%s", c->vdetail[0] ? "; " : "",
-                     (int)n, (const char *)b64, cfg->pin_count, cfg->pin_count == 1 ? "" : "s");
+    say(v, "public key pin mismatch: server key is sha256//%.*s, which matches none of the "
+        "%zu configured pin%s", (int)n, (const char *)b64, cfg->pin_count,
+        cfg->pin_count == 1 ? "" : "s");
     return TLSC_VERIFY_PIN;
+}
+
+/* ---- key usages ------------------------------------------------------------ */
+
+static bool has_eku(const mbedtls_x509_crt *crt, const char *oid, size_t oid_len)
+{
+    for (const mbedtls_x509_sequence *s = &crt->ext_key_usage; s != NULL && s->buf.p != NULL;
+         s = s->next) {
+        if (s->buf.len == oid_len && memcmp(s->buf.p, oid, oid_len) == 0)
+            return true;
+    }
+    return false;
+}
+
+#define HAS_EKU(crt, oid) has_eku(crt, oid, MBEDTLS_OID_SIZE(oid))
+
+/*
+ * Leaf: an EKU must list serverAuth (webpki; anyExtendedKeyUsage is not
+ * a promise to be a TLS server) and a keyUsage must allow signing (every
+ * key exchange tlsc offers has the server sign). Intermediates: an EKU
+ * must list serverAuth or anyExtendedKeyUsage (it restricts what the CA
+ * may issue, as browsers and webpki read it). Trust anchors are not
+ * checked: trust in them is configured, not certified.
+ */
+static uint32_t check_usage(tlsc__verify *v, const mbedtls_x509_crt *crt, int depth,
+                            bool anchor, const char *who)
+{
+    bool eku = mbedtls_x509_crt_has_ext_type(crt, MBEDTLS_X509_EXT_EXTENDED_KEY_USAGE);
+    uint32_t t = 0;
+    if (anchor)
+        return 0;
+    if (eku && !HAS_EKU(crt, MBEDTLS_OID_SERVER_AUTH) &&
+        (depth == 0 || !HAS_EKU(crt, MBEDTLS_OID_ANY_EXTENDED_KEY_USAGE))) {
+        say(v, "extendedKeyUsage does not allow serverAuth (%s)", who);
+        t |= TLSC_VERIFY_EKU;
+    }
+    if (depth == 0 &&
+        mbedtls_x509_crt_check_key_usage(crt, MBEDTLS_X509_KU_DIGITAL_SIGNATURE) != 0) {
+        say(v, "keyUsage does not allow digitalSignature, which a TLS server key needs (%s)",
+            who);
+        t |= TLSC_VERIFY_KEY_USAGE;
+    }
+    return t;
+}
+
+/* ---- name constraints ------------------------------------------------------- */
+
+/* Check crt against the constraints of the CAs above it, then note its own. */
+static uint32_t check_nc(tlsc__verify *v, const mbedtls_x509_crt *crt, int depth,
+                         const char *who)
+{
+    char why[240], cn[256];
+    uint32_t t = 0;
+    /* RFC 5280 6.1.3 (b): self-issued intermediates are exempt. */
+    bool exempt = depth > 0 && self_issued(crt);
+    const char *cn_dns = depth == 0 ? fallback_cn(v, crt, cn, sizeof cn) : NULL;
+    for (unsigned i = 0; i < v->nc_count && !exempt && t == 0; i++) {
+        t = tlsc__x509_nc_check(v->nc[i].p, v->nc[i].len, crt, cn_dns, why, sizeof why);
+        if (t != 0)
+            say(v, "name constraints of the CA at depth %d violated: %s (%s)", v->nc[i].depth,
+                why, who);
+    }
+    if (depth == 0)
+        return t;
+    const unsigned char *p;
+    size_t len;
+    int ret = tlsc__x509_name_constraints(crt, &p, &len);
+    if (ret > 0 && v->nc_count < TLSC__CHAIN_MAX)
+        v->nc[v->nc_count++] = (tlsc__nc_ref){ p, len, depth };
+    if (ret < 0 || (ret > 0 && v->nc[v->nc_count - 1].p != p)) {
+        say(v, "the nameConstraints of a CA could not be read (%s)", who);
+        t |= TLSC_VERIFY_NAME_CONSTRAINTS;
+    }
+    return t;
+}
+
+/* ---- chain depth -------------------------------------------------------------- */
+
+/* At the top of the chain: intermediates are the certificates between it
+ * (if it is the trusted CA) and the leaf, self-issued ones not counted. */
+static uint32_t check_depth(tlsc__verify *v)
+{
+    int last = v->top_anchor ? v->top_depth - 1 : v->top_depth, n = 0;
+    for (int d = 1; d <= last && d < TLSC__CHAIN_MAX; d++)
+        n += !v->self_issued[d];
+    if (n <= (int)v->cfg->max_depth)
+        return 0;
+    say(v, "the chain has %d intermediate CA%s, more than the %u allowed", n, n == 1 ? "" : "s",
+        v->cfg->max_depth);
+    return TLSC_VERIFY_CHAIN_DEPTH;
+}
+
+/* ---- why the chain stops ---------------------------------------------------- */
+
+/* The first certificate named as child's issuer among the server's chain
+ * (from the leaf) and the configured CAs, other than child itself. */
+static const mbedtls_x509_crt *find_issuer(const tlsc__verify *v, const mbedtls_x509_crt *leaf,
+                                           const mbedtls_x509_crt *child)
+{
+    const mbedtls_x509_crt *lists[2] = { leaf, &v->cfg->ca };
+    for (int l = 0; l < 2; l++) {
+        for (const mbedtls_x509_crt *c = lists[l]; c != NULL && c->raw.p != NULL; c = c->next) {
+            if (c != child && !same_buf(&c->raw, &child->raw) &&
+                same_buf(&c->subject_raw, &child->issuer_raw))
+                return c;
+        }
+    }
+    return NULL;
+}
+
+/* Non-self-issued intermediates at depths 1..d (mbedTLS's count). */
+static int intermediates_up_to(const tlsc__verify *v, int d)
+{
+    int n = 0;
+    for (int i = 1; i <= d && i < TLSC__CHAIN_MAX; i++)
+        n += !v->self_issued[i];
+    return n;
+}
+
+/*
+ * mbedTLS reports only "no trusted parent" for the top of a chain that
+ * stops. Tell why when a certificate named as its issuer is at hand but
+ * mbedTLS could not use it. Returns the bit that replaces UNTRUSTED.
+ */
+static uint32_t explain_untrusted(tlsc__verify *v, const mbedtls_x509_crt *leaf)
+{
+    const mbedtls_x509_crt *top = v->top;
+    const mbedtls_x509_crt *issuer = find_issuer(v, leaf, top);
+    char name[200];
+    if (issuer == NULL || self_issued(top))
+        return TLSC_VERIFY_UNTRUSTED;
+    dn_text(&issuer->subject, name, sizeof name);
+    if (!tlsc__peek_is_ca(issuer)) {
+        say(v, "issuer %s is not a CA (no basicConstraints CA:TRUE), so it cannot sign the "
+            "certificate at depth %d", name, v->top_depth);
+        return TLSC_VERIFY_NOT_CA;
+    }
+    if (mbedtls_x509_crt_check_key_usage(issuer, MBEDTLS_X509_KU_KEY_CERT_SIGN) != 0) {
+        say(v, "issuer %s has a keyUsage without keyCertSign, so it cannot sign the "
+            "certificate at depth %d", name, v->top_depth);
+        return TLSC_VERIFY_NOT_CA;
+    }
+    int path_len = tlsc__peek_path_len(issuer), below = intermediates_up_to(v, v->top_depth);
+    if (path_len >= 0 && below > path_len) {
+        say(v, "path length constraint exceeded: issuer %s allows %d intermediate CA%s below "
+            "it, the chain has %d", name, path_len, path_len == 1 ? "" : "s", below);
+        return TLSC_VERIFY_PATH_LEN;
+    }
+    return TLSC_VERIFY_UNTRUSTED;
 }
 
 /* ---- words ---------------------------------------------------------------- */
 
-static void describe_dates(tlsc_conn *c, const mbedtls_x509_crt *crt, uint32_t t,
+static void describe_dates(tlsc__verify *v, const mbedtls_x509_crt *crt, uint32_t t,
                            const char *who)
 {
     char when[21];
-    const char *sep = c->vdetail[0] ? "; " : "";
     if (t & TLSC_VERIFY_EXPIRED) {
         tlsc__format_utc(x509_unix(&crt->valid_to), when);
-        tlsc__str_append(c->vdetail, sizeof c->vdetail,
-                         "%scertificate expired on %s (%s)", sep, when, who);
-        sep = "; ";
+        say(v, "certificate expired on %s (%s)", when, who);
     }
     if (t & TLSC_VERIFY_NOT_YET_VALID) {
         tlsc__format_utc(x509_unix(&crt->valid_from), when);
-        tlsc__str_append(c->vdetail, sizeof c->vdetail,
-                         "%scertificate not valid before %s (%s)", sep, when, who);
+        say(v, "certificate not valid before %s (%s)", when, who);
     }
 }
 
-static void describe_untrusted(tlsc_conn *c, const mbedtls_x509_crt *crt, int depth,
+static void describe_untrusted(tlsc__verify *v, const mbedtls_x509_crt *crt, int depth,
                                const char *who)
 {
     char issuer[200];
-    const char *sep = c->vdetail[0] ? "; " : "";
     dn_text(&crt->issuer, issuer, sizeof issuer);
-    bool self_signed = crt->issuer_raw.len == crt->subject_raw.len &&
-                       memcmp(crt->issuer_raw.p, crt->subject_raw.p, crt->issuer_raw.len) == 0;
-    if (self_signed)
-        tlsc__str_append(c->vdetail, sizeof c->vdetail,
-                         "%sself-signed certificate is not trusted (%s)", sep, who);
+    if (self_issued(crt))
+        say(v, "self-signed certificate is not trusted (%s)", who);
     else if (depth == 0)
-        tlsc__str_append(c->vdetail, sizeof c->vdetail,
-                         "%sunknown issuer %s (the server sent no chain to a trusted CA; "
-                         "is its intermediate certificate missing?)", sep, issuer);
+        say(v, "unknown issuer %s (the server sent no chain to a trusted CA; is its "
+            "intermediate certificate missing?)", issuer);
     else
-        tlsc__str_append(c->vdetail, sizeof c->vdetail,
-                         "%sunknown issuer %s (chain ends at %s)", sep, issuer, who);
+        say(v, "unknown issuer %s (chain ends at %s)", issuer, who);
 }
 
-static void describe_other(tlsc_conn *c, uint32_t mf, uint32_t t, const char *who)
+/* Weak algorithms, in words: which key, which signature. */
+static void describe_weak(tlsc__verify *v, const mbedtls_x509_crt *crt, uint32_t mf,
+                          const char *who)
 {
-    static const uint32_t mine = TLSC_VERIFY_EXPIRED | TLSC_VERIFY_NOT_YET_VALID |
-                                 TLSC_VERIFY_HOSTNAME | TLSC_VERIFY_UNTRUSTED |
-                                 TLSC_VERIFY_PIN | TLSC_VERIFY_REJECTED;
-    if ((t & ~mine) == 0)
+    const char *alg = NULL;
+    if (mf & (MBEDTLS_X509_BADCERT_BAD_MD | MBEDTLS_X509_BADCERT_BAD_PK)) {
+        if (mbedtls_oid_get_sig_alg_desc(&crt->sig_oid, &alg) != 0)
+            alg = "an unknown algorithm";
+        say(v, "weak signature: signed with %s; only SHA-256, SHA-384 and SHA-512 signatures "
+            "are accepted (%s)", alg, who);
+    }
+    if (!(mf & MBEDTLS_X509_BADCERT_BAD_KEY))
+        return;
+    size_t bits = mbedtls_pk_get_bitlen(&crt->pk);
+    if (mbedtls_pk_get_type(&crt->pk) == MBEDTLS_PK_RSA && bits < tlsc__profile.rsa_min_bitlen)
+        say(v, "weak key: RSA key of %zu bits; at least %u are required (%s)", bits,
+            (unsigned)tlsc__profile.rsa_min_bitlen, who);
+    else
+        say(v, "weak key: this certificate's key or its issuer's key is too small or on a "
+            "curve tlsc does not accept (RSA >= 2048 bits, P-256, P-384) (%s)", who);
+}
+
+/* mbedTLS's findings tlsc has no words of its own for. */
+static void describe_other(tlsc__verify *v, uint32_t mf, uint32_t t, const char *who)
+{
+    static const uint32_t worded = TLSC_VERIFY_EXPIRED | TLSC_VERIFY_NOT_YET_VALID |
+                                   TLSC_VERIFY_UNTRUSTED | TLSC_VERIFY_WEAK | OWN_BITS;
+    if ((t & ~worded) == 0)
         return;
     char info[160] = "";
     uint32_t rest = mf & ~(MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE |
-                           MBEDTLS_X509_BADCERT_CN_MISMATCH | MBEDTLS_X509_BADCERT_NOT_TRUSTED);
+                           MBEDTLS_X509_BADCERT_CN_MISMATCH | MBEDTLS_X509_BADCERT_NOT_TRUSTED |
+                           MBEDTLS_X509_BADCERT_BAD_MD | MBEDTLS_X509_BADCERT_BAD_PK |
+                           MBEDTLS_X509_BADCERT_BAD_KEY | MBEDTLS_X509_BADCERT_REVOKED);
     if (mbedtls_x509_crt_verify_info(info, sizeof info, "", rest) < 0 || info[0] == '\0')
         snprintf(info, sizeof info, "certificate rejected");
     char *nl;
     while ((nl = strchr(info, '\n')) != NULL)
         *nl = nl[1] ? ',' : '\0';
-    tlsc__str_append(c->vdetail, sizeof c->vdetail, "%s%s (%s)",
-                     c->vdetail[0] ? "; " : "", info, who);
-}
-
-static void describe(tlsc_conn *c, const mbedtls_x509_crt *crt, int depth,
-                     uint32_t mf, uint32_t t)
-{
-    char subject[200], who[240];
-    dn_text(&crt->subject, subject, sizeof subject);
-    snprintf(who, sizeof who, "depth %d, %s", depth, subject);
-    describe_dates(c, crt, t, who);
-    if (t & TLSC_VERIFY_UNTRUSTED)
-        describe_untrusted(c, crt, depth, who);
-    describe_other(c, mf, t, who);
-    if (t & TLSC_VERIFY_REJECTED)
-        tlsc__str_append(c->vdetail, sizeof c->vdetail,
-                         "%srejected by the application's verify callback (%s)",
-                         c->vdetail[0] ? "; " : "", who);
+    say(v, "%s (%s)", info, who);
 }
 
 /* ---- the callback --------------------------------------------------------- */
 
-static uint32_t call_user(tlsc_conn *c, const mbedtls_x509_crt *crt, int depth,
+static uint32_t call_user(tlsc__verify *v, const mbedtls_x509_crt *crt, int depth,
                           uint32_t t)
 {
-    const tlsc_config *cfg = c->cfg;
+    const tlsc_config *cfg = v->cfg;
     char subject[256], issuer[256];
     dn_text(&crt->subject, subject, sizeof subject);
     dn_text(&crt->issuer, issuer, sizeof issuer);
@@ -249,52 +504,139 @@ static uint32_t call_user(tlsc_conn *c, const mbedtls_x509_crt *crt, int depth,
         .not_before = x509_unix(&crt->valid_from), .not_after = x509_unix(&crt->valid_to),
     };
     uint32_t added = cfg->verify_fn(cfg->verify_ud, &view, t);
-    uint32_t all = (TLSC_VERIFY_REJECTED << 1) - 1;
     /* Unknown bits still mean "refuse": the callback cannot widen trust. */
-    return (added & ~all) ? (added & all) | TLSC_VERIFY_REJECTED : added;
+    return (added & ~(uint32_t)ALL_BITS) ? (added & ALL_BITS) | TLSC_VERIFY_REJECTED : added;
 }
 
 /* What tlsc's trust mode forgives. */
-static uint32_t apply_policy(const tlsc_conn *c, uint32_t t)
+static uint32_t apply_policy(const tlsc__verify *v, uint32_t t)
 {
-    const tlsc_config *cfg = c->cfg;
+    const tlsc_config *cfg = v->cfg;
     if (cfg->insecure)
         return t & TLSC_VERIFY_PIN;
     if (cfg->ca_count == 0 && cfg->bundle.data == NULL && cfg->pin_count != 0)
         t &= ~TLSC_VERIFY_UNTRUSTED; /* pin-only: the pin is the trust */
-    if (tlsc__config_now(cfg) < 0 && cfg->allow_unknown_time)
+    if (v->unknown_time && cfg->allow_unknown_time)
         t &= ~(TLSC_VERIFY_EXPIRED | TLSC_VERIFY_NOT_YET_VALID);
     return t;
+}
+
+/* A root tlsc wrote from a bundle entry (bundle_trust.c): it carries only
+ * what the bundle stores (key, name, dates, path length), so the profile
+ * rules about extensions were applied when the bundle was built. */
+static bool bundle_root(const tlsc__verify *v, const mbedtls_x509_crt *crt)
+{
+    if (v->cfg->bundle.data == NULL)
+        return false;
+    for (const mbedtls_x509_crt *ca = &v->cfg->ca; ca != NULL && ca->raw.p != NULL; ca = ca->next) {
+        if (same_buf(&ca->raw, &crt->raw))
+            return false;
+    }
+    return true;
+}
+
+/* tlsc's own rules for one certificate (before the trust mode applies). */
+static uint32_t own_rules(tlsc__verify *v, const mbedtls_x509_crt *crt, int depth,
+                          bool anchor, const char *who)
+{
+    if (v->cfg->insecure)
+        return 0;
+    char why[200];
+    tlsc__role role = depth == 0 ? TLSC__ROLE_LEAF
+                      : anchor   ? TLSC__ROLE_ANCHOR : TLSC__ROLE_INTERMEDIATE;
+    uint32_t t = role == TLSC__ROLE_ANCHOR && bundle_root(v, crt)
+                     ? 0 : tlsc__x509_lint(crt, role, why, sizeof why);
+    if (t != 0)
+        say(v, "%s (%s)", why, who);
+    if ((t & TLSC_VERIFY_EKU) == 0)
+        t |= check_usage(v, crt, depth, anchor, who);
+    t |= check_nc(v, crt, depth, who);
+    if (crt == v->top)
+        v->top_anchor = anchor;
+    if (depth == 0)
+        t |= check_depth(v);
+    if (depth == 0 && v->name[0] != '\0')
+        t |= check_host(v, crt);
+    return t;
+}
+
+static void remember_chain(tlsc__verify *v, const mbedtls_x509_crt *crt, int depth)
+{
+    if (v->top == NULL) {
+        v->top = crt;
+        v->top_depth = depth;
+    }
+    if (depth >= 0 && depth < TLSC__CHAIN_MAX)
+        v->self_issued[depth] = self_issued(crt);
+}
+
+/* At the leaf, once the whole chain has been reported: why the chain
+ * stopped at its top, if it did. Returns the bit that counts. */
+static uint32_t chain_stop(tlsc__verify *v, const mbedtls_x509_crt *leaf)
+{
+    char subject[200], who[240];
+    uint32_t why = explain_untrusted(v, leaf);
+    if (why == TLSC_VERIFY_UNTRUSTED) {
+        dn_text(&v->top->subject, subject, sizeof subject);
+        snprintf(who, sizeof who, "depth %d, %s", v->top_depth, subject);
+        describe_untrusted(v, v->top, v->top_depth, who);
+    } else if (!(v->vfail & TLSC_VERIFY_UNTRUSTED)) {
+        v->vflags &= ~TLSC_VERIFY_UNTRUSTED; /* explained: not an unknown issuer */
+    }
+    return why;
 }
 
 int tlsc__verify_cb(void *p_vrfy, mbedtls_x509_crt *crt, int depth,
                     uint32_t *flags)
 {
-    tlsc_conn *c = p_vrfy;
+    tlsc__verify *v = p_vrfy;
     uint32_t mf = *flags;
+    char subject[200], who[240];
+    dn_text(&crt->subject, subject, sizeof subject);
+    snprintf(who, sizeof who, "depth %d, %s", depth, subject);
+    remember_chain(v, crt, depth);
     uint32_t t = to_tlsc(mf) & ~TLSC_VERIFY_HOSTNAME;
-    if (depth == 0 && tlsc__trust_local_ee(c->cfg, crt))
+    if (depth == 0 && tlsc__trust_local_ee(v->cfg, crt))
         t &= ~TLSC_VERIFY_UNTRUSTED; /* as mbedTLS does when it has the CA list */
+    bool anchor = crt == v->top && !(mf & MBEDTLS_X509_BADCERT_NOT_TRUSTED) && depth > 0;
+    t |= own_rules(v, crt, depth, anchor, who);
     if (depth == 0) {
-        dn_text(&crt->subject, c->peer_subject, sizeof c->peer_subject);
-        if (!c->cfg->insecure)
-            t |= check_host(c, crt);
-        if (c->cfg->pin_count != 0)
-            t |= check_pin(c, crt);
+        dn_text(&crt->subject, v->peer_subject, sizeof v->peer_subject);
+        if (v->cfg->pin_count != 0)
+            t |= check_pin(v, crt);
     }
-    c->vflags |= t; /* what was seen, even if the policy forgives it */
-    t = apply_policy(c, t);
-    if (c->cfg->verify_fn != NULL)
-        t |= call_user(c, crt, depth, t);
-    describe(c, crt, depth, mf, t & ~(TLSC_VERIFY_HOSTNAME | TLSC_VERIFY_PIN));
-    c->vfail |= t;
-    c->vflags |= t;
+    v->vflags |= t; /* what was seen, even if the policy forgives it */
+    t = apply_policy(v, t);
+    /* The chain stops here: explained at the leaf, which lists the chain. */
+    bool stops = (t & TLSC_VERIFY_UNTRUSTED) && crt == v->top;
+    v->top_untrusted |= stops;
+    if (v->cfg->verify_fn != NULL)
+        t |= call_user(v, crt, depth, t);
+    describe_dates(v, crt, t, who);
+    if ((t & TLSC_VERIFY_UNTRUSTED) && !stops)
+        describe_untrusted(v, crt, depth, who);
+    if (t & TLSC_VERIFY_WEAK)
+        describe_weak(v, crt, mf, who);
+    if (t & TLSC_VERIFY_REVOKED)
+        say(v, "certificate revoked: a configured CRL of its issuer lists its serial number "
+            "(%s)", who);
+    describe_other(v, mf, t & to_tlsc(mf), who);
+    if (t & TLSC_VERIFY_REJECTED)
+        say(v, "rejected by the application's verify callback (%s)", who);
+    uint32_t counted = stops ? t & ~TLSC_VERIFY_UNTRUSTED : t;
+    v->vfail |= counted;
+    if (depth == 0 && v->top_untrusted) {
+        uint32_t why = chain_stop(v, crt);
+        v->vfail |= why;
+        v->vflags |= why;
+    }
+    v->vflags |= counted;
     *flags = t ? keep_mbedtls(mf, t) : 0;
     return 0;
 }
 
 /* The one code that names the failure best; several reasons -> generic. */
-tlsc_err tlsc__verify_error(tlsc_conn *c)
+tlsc_err tlsc__verify_error(const tlsc__verify *v)
 {
     static const struct {
         uint32_t bit;
@@ -306,13 +648,19 @@ tlsc_err tlsc__verify_error(tlsc_conn *c)
         { TLSC_VERIFY_UNTRUSTED, TLSC_ERR_UNKNOWN_ISSUER },
         { TLSC_VERIFY_PIN, TLSC_ERR_PIN_MISMATCH },
         { TLSC_VERIFY_REJECTED, TLSC_ERR_VERIFY_CALLBACK },
-        { TLSC_VERIFY_BAD_SIGNATURE, TLSC_ERR_CERT_BAD },
-        { TLSC_VERIFY_KEY_USAGE, TLSC_ERR_CERT_BAD },
-        { TLSC_VERIFY_WEAK, TLSC_ERR_CERT_BAD },
+        { TLSC_VERIFY_CLOCK, TLSC_ERR_CLOCK_NOT_SET },
     };
+    /* a certificate tlsc will not use, for one or several such reasons */
+    static const uint32_t bad = TLSC_VERIFY_BAD_SIGNATURE | TLSC_VERIFY_KEY_USAGE |
+                                TLSC_VERIFY_WEAK | TLSC_VERIFY_NOT_CA | TLSC_VERIFY_PATH_LEN |
+                                TLSC_VERIFY_NAME_CONSTRAINTS | TLSC_VERIFY_CRITICAL_EXT |
+                                TLSC_VERIFY_EKU | TLSC_VERIFY_PROFILE |
+                                TLSC_VERIFY_CHAIN_DEPTH | TLSC_VERIFY_REVOKED;
     for (size_t i = 0; i < sizeof ONE / sizeof ONE[0]; i++) {
-        if (c->vfail == ONE[i].bit)
+        if (v->vfail == ONE[i].bit)
             return ONE[i].err;
     }
+    if (v->vfail != 0 && (v->vfail & ~bad) == 0)
+        return TLSC_ERR_CERT_BAD;
     return TLSC_ERR_VERIFY;
 }

@@ -40,6 +40,22 @@ extendedKeyUsage = serverAuth
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
 subjectAltName = DNS:localhost, DNS:tlsc.test, IP:127.0.0.1, IP:::1
+[ dated_ext ]
+# the CN (expired.localhost, notyet.localhost) must be one of the SAN
+# entries (CA/B BR 7.1.4.3, enforced by tlsc)
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = serverAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+subjectAltName = DNS:localhost, DNS:expired.localhost, DNS:notyet.localhost
+[ xroot_ext ]
+# a root certified by another root: not self-issued, so it names its
+# issuer's key like any other certificate
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
 [ wronghost_ext ]
 basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature
@@ -72,12 +88,51 @@ keyUsage = critical, digitalSignature
 extendedKeyUsage = clientAuth
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
+[ nc_root_ext ]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+nameConstraints = critical, permitted;DNS:tlsc.test, permitted;IP:127.0.0.0/255.0.0.0, excluded;DNS:bad.tlsc.test
+[ nc_int_ext ]
+basicConstraints = critical, CA:TRUE, pathlen:0
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+nameConstraints = critical, permitted;DNS:tlsc.test
+[ nc_leaf_ext ]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = serverAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+subjectAltName = DNS:tlsc.test, DNS:www.tlsc.test, IP:127.0.0.1
+[ nc_excluded_ext ]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = serverAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+subjectAltName = DNS:tlsc.test, DNS:bad.tlsc.test
+[ notca_ext ]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, keyCertSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+[ critext_ext ]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = serverAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+subjectAltName = DNS:localhost, IP:127.0.0.1
+1.3.6.1.4.1.55555.1 = critical, ASN1:NULL
 [ ca ]
 default_ca = ca_dates
 [ ca_dates ]
 database = ca-db/index.txt
 new_certs_dir = ca-db
 serial = ca-db/serial
+crlnumber = ca-db/crlnumber
 default_md = sha256
 policy = policy_any
 unique_subject = no
@@ -145,10 +200,10 @@ chain server-p384 int
 
 # negative leaves (each signed by the intermediate unless said otherwise)
 eckey expired.key P-256
-issue_dated expired "/CN=expired.localhost$O" server_ext int 200101000000Z 240101000000Z
+issue_dated expired "/CN=expired.localhost$O" dated_ext int 200101000000Z 240101000000Z
 chain expired int
 eckey notyet.key P-256
-issue_dated notyet "/CN=notyet.localhost$O" server_ext int 400101000000Z 410101000000Z
+issue_dated notyet "/CN=notyet.localhost$O" dated_ext int 400101000000Z 410101000000Z
 chain notyet int
 eckey wronghost.key P-256
 issue wronghost "/CN=other.test$O" wronghost_ext int
@@ -174,6 +229,57 @@ selfsign untrusted-root "/CN=tlsc Untrusted Root CA$O" root_ext
 eckey untrusted.key P-256
 issue untrusted "/CN=localhost$O/OU=untrusted" server_ext untrusted-root
 cat untrusted.pem untrusted-root.pem > untrusted-chain.pem
+
+# ---- certificate policy (tlsc verify, tests/api/test_policy.c) -------------------
+# nc-root: a root with nameConstraints (permitted DNS:tlsc.test and 127/8,
+# excluded DNS:bad.tlsc.test); nc-ok inside, nc-outside (server_ext names:
+# localhost, ::1) and nc-excluded outside. nc-int: an intermediate with
+# critical nameConstraints under the test root, nc-int-leaf below it.
+eckey nc-root.key P-256
+selfsign nc-root "/CN=tlsc Constrained Root CA$O" nc_root_ext
+eckey nc-ok.key P-256
+issue nc-ok "/CN=tlsc.test$O/OU=nc-ok" nc_leaf_ext nc-root
+eckey nc-outside.key P-256
+issue nc-outside "/CN=localhost$O/OU=nc-outside" server_ext nc-root
+eckey nc-excluded.key P-256
+issue nc-excluded "/CN=tlsc.test$O/OU=nc-excluded" nc_excluded_ext nc-root
+eckey nc-int.key P-256
+issue nc-int "/CN=tlsc Constrained Intermediate CA$O" nc_int_ext root
+eckey nc-int-leaf.key P-256
+issue nc-int-leaf "/CN=tlsc.test$O/OU=nc-int-leaf" nc_leaf_ext nc-int
+cat nc-int-leaf.pem nc-int.pem > nc-int-leaf-chain.pem
+# notca: an intermediate without basicConstraints CA:TRUE issuing a leaf
+eckey notca.key P-256
+issue notca "/CN=tlsc Not A CA$O" notca_ext int
+eckey notca-leaf.key P-256
+issue notca-leaf "/CN=localhost$O/OU=notca-leaf" server_ext notca
+cat notca-leaf.pem notca.pem int.pem > notca-leaf-chain.pem
+# deep: a second intermediate below int, whose pathlen:0 forbids it
+eckey int2.key P-256
+issue int2 "/CN=tlsc Test Intermediate 2$O" int_ext int
+eckey deep.key P-256
+issue deep "/CN=localhost$O/OU=below-pathlen" server_ext int2
+cat int2.pem int.pem > deep-ints.pem
+cat deep.pem deep-ints.pem > deep-chain.pem
+# critext: a leaf with an unknown critical extension
+eckey critext.key P-256
+issue critext "/CN=localhost$O/OU=critical-extension" critext_ext int
+chain critext int
+
+# revoked: a leaf the intermediate's CRL (int-crl.pem) lists; int-crl-empty.pem
+# lists nothing. Both carry a CRL number (tlsc requires it).
+eckey revoked.key P-256
+issue revoked "/CN=localhost$O/OU=revoked" server_ext int
+chain revoked int
+mkdir -p ca-db
+echo 01 > ca-db/crlnumber
+: > ca-db/index.txt
+openssl ca -gencrl -batch -config ext.cnf -keyfile int.key -cert int.pem -crldays 30 \
+  -out int-crl-empty.pem 2>/dev/null
+printf 'R\t491231235959Z\t250101000000Z\t%s\tunknown\t/CN=revoked\n' \
+  "$(openssl x509 -in revoked.pem -noout -serial | cut -d= -f2)" > ca-db/index.txt
+openssl ca -gencrl -batch -config ext.cnf -keyfile int.key -cert int.pem -crldays 30 \
+  -out int-crl.pem 2>/dev/null
 
 # ---- client-side PKI -----------------------------------------------------------
 eckey client-ca.key P-256
@@ -223,7 +329,7 @@ wait "$rsa4"
 selfsign xroot-b "/CN=tlsc Cross Root B$O" root_ext
 issue xint-b "/CN=tlsc Cross Intermediate CA$O" int_ext xroot-b
 cp xroot-a.key xroot-a-by-b.key
-issue xroot-a-by-b "/CN=tlsc Cross Root A$O" root_ext xroot-b
+issue xroot-a-by-b "/CN=tlsc Cross Root A$O" xroot_ext xroot-b
 rm -f xint-b.key xroot-a-by-b.key
 
 rm -rf ca-db ext.cnf
