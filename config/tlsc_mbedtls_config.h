@@ -120,8 +120,9 @@
 #define MBEDTLS_SSL_KEYING_MATERIAL_EXPORT
 #define MBEDTLS_SSL_ALL_ALERT_MESSAGES
 
-/* Record buffers: the protocol maximum by default (issue "small-memory
- * mode" makes them per-connection). */
+/* Record buffers: allocated at these maxima, then resized per connection
+ * (tlsc_config_set_buffers; see peek_buffers.c for what mbedTLS allows). */
+#define MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH
 #define MBEDTLS_SSL_IN_CONTENT_LEN 16384
 #define MBEDTLS_SSL_OUT_CONTENT_LEN 16384
 

@@ -56,6 +56,8 @@ typedef struct connect_opts {
     bool have_timeout;
     uint32_t timeout_ms;
     uint32_t debug;
+    uint32_t buf_in, buf_out; /* --buffers; 0 = the build's maximum */
+    bool have_buffers;
 } connect_opts;
 
 /* ---- help ---------------------------------------------------------------- */
@@ -105,6 +107,15 @@ static const char *const connect_help[] = {
     "  --alpn P1,P2          offer these ALPN protocols, most preferred first",
     "  --tls1.2              allow TLS 1.2 only",
     "  --tls1.3              allow TLS 1.3 only",
+    "  --buffers IN[,OUT]    record buffers in bytes (512..the build's",
+    "                        maximum; 0 = maximum): IN for the server's",
+    "                        records, OUT for ours (default: OUT = IN).",
+    "                        IN below 16384 is rounded down to 4096, 2048,",
+    "                        1024 or 512, offers max_fragment_length and,",
+    "                        without --tls1.3, limits the connection to",
+    "                        TLS 1.2 (OpenSSL-based TLS 1.3 servers ignore",
+    "                        record_size_limit). A record that still does",
+    "                        not fit fails with 'record too large'.",
     "",
     "Behaviour:",
     "  --timeout MS          limit in milliseconds for the TCP connect, the TLS",
@@ -140,6 +151,8 @@ static const char *const connect_help[] = {
     "  resumed          yes or no",
     "  handshake_ms     duration of the TLS handshake",
     "  heap_peak_bytes  peak heap used during the handshake",
+    "  record_limit     in=N out=N: the negotiated maximum record size (bytes",
+    "                   of plaintext) the server may send and tlsc sends",
     "",
     "End of the session:",
     "  close_notify from the server ends the session with status 0. At the",
@@ -292,6 +305,25 @@ static int opt_resumption(void *p, const char *v)
     return cli_usage_error(CMD, "--resumption takes off, on or psk-ke, not '%s'", v);
 }
 
+/* "IN" or "IN,OUT"; the range is checked by tlsc_config_set_buffers. */
+static int opt_buffers(void *p, const char *v)
+{
+    connect_opts *o = p;
+    char in[16];
+    const char *comma = strchr(v, ',');
+    size_t n = comma ? (size_t)(comma - v) : strlen(v);
+    if (n == 0 || n >= sizeof in)
+        return cli_usage_error(CMD, "--buffers takes IN[,OUT] in bytes, not '%s'", v);
+    memcpy(in, v, n);
+    in[n] = '\0';
+    int rc = cli_parse_u32(CMD, "--buffers IN", in, 0, 1u << 20, &o->buf_in);
+    o->buf_out = o->buf_in;
+    if (rc == CLI_EXIT_OK && comma != NULL)
+        rc = cli_parse_u32(CMD, "--buffers OUT", comma + 1, 0, 1u << 20, &o->buf_out);
+    o->have_buffers = true;
+    return rc;
+}
+
 static int opt_summary(void *p, const char *v)
 {
     (void)v;
@@ -309,6 +341,7 @@ static const cli_option connect_options[] = {
     {"alpn", true, opt_alpn},
     {"tls1.2", false, opt_tls12},
     {"tls1.3", false, opt_tls13},
+    {"buffers", true, opt_buffers},
     {"servername", true, opt_servername},
     {"pin", true, opt_pin},
     {"insecure", false, opt_insecure},
@@ -509,12 +542,19 @@ static tlsc_err apply_resumption(tlsc_config *cfg, const connect_opts *o)
     return o->have_resumption ? tlsc_config_set_resumption(cfg, o->resumption) : TLSC_OK;
 }
 
+static tlsc_err apply_buffers(tlsc_config *cfg, const connect_opts *o)
+{
+    if (!o->have_buffers)
+        return TLSC_OK;
+    return tlsc_config_set_buffers(cfg, o->buf_in, o->buf_out);
+}
+
 /* Applied in this order; logging first so later steps can be traced. */
 static tlsc_err (*const config_steps[])(tlsc_config *, const connect_opts *) = {
     apply_log,      apply_versions,    apply_cas,       apply_bundle,
     apply_pins,     apply_insecure,    apply_client_cert,
     apply_psk,      apply_alpn,        apply_timeout,
-    apply_resumption,
+    apply_resumption, apply_buffers,
 };
 
 static int build_config(const connect_opts *o, tlsc_config **out)
@@ -599,6 +639,9 @@ static void print_summary(const connect_opts *o, const tlsc_conn *conn)
             (unsigned long)tlsc_conn_handshake_ms(conn));
     fprintf(stderr, "heap_peak_bytes: %zu\n",
             tlsc_conn_handshake_heap_peak(conn));
+    size_t rin, rout;
+    tlsc_conn_record_limit(conn, &rin, &rout);
+    fprintf(stderr, "record_limit: in=%zu out=%zu\n", rin, rout);
 }
 
 static int run_session(const connect_opts *o, tlsc_conn *conn)
