@@ -15,10 +15,10 @@
  *     tells a program which profile it was built with);
  *   - private keys PEM/DER unencrypted (no PKCS#5 / encrypted PEM);
  *   - no mbedTLS debug output (tlsc's own log still works).
- * Record buffers: compile-time maxima of 16 KiB each way, allocated at
- * tlsc_conn_new and immediately shrunk to the sizes the configuration asks
- * for (tlsc_config_set_buffers; VARIABLE_BUFFER_LENGTH), see
- * include/tlsc/config.h for the rule. tlsc_mbedtls_small4k.h is the same
+ * Record buffers: compile-time maxima of 16 KiB in and 2 KiB out, allocated
+ * at tlsc_conn_new; the input buffer is immediately resized to what the
+ * configuration asks for (tlsc_config_set_buffers; VARIABLE_BUFFER_LENGTH),
+ * see include/tlsc/config.h for the rule. tlsc_mbedtls_small4k.h is the same
  * profile with 4 KiB maxima, for devices that never need bigger records.
  *
  * Nothing here is host-only: threading and the platform entropy source are
@@ -54,10 +54,17 @@
 /* ---- PSA crypto (required by TLS 1.3) ---- */
 #define MBEDTLS_PSA_CRYPTO_C
 #define MBEDTLS_USE_PSA_CRYPTO
-#define MBEDTLS_PSA_KEY_STORE_DYNAMIC
+/* A fixed table of key slots (static RAM, ~50 bytes each) instead of a
+ * heap-grown one: 16 keys at once is 4-5 live connections. */
+#define MBEDTLS_PSA_KEY_SLOT_COUNT 16
 /* P-256 key agreement and ECDSA verification (handshake signature and
  * certificate chain) through p256-m instead of the bignum ECP code. */
 #define MBEDTLS_PSA_P256M_DRIVER_ENABLED
+/* PSA copies every input and output buffer unless told that the caller's
+ * buffers are its own (they are: one address space, no isolated crypto
+ * service). Without this, decrypting one 16 KiB record allocates 2 x 16 KiB
+ * more. */
+#define MBEDTLS_PSA_ASSUME_EXCLUSIVE_BUFFERS
 
 /* ---- symmetric ---- */
 #define MBEDTLS_AES_C
@@ -130,8 +137,11 @@
 #ifndef MBEDTLS_SSL_IN_CONTENT_LEN
 #define MBEDTLS_SSL_IN_CONTENT_LEN 16384
 #endif
+/* Outgoing records up to 2 KiB: what a client sends in the handshake
+ * (ClientHello with a ticket, an ECDSA client certificate chain) fits, and
+ * larger writes are split. Only this size exists while the handshake runs. */
 #ifndef MBEDTLS_SSL_OUT_CONTENT_LEN
-#define MBEDTLS_SSL_OUT_CONTENT_LEN 16384
+#define MBEDTLS_SSL_OUT_CONTENT_LEN 2048
 #endif
 
 #endif /* TLSC_MBEDTLS_SMALL_H */

@@ -241,8 +241,9 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_set_timeouts(tlsc_config *cfg,
 /*
  * Record buffer sizes of each connection made from cfg, in bytes of record
  * plaintext: `in` for records the server sends, `out` for records tlsc
- * sends. 0 = the build's maximum (tlsc_record_max: 16384 each in the full
- * and small profiles, 4096 in small4k), which is also the default. Each
+ * sends. 0 = the build's maximum (tlsc_record_max: in/out 16384/16384 in
+ * the full profile, 16384/2048 in small, 4096/1024 in small4k), which is
+ * also the default. Each
  * buffer costs its size plus the record overhead (header, explicit IV,
  * tag: about 45 bytes in the small profiles, 350 in the full one).
  *

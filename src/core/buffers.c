@@ -112,7 +112,7 @@ int tlsc__buffers_apply(tlsc_config *cfg)
         return 0;
     if (!cfg->versions_set && cfg->vmin == TLSC_TLS1_2)
         mbedtls_ssl_conf_max_tls_version(&cfg->ssl, MBEDTLS_SSL_VERSION_TLS1_2);
-    return mbedtls_ssl_conf_max_frag_len(&cfg->ssl, mfl_code_for(in));
+    return tlsc__conf_set_mfl(&cfg->ssl, mfl_code_for(in), in);
 }
 
 /* After mbedtls_ssl_setup: the input buffer takes its configured size. */
@@ -120,7 +120,7 @@ tlsc_err tlsc__conn_buffers_setup(tlsc_conn *c)
 {
     size_t in;
     tlsc_config_get_buffers(c->cfg, &in, NULL);
-    int ret = tlsc__shrink_in_buffer(&c->ssl, in);
+    int ret = tlsc__resize_in_buffer(&c->ssl, in);
     if (ret == MBEDTLS_ERR_SSL_ALLOC_FAILED)
         return TLSC_ERR_NO_MEMORY;
     return ret == 0 ? TLSC_OK : TLSC_ERR_INTERNAL;
@@ -138,14 +138,20 @@ static size_t negotiated_in(const tlsc_conn *c, size_t in)
 }
 
 /*
- * Once the handshake is over: record the negotiated limits, shrink the
- * output buffer (the handshake needed the compile-time size), and drop the
- * verified peer certificate.
+ * Once the handshake is over: record the negotiated limits, give the input
+ * buffer back its configured size, shrink the output buffer (the handshake
+ * needed the compile-time size), and drop the verified peer certificate.
+ * The input side: at the end of the handshake mbedTLS resizes the input
+ * buffer to the max_fragment_length in force, which without one (TLS 1.3)
+ * it takes as min(in, out maximum) — 1-2 KiB in the small profiles, whose
+ * output maximum is small. A 16 KiB record could then no longer be read.
  */
 void tlsc__conn_buffers_after_handshake(tlsc_conn *c)
 {
     size_t in, out;
     tlsc_config_get_buffers(c->cfg, &in, &out);
+    if (tlsc__resize_in_buffer(&c->ssl, in) != 0)
+        tlsc__log(c->cfg, TLSC_LOG_ERROR, "could not resize the input buffer to %zu bytes", in);
     c->rec_in = negotiated_in(c, in);
     int max_out = mbedtls_ssl_get_max_out_record_payload(&c->ssl);
     size_t limit = max_out > 0 ? (size_t)max_out : out;

@@ -261,7 +261,7 @@ bool tlsc__conn_fail_record_size(tlsc_conn *c, const char *during);
 size_t tlsc__record_overhead(void);
 size_t tlsc__record_max_in(void);
 size_t tlsc__record_max_out(void);
-int tlsc__shrink_in_buffer(mbedtls_ssl_context *ssl, size_t content);
+int tlsc__resize_in_buffer(mbedtls_ssl_context *ssl, size_t content);
 int tlsc__shrink_out_buffer(mbedtls_ssl_context *ssl, size_t content);
 void tlsc__buffer_sizes(const mbedtls_ssl_context *ssl, size_t *in, size_t *out);
 bool tlsc__peek_record_too_large(const mbedtls_ssl_context *ssl, size_t *len, size_t *room,
@@ -269,6 +269,7 @@ bool tlsc__peek_record_too_large(const mbedtls_ssl_context *ssl, size_t *len, si
 void tlsc__drop_live_peer_cert(mbedtls_ssl_context *ssl);
 size_t tlsc__peer_rsl(const mbedtls_ssl_context *ssl);
 int tlsc__conf_mfl_code(const mbedtls_ssl_config *conf);
+int tlsc__conf_set_mfl(mbedtls_ssl_config *conf, unsigned char code, size_t len);
 
 /* log.c */
 void tlsc__log(const tlsc_config *cfg, int level, const char *fmt, ...)

@@ -54,16 +54,18 @@ static unsigned char *regrow(unsigned char *old, size_t old_len, size_t new_len)
     return b;
 }
 
-/* Only between records: nothing buffered that the new size could cut.
- * mbedtls_ssl_reset_*_pointers lay the pointers out for "no transform";
- * like handle_buffer_resizing(), put back the offsets the current
- * transform uses (TLS 1.2 GCM has an explicit IV before the message). */
-int tlsc__shrink_in_buffer(mbedtls_ssl_context *ssl, size_t content)
+/* Resize the input buffer to content + overhead, keeping what is buffered
+ * (in_left bytes: records read but not yet processed) and the pointers'
+ * offsets, as handle_buffer_resizing() does: mbedtls_ssl_update_in_pointers
+ * lays them out for "no transform", the saved offsets put back those of the
+ * current transform (TLS 1.2 GCM has an explicit IV before the message). */
+int tlsc__resize_in_buffer(mbedtls_ssl_context *ssl, size_t content)
 {
     size_t want = content + tlsc__record_overhead();
-    if (ssl->in_buf == NULL || ssl->in_buf_len <= want)
+    if (ssl->in_buf == NULL || ssl->in_buf_len == want)
         return 0;
-    if (ssl->in_left != 0 || ssl->in_msglen != 0)
+    size_t used = (size_t)(ssl->in_hdr - ssl->in_buf) + ssl->in_left;
+    if (used > want)
         return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
     size_t hdr = (size_t)(ssl->in_hdr - ssl->in_buf), msg = (size_t)(ssl->in_msg - ssl->in_buf);
     size_t len = (size_t)(ssl->in_len - ssl->in_buf), iv = (size_t)(ssl->in_iv - ssl->in_buf);
@@ -157,6 +159,25 @@ size_t tlsc__peer_rsl(const mbedtls_ssl_context *ssl)
     return 0;
 }
 #endif
+
+/*
+ * Offer max_fragment_length `code` of `len` bytes. mbedtls_ssl_conf_max_frag_len
+ * refuses a length above MBEDTLS_TLS_EXT_ADV_CONTENT_LEN = min(in, out
+ * maximum), but the extension only bounds what the server sends: records
+ * we send may always be smaller (mbedtls_ssl_get_max_out_record_payload
+ * takes the minimum of the output maximum and the fragment length). So a
+ * build with a small output maximum (small4k: 1024) can still receive
+ * 4 KiB fragments: set the code directly when the input side allows it.
+ */
+int tlsc__conf_set_mfl(mbedtls_ssl_config *conf, unsigned char code, size_t len)
+{
+    int ret = mbedtls_ssl_conf_max_frag_len(conf, code);
+    if (ret != 0 && len <= MBEDTLS_SSL_IN_CONTENT_LEN) {
+        conf->mfl_code = code;
+        ret = 0;
+    }
+    return ret;
+}
 
 /* The max_fragment_length code the configuration offers (TLS 1.2). */
 int tlsc__conf_mfl_code(const mbedtls_ssl_config *conf)
