@@ -256,8 +256,10 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_set_timeouts(tlsc_config *cfg,
  *    profiles) advertises the build's maximum, not `in`, and OpenSSL-based
  *    servers ignore it. So, unless the application chose the versions
  *    itself with tlsc_config_set_versions, such a configuration offers
- *    TLS 1.2 only. With TLS 1.3 allowed explicitly, the connection works
- *    as long as the server's records fit.
+ *    TLS 1.2 only. With TLS 1.3 allowed explicitly, max_fragment_length
+ *    is NOT offered (mbedTLS would put it in a ClientHello that offers
+ *    both versions, and rejects the echo a TLS 1.3 server such as OpenSSL
+ *    sends), and the connection works as long as the server's records fit.
  *  - A record that does not fit the input buffer fails the connection with
  *    TLSC_ERR_RECORD_TOO_LARGE; the detail gives the record's size, the
  *    buffer's size and what to change.

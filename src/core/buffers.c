@@ -103,6 +103,11 @@ static unsigned char mfl_code_for(size_t in)
  * max_fragment_length (TLS 1.2) and, unless the application chose the
  * versions itself, limits the configuration to TLS 1.2, where that
  * extension exists and OpenSSL, GnuTLS and mbedTLS servers honour it.
+ * When TLS 1.3 stays on offer, no max_fragment_length is offered at all:
+ * mbedTLS 3.6 writes it into a ClientHello that offers both versions, and
+ * a TLS 1.3 server that honours it (OpenSSL) echoes it in its
+ * EncryptedExtensions, which mbedTLS's TLS 1.3 client rejects as an
+ * unsupported extension.
  */
 int tlsc__buffers_apply(tlsc_config *cfg)
 {
@@ -112,6 +117,8 @@ int tlsc__buffers_apply(tlsc_config *cfg)
         return 0;
     if (!cfg->versions_set && cfg->vmin == TLSC_TLS1_2)
         mbedtls_ssl_conf_max_tls_version(&cfg->ssl, MBEDTLS_SSL_VERSION_TLS1_2);
+    else if (cfg->vmax != TLSC_TLS1_2)
+        return 0;
     return tlsc__conf_set_mfl(&cfg->ssl, mfl_code_for(in), in);
 }
 
@@ -126,7 +133,7 @@ tlsc_err tlsc__conn_buffers_setup(tlsc_conn *c)
     return ret == 0 ? TLSC_OK : TLSC_ERR_INTERNAL;
 }
 
-static size_t negotiated_in(const tlsc_conn *c, size_t in)
+static size_t negotiated_in(const tlsc_conn *c)
 {
     bool tls13 = mbedtls_ssl_get_version_number(&c->ssl) == MBEDTLS_SSL_VERSION_TLS1_3;
     if (tls13)
@@ -134,7 +141,11 @@ static size_t negotiated_in(const tlsc_conn *c, size_t in)
     /* TLS 1.2: mbedTLS 3.6 holds the server to the offered length once
      * ServerHelloDone is read (it does not record the server's echo). */
     int code = tlsc__conf_mfl_code(&c->cfg->ssl);
-    return code != MBEDTLS_SSL_MAX_FRAG_LEN_NONE ? in : TLS_MAX_RECORD;
+    for (size_t i = 0; i < sizeof MFL / sizeof MFL[0]; i++) {
+        if (MFL[i].code == code)
+            return MFL[i].len;
+    }
+    return TLS_MAX_RECORD;
 }
 
 /*
@@ -152,7 +163,7 @@ void tlsc__conn_buffers_after_handshake(tlsc_conn *c)
     tlsc_config_get_buffers(c->cfg, &in, &out);
     if (tlsc__resize_in_buffer(&c->ssl, in) != 0)
         tlsc__log(c->cfg, TLSC_LOG_ERROR, "could not resize the input buffer to %zu bytes", in);
-    c->rec_in = negotiated_in(c, in);
+    c->rec_in = negotiated_in(c);
     int max_out = mbedtls_ssl_get_max_out_record_payload(&c->ssl);
     size_t limit = max_out > 0 ? (size_t)max_out : out;
     c->rec_out = limit < out ? limit : out;
