@@ -109,7 +109,8 @@ static const char *const connect_help[] = {
     "  --tls1.3              allow TLS 1.3 only",
     "  --buffers IN[,OUT]    record buffers in bytes (512..the build's",
     "                        maximum; 0 = maximum): IN for the server's",
-    "                        records, OUT for ours (default: OUT = IN).",
+    "                        records, OUT for ours (default: OUT = IN, at",
+    "                        most the build's maximum).",
     "                        IN below 16384 is rounded down to 4096, 2048,",
     "                        1024 or 512, offers max_fragment_length and,",
     "                        without --tls1.3, limits the connection to",
@@ -317,7 +318,9 @@ static int opt_buffers(void *p, const char *v)
     memcpy(in, v, n);
     in[n] = '\0';
     int rc = cli_parse_u32(CMD, "--buffers IN", in, 0, 1u << 20, &o->buf_in);
-    o->buf_out = o->buf_in;
+    size_t max_out;
+    tlsc_record_max(NULL, &max_out);
+    o->buf_out = o->buf_in < max_out ? o->buf_in : (uint32_t)max_out;
     if (rc == CLI_EXIT_OK && comma != NULL)
         rc = cli_parse_u32(CMD, "--buffers OUT", comma + 1, 0, 1u << 20, &o->buf_out);
     o->have_buffers = true;
