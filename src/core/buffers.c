@@ -157,19 +157,24 @@ static size_t negotiated_in(const tlsc_conn *c)
  * it takes as min(in, out maximum) — 1-2 KiB in the small profiles, whose
  * output maximum is small. A 16 KiB record could then no longer be read.
  */
-void tlsc__conn_buffers_after_handshake(tlsc_conn *c)
+tlsc_err tlsc__conn_buffers_after_handshake(tlsc_conn *c)
 {
     size_t in, out;
     tlsc_config_get_buffers(c->cfg, &in, &out);
     if (tlsc__resize_in_buffer(&c->ssl, in) != 0)
-        tlsc__log(c->cfg, TLSC_LOG_ERROR, "could not resize the input buffer to %zu bytes", in);
+        return tlsc__conn_fail(c, TLSC_ERR_NO_MEMORY,
+                               "no memory to give the input buffer back its %zu bytes after "
+                               "the handshake (heap in use %zu bytes)", in, tlsc_heap_current());
     c->rec_in = negotiated_in(c);
     int max_out = mbedtls_ssl_get_max_out_record_payload(&c->ssl);
     size_t limit = max_out > 0 ? (size_t)max_out : out;
     c->rec_out = limit < out ? limit : out;
+    /* Shrinking can only fail for lack of memory: then the buffer keeps
+     * its handshake size, which is safe (writes are clamped to `out`). */
     if (tlsc__shrink_out_buffer(&c->ssl, out) != 0)
         tlsc__log(c->cfg, TLSC_LOG_DEBUG, "output buffer kept at its handshake size");
     tlsc__drop_live_peer_cert(&c->ssl);
+    return TLSC_OK;
 }
 
 void tlsc_conn_record_limit(const tlsc_conn *c, size_t *in, size_t *out)

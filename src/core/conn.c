@@ -318,12 +318,14 @@ static void iana_suite_name(const char *mb, char *out, size_t cap)
 
 static tlsc_err finish_handshake(tlsc_conn *c)
 {
+    tlsc_err err = tlsc__conn_buffers_after_handshake(c);
+    if (err != TLSC_OK)
+        return err;
     c->state = TLSC__OPEN;
     c->want_read = c->want_write = false;
     c->handshake_ms = (uint32_t)(tlsc_now_ms() - c->handshake_start);
     c->handshake_heap_peak = tlsc_heap_peak();
     iana_suite_name(mbedtls_ssl_get_ciphersuite(&c->ssl), c->cipher, sizeof c->cipher);
-    tlsc__conn_buffers_after_handshake(c);
     if (c->resumed && c->peer_subject[0] == '\0')
         memcpy(c->peer_subject, c->offer_subject, sizeof c->peer_subject);
     /* TLS 1.3 tickets come after the handshake (see tlsc_conn_recv). */

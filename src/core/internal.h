@@ -250,7 +250,7 @@ void tlsc__peek_spki(const mbedtls_x509_crt *crt, const unsigned char **p,
 /* buffers.c: record buffers and the policy they imply */
 int tlsc__buffers_apply(tlsc_config *cfg);
 tlsc_err tlsc__conn_buffers_setup(tlsc_conn *c);
-void tlsc__conn_buffers_after_handshake(tlsc_conn *c);
+tlsc_err tlsc__conn_buffers_after_handshake(tlsc_conn *c);
 /* The largest application-data record tlsc_conn_send may write. */
 size_t tlsc__conn_send_max(const tlsc_conn *c);
 /* If a read failed on a record larger than the input buffer, fail c with
