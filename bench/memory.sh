@@ -125,7 +125,8 @@ row() { # scenario label version size target
     start_server "$ver" "$size"
     line=$("${bin[$p]}" "$scen" "$port" "$work/root.pem" || true)
     if grep -q '^error=' <<< "$line"; then
-      printf '  %-22s %s\n' "tlsc $p" "$(sed 's/^error=//' <<< "$line" | cut -c1-150)"
+      printf '  %-22s %s\n' "tlsc $p" \
+        "fails: $(sed -n 's/.*\(record of [0-9]* bytes\).*\(holds records of [0-9]* bytes\).*/\1, buffer \2/p;t;s/^error=//p' <<< "$line" | cut -c1-110)"
       continue
     fi
     printf '  %-22s %9s %9s %8s %9s %11s %s\n' "tlsc $p" "$(kb "$(val peak "$line")")" \
@@ -161,11 +162,14 @@ row tls13-16k "TLS 1.3 verified handshake + first response in one 16 KiB record"
   "peak <= 24 KB"
 cat <<'NOTES'
 
-Notes: "peak" counts from before tlsc_config_new: PSA state (~2-3 KB), the
-configuration (tlsc_config + mbedtls_ssl_config), the parsed CA, the
-connection object (tlsc_conn with mbedtls_ssl_context inside, ~4 KB) and
-everything the handshake allocates. ssl_client2 keeps its SSL context,
-configuration, CA chain structure and RNG contexts on the stack; its
-figure is mbedTLS's heap only. small4k's maximum is 4096 bytes in, so a
-16 KiB record cannot be received: its tls13-16k row shows the error.
+Notes: "peak" counts from before tlsc_config_new: PSA state, the
+configuration (tlsc_config 2.7 KB with mbedtls_ssl_config inside), the
+parsed CA, the connection object (tlsc_conn 4.2 KB with mbedtls_ssl_context
+inside), the record buffers and everything the handshake allocates.
+ssl_client2 keeps its SSL context, configuration, CA chain head and RNG
+contexts on the stack: its figure is mbedTLS's heap only. The small
+profile's tls12-4k peak is mbedtls_ssl_setup allocating the 16 KiB input
+buffer before tlsc shrinks it (mbedTLS 3.6 has no size argument); small4k
+never allocates more than 4 KiB. small4k cannot receive a 16 KiB record
+(its maximum is 4096): its tls13-16k row shows the error a device gets.
 NOTES
