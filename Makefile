@@ -1,7 +1,8 @@
 # tlsc — top-level entry points. Everything real lives in CMake; this file
 # installs what the build needs (Debian packages) and drives CMake.
 #   make          build the library, the tlsc command and examples (build/release)
-#   make check    build with ASan+LSan+UBSan and run every test (build/check)
+#   make check    build with ASan+LSan+UBSan and run every test (build/check),
+#                 and the tests of the small profiles (build/check-small*)
 #   make demo     run the self-contained mutual-TLS demo
 #   make bench    run the benchmarks (bench/*.sh) and print their tables
 #   make fuzz     run each libFuzzer target FUZZ_SECONDS (default 300) and
@@ -38,15 +39,32 @@ build/check/CMakeCache.txt: | deps-check
 	cmake -S . -B build/check -G "$(CMAKE_GEN)" -DCMAKE_BUILD_TYPE=Debug \
 	  -DTLSC_SANITIZE=ON -DTLSC_DEPS_DIR=$(DEPS_DIR)
 
+# The ECC-only profiles (config/tlsc_mbedtls_small*.h), with the same
+# sanitizers, run the tests that apply to them: the RSA-specific cases of
+# the API tests skip themselves (tlsc_profile_has_rsa); small4k offers
+# TLS 1.2 only by default (4 KiB input buffer), so it runs the memory tests.
+SMALL_TESTS := ^(unit_(ip|hostname|codec|time|str|error)|api|api_memory|api_arena|interop_buffers)$$
+SMALL4K_TESTS := ^(api_memory|api_arena)$$
+build/check-%/CMakeCache.txt: | deps-check
+	cmake -S . -B build/check-$* -G "$(CMAKE_GEN)" -DCMAKE_BUILD_TYPE=Debug \
+	  -DTLSC_SANITIZE=ON -DTLSC_DEPS_DIR=$(DEPS_DIR) \
+	  -DTLSC_MBEDTLS_CONFIG=$(CURDIR)/config/tlsc_mbedtls_$*.h
+
 build/fuzz/CMakeCache.txt: | deps-check
 	cmake -S . -B build/fuzz -G "$(CMAKE_GEN)" -DCMAKE_C_COMPILER=clang -DTLSC_FUZZ=ON \
 	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTLSC_DEPS_DIR=$(DEPS_DIR)
 
-# The sanitizer build runs every test (and replays the fuzz corpora); then a
-# short libFuzzer run of each target (clang).
-check: deps-check build build/check/CMakeCache.txt build/fuzz/CMakeCache.txt
+# The sanitizer build runs every test (and replays the fuzz corpora); the
+# small profiles build and run theirs; then a short libFuzzer run of each
+# target (clang).
+check: deps-check build build/check/CMakeCache.txt build/fuzz/CMakeCache.txt \
+       build/check-small/CMakeCache.txt build/check-small4k/CMakeCache.txt
 	cmake --build build/check -j $(JOBS)
 	cd build/check && ctest --output-on-failure -j $(JOBS) --timeout 300
+	cmake --build build/check-small -j $(JOBS)
+	cd build/check-small && ctest --output-on-failure -j $(JOBS) --timeout 300 -R '$(SMALL_TESTS)'
+	cmake --build build/check-small4k -j $(JOBS)
+	cd build/check-small4k && ctest --output-on-failure -j $(JOBS) --timeout 300 -R '$(SMALL4K_TESTS)'
 	cmake --build build/fuzz -j $(JOBS)
 	cd build/fuzz && ctest -L fuzz --output-on-failure -j $(JOBS)
 

@@ -47,9 +47,23 @@ if(TLSC_FUZZ)
     "MBEDTLS_USER_CONFIG_FILE=\"tlsc_fuzz_config.h\"")
 endif()
 
+# The profile's name: tlsc_mbedtls_config.h is "full", tlsc_mbedtls_NAME.h "NAME".
+string(REGEX REPLACE "\\.h$" "" TLSC_PROFILE "${_cfg_name}")
+string(REGEX REPLACE "^tlsc_mbedtls_" "" TLSC_PROFILE "${TLSC_PROFILE}")
+if(TLSC_PROFILE STREQUAL "config")
+  set(TLSC_PROFILE "full")
+endif()
+message(STATUS "tlsc: mbedTLS profile '${TLSC_PROFILE}' (${TLSC_MBEDTLS_CONFIG})")
+
 file(GLOB TLSC_MBEDTLS_SOURCES ${TLSC_MBEDTLS_DIR}/library/*.c)
+# p256-m (3rdparty): compiles to nothing unless the profile enables its
+# PSA driver (MBEDTLS_PSA_P256M_DRIVER_ENABLED, the small profiles).
+list(APPEND TLSC_MBEDTLS_SOURCES
+  ${TLSC_MBEDTLS_DIR}/3rdparty/p256-m/p256-m_driver_entrypoints.c
+  ${TLSC_MBEDTLS_DIR}/3rdparty/p256-m/p256-m/p256-m.c)
 add_library(tlsc_mbedtls OBJECT ${TLSC_MBEDTLS_SOURCES})
-target_include_directories(tlsc_mbedtls PRIVATE ${TLSC_MBEDTLS_DIR}/library)
+target_include_directories(tlsc_mbedtls PRIVATE ${TLSC_MBEDTLS_DIR}/library
+  ${TLSC_MBEDTLS_DIR}/3rdparty/p256-m ${TLSC_MBEDTLS_DIR}/3rdparty/p256-m/p256-m)
 target_link_libraries(tlsc_mbedtls PUBLIC tlsc_mbedtls_headers)
 # mbedTLS is third-party code: its warnings are not ours to -Werror.
 target_compile_options(tlsc_mbedtls PRIVATE -w -fvisibility=hidden)

@@ -41,6 +41,11 @@
 #define MBEDTLS_PSA_CRYPTO_C
 #define MBEDTLS_USE_PSA_CRYPTO
 #define MBEDTLS_PSA_KEY_STORE_DYNAMIC
+/* PSA copies every input and output buffer unless told that the caller's
+ * buffers are its own (they are: one address space, no isolated crypto
+ * service). Without this, decrypting one 16 KiB record allocates 2 x 16 KiB
+ * more. */
+#define MBEDTLS_PSA_ASSUME_EXCLUSIVE_BUFFERS
 
 /* ---- symmetric ---- */
 #define MBEDTLS_AES_C
@@ -121,8 +126,9 @@
 #define MBEDTLS_SSL_KEYING_MATERIAL_EXPORT
 #define MBEDTLS_SSL_ALL_ALERT_MESSAGES
 
-/* Record buffers: the protocol maximum by default (issue "small-memory
- * mode" makes them per-connection). */
+/* Record buffers: allocated at these maxima, then resized per connection
+ * (tlsc_config_set_buffers; see peek_buffers.c for what mbedTLS allows). */
+#define MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH
 #define MBEDTLS_SSL_IN_CONTENT_LEN 16384
 #define MBEDTLS_SSL_OUT_CONTENT_LEN 16384
 

@@ -123,6 +123,8 @@ typedef struct cli_tls_opts {
     bool have_timeout;
     uint32_t timeout_ms;
     uint32_t debug;
+    uint32_t buf_in, buf_out; /* --buffers; 0 = the build's maximum */
+    bool have_buffers;
 } cli_tls_opts;
 
 extern const cli_option *const cli_tls_options;

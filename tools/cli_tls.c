@@ -52,6 +52,16 @@ static const char *const tls_help[] = {
     "  --alpn P1,P2          offer these ALPN protocols, most preferred first",
     "  --tls1.2              allow TLS 1.2 only",
     "  --tls1.3              allow TLS 1.3 only",
+    "  --buffers IN[,OUT]    record buffers in bytes (512..the build's",
+    "                        maximum; 0 = maximum): IN for the server's",
+    "                        records, OUT for ours (default: OUT = IN, at",
+    "                        most the build's maximum).",
+    "                        IN below 16384 is rounded down to 4096, 2048,",
+    "                        1024 or 512, offers max_fragment_length and,",
+    "                        without --tls1.3, limits the connection to",
+    "                        TLS 1.2 (OpenSSL-based TLS 1.3 servers ignore",
+    "                        record_size_limit). A record that still does",
+    "                        not fit fails with 'record too large'.",
     "",
     "Sessions and diagnostics:",
     "  --sess-in FILE        offer the session saved in FILE (resumption); a",
@@ -202,6 +212,27 @@ static int opt_sess_out(void *p, const char *v)
     return CLI_EXIT_OK;
 }
 
+/* "IN" or "IN,OUT"; the range is checked by tlsc_config_set_buffers. */
+static int opt_buffers(void *p, const char *v)
+{
+    cli_tls_opts *o = p;
+    char in[16];
+    const char *comma = strchr(v, ',');
+    size_t n = comma ? (size_t)(comma - v) : strlen(v);
+    if (n == 0 || n >= sizeof in)
+        return cli_usage_error(o->cmd, "--buffers takes IN[,OUT] in bytes, not '%s'", v);
+    memcpy(in, v, n);
+    in[n] = '\0';
+    int rc = cli_parse_u32(o->cmd, "--buffers IN", in, 0, 1u << 20, &o->buf_in);
+    size_t max_out;
+    tlsc_record_max(NULL, &max_out);
+    o->buf_out = o->buf_in < max_out ? o->buf_in : (uint32_t)max_out;
+    if (rc == CLI_EXIT_OK && comma != NULL)
+        rc = cli_parse_u32(o->cmd, "--buffers OUT", comma + 1, 0, 1u << 20, &o->buf_out);
+    o->have_buffers = true;
+    return rc;
+}
+
 static int opt_resumption(void *p, const char *v)
 {
     static const char *const names[] = {"off", "on", "psk-ke"};
@@ -225,6 +256,7 @@ static const cli_option tls_options[] = {
     {"alpn", true, opt_alpn},
     {"tls1.2", false, opt_tls12},
     {"tls1.3", false, opt_tls13},
+    {"buffers", true, opt_buffers},
     {"servername", true, opt_servername},
     {"pin", true, opt_pin},
     {"insecure", false, opt_insecure},
@@ -405,13 +437,18 @@ static tlsc_err apply_resumption(tlsc_config *cfg, const cli_tls_opts *o)
     return o->have_resumption ? tlsc_config_set_resumption(cfg, o->resumption) : TLSC_OK;
 }
 
+static tlsc_err apply_buffers(tlsc_config *cfg, const cli_tls_opts *o)
+{
+    return o->have_buffers ? tlsc_config_set_buffers(cfg, o->buf_in, o->buf_out) : TLSC_OK;
+}
+
 /* Applied in this order; logging first so later steps can be traced. */
 static tlsc_err (*const config_steps[])(tlsc_config *, const cli_tls_opts *) = {
     apply_log,      apply_versions,    apply_cas,       apply_bundle,
     apply_crls,     apply_pins,        apply_insecure,  apply_cn_fallback,
     apply_client_cert,
     apply_psk,      apply_alpn,        apply_timeout,
-    apply_resumption,
+    apply_resumption, apply_buffers,
 };
 
 int cli_tls_build_config(const cli_tls_opts *o, tlsc_config **out)

@@ -70,6 +70,8 @@ static const char *const connect_help[] = {
     "  resumed          yes or no",
     "  handshake_ms     duration of the TLS handshake",
     "  heap_peak_bytes  peak heap used during the handshake",
+    "  record_limit     in=N out=N: the negotiated maximum record size (bytes",
+    "                   of plaintext) the server may send and tlsc sends",
     "",
     "End of the session:",
     "  close_notify from the server ends the session with status 0. At the",
@@ -238,6 +240,9 @@ static void print_summary(const connect_opts *o, const tlsc_conn *conn)
             (unsigned long)tlsc_conn_handshake_ms(conn));
     fprintf(stderr, "heap_peak_bytes: %zu\n",
             tlsc_conn_handshake_heap_peak(conn));
+    size_t rin, rout;
+    tlsc_conn_record_limit(conn, &rin, &rout);
+    fprintf(stderr, "record_limit: in=%zu out=%zu\n", rin, rout);
 }
 
 static int run_session(const connect_opts *o, tlsc_conn *conn)

@@ -36,6 +36,32 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_set_allocator(tlsc_calloc_fn calloc_fn,
                                                     void *ud);
 
 /*
+ * Serve every allocation of tlsc and mbedTLS from the application's buffer
+ * buf of len bytes (any alignment; at least 1024): no malloc at all. Like
+ * tlsc_set_allocator it must be called before any other tlsc call that
+ * allocates, and buf must stay valid (and untouched) for as long as tlsc
+ * is used: PSA crypto keeps ~1-3 KB of global state in it for good.
+ * Running out fails the allocation, which surfaces as TLSC_ERR_NO_MEMORY
+ * from the call that needed it; nothing else is affected.
+ * Sizing: each block costs its size rounded up to 16 plus a 16-byte arena
+ * header, on top of tlsc's own 16-byte header (tlsc_heap_* count neither).
+ * bench/memory.sh prints the peak of each profile; tlsc_arena_stats tells
+ * the low-water mark of a real run.
+ * Allocator: first fit over an address-ordered free list with coalescing
+ * (little fragmentation with mixed sizes and LIFO lifetimes; see arena.c);
+ * thread-safe (spin lock). Not for use together with tlsc_set_allocator.
+ * Errors: TLSC_ERR_INVALID_ARG (NULL or len < 1024), TLSC_ERR_STATE
+ * (blocks from another allocator are still live).
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_alloc_use_arena(void *buf, size_t len);
+
+/* The arena's free bytes now, its largest free block (the biggest
+ * allocation that can succeed now), and the fewest free bytes seen since
+ * tlsc_alloc_use_arena. Any pointer may be NULL. */
+TLSC_API void tlsc_arena_stats(size_t *free_bytes, size_t *largest_free,
+                               size_t *min_free);
+
+/*
  * Cap the bytes tlsc and mbedTLS may hold at once (0 = no limit). An
  * allocation that would exceed the cap fails as if the system were out of
  * memory, which surfaces as TLSC_ERR_NO_MEMORY. Useful to rehearse a

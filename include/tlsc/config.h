@@ -340,6 +340,65 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_set_timeouts(tlsc_config *cfg,
                                                           uint32_t handshake_ms,
                                                           uint32_t io_ms);
 
+/* ---- record buffers (small-memory mode) ---------------------------------- */
+
+/*
+ * Record buffer sizes of each connection made from cfg, in bytes of record
+ * plaintext: `in` for records the server sends, `out` for records tlsc
+ * sends. 0 = the build's maximum (tlsc_record_max: in/out 16384/16384 in
+ * the full profile, 16384/2048 in small, 4096/1024 in small4k), which is
+ * also the default. Each
+ * buffer costs its size plus the record overhead (header, explicit IV,
+ * tag: about 45 bytes in the small profiles, 350 in the full one).
+ *
+ * The rule tlsc applies (what it offers follows from `in`):
+ *  - in >= 16384 (a full TLS record): nothing changes.
+ *  - in < 16384: `in` is rounded down to a max_fragment_length value
+ *    (4096, 2048, 1024 or 512) and tlsc offers that max_fragment_length
+ *    (RFC 6066) in TLS 1.2. mbedTLS 3.6 cannot offer max_fragment_length
+ *    in TLS 1.3; its record_size_limit (RFC 8449, sent by the small
+ *    profiles) advertises the build's maximum, not `in`, and OpenSSL-based
+ *    servers ignore it. So, unless the application chose the versions
+ *    itself with tlsc_config_set_versions, such a configuration offers
+ *    TLS 1.2 only. With TLS 1.3 allowed explicitly, max_fragment_length
+ *    is NOT offered (mbedTLS would put it in a ClientHello that offers
+ *    both versions, and rejects the echo a TLS 1.3 server such as OpenSSL
+ *    sends), and the connection works as long as the server's records fit.
+ *  - A record that does not fit the input buffer fails the connection with
+ *    TLSC_ERR_RECORD_TOO_LARGE; the detail gives the record's size, the
+ *    buffer's size and what to change.
+ *  - `out`: tlsc_conn_send/tlsc_conn_write send records of at most `out`
+ *    bytes (and at most what the server's max_fragment_length or
+ *    record_size_limit allows).
+ * Memory, and why it is not all runtime: mbedTLS 3.6 allocates both
+ * buffers at the build's maxima in tlsc_conn_new (no API takes a size);
+ * tlsc then shrinks the input buffer to `in` at once (mbedTLS bounds every
+ * read by the real size), but must keep the output buffer at the build's
+ * maximum until the handshake is over (mbedTLS bounds the handshake
+ * messages it writes by the compile-time maximum) and shrinks it to `out`
+ * then. A build whose maxima are the sizes needed (small4k) never holds
+ * more. tlsc_conn_record_limit reports what was negotiated.
+ * Errors: TLSC_ERR_INVALID_ARG (a size not 0 and outside 512..maximum).
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_set_buffers(tlsc_config *cfg,
+                                                         size_t in,
+                                                         size_t out);
+
+/* The sizes connections of cfg will use (after rounding; 0 resolved). */
+TLSC_API void tlsc_config_get_buffers(const tlsc_config *cfg, size_t *in,
+                                      size_t *out);
+
+/* The build's maximum record buffer sizes (MBEDTLS_SSL_IN/OUT_CONTENT_LEN
+ * of the mbedTLS profile tlsc was built with). */
+TLSC_API void tlsc_record_max(size_t *in, size_t *out);
+
+/* The mbedTLS configuration profile of this build: "full" (RSA and ECC),
+ * "small" (ECC only), "small4k" (ECC only, 4 KiB records) or "custom". */
+TLSC_API const char *tlsc_profile(void);
+
+/* Whether this build can verify RSA certificates and signatures. */
+TLSC_API bool tlsc_profile_has_rsa(void);
+
 /* ---- logging ---------------------------------------------------------- */
 
 /* Log levels, as NodeMCU's tls.setDebug. */

@@ -191,6 +191,16 @@ TLSC_API uint32_t tlsc_conn_handshake_ms(const tlsc_conn *conn);
  * its end, in bytes: the process-wide peak, so meaningful when one
  * handshake runs at a time. */
 TLSC_API size_t tlsc_conn_handshake_heap_peak(const tlsc_conn *conn);
+/*
+ * The negotiated maximum record plaintext in each direction, in bytes (0
+ * before the handshake). in: what the server may send — the
+ * max_fragment_length tlsc offered (TLS 1.2), the build's record_size_limit
+ * if the server sent one (TLS 1.3, it then honours ours), else 16384.
+ * out: the largest record tlsc will send (the configured output buffer,
+ * capped by the server's limits). See tlsc_config_set_buffers.
+ */
+TLSC_API void tlsc_conn_record_limit(const tlsc_conn *conn, size_t *in,
+                                     size_t *out);
 /* Monotonic milliseconds clock used for all deadlines. */
 TLSC_API uint64_t tlsc_now_ms(void);
 

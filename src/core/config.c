@@ -161,6 +161,7 @@ tlsc_err tlsc_config_set_versions(tlsc_config *cfg, tlsc_tls_version min,
                                  "or min is above max", (unsigned)min, (unsigned)max);
     cfg->vmin = min;
     cfg->vmax = max;
+    cfg->versions_set = true;
     return TLSC_OK;
 }
 
@@ -455,6 +456,19 @@ static void apply_trust(tlsc_config *cfg)
         mbedtls_ssl_conf_ca_cb(&cfg->ssl, tlsc__no_ca_cb, NULL);
 }
 
+/* Profiles without mbedTLS's debug module (small) forward nothing. */
+#if defined(MBEDTLS_DEBUG_C)
+static void set_debug_threshold(int level)
+{
+    mbedtls_debug_set_threshold(level);
+}
+#else
+static void set_debug_threshold(int level)
+{
+    (void)level;
+}
+#endif
+
 /* mbedTLS's debug threshold is process-wide: only ever raise it, and let
  * each configuration filter to its own level (tlsc__mbedtls_debug). */
 static void raise_debug_threshold(int level)
@@ -464,7 +478,7 @@ static void raise_debug_threshold(int level)
     while (level > now && !atomic_compare_exchange_weak(&current, &now, level)) {
     }
     if (level > now)
-        mbedtls_debug_set_threshold(level);
+        set_debug_threshold(level);
 }
 
 static int build_ssl_config(tlsc_config *cfg)
@@ -494,7 +508,8 @@ static int build_ssl_config(tlsc_config *cfg)
     mbedtls_ssl_conf_tls13_key_exchange_modes(&cfg->ssl, tls13_kex_modes(cfg));
     apply_resumption(cfg);
     apply_trust(cfg);
-    if (cfg->alpn != NULL)
+    ret = tlsc__buffers_apply(cfg);
+    if (ret == 0 && cfg->alpn != NULL)
         ret = mbedtls_ssl_conf_alpn_protocols(&cfg->ssl, cfg->alpn);
     if (ret == 0)
         ret = apply_credentials(cfg);

@@ -94,7 +94,7 @@ static tlsc_err setup_ssl(tlsc_conn *c)
         return ret == MBEDTLS_ERR_SSL_ALLOC_FAILED ? TLSC_ERR_NO_MEMORY : TLSC_ERR_INTERNAL;
     mbedtls_ssl_set_verify(&c->ssl, tlsc__verify_cb, &c->v);
     mbedtls_ssl_set_bio(&c->ssl, c, bio_send, bio_recv, NULL);
-    return TLSC_OK;
+    return tlsc__conn_buffers_setup(c);
 }
 
 tlsc_err tlsc_conn_new(tlsc_config *cfg, tlsc_conn **out)
@@ -339,6 +339,9 @@ static void iana_suite_name(const char *mb, char *out, size_t cap)
 
 static tlsc_err finish_handshake(tlsc_conn *c)
 {
+    tlsc_err err = tlsc__conn_buffers_after_handshake(c);
+    if (err != TLSC_OK)
+        return err;
     c->state = TLSC__OPEN;
     c->want_read = c->want_write = false;
     c->handshake_ms = (uint32_t)(tlsc_now_ms() - c->handshake_start);
@@ -542,6 +545,9 @@ tlsc_err tlsc_conn_send(tlsc_conn *c, const void *buf, size_t len, size_t *sent)
     if (buf == NULL || sent == NULL)
         return TLSC_ERR_INVALID_ARG;
     *sent = 0;
+    /* At most one record of the (possibly shrunk) output buffer. */
+    size_t max = tlsc__conn_send_max(c);
+    len = len < max ? len : max;
     int ret;
     tlsc__conn_enter(c);
     /* mbedTLS also processes incoming tickets when asked to write. */

@@ -220,6 +220,8 @@ tlsc_err tlsc__conn_fail_mbedtls(tlsc_conn *c, int ret, const char *during)
     snprintf(why, sizeof why, " [mbedTLS -0x%04x: %s]", (unsigned)-ret, text);
     if (c->io_err != TLSC_OK)
         return tlsc__conn_fail(c, c->io_err, "%s %s", c->io_detail, during);
+    if (ret != MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE && tlsc__conn_fail_record_size(c, during))
+        return c->err;
     if (tlsc__alloc_failures() != c->alloc_mark && ret != MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE)
         return tlsc__conn_fail(c, TLSC_ERR_NO_MEMORY,
                                "an allocation failed %s (heap in use %zu bytes, peak %zu); "

@@ -61,6 +61,8 @@ struct tlsc_config {
 
     /* protocol */
     tlsc_tls_version vmin, vmax;
+    bool versions_set;          /* by the application (buffers.c policy) */
+    size_t buf_in, buf_out;     /* record buffers (0 = profile maximum) */
     char *alpn_block;           /* one allocation: pointer array + names */
     const char **alpn;          /* NULL-terminated, inside alpn_block */
     int suites[16];
@@ -275,6 +277,7 @@ struct tlsc_conn {
     char cipher[64];
     const char *group;
     bool resumed;
+    size_t rec_in, rec_out;     /* negotiated record limits (buffers.c) */
     uint32_t handshake_ms;
     size_t handshake_heap_peak;
 };
@@ -349,6 +352,29 @@ bool tlsc__peek_hs_reassembly(const mbedtls_ssl_context *ssl, int *type, size_t 
  * empty, too long, an alert in the clear once encrypted), record the
  * specific error and return true. */
 bool tlsc__record_error(tlsc_conn *c, int ret, const char *during, const char *why);
+/* buffers.c: record buffers and the policy they imply */
+int tlsc__buffers_apply(tlsc_config *cfg);
+tlsc_err tlsc__conn_buffers_setup(tlsc_conn *c);
+tlsc_err tlsc__conn_buffers_after_handshake(tlsc_conn *c);
+/* The largest application-data record tlsc_conn_send may write. */
+size_t tlsc__conn_send_max(const tlsc_conn *c);
+/* If a read failed on a record larger than the input buffer, fail c with
+ * TLSC_ERR_RECORD_TOO_LARGE (sizes and advice) and return true. */
+bool tlsc__conn_fail_record_size(tlsc_conn *c, const char *during);
+
+/* peek_buffers.c: mbedTLS's record buffers (private fields) */
+size_t tlsc__record_overhead(void);
+size_t tlsc__record_max_in(void);
+size_t tlsc__record_max_out(void);
+int tlsc__resize_in_buffer(mbedtls_ssl_context *ssl, size_t content);
+int tlsc__shrink_out_buffer(mbedtls_ssl_context *ssl, size_t content);
+void tlsc__buffer_sizes(const mbedtls_ssl_context *ssl, size_t *in, size_t *out);
+bool tlsc__peek_record_too_large(const mbedtls_ssl_context *ssl, size_t *len, size_t *room,
+                                 size_t *hs_len);
+void tlsc__drop_live_peer_cert(mbedtls_ssl_context *ssl);
+size_t tlsc__peer_rsl(const mbedtls_ssl_context *ssl);
+int tlsc__conf_mfl_code(const mbedtls_ssl_config *conf);
+int tlsc__conf_set_mfl(mbedtls_ssl_config *conf, unsigned char code, size_t len);
 
 /* log.c */
 void tlsc__log(const tlsc_config *cfg, int level, const char *fmt, ...)

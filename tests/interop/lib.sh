@@ -405,11 +405,12 @@ expect_summary_re() {
 # The full summary must be there and well-formed.
 expect_summary_complete() {
   local k
-  for k in protocol cipher group alpn peer verify resumed handshake_ms heap_peak_bytes; do
+  for k in protocol cipher group alpn peer verify resumed handshake_ms heap_peak_bytes record_limit; do
     grep -q "^$k: " <<< "$ERR" || fail "summary lacks '$k:'"
   done
   expect_summary_re handshake_ms '^[0-9]+$'
   expect_summary_re heap_peak_bytes '^[1-9][0-9]*$'
+  expect_summary_re record_limit '^in=[1-9][0-9]* out=[1-9][0-9]*$'
 }
 
 expect_stderr_contains() {

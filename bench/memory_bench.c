@@ -1,0 +1,150 @@
+/*
+ * bench/memory_bench.c — heap of one verified connection, for bench/memory.sh.
+ *
+ *   memory_bench SCENARIO PORT CA_FILE
+ *
+ * SCENARIO:
+ *   tls12-4k    TLS 1.2, record buffers in=4096 out=1024 (max_fragment_length
+ *               4096 offered), verified handshake, then a 64-byte response
+ *   tls13-16k   TLS 1.3 (chosen explicitly), in=16384 out=1024, verified
+ *               handshake, then a 16384-byte response (one 16 KiB record)
+ *
+ * Prints one line "key=value ..." that bench/memory.sh turns into a table:
+ *   peak       peak of the bytes tlsc and mbedTLS requested, from before
+ *              tlsc_config_new (PSA init, configuration, CA, connection,
+ *              handshake, first response). Measured here, not with
+ *              tlsc_heap_peak, which tlsc resets when a handshake starts
+ *              (and would miss tlsc_conn_new's buffers)
+ *   peak_hdr   the same plus tlsc's 16-byte block header, measured by this
+ *              program's allocator (what a heap really gives out, before
+ *              the C library's own per-block overhead)
+ *   allocs     number of allocations over the whole run
+ *   held       bytes the open connection holds after the response (heap
+ *              now minus heap before tlsc_conn_new; configuration, CA and
+ *              PSA state excluded: they are shared by all connections)
+ *   held_all   everything still allocated at that moment
+ *   rec_in/rec_out  tlsc_conn_record_limit
+ * The allocator counts blocks through tlsc_set_allocator: no LD_PRELOAD,
+ * no malloc hooks.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tlsc/tlsc.h"
+
+/* ---- counting allocator ---------------------------------------------------- */
+
+static size_t g_cur, g_peak, g_allocs;
+static size_t g_req, g_req_peak; /* without tlsc's 16-byte header */
+
+static void *count_calloc(void *ud, size_t n, size_t size)
+{
+    (void)ud;
+    size_t bytes = n * size; /* tlsc asks for 1 x (request + its header) */
+    size_t *p = calloc(1, bytes + sizeof(size_t) * 2);
+    if (p == NULL)
+        return NULL;
+    p[0] = bytes;
+    g_cur += bytes;
+    g_req += bytes - 16;
+    g_allocs++;
+    if (g_cur > g_peak)
+        g_peak = g_cur;
+    if (g_req > g_req_peak)
+        g_req_peak = g_req;
+    return p + 2;
+}
+
+static void count_free(void *ud, void *q)
+{
+    (void)ud;
+    if (q == NULL)
+        return;
+    size_t *p = (size_t *)q - 2;
+    g_cur -= p[0];
+    g_req -= p[0] - 16;
+    free(p);
+}
+
+/* ---- the run ----------------------------------------------------------------- */
+
+static void die(const char *what, tlsc_err err, const char *detail)
+{
+    printf("error=\"%s: %s: %s\"\n", what, tlsc_strerror(err), detail);
+    exit(1);
+}
+
+static tlsc_config *make_config(const char *ca, bool tls13, size_t in, size_t out)
+{
+    tlsc_config *cfg = NULL;
+    tlsc_err err = tlsc_config_new(&cfg);
+    if (err != TLSC_OK)
+        die("config", err, "");
+    tlsc_tls_version v = tls13 ? TLSC_TLS1_3 : TLSC_TLS1_2;
+    if ((err = tlsc_config_add_ca_file(cfg, ca)) != TLSC_OK ||
+        (err = tlsc_config_set_versions(cfg, v, v)) != TLSC_OK ||
+        (err = tlsc_config_set_buffers(cfg, in, out)) != TLSC_OK ||
+        (err = tlsc_config_set_resumption(cfg, TLSC_RESUMPTION_OFF)) != TLSC_OK)
+        die("config", err, tlsc_config_errmsg(cfg));
+    return cfg;
+}
+
+/* Read exactly want bytes (the server then sends close_notify). */
+static void read_response(tlsc_conn *c, size_t want)
+{
+    static char buf[1024];
+    size_t total = 0;
+    while (total < want) {
+        size_t got = 0;
+        tlsc_err err = tlsc_conn_read(c, buf, sizeof buf, &got);
+        if (err != TLSC_OK)
+            die("read", err, tlsc_conn_errmsg(c));
+        total += got;
+    }
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 4) {
+        fprintf(stderr, "usage: memory_bench tls12-4k|tls13-16k PORT CA_FILE\n");
+        return 2;
+    }
+    bool tls13 = strcmp(argv[1], "tls13-16k") == 0;
+    if (!tls13 && strcmp(argv[1], "tls12-4k") != 0) {
+        fprintf(stderr, "memory_bench: unknown scenario '%s'\n", argv[1]);
+        return 2;
+    }
+    size_t response = tls13 ? 16384 : 64;
+    if (tlsc_set_allocator(count_calloc, count_free, NULL) != TLSC_OK)
+        return 1;
+
+    size_t max_in;
+    tlsc_record_max(&max_in, NULL);
+    tlsc_config *cfg = make_config(argv[3], tls13, tls13 ? max_in : 4096, 1024);
+    size_t before_conn = tlsc_heap_current();
+    tlsc_conn *c = NULL;
+    tlsc_err err = tlsc_conn_new(cfg, &c);
+    if (err != TLSC_OK)
+        die("connection", err, tlsc_config_errmsg(cfg));
+    err = tlsc_conn_connect(c, "localhost", (uint16_t)atoi(argv[2]));
+    if (err != TLSC_OK)
+        die("connect", err, tlsc_conn_errmsg(c));
+    char req[16];
+    int n = snprintf(req, sizeof req, "%zu\n", response);
+    if ((err = tlsc_conn_write(c, req, (size_t)n)) != TLSC_OK)
+        die("write", err, tlsc_conn_errmsg(c));
+    read_response(c, response);
+
+    size_t held_all = tlsc_heap_current();
+    size_t rin, rout;
+    tlsc_conn_record_limit(c, &rin, &rout);
+    printf("profile=%s scenario=%s protocol=%s peak=%zu peak_hdr=%zu allocs=%zu held=%zu "
+           "held_all=%zu rec_in=%zu rec_out=%zu\n", tlsc_profile(), argv[1],
+           tlsc_conn_protocol(c), g_req_peak, g_peak, g_allocs, held_all - before_conn,
+           held_all, rin, rout);
+    (void)tlsc_conn_close(c);
+    tlsc_conn_free(c);
+    tlsc_config_free(cfg);
+    return 0;
+}
