@@ -292,8 +292,8 @@ static tlsc_err step_connect(tlsc_conn *c)
 {
     if (past(c->connect_deadline))
         return tlsc__conn_fail(c, TLSC_ERR_TIMEOUT_CONNECT,
-                               "TCP connection to %s port %u not established within %u ms",
-                               c->host, c->port, c->cfg->connect_ms);
+                               "TCP connection to %s port %u not established within %lu ms",
+                               c->host, c->port, (unsigned long)c->cfg->connect_ms);
     tlsc_err err = tlsc__tcp_poll_connect(c->tcp, c->io_detail, sizeof c->io_detail);
     if (err == TLSC_WANT_WRITE)
         return err;
@@ -328,9 +328,9 @@ static tlsc_err finish_handshake(tlsc_conn *c)
     /* TLS 1.3 tickets come after the handshake (see tlsc_conn_recv). */
     if (mbedtls_ssl_get_version_number(&c->ssl) == MBEDTLS_SSL_VERSION_TLS1_2)
         tlsc__session_capture(c);
-    tlsc__log(c->cfg, TLSC_LOG_INFO, "handshake with %s done: %s, %s, %s, %u ms", c->host,
+    tlsc__log(c->cfg, TLSC_LOG_INFO, "handshake with %s done: %s, %s, %s, %lu ms", c->host,
               mbedtls_ssl_get_version(&c->ssl), c->cipher, c->group ? c->group : "no group",
-              c->handshake_ms);
+              (unsigned long)c->handshake_ms);
     return TLSC_OK;
 }
 
@@ -379,8 +379,8 @@ static tlsc_err step_handshake(tlsc_conn *c)
 {
     if (past(c->handshake_deadline))
         return tlsc__conn_fail(c, TLSC_ERR_TIMEOUT_HANDSHAKE,
-                               "TLS handshake with %s port %u not completed within %u ms",
-                               c->host, c->port, c->cfg->handshake_ms);
+                               "TLS handshake with %s port %u not completed within %lu ms",
+                               c->host, c->port, (unsigned long)c->cfg->handshake_ms);
     int ret = 0;
     tlsc__conn_enter(c);
     while (ret == 0 && !mbedtls_ssl_is_handshake_over(&c->ssl)) {

@@ -16,7 +16,7 @@
 #include "mbedtls/platform_time.h"
 #include "psa/crypto.h"
 
-static _Thread_local const tlsc_config *tl_cfg;
+static TLSC__THREAD_LOCAL const tlsc_config *tl_cfg;
 
 static void *mbedtls_calloc_hook(size_t n, size_t size)
 {
