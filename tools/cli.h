@@ -91,12 +91,74 @@ void cli_session_load(tlsc_conn *conn, const char *path);
  * path (0600, atomically). Returns an exit status (write errors only). */
 int cli_session_save(tlsc_conn *conn, const char *path);
 
+/* ---- a TCP transport that watches the record framing (cli_wire.c) ------- */
+
+/* One direction of the byte stream, cut into TLS records. */
+typedef struct wire_scan {
+    unsigned char hdr[5];
+    size_t hdr_have;
+    size_t body_left;
+    bool ccs_seen;              /* a change_cipher_spec went by */
+    size_t max_len[2][2];       /* largest record fragment [after CCS][application_data] */
+    size_t records;
+} wire_scan;
+
+typedef struct wire {
+    int fd;
+    wire_scan in, out;          /* what the server sent, what we sent */
+} wire;
+
+/* Resolve host and connect within timeout_ms (0 = no limit). On failure
+ * writes why to detail and returns a network, DNS or timeout error. */
+tlsc_err wire_open(wire *w, const char *host, uint16_t port, uint32_t timeout_ms,
+                   char *detail, size_t cap);
+/* send/recv/wait/close over w (ctx = the wire), recording the framing. */
+extern const tlsc_transport wire_transport;
+/* Largest record fragment (bytes after the 5-byte header) seen. */
+size_t wire_max_record(const wire_scan *s);
+/* Largest record plaintext: encrypted records count their fragment minus
+ * expansion (the AEAD's explicit nonce and tag, plus TLS 1.3's inner
+ * content type). */
+size_t wire_max_plaintext(const wire_scan *s, bool tls13, size_t expansion);
+
 /* ---- subcommands ------------------------------------------------------ */
 
 int cmd_connect(int argc, char **argv);
 void cmd_connect_help(void);
 int cmd_bundle(int argc, char **argv);
 void cmd_bundle_help(void);
+
+int cmd_probe(int argc, char **argv);
+void cmd_probe_help(void);
+
+/* ---- the TLS options of `tlsc connect`, shared (tools/cmd_connect.c) ------ */
+
+typedef struct connect_opts connect_opts;
+
+/* Parse "HOST:PORT [options of tlsc connect]" for subcommand cmd (usage
+ * errors name it) into a fresh *out, freed with cli_tls_free even on error.
+ * Returns CLI_EXIT_OK, CLI_HELP, or an exit status after printing why. */
+int cli_tls_parse(const char *cmd, int argc, char **argv, connect_opts **out);
+void cli_tls_free(connect_opts *o);
+
+/* A tlsc_config with every TLS option applied; on failure prints why and
+ * returns the exit status. */
+int cli_tls_config(const connect_opts *o, tlsc_config **out);
+
+/* Where to connect and what was asked, for subcommands that connect
+ * themselves. Strings are borrowed from the options. */
+typedef struct cli_target {
+    const char *host;
+    uint16_t port;
+    const char *servername;     /* --servername, or NULL */
+    tlsc_tls_version version;   /* --tls1.2 / --tls1.3, or 0 for both */
+    bool have_timeout;
+    uint32_t timeout_ms;        /* --timeout */
+    bool psk;                   /* --psk given */
+    bool cert_trust;            /* certificates can be verified (or --insecure) */
+    bool session_opts;          /* --summary, --sess-in/out or --resumption given */
+} cli_target;
+void cli_tls_target(const connect_opts *o, cli_target *t);
 
 /* Relay stdin -> conn -> stdout until either side ends (tools/cli_relay.c).
  * fd is the socket to poll; grace_ms bounds how long server silence is

@@ -15,7 +15,10 @@
 #include <strings.h>
 #include <unistd.h>
 
-#define CMD "connect"
+/* Usage errors name the subcommand being parsed: connect, or one that
+ * shares its TLS options (cli_tls_parse). */
+static const char *cmd_name = "connect";
+#define CMD cmd_name
 
 /* Debian's bundle of the system's trusted roots. */
 #define SYSTEM_CA_FILE "/etc/ssl/certs/ca-certificates.crt"
@@ -321,7 +324,7 @@ static const cli_option connect_options[] = {
 };
 
 static const cli_spec connect_spec = {
-    .cmd = CMD,
+    .cmd = "connect",
     .options = connect_options,
     .option_count = sizeof connect_options / sizeof connect_options[0],
     .max_positional = 1,
@@ -398,7 +401,9 @@ static int parse_connect(connect_opts *o, int argc, char **argv)
 {
     const char *pos[1] = {NULL};
     size_t npos = 0;
-    int rc = cli_parse(&connect_spec, argc, argv, o, pos, &npos);
+    cli_spec spec = connect_spec;
+    spec.cmd = CMD;
+    int rc = cli_parse(&spec, argc, argv, o, pos, &npos);
 
     if (rc != CLI_EXIT_OK)
         return rc;
@@ -642,23 +647,61 @@ static int run_connect(const connect_opts *o)
 
 int cmd_connect(int argc, char **argv)
 {
-    connect_opts o = {0};
-    int rc = CLI_EXIT_OK;
+    connect_opts *o = NULL;
+    int rc = cli_tls_parse("connect", argc, argv, &o);
 
-    /* Each repeatable option can occur at most argc times. */
-    o.cas.items = calloc((size_t)argc, sizeof *o.cas.items);
-    o.pins.items = calloc((size_t)argc, sizeof *o.pins.items);
-    if (o.cas.items == NULL || o.pins.items == NULL)
-        rc = cli_report(TLSC_ERR_NO_MEMORY, NULL);
-    if (rc == CLI_EXIT_OK)
-        rc = parse_connect(&o, argc, argv);
     if (rc == CLI_HELP) {
         cmd_connect_help();
         rc = CLI_EXIT_OK;
     } else if (rc == CLI_EXIT_OK) {
-        rc = run_connect(&o);
+        rc = run_connect(o);
     }
-    free(o.cas.items);
-    free(o.pins.items);
+    cli_tls_free(o);
     return rc;
+}
+
+/* ---- the TLS options, shared with other subcommands (cli.h) ---------------- */
+
+int cli_tls_parse(const char *cmd, int argc, char **argv, connect_opts **out)
+{
+    connect_opts *o = calloc(1, sizeof *o);
+    *out = o;
+    if (o == NULL)
+        return cli_report(TLSC_ERR_NO_MEMORY, NULL);
+    cmd_name = cmd;
+    /* Each repeatable option can occur at most argc times. */
+    o->cas.items = calloc((size_t)argc, sizeof *o->cas.items);
+    o->pins.items = calloc((size_t)argc, sizeof *o->pins.items);
+    if (o->cas.items == NULL || o->pins.items == NULL)
+        return cli_report(TLSC_ERR_NO_MEMORY, NULL);
+    return parse_connect(o, argc, argv);
+}
+
+void cli_tls_free(connect_opts *o)
+{
+    if (o == NULL)
+        return;
+    free(o->cas.items);
+    free(o->pins.items);
+    free(o);
+}
+
+void cli_tls_target(const connect_opts *o, cli_target *t)
+{
+    t->host = o->host;
+    t->port = o->port;
+    t->servername = o->servername;
+    t->version = o->version;
+    t->timeout_ms = o->have_timeout ? o->timeout_ms : 0;
+    t->have_timeout = o->have_timeout;
+    t->psk = o->psk != NULL;
+    t->cert_trust = o->cas.count > 0 || o->bundle != NULL || o->pins.count > 0 ||
+                    o->insecure || use_system_ca(o);
+    t->session_opts = o->summary_only || o->sess_in != NULL || o->sess_out != NULL ||
+                      o->have_resumption;
+}
+
+int cli_tls_config(const connect_opts *o, tlsc_config **out)
+{
+    return build_config(o, out);
 }

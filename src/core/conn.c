@@ -85,6 +85,11 @@ tlsc_err tlsc_conn_new(tlsc_config *cfg, tlsc_conn **out)
     if (!tlsc__config_has_trust(cfg))
         return tlsc__config_fail(cfg, TLSC_ERR_NO_TRUST,
                                  "the configuration has no CA, CA bundle, pin or PSK");
+    if (!tlsc__suites_offerable(cfg))
+        return tlsc__config_fail(cfg, TLSC_ERR_CONFIG,
+                                 "no cipher suite to offer: those allowed by "
+                                 "tlsc_config_set_suites do not fit the TLS versions or "
+                                 "credentials of the configuration");
     tlsc_err err = tlsc__config_freeze(cfg);
     if (err != TLSC_OK)
         return err;
@@ -340,6 +345,9 @@ static void observe_handshake(tlsc_conn *c)
     const char *group = tlsc__peek_group(&c->ssl);
     if (group != NULL)
         c->group = group;
+    size_t hs_len = tlsc__peek_hs_len(&c->ssl);
+    if (hs_len > c->hs_msg_max)
+        c->hs_msg_max = hs_len;
     int resumed = tlsc__peek_resumed(&c->ssl);
     if (resumed >= 0)
         c->resumed = resumed; /* the last value before the state is freed */
