@@ -24,13 +24,18 @@ CFLAGS_COMMON := $(ARCH) -Os -std=c11 -ffunction-sections -fdata-sections --spec
 TLSC_WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
   -Wformat=2 -Wvla -Wpointer-arith
 TLSC_CFLAGS := $(CFLAGS_COMMON) -DTLSC_NO_THREADS $(TLSC_WARNINGS) -I$(REPO)/include -I$(REPO)/src -I$(MBEDTLS_DIR)/library
-MBEDTLS_CFLAGS := $(CFLAGS_COMMON) -w -I$(MBEDTLS_DIR)/library
+MBEDTLS_CFLAGS := $(CFLAGS_COMMON) -w -I$(MBEDTLS_DIR)/library -I$(MBEDTLS_DIR)/3rdparty/p256-m
 LDFLAGS := $(ARCH) --specs=nano.specs --specs=nosys.specs -Wl,--gc-sections
 
 TLSC_SRC := $(wildcard $(REPO)/src/core/*.c) $(wildcard $(REPO)/src/platform/none/*.c)
 MBEDTLS_SRC := $(wildcard $(MBEDTLS_DIR)/library/*.c)
+# p256-m (MBEDTLS_PSA_P256M_DRIVER_ENABLED, a small-profile choice): its
+# files compile to nothing unless the profile enables it.
+P256M_SRC := $(MBEDTLS_DIR)/3rdparty/p256-m/p256-m_driver_entrypoints.c \
+  $(MBEDTLS_DIR)/3rdparty/p256-m/p256-m/p256-m.c
 TLSC_OBJ := $(patsubst $(REPO)/src/%.c,$(OUT)/tlsc/%.o,$(TLSC_SRC))
-MBEDTLS_OBJ := $(patsubst $(MBEDTLS_DIR)/library/%.c,$(OUT)/mbedtls/%.o,$(MBEDTLS_SRC))
+MBEDTLS_OBJ := $(patsubst $(MBEDTLS_DIR)/library/%.c,$(OUT)/mbedtls/%.o,$(MBEDTLS_SRC)) \
+  $(patsubst $(MBEDTLS_DIR)/3rdparty/%.c,$(OUT)/mbedtls/3rdparty/%.o,$(P256M_SRC))
 
 .PHONY: lib elf
 lib: $(OUT)/libtlsc.a $(OUT)/libmbedtls.a
@@ -42,6 +47,10 @@ $(OUT)/tlsc/%.o: $(REPO)/src/%.c $(PROFILE) $(REPO)/config/tlsc_platform_none.h
 	$(CC) $(TLSC_CFLAGS) -c $< -o $@
 
 $(OUT)/mbedtls/%.o: $(MBEDTLS_DIR)/library/%.c $(PROFILE) $(REPO)/config/tlsc_platform_none.h
+	@mkdir -p $(dir $@)
+	$(CC) $(MBEDTLS_CFLAGS) -c $< -o $@
+
+$(OUT)/mbedtls/3rdparty/%.o: $(MBEDTLS_DIR)/3rdparty/%.c $(PROFILE) $(REPO)/config/tlsc_platform_none.h
 	@mkdir -p $(dir $@)
 	$(CC) $(MBEDTLS_CFLAGS) -c $< -o $@
 
