@@ -151,24 +151,32 @@ static int trial_config(const connect_opts *o, const trial_spec *s, tlsc_config 
 
 static void handshake(const cli_target *tg, tlsc_conn *conn, trial *t)
 {
-    t->err = TLSC_OK;
-    if (tg->servername != NULL)
-        t->err = tlsc_conn_set_server_name(conn, tg->servername);
-    if (t->err == TLSC_OK)
-        t->err = wire_open(&t->w, tg->host, tg->port, tg->have_timeout ? tg->timeout_ms : 10000,
-                           t->detail, sizeof t->detail);
-    if (t->err == TLSC_OK)
-        t->err = tlsc_conn_set_transport(conn, &wire_transport, &t->w);
-    else
-        return;
-    if (t->err == TLSC_OK)
-        t->err = tlsc_conn_connect(conn, tg->host, tg->port);
+    t->err = tg->servername != NULL ? tlsc_conn_set_server_name(conn, tg->servername)
+                                    : TLSC_OK;
     if (t->err != TLSC_OK) {
-        snprintf(t->detail, sizeof t->detail, "%s", tlsc_conn_errmsg(conn));
+        snprintf(t->detail, sizeof t->detail, "invalid --servername");
         return;
     }
-    collect(t, conn);
-    (void)tlsc_conn_close(conn);
+    t->err = wire_open(&t->w, tg->host, tg->port, tg->have_timeout ? tg->timeout_ms : 10000,
+                       t->detail, sizeof t->detail);
+    if (t->err == TLSC_OK)
+        t->err = tlsc_conn_set_transport(conn, &wire_transport, &t->w);
+    if (t->err == TLSC_OK)
+        t->err = tlsc_conn_connect(conn, tg->host, tg->port);
+    if (t->err == TLSC_OK) {
+        collect(t, conn);
+        (void)tlsc_conn_close(conn);
+    } else if (t->detail[0] == '\0') {
+        snprintf(t->detail, sizeof t->detail, "%s", tlsc_conn_errmsg(conn));
+    }
+}
+
+static int new_conn(tlsc_config *cfg, tlsc_conn **conn)
+{
+    tlsc_err err = tlsc_conn_new(cfg, conn);
+    if (err == TLSC_ERR_NO_TRUST)
+        return cli_report(err, "give --ca, --bundle, --pin, --psk or --insecure");
+    return err == TLSC_OK ? CLI_EXIT_OK : cli_report(err, tlsc_config_errmsg(cfg));
 }
 
 /* Returns an exit status for local failures; the trial's own outcome is
@@ -181,17 +189,15 @@ static int run_trial(const connect_opts *o, const cli_target *tg, const trial_sp
     memset(t, 0, sizeof *t);
     t->w.fd = -1;
     int rc = trial_config(o, s, &cfg);
-    if (rc != CLI_EXIT_OK)
-        return rc;
-    tlsc_err err = tlsc_conn_new(cfg, &conn);
-    tlsc_config_free(cfg);
-    if (err != TLSC_OK)
-        return cli_report(err, "give --ca, --bundle, --pin, --psk or --insecure");
-    handshake(tg, conn, t);
+    if (rc == CLI_EXIT_OK)
+        rc = new_conn(cfg, &conn);
+    tlsc_config_free(cfg); /* the connection keeps its own reference */
+    if (rc == CLI_EXIT_OK)
+        handshake(tg, conn, t);
     tlsc_conn_free(conn); /* closes the wire through the transport */
     if (t->w.fd >= 0)
         wire_transport.close(&t->w);
-    return CLI_EXIT_OK;
+    return rc;
 }
 
 /* A refusal by the server (an alert, nothing in common, a close in the
