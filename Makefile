@@ -52,7 +52,7 @@ check: deps-check build build/check/CMakeCache.txt build/fuzz/CMakeCache.txt
 
 fuzz: deps-check build/fuzz/CMakeCache.txt
 	cmake --build build/fuzz -j $(JOBS)
-	@for t in ca client_cert options session handshake bundle; do \
+	@for t in ca client_cert options session handshake bundle url http; do \
 	  echo "== fuzz_$$t ($(FUZZ_SECONDS) s)"; \
 	  bash tests/fuzz/run.sh build/fuzz/tests/fuzz/fuzz_$$t tests/fuzz/corpus/$$t \
 	    $(FUZZ_SECONDS) build/fuzz/fuzz-artifacts --merge || exit 1; \

@@ -49,12 +49,23 @@ typedef struct cli_option {
     int (*apply)(void *opts, const char *value);
 } cli_option;
 
+/* A one-letter alias: "-o X" is "--output X". */
+typedef struct cli_short {
+    char letter;
+    const char *name;           /* the long option it stands for */
+} cli_short;
+
 /* A subcommand's option table and what it accepts besides options. */
 typedef struct cli_spec {
     const char *cmd;            /* subcommand name, for messages */
     const cli_option *options;
     size_t option_count;
     size_t max_positional;      /* positional arguments accepted */
+    /* More options, searched after options (e.g. cli_tls_options). */
+    const cli_option *more_options;
+    size_t more_option_count;
+    const cli_short *shorts;    /* one-letter aliases, may be NULL */
+    size_t short_count;
 } cli_spec;
 
 /* cli_parse's result when --help / -h was given (not an exit status). */
@@ -78,6 +89,62 @@ int cli_parse(const cli_spec *spec, int argc, char **argv, void *opts,
 int cli_parse_u32(const char *cmd, const char *what, const char *text,
                   uint32_t min, uint32_t max, uint32_t *out);
 
+/* ---- TLS options shared by connect and get (tools/cli_tls.c) ---------- */
+
+/* Debian's bundle of the system's trusted roots. */
+#define CLI_SYSTEM_CA_FILE "/etc/ssl/certs/ca-certificates.crt"
+
+typedef struct strlist {
+    const char **items; /* borrowed from argv; capacity argc */
+    size_t count;
+} strlist;
+
+/* Must be the FIRST member of a subcommand's option struct: the shared
+ * options' apply functions receive that struct. */
+typedef struct cli_tls_opts {
+    const char *cmd;        /* subcommand, for messages */
+    strlist cas;
+    const char *bundle;     /* --bundle FILE */
+    strlist pins;
+    const char *cert;
+    const char *key;
+    const char *key_pass;
+    const char *psk;        /* "IDENTITY:HEXKEY" */
+    const char *alpn;
+    const char *servername;
+    const char *sess_in;
+    const char *sess_out;
+    tlsc_resumption resumption;
+    bool have_resumption;
+    tlsc_tls_version version; /* 0 = the default range */
+    bool insecure;
+    bool have_timeout;
+    uint32_t timeout_ms;
+    uint32_t debug;
+} cli_tls_opts;
+
+extern const cli_option *const cli_tls_options;
+extern const size_t cli_tls_option_count;
+
+/* Zero o and allocate its lists for argc arguments; exit status. */
+int cli_tls_init(cli_tls_opts *o, const char *cmd, int argc);
+void cli_tls_release(cli_tls_opts *o);
+/* Rules that involve more than one option; exit status. */
+int cli_tls_check(const cli_tls_opts *o);
+/* Print the shared options' part of --help. */
+void cli_tls_help(void);
+/* A configuration from the options; prints why and returns the exit
+ * status on failure. */
+int cli_tls_build_config(const cli_tls_opts *o, tlsc_config **out);
+/* Report a failed tlsc_conn_new / tlsc_http_new (exit status). */
+int cli_tls_report_new(tlsc_err err, const tlsc_config *cfg);
+/* Split "HOST:PORT", "[IPv6]:PORT" into host (NUL-terminated, capacity
+ * cap) and port; on failure prints a usage error for cmd (exit status). */
+int cli_parse_hostport(const char *cmd, const char *arg, char *host, size_t cap,
+                       uint16_t *port);
+/* "ok", "insecure", "pin-only" or "psk", for the summaries. */
+const char *cli_tls_verify_label(const cli_tls_opts *o, const tlsc_conn *conn);
+
 /* ---- logging ---------------------------------------------------------- */
 
 /* tlsc_log_fn printing "tlsc[LEVEL]: line" to stderr. */
@@ -90,6 +157,10 @@ void cli_session_load(tlsc_conn *conn, const char *path);
 /* --sess-out: wait briefly for a TLS 1.3 ticket, then write the session to
  * path (0600, atomically). Returns an exit status (write errors only). */
 int cli_session_save(tlsc_conn *conn, const char *path);
+
+/* The same for the HTTPS client of tlsc get. */
+void cli_session_load_http(tlsc_http *h, const char *path);
+int cli_session_save_http(tlsc_http *h, const char *path);
 
 /* ---- a TCP transport that watches the record framing (cli_wire.c) ------- */
 
@@ -127,38 +198,11 @@ int cmd_connect(int argc, char **argv);
 void cmd_connect_help(void);
 int cmd_bundle(int argc, char **argv);
 void cmd_bundle_help(void);
+int cmd_get(int argc, char **argv);
+void cmd_get_help(void);
 
 int cmd_probe(int argc, char **argv);
 void cmd_probe_help(void);
-
-/* ---- the TLS options of `tlsc connect`, shared (tools/cmd_connect.c) ------ */
-
-typedef struct connect_opts connect_opts;
-
-/* Parse "HOST:PORT [options of tlsc connect]" for subcommand cmd (usage
- * errors name it) into a fresh *out, freed with cli_tls_free even on error.
- * Returns CLI_EXIT_OK, CLI_HELP, or an exit status after printing why. */
-int cli_tls_parse(const char *cmd, int argc, char **argv, connect_opts **out);
-void cli_tls_free(connect_opts *o);
-
-/* A tlsc_config with every TLS option applied; on failure prints why and
- * returns the exit status. */
-int cli_tls_config(const connect_opts *o, tlsc_config **out);
-
-/* Where to connect and what was asked, for subcommands that connect
- * themselves. Strings are borrowed from the options. */
-typedef struct cli_target {
-    const char *host;
-    uint16_t port;
-    const char *servername;     /* --servername, or NULL */
-    tlsc_tls_version version;   /* --tls1.2 / --tls1.3, or 0 for both */
-    bool have_timeout;
-    uint32_t timeout_ms;        /* --timeout */
-    bool psk;                   /* --psk given */
-    bool cert_trust;            /* certificates can be verified (or --insecure) */
-    bool session_opts;          /* --summary, --sess-in/out or --resumption given */
-} cli_target;
-void cli_tls_target(const connect_opts *o, cli_target *t);
 
 /* Relay stdin -> conn -> stdout until either side ends (tools/cli_relay.c).
  * fd is the socket to poll; grace_ms bounds how long server silence is

@@ -49,15 +49,43 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 
 /* ---- option parsing ----------------------------------------------------- */
 
-static const cli_option *find_option(const cli_spec *spec, const char *name,
-                                     size_t len)
+static const cli_option *find_in(const cli_option *table, size_t count, const char *name,
+                                 size_t len)
 {
-    for (size_t i = 0; i < spec->option_count; i++) {
-        const cli_option *o = &spec->options[i];
+    for (size_t i = 0; i < count; i++) {
+        const cli_option *o = &table[i];
         if (strlen(o->name) == len && memcmp(o->name, name, len) == 0)
             return o;
     }
     return NULL;
+}
+
+static const cli_option *find_option(const cli_spec *spec, const char *name,
+                                     size_t len)
+{
+    const cli_option *o = find_in(spec->options, spec->option_count, name, len);
+    if (o == NULL && spec->more_options != NULL)
+        o = find_in(spec->more_options, spec->more_option_count, name, len);
+    return o;
+}
+
+/* "-X VALUE" / "-i": argv[*i] is '-' and one letter of spec->shorts. */
+static int parse_short(const cli_spec *spec, int argc, char **argv, int *i, void *opts)
+{
+    const char *a = argv[*i];
+    const cli_option *o = NULL;
+    for (size_t k = 0; k < spec->short_count && a[2] == '\0'; k++) {
+        if (spec->shorts[k].letter == a[1])
+            o = find_option(spec, spec->shorts[k].name, strlen(spec->shorts[k].name));
+    }
+    if (o == NULL)
+        return cli_usage_error(spec->cmd, "unknown option '%s'", a);
+    if (!o->has_value)
+        return o->apply(opts, NULL);
+    if (*i + 1 >= argc)
+        return cli_usage_error(spec->cmd, "option '%s' needs a value", a);
+    *i += 1;
+    return o->apply(opts, argv[*i]);
 }
 
 /* argv[*i] starts with "--"; a value given as the next argument moves *i. */
@@ -114,10 +142,14 @@ int cli_parse(const cli_spec *spec, int argc, char **argv, void *opts,
                 return rc;
             continue;
         }
-        /* No short options besides -h: an unknown one is a typo, not a
-         * positional argument. */
-        if (looks_like_option)
-            return cli_usage_error(spec->cmd, "unknown option '%s'", a);
+        /* Short options are the spec's aliases; an unknown one is a typo,
+         * not a positional argument. */
+        if (looks_like_option) {
+            int rc = parse_short(spec, argc, argv, &i, opts);
+            if (rc != CLI_EXIT_OK)
+                return rc;
+            continue;
+        }
         if (*npos >= spec->max_positional)
             return cli_usage_error(spec->cmd, "unexpected argument '%s'", a);
         pos[(*npos)++] = a;

@@ -85,3 +85,38 @@ int cli_session_save(tlsc_conn *conn, const char *path)
     }
     return CLI_EXIT_OK;
 }
+
+/* ---- the same for the HTTPS client (tlsc get) ---------------------------- */
+
+void cli_session_load_http(tlsc_http *h, const char *path)
+{
+    unsigned char blob[TLSC_SESSION_MAX + 1];
+    int e = 0;
+    size_t n = read_blob(path, blob, sizeof blob, &e);
+    if (e != 0) {
+        fprintf(stderr, "tlsc: not resuming: cannot read %s: %s\n", path, strerror(e));
+        return;
+    }
+    tlsc_err err = tlsc_http_set_session(h, blob, n);
+    memset(blob, 0, sizeof blob);
+    if (err != TLSC_OK)
+        fprintf(stderr, "tlsc: not resuming: %s: %s\n", path, tlsc_strerror(err));
+}
+
+int cli_session_save_http(tlsc_http *h, const char *path)
+{
+    unsigned char blob[TLSC_SESSION_MAX];
+    size_t len = 0;
+    tlsc_err err = tlsc_http_export_session(h, blob, sizeof blob, &len);
+    if (err != TLSC_OK) {
+        fprintf(stderr, "tlsc: no session saved to %s: %s\n", path, tlsc_strerror(err));
+        return CLI_EXIT_OK;
+    }
+    int e = write_file(path, blob, len);
+    memset(blob, 0, sizeof blob);
+    if (e != 0) {
+        fprintf(stderr, "tlsc: cannot write session file %s: %s\n", path, strerror(e));
+        return cli_exit_status(TLSC_ERR_FILE);
+    }
+    return CLI_EXIT_OK;
+}

@@ -21,16 +21,29 @@
  * certificate chain always exceeds, so ignoring the offer shows. */
 #define PROBE_LIMIT 512
 
-static const char *const probe_help[] = {
-    "Usage: tlsc probe HOST:PORT [options of tlsc connect]",
+/* HOST, as connect's: a DNS name is at most 253 bytes. */
+#define HOST_MAX 256
+
+typedef struct probe_opts {
+    cli_tls_opts tls;           /* first: see cli_tls_opts */
+    char host[HOST_MAX];
+    uint16_t port;
+} probe_opts;
+
+static const char *const probe_help_head[] = {
+    "Usage: tlsc probe HOST:PORT [options]",
     "",
     "Connect to HOST:PORT the way a device would, several times (both TLS",
     "versions, then each one alone, then each cipher suite tlsc supports), and",
     "print what the server needs from a device, one 'key: value' line each on",
-    "stdout. Every connection is verified with the trust options given, as by",
-    "'tlsc connect' (see 'tlsc connect --help'); --tls1.2 / --tls1.3 limit the",
-    "probe to that version. --summary, --sess-in, --sess-out and --resumption",
-    "do not apply.",
+    "stdout. Every connection is verified with the trust options below, as by",
+    "'tlsc connect'; --tls1.2 / --tls1.3 limit the probe to that version;",
+    "--sess-in, --sess-out and --resumption do not apply. --timeout MS limits",
+    "each connection's TCP connect and handshake.",
+    "",
+};
+
+static const char *const probe_help[] = {
     "",
     "Output, in this order (sizes in bytes):",
     "  server                 HOST:PORT",
@@ -69,6 +82,9 @@ static const char *const probe_help[] = {
 
 void cmd_probe_help(void)
 {
+    for (size_t i = 0; i < sizeof probe_help_head / sizeof probe_help_head[0]; i++)
+        printf("%s\n", probe_help_head[i]);
+    cli_tls_help();
     for (size_t i = 0; i < sizeof probe_help / sizeof probe_help[0]; i++)
         printf("%s\n", probe_help[i]);
 }
@@ -129,9 +145,9 @@ static void collect(trial *t, const tlsc_conn *conn)
 }
 
 /* The user's options plus the trial's version and suite. */
-static int trial_config(const connect_opts *o, const trial_spec *s, tlsc_config **out)
+static int trial_config(const probe_opts *o, const trial_spec *s, tlsc_config **out)
 {
-    int rc = cli_tls_config(o, out);
+    int rc = cli_tls_build_config(&o->tls, out);
     tlsc_err err = TLSC_OK;
     if (rc != CLI_EXIT_OK)
         return rc;
@@ -149,20 +165,20 @@ static int trial_config(const connect_opts *o, const trial_spec *s, tlsc_config 
     return rc;
 }
 
-static void handshake(const cli_target *tg, tlsc_conn *conn, trial *t)
+static void handshake(const probe_opts *o, tlsc_conn *conn, trial *t)
 {
-    t->err = tg->servername != NULL ? tlsc_conn_set_server_name(conn, tg->servername)
-                                    : TLSC_OK;
+    t->err = o->tls.servername != NULL ? tlsc_conn_set_server_name(conn, o->tls.servername)
+                                       : TLSC_OK;
     if (t->err != TLSC_OK) {
         snprintf(t->detail, sizeof t->detail, "invalid --servername");
         return;
     }
-    t->err = wire_open(&t->w, tg->host, tg->port, tg->have_timeout ? tg->timeout_ms : 10000,
+    t->err = wire_open(&t->w, o->host, o->port, o->tls.have_timeout ? o->tls.timeout_ms : 10000,
                        t->detail, sizeof t->detail);
     if (t->err == TLSC_OK)
         t->err = tlsc_conn_set_transport(conn, &wire_transport, &t->w);
     if (t->err == TLSC_OK)
-        t->err = tlsc_conn_connect(conn, tg->host, tg->port);
+        t->err = tlsc_conn_connect(conn, o->host, o->port);
     if (t->err == TLSC_OK) {
         collect(t, conn);
         (void)tlsc_conn_close(conn);
@@ -174,15 +190,12 @@ static void handshake(const cli_target *tg, tlsc_conn *conn, trial *t)
 static int new_conn(tlsc_config *cfg, tlsc_conn **conn)
 {
     tlsc_err err = tlsc_conn_new(cfg, conn);
-    if (err == TLSC_ERR_NO_TRUST)
-        return cli_report(err, "give --ca, --bundle, --pin, --psk or --insecure");
-    return err == TLSC_OK ? CLI_EXIT_OK : cli_report(err, tlsc_config_errmsg(cfg));
+    return err == TLSC_OK ? CLI_EXIT_OK : cli_tls_report_new(err, cfg);
 }
 
 /* Returns an exit status for local failures; the trial's own outcome is
  * in t->err. */
-static int run_trial(const connect_opts *o, const cli_target *tg, const trial_spec *s,
-                     trial *t)
+static int run_trial(const probe_opts *o, const trial_spec *s, trial *t)
 {
     tlsc_config *cfg = NULL;
     tlsc_conn *conn = NULL;
@@ -193,7 +206,7 @@ static int run_trial(const connect_opts *o, const cli_target *tg, const trial_sp
         rc = new_conn(cfg, &conn);
     tlsc_config_free(cfg); /* the connection keeps its own reference */
     if (rc == CLI_EXIT_OK)
-        handshake(tg, conn, t);
+        handshake(o, conn, t);
     tlsc_conn_free(conn); /* closes the wire through the transport */
     if (t->w.fd >= 0)
         wire_transport.close(&t->w);
@@ -242,8 +255,7 @@ static bool can_offer_record_limit(void)
 /* ---- the probe -------------------------------------------------------------- */
 
 typedef struct probe {
-    const connect_opts *o;
-    cli_target tg;
+    const probe_opts *o;
     trial base;                 /* every version and suite allowed */
     trial v12, v13;             /* one version each */
     const char *ver12, *ver13;  /* yes / no / skipped */
@@ -270,11 +282,11 @@ static void buffers(const trial *t, size_t *in, size_t *out)
 static int try_version(probe *p, tlsc_tls_version v, trial *t, const char **verdict)
 {
     *verdict = "skipped";
-    if (p->tg.version != 0 && p->tg.version != v)
+    if (p->o->tls.version != 0 && p->o->tls.version != v)
         return CLI_EXIT_OK;
     progress(v == TLSC_TLS1_2 ? "TLS 1.2" : "TLS 1.3");
     trial_spec s = {v, NULL, 0};
-    int rc = run_trial(p->o, &p->tg, &s, t);
+    int rc = run_trial(p->o, &s, t);
     if (rc != CLI_EXIT_OK)
         return rc;
     if (t->err != TLSC_OK && !refused(t->err))
@@ -294,7 +306,7 @@ static int try_record_limit(probe *p, tlsc_tls_version v, const char *ver, const
     progress(v == TLSC_TLS1_2 ? "max_fragment_length" : "record_size_limit");
     trial *t = malloc(sizeof *t);
     trial_spec s = {v, NULL, PROBE_LIMIT};
-    int rc = t != NULL ? run_trial(p->o, &p->tg, &s, t) : cli_report(TLSC_ERR_NO_MEMORY, NULL);
+    int rc = t != NULL ? run_trial(p->o, &s, t) : cli_report(TLSC_ERR_NO_MEMORY, NULL);
     if (rc == CLI_EXIT_OK && t->err != TLSC_OK && !refused(t->err))
         rc = cli_report(t->err, t->detail);
     if (rc == CLI_EXIT_OK)
@@ -306,6 +318,13 @@ static int try_record_limit(probe *p, tlsc_tls_version v, const char *ver, const
     return rc;
 }
 
+/* A PSK and no certificate trust: tlsc offers PSK suites only. */
+static bool psk_only(const cli_tls_opts *t)
+{
+    return t->psk != NULL && t->cas.count == 0 && t->bundle == NULL && t->pins.count == 0 &&
+           !t->insecure;
+}
+
 /* Whether suite i is worth trying with the options given. */
 static bool suite_applies(const probe *p, const char *name, tlsc_tls_version *v)
 {
@@ -314,7 +333,7 @@ static bool suite_applies(const probe *p, const char *name, tlsc_tls_version *v)
     *v = tls13 ? TLSC_TLS1_3 : TLSC_TLS1_2;
     if (strcmp(tls13 ? p->ver13 : p->ver12, "skipped") == 0)
         return false;
-    return psk ? p->tg.psk : (tls13 || p->tg.cert_trust);
+    return psk ? p->o->tls.psk != NULL : (tls13 || !psk_only(&p->o->tls));
 }
 
 static void list_add(char *list, size_t cap, const char *name)
@@ -338,7 +357,7 @@ static int try_suites(probe *p)
         if (version_ok)
             progress(name);
         if (version_ok)
-            rc = run_trial(p->o, &p->tg, &s, t);
+            rc = run_trial(p->o, &s, t);
         else
             t->err = TLSC_ERR_NO_COMMON_PARAMS; /* the version itself is refused */
         if (rc == CLI_EXIT_OK && t->err != TLSC_OK && !refused(t->err))
@@ -364,7 +383,7 @@ static void print_buffers(const char *key, const trial *t)
 static void print_probe(const probe *p)
 {
     const trial *b = &p->base;
-    printf("server: %s:%u\n", p->tg.host, (unsigned)p->tg.port);
+    printf("server: %s:%u\n", p->o->host, (unsigned)p->o->port);
     printf("tls1.2: %s\ntls1.3: %s\n", p->ver12, p->ver13);
     printf("protocol: %s\ncipher: %s\ngroup: %s\n", b->protocol, b->cipher, b->group);
     printf("suites: %s\n", p->suites[0] ? p->suites : "none");
@@ -384,7 +403,7 @@ static int run_probe(probe *p)
 {
     trial_spec all = {0, NULL, 0};
     progress("with every version and suite");
-    int rc = run_trial(p->o, &p->tg, &all, &p->base);
+    int rc = run_trial(p->o, &all, &p->base);
     if (rc != CLI_EXIT_OK)
         return rc;
     if (p->base.err != TLSC_OK)
@@ -403,12 +422,35 @@ static int run_probe(probe *p)
     return rc;
 }
 
+static int parse_probe(probe_opts *o, int argc, char **argv)
+{
+    const char *pos[1] = {NULL};
+    size_t npos = 0;
+    cli_spec spec = {.cmd = CMD, .max_positional = 1, .more_options = cli_tls_options,
+                     .more_option_count = cli_tls_option_count};
+    int rc = cli_parse(&spec, argc, argv, o, pos, &npos);
+
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    if (npos == 0)
+        return cli_usage_error(CMD, "missing HOST:PORT");
+    if (o->tls.sess_in != NULL || o->tls.sess_out != NULL || o->tls.have_resumption)
+        return cli_usage_error(CMD, "--sess-in, --sess-out and --resumption do not apply "
+                                    "to probe");
+    rc = cli_parse_hostport(CMD, pos[0], o->host, sizeof o->host, &o->port);
+    return rc != CLI_EXIT_OK ? rc : cli_tls_check(&o->tls);
+}
+
 int cmd_probe(int argc, char **argv)
 {
-    connect_opts *o = NULL;
-    int rc = cli_tls_parse(CMD, argc, argv, &o);
+    probe_opts o;
     probe *p = NULL;
+    int rc = cli_tls_init(&o.tls, CMD, argc);
 
+    memset(o.host, 0, sizeof o.host);
+    o.port = 0;
+    if (rc == CLI_EXIT_OK)
+        rc = parse_probe(&o, argc, argv);
     if (rc == CLI_HELP) {
         cmd_probe_help();
         rc = CLI_EXIT_OK;
@@ -417,14 +459,10 @@ int cmd_probe(int argc, char **argv)
         rc = p != NULL ? CLI_EXIT_OK : cli_report(TLSC_ERR_NO_MEMORY, NULL);
     }
     if (p != NULL) {
-        p->o = o;
-        cli_tls_target(o, &p->tg);
-        rc = p->tg.session_opts
-                 ? cli_usage_error(CMD, "--summary, --sess-in, --sess-out and --resumption "
-                                        "do not apply to probe")
-                 : run_probe(p);
+        p->o = &o;
+        rc = run_probe(p);
     }
     free(p);
-    cli_tls_free(o);
+    cli_tls_release(&o.tls);
     return rc;
 }

@@ -1,8 +1,9 @@
 /*
  * tlsc/error.h — the one error enum.
  *
- * Codes are grouped by category: the category of a code is code / 100.
- * Codes are never renumbered; new codes are only appended inside a group.
+ * Codes are grouped by category: the category of a code is code / 100
+ * (1000..1099 and anything from 1200 up are internal). Codes are never
+ * renumbered; new codes are only appended inside a group.
  *
  * Every code has a static, one-line message (tlsc_strerror). A connection
  * additionally keeps a detail string with the specifics of its first error
@@ -99,7 +100,23 @@ typedef enum tlsc_err {
     TLSC_ERR_TRUNCATED = 901,       /* peer closed without close_notify */
 
     /* 10xx internal */
-    TLSC_ERR_INTERNAL = 1000        /* a bug in tlsc or an unexpected mbedTLS error */
+    TLSC_ERR_INTERNAL = 1000,       /* a bug in tlsc or an unexpected mbedTLS error */
+
+    /* 11xx HTTP (tlsc/http.h): the URL, the server's HTTP response or a
+     * download's content is not what it must be. */
+    TLSC_ERR_HTTP = 1100,           /* other HTTP error */
+    TLSC_ERR_HTTP_URL = 1101,       /* URL malformed, not https, or has userinfo */
+    TLSC_ERR_HTTP_MALFORMED = 1102, /* response syntax: status line, header, chunk */
+    TLSC_ERR_HTTP_HEADER_TOO_LARGE = 1103, /* header line, section or count over the limit */
+    TLSC_ERR_HTTP_INCOMPLETE = 1104, /* response ended before its announced end */
+    TLSC_ERR_HTTP_UNSUPPORTED = 1105, /* transfer coding, upgrade or version not supported */
+    TLSC_ERR_HTTP_BAD_REQUEST = 1106, /* request method, header or body refused (injection) */
+    TLSC_ERR_HTTP_REDIRECT = 1107,  /* redirect refused: too many, https->http, no Location */
+    TLSC_ERR_HTTP_STATUS = 1108,    /* server answered with an error status (>= 400) */
+    TLSC_ERR_HTTP_DIGEST_MISMATCH = 1109, /* downloaded content's SHA-256 differs */
+    TLSC_ERR_HTTP_SIZE_MISMATCH = 1110, /* downloaded content's size differs */
+    TLSC_ERR_HTTP_RANGE = 1111,     /* server did not honour a Range request */
+    TLSC_ERR_HTTP_SINK = 1112       /* the application's body sink/producer or file failed */
 } tlsc_err;
 
 typedef enum tlsc_category {
@@ -113,7 +130,8 @@ typedef enum tlsc_category {
     TLSC_CAT_VERIFY = 7,
     TLSC_CAT_MEMORY = 8,
     TLSC_CAT_CLOSED = 9,
-    TLSC_CAT_INTERNAL = 10
+    TLSC_CAT_INTERNAL = 10,
+    TLSC_CAT_HTTP = 11
 } tlsc_category;
 
 /* Static one-line English message for any value of tlsc_err; never NULL.

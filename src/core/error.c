@@ -97,12 +97,28 @@ static const struct err_entry err_table[] = {
      "peer closed the connection without close_notify (data may be truncated)"},
 
     {TLSC_ERR_INTERNAL, "internal error: a bug in tlsc or an unexpected mbedTLS error"},
+
+    {TLSC_ERR_HTTP, "error in the HTTP exchange (see the detail message)"},
+    {TLSC_ERR_HTTP_URL, "invalid URL: tlsc accepts https://HOST[:PORT][/PATH][?QUERY] without userinfo"},
+    {TLSC_ERR_HTTP_MALFORMED, "malformed HTTP response from the server (status line, header or chunk framing)"},
+    {TLSC_ERR_HTTP_HEADER_TOO_LARGE, "the HTTP response header exceeds the configured limits (line, section or field count)"},
+    {TLSC_ERR_HTTP_INCOMPLETE, "the HTTP response ended before its announced end (truncated body or header)"},
+    {TLSC_ERR_HTTP_UNSUPPORTED,
+     "the HTTP response uses a feature tlsc does not support (transfer coding, upgrade, version)"},
+    {TLSC_ERR_HTTP_BAD_REQUEST,
+     "the HTTP request was refused before sending: invalid method, header or body"},
+    {TLSC_ERR_HTTP_REDIRECT, "redirect refused: too many, from https to http, or unusable"},
+    {TLSC_ERR_HTTP_STATUS, "server answered with an HTTP error status"},
+    {TLSC_ERR_HTTP_DIGEST_MISMATCH, "downloaded content does not match the expected SHA-256"},
+    {TLSC_ERR_HTTP_SIZE_MISMATCH, "downloaded content does not have the expected size"},
+    {TLSC_ERR_HTTP_RANGE, "server did not honour the Range request (no 206 or wrong Content-Range)"},
+    {TLSC_ERR_HTTP_SINK, "the body sink, the body producer or the output file failed"},
 };
 
 /* Indexed by tlsc_category. */
 static const char *const category_names[] = {
     "none", "config", "network", "dns",    "timeout",  "protocol",
-    "alert", "verify", "memory", "closed", "internal",
+    "alert", "verify", "memory", "closed", "internal", "http",
 };
 
 TLSC_API const char *tlsc_strerror(tlsc_err err)
@@ -124,6 +140,8 @@ TLSC_API tlsc_category tlsc_err_category(tlsc_err err)
     int code = (int)err;
     if (code < 100)
         return TLSC_CAT_NONE;
+    if (code >= 1100 && code < 1200)
+        return TLSC_CAT_HTTP;
     if (code >= 1000)
         return TLSC_CAT_INTERNAL;
     return (tlsc_category)(code / 100);

@@ -177,7 +177,7 @@ run_tlsc probe --help
 expect_exit 0
 grep -q '^Usage: tlsc probe HOST:PORT' <<< "$OUT" || fail "--help lacks the usage line"
 grep -q 'max_handshake_message' <<< "$OUT" || fail "--help lacks the output keys"
-run_tlsc probe localhost:1 --summary --insecure
+run_tlsc probe localhost:1 --sess-in "$T/none" --insecure
 expect_exit "$EXIT_USAGE"
 expect_stderr_contains "do not apply to probe"
 expect_stderr_contains "tlsc probe --help"

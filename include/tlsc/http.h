@@ -1,0 +1,413 @@
+/*
+ * tlsc/http.h — an HTTP/1.1 client over tlsc connections, and verified
+ * downloads (firmware updates).
+ *
+ * Two layers:
+ *
+ * 1. PURE, transport-independent pieces, usable from any driver (the
+ *    blocking calls below, the event driver, or an application's own
+ *    loop): the URL parser (tlsc_url_*), the request serializer
+ *    (tlsc_http_request_format, tlsc_http_chunk_prefix) and the response
+ *    PUSH PARSER (tlsc_http_parser_*): feed it whatever bytes arrived, in
+ *    pieces of any size, and it calls back the status line, each header,
+ *    body chunks (pointing INTO the bytes fed: no copy, no size limit, so a
+ *    body never has to fit in RAM) and the end of the response. It does no
+ *    I/O and never blocks; only header lines are buffered, within limits.
+ *
+ * 2. A BLOCKING client (tlsc_http_*) on top of tlsc_conn: requests with
+ *    keep-alive reuse of the TLS connection, redirects, 1xx, chunked,
+ *    Content-Length and close-delimited bodies, and session resumption
+ *    whenever it reconnects to the same host; and downloads
+ *    (tlsc_http_download) to a sink or a file, checked against an
+ *    expected SHA-256 and size, optionally in Range pieces that survive a
+ *    dropped connection.
+ *
+ * HTTPS only: a URL with scheme http is refused (TLSC_ERR_HTTP_URL), and a
+ * redirect from https to http is refused (TLSC_ERR_HTTP_REDIRECT): tlsc
+ * exists to make connections verified, and a plain-text hop would undo
+ * that (a firmware image fetched over http can be replaced in transit).
+ *
+ * Strictness: the parser follows RFC 9112 as a strict recipient. It
+ * rejects bare LF or bare CR line ends, obs-fold, whitespace before a
+ * header's colon, control characters in header values, HTTP versions other
+ * than 1.0 and 1.1, transfer codings other than chunked, a response with
+ * both Transfer-Encoding and Content-Length, conflicting Content-Length
+ * values, bad chunk sizes or extensions, and any data after a response
+ * that said "Connection: close". Each error's detail says which line,
+ * header or size was wrong.
+ *
+ * Errors of the pure functions are returned with their detail in a
+ * caller-supplied buffer (or the parser's own, tlsc_http_parser_errmsg);
+ * the client keeps the detail of its last error (tlsc_http_errmsg).
+ */
+#ifndef TLSC_HTTP_H
+#define TLSC_HTTP_H
+
+#include "tlsc/common.h"
+#include "tlsc/error.h"
+#include "tlsc/config.h"
+
+TLSC_BEGIN_DECLS
+
+/* ---- URLs ---------------------------------------------------------------- */
+
+#define TLSC_URL_HOST_MAX 253
+#define TLSC_URL_TARGET_MAX 2048
+
+/* A parsed https URL. Plain data: copy it, keep it on the stack. */
+typedef struct tlsc_url {
+    /* DNS name (lower-cased) or IP literal; IPv6 without brackets. */
+    char host[TLSC_URL_HOST_MAX + 1];
+    bool ipv6;
+    uint16_t port; /* 443 unless given */
+    /* Request target: path and query ("/" when the URL has no path); the
+     * fragment (#...) is dropped, as it is never sent. */
+    char target[TLSC_URL_TARGET_MAX + 1];
+} tlsc_url;
+
+/*
+ * Parse an absolute URL: https://HOST[:PORT][/PATH][?QUERY][#FRAGMENT].
+ * The scheme is case-insensitive and must be https. HOST is a DNS name
+ * (checked like tlsc_conn_connect's host) or an IPv4 literal or an IPv6
+ * literal in brackets (no zone id). PORT is 1..65535. PATH and QUERY may
+ * contain any printable ASCII except space, '"', '<', '>', '\\', '^', '`',
+ * '{', '|', '}' (percent-escapes are kept as they are, but '%' must be
+ * followed by two hex digits). Userinfo ("user:pass@") is REFUSED: a
+ * password in a URL ends up in logs and process lists; send credentials in
+ * an Authorization header instead.
+ * detail (capacity cap, may be NULL) receives what was wrong.
+ * Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_HTTP_URL.
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_url_parse(const char *text, tlsc_url *out,
+                                                char *detail, size_t cap);
+
+/*
+ * Resolve a reference (a redirect's Location) against base, RFC 3986
+ * section 5.2: an absolute URL ("https://..."), a network-path reference
+ * ("//host/path"), an absolute path ("/path") or a relative path
+ * ("path", "../path", "?query"), with dot segments removed.
+ * Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_HTTP_URL (also for an absolute
+ * URL with another scheme than https).
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_url_resolve(const tlsc_url *base,
+                                                  const char *ref,
+                                                  tlsc_url *out, char *detail,
+                                                  size_t cap);
+
+/* ---- request serializer --------------------------------------------------- */
+
+/* One request header. Both strings are borrowed for the call. */
+typedef struct tlsc_http_header {
+    const char *name;
+    const char *value;
+} tlsc_http_header;
+
+/* Body framing of a request (tlsc_http_request_format). */
+#define TLSC_HTTP_BODY_NONE (-1)    /* no body, no Content-Length */
+#define TLSC_HTTP_BODY_CHUNKED (-2) /* Transfer-Encoding: chunked */
+
+/*
+ * Write the request head (request line, Host, the headers, the framing
+ * header, the blank line) for method and url into buf (capacity cap) and
+ * set *len. body_len >= 0 sends "Content-Length: body_len";
+ * TLSC_HTTP_BODY_NONE sends no framing header; TLSC_HTTP_BODY_CHUNKED
+ * sends "Transfer-Encoding: chunked" (then frame the body with
+ * tlsc_http_chunk_prefix and end it with "0\r\n\r\n").
+ * The method must be an HTTP token; header names must be tokens and values
+ * must not contain CR, LF, NUL or other control characters except HTAB
+ * (HEADER INJECTION is refused, not escaped). Host, Content-Length and
+ * Transfer-Encoding are written by tlsc and refused in headers.
+ * With buf == NULL or cap too small: TLSC_ERR_BUFFER_SIZE, *len = size
+ * needed. detail (capacity dcap, may be NULL) says what was refused.
+ * Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_HTTP_BAD_REQUEST,
+ * TLSC_ERR_BUFFER_SIZE.
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_request_format(
+    char *buf, size_t cap, size_t *len, const char *method, const tlsc_url *url,
+    const tlsc_http_header *headers, size_t count, int64_t body_len,
+    char *detail, size_t dcap);
+
+/* Write the chunk-size line for a chunk of n bytes ("1f40\r\n"); n > 0.
+ * Returns its length (at most 18). */
+TLSC_API size_t tlsc_http_chunk_prefix(char out[20], size_t n);
+
+/* ---- response push parser -------------------------------------------------- */
+
+/* Bounds on what the parser buffers. 0 in a field means its default. */
+typedef struct tlsc_http_limits {
+    size_t line_max;     /* status line or one header line, CRLF included
+                            (default 8192) */
+    size_t header_max;   /* all header (or trailer) lines of a response
+                            together (default 32768) */
+    size_t header_count; /* header (or trailer) fields (default 100) */
+} tlsc_http_limits;
+
+/* What the parser knows once a response's header section ended. */
+typedef struct tlsc_http_head {
+    int status;             /* 100..599 */
+    int version_minor;      /* HTTP/1.0 -> 0, HTTP/1.1 -> 1 */
+    int64_t content_length; /* -1 when not given (or not applicable) */
+    bool chunked;           /* Transfer-Encoding: chunked */
+    bool has_body;          /* false for HEAD, 1xx, 204, 304 */
+    bool close_delimited;   /* body ends when the connection ends */
+    bool keep_alive;        /* connection reusable after this response */
+} tlsc_http_head;
+
+/*
+ * Callbacks of the parser; any may be NULL. Strings are NOT NUL-terminated
+ * and valid only during the call. A callback returns TLSC_OK to go on, or
+ * an error that stops parsing: tlsc_http_parser_feed returns it and it
+ * becomes the parser's sticky error.
+ */
+typedef struct tlsc_http_callbacks {
+    /* The status line: status code and reason phrase. */
+    tlsc_err (*on_status)(void *ud, int status, const char *reason,
+                          size_t reason_len);
+    /* One header field (value without surrounding whitespace). */
+    tlsc_err (*on_header)(void *ud, const char *name, size_t name_len,
+                          const char *value, size_t value_len);
+    /* The header section ended; head says how the body is framed. */
+    tlsc_err (*on_head)(void *ud, const tlsc_http_head *head);
+    /* A piece of the body (chunk framing removed); data points into the
+     * bytes passed to tlsc_http_parser_feed. */
+    tlsc_err (*on_body)(void *ud, const void *data, size_t len);
+    /* One trailer field of a chunked body. */
+    tlsc_err (*on_trailer)(void *ud, const char *name, size_t name_len,
+                           const char *value, size_t value_len);
+    /* The response is complete. */
+    tlsc_err (*on_done)(void *ud);
+} tlsc_http_callbacks;
+
+typedef struct tlsc_http_parser tlsc_http_parser;
+
+/*
+ * Create a parser (one allocation of about limits->line_max bytes) ready
+ * for a response to a non-HEAD request. limits may be NULL (defaults);
+ * cb is copied; ud is passed to every callback.
+ * Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_NO_MEMORY.
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_parser_new(
+    const tlsc_http_limits *limits, const tlsc_http_callbacks *cb, void *ud,
+    tlsc_http_parser **out);
+
+/* NULL is allowed. */
+TLSC_API void tlsc_http_parser_free(tlsc_http_parser *p);
+
+/*
+ * Expect the next response, clearing any error. head_request: the request
+ * was HEAD, so the response has no body whatever its headers say.
+ * Interim (1xx) responses are complete responses of their own: after one
+ * (on_done with status 1xx), reset and feed the rest.
+ */
+TLSC_API void tlsc_http_parser_reset(tlsc_http_parser *p, bool head_request);
+
+/*
+ * Parse up to len bytes. *used receives how many were consumed: all of
+ * them, unless the response became complete, in which case parsing stops
+ * right after it (the rest belongs to what follows) and
+ * tlsc_http_parser_done returns true. Bytes after a complete response that
+ * announced "Connection: close" are an error.
+ * Errors: TLSC_ERR_HTTP_MALFORMED, TLSC_ERR_HTTP_HEADER_TOO_LARGE,
+ * TLSC_ERR_HTTP_UNSUPPORTED, a callback's error; sticky until reset.
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_parser_feed(tlsc_http_parser *p,
+                                                       const void *data,
+                                                       size_t len,
+                                                       size_t *used);
+
+/*
+ * The transport ended. how is TLSC_ERR_CLOSED (close_notify: a clean end)
+ * or TLSC_ERR_TRUNCATED (no close_notify) or a transport error. A
+ * close-delimited body completes only on a clean end (on_done is called);
+ * after a truncated end it fails with TLSC_ERR_TRUNCATED, as an attacker
+ * could have cut it. Any other unfinished response fails with
+ * TLSC_ERR_HTTP_INCOMPLETE (the detail says how much was missing).
+ * Returns TLSC_OK when the response is complete.
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_parser_eof(tlsc_http_parser *p,
+                                                      tlsc_err how);
+
+/* Whether the current response is complete. */
+TLSC_API bool tlsc_http_parser_done(const tlsc_http_parser *p);
+/* Whether any byte of the current response has been consumed. */
+TLSC_API bool tlsc_http_parser_started(const tlsc_http_parser *p);
+/* The head of the current response (valid once on_head was called). */
+TLSC_API const tlsc_http_head *tlsc_http_parser_head(const tlsc_http_parser *p);
+/* Detail of the sticky error ("" if none). Owned by p. */
+TLSC_API const char *tlsc_http_parser_errmsg(const tlsc_http_parser *p);
+
+/* ---- blocking client ------------------------------------------------------- */
+
+typedef struct tlsc_http tlsc_http;
+
+/*
+ * Create a client that makes its connections with cfg (referenced; it is
+ * frozen by the first connection). Defaults: 5 redirects followed, the
+ * parser's default limits, one retry of a request on a reused connection
+ * that the server had closed.
+ * Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_NO_MEMORY.
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_new(tlsc_config *cfg, tlsc_http **out);
+
+/* Close the connection (close_notify) and free. NULL is allowed. */
+TLSC_API void tlsc_http_free(tlsc_http *h);
+
+/* Redirects followed per request, 0..20 (0: return the 3xx response).
+ * Errors: TLSC_ERR_INVALID_ARG. */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_set_max_redirects(tlsc_http *h,
+                                                             unsigned max);
+
+/* Parser limits for the responses (NULL restores the defaults).
+ * Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_NO_MEMORY. */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_set_limits(tlsc_http *h,
+                                                      const tlsc_http_limits *limits);
+
+/*
+ * Verify the servers as `name` instead of the URL's host (see
+ * tlsc_conn_set_server_name); NULL restores the default. Redirects to
+ * another host are refused while a name is set.
+ * Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_HOSTNAME, TLSC_ERR_NO_MEMORY.
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_set_server_name(tlsc_http *h,
+                                                           const char *name);
+
+/*
+ * Offer a saved session (from tlsc_conn_export_session or
+ * tlsc_http_export_session, e.g. kept in RTC memory) on the next new
+ * connection; the core offers it only to the server name and configuration
+ * it belongs to (tlsc/session.h). The blob is copied.
+ * Errors: TLSC_ERR_INVALID_ARG (NULL, empty or longer than TLSC_SESSION_MAX).
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_set_session(tlsc_http *h, const void *blob,
+                                                       size_t len);
+
+/*
+ * Export the newest session the client holds (of the open connection, or
+ * of the last one) into buf, as tlsc_conn_export_session does.
+ * Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_NO_SESSION, TLSC_ERR_BUFFER_SIZE
+ * (*len says how much is needed).
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_export_session(tlsc_http *h, void *buf, size_t cap,
+                                                          size_t *len);
+
+/* Streaming request body: write up to cap bytes into buf, set *got (0 =
+ * end of body). Return TLSC_OK or an error that aborts the request. */
+typedef tlsc_err (*tlsc_http_producer_fn)(void *ud, void *buf, size_t cap,
+                                          size_t *got);
+
+/* One request. Every pointer is borrowed for the call. */
+typedef struct tlsc_http_request {
+    const char *method;             /* NULL = "GET" ("HEAD": no body read) */
+    const char *url;                /* https://... */
+    const tlsc_http_header *headers;
+    size_t header_count;
+    /* Body: a buffer (body, body_len), or a producer (body_fn, body_ud)
+     * sending body_fn_len bytes, or chunked when body_fn_len < 0. */
+    const void *body;
+    size_t body_len;
+    tlsc_http_producer_fn body_fn;
+    void *body_ud;
+    int64_t body_fn_len;
+    /* What the final response (after redirects) is delivered to; the
+     * intermediate 1xx and followed 3xx responses are not. */
+    tlsc_http_callbacks cb;
+    void *cb_ud;
+} tlsc_http_request;
+
+/* What happened, filled by tlsc_http_do (also on error, as far as known). */
+typedef struct tlsc_http_result {
+    int status;             /* final status, 0 if none was received */
+    uint64_t body_bytes;    /* body bytes delivered to cb.on_body */
+    unsigned redirects;     /* redirects followed */
+    bool reused;            /* final response came over a reused connection */
+    bool resumed;           /* ... whose handshake resumed a session */
+    char url[TLSC_URL_TARGET_MAX + TLSC_URL_HOST_MAX + 16]; /* final URL */
+} tlsc_http_result;
+
+/*
+ * Send one request and read its whole response, delivering the final one
+ * to req->cb. The connection is kept open for the next request to the same
+ * host and port when the response allows it; a new connection to a host
+ * whose session is known offers that session (resumption).
+ * Redirects (301, 302, 303, 307, 308 with a Location) are followed up to
+ * the limit: 303, and 301/302 after POST, continue with GET and no body;
+ * 307/308 resend the body, which is impossible for a producer body
+ * (TLSC_ERR_HTTP_REDIRECT). Authorization and Cookie headers are sent only
+ * to the host of req->url. A status >= 400 is NOT an error here.
+ * Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_HTTP_*, TLSC_ERR_TRUNCATED (a
+ * close-delimited body cut without close_notify), any connection error,
+ * a callback's or the producer's error. Detail: tlsc_http_errmsg.
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_do(tlsc_http *h,
+                                              const tlsc_http_request *req,
+                                              tlsc_http_result *res);
+
+/* Detail of the last error of h ("" after a success). Owned by h. */
+TLSC_API const char *tlsc_http_errmsg(const tlsc_http *h);
+
+/* Statistics of h since tlsc_http_new. */
+typedef struct tlsc_http_stats {
+    unsigned long connections; /* TLS handshakes completed */
+    unsigned long resumed;     /* ... of which resumed a session */
+    unsigned long requests;    /* requests sent (including redirects, retries) */
+    unsigned long reused;      /* ... of which over an already open connection */
+} tlsc_http_stats;
+
+TLSC_API void tlsc_http_get_stats(const tlsc_http *h, tlsc_http_stats *out);
+
+/* ---- downloads -------------------------------------------------------------- */
+
+/* Progress: done bytes of total (-1 when unknown). */
+typedef void (*tlsc_http_progress_fn)(void *ud, uint64_t done, int64_t total);
+
+/* A download. Give exactly one of path and sink. */
+typedef struct tlsc_download {
+    const char *url;
+    const tlsc_http_header *headers;
+    size_t header_count;
+    /* File: written as "<path>.tlsc-XXXXXX" in the same directory, renamed
+     * to path only when the whole content arrived and matched sha256/size;
+     * removed otherwise. An existing file at path is replaced only then. */
+    const char *path;
+    /* Sink: receives the content in order. It sees the data BEFORE the
+     * digest can be checked: treat it as unverified until
+     * tlsc_http_download returns TLSC_OK. */
+    tlsc_err (*sink)(void *ud, const void *data, size_t len);
+    void *sink_ud;
+    /* Expected SHA-256 of the content (checked at the end) ... */
+    const unsigned char *sha256; /* 32 bytes, or NULL for no check */
+    /* ... and size in bytes, or -1 for no check. */
+    int64_t size;
+    /* 0: one GET. Otherwise the content is fetched in Range requests of
+     * this many bytes (e.g. 65536, like ESP-IDF's esp_https_ota), each
+     * answered with 206 and a matching Content-Range; a connection that
+     * drops is reopened (resuming the TLS session when possible) and the
+     * piece asked for again, up to max_retries times in a row. */
+    size_t range_chunk;
+    unsigned max_retries; /* 0 = default 3 */
+    tlsc_http_progress_fn progress;
+    void *progress_ud;
+} tlsc_download;
+
+typedef struct tlsc_download_result {
+    uint64_t bytes;            /* content bytes received */
+    unsigned char sha256[32];  /* their SHA-256 */
+    int status;                /* last HTTP status */
+    unsigned reconnects;       /* connections reopened after a drop */
+} tlsc_download_result;
+
+/*
+ * Download d->url (following redirects as tlsc_http_do does) and verify
+ * it. A status other than 200 (206 for Range pieces) fails with
+ * TLSC_ERR_HTTP_STATUS. res may be NULL.
+ * Errors: as tlsc_http_do, plus TLSC_ERR_HTTP_DIGEST_MISMATCH,
+ * TLSC_ERR_HTTP_SIZE_MISMATCH, TLSC_ERR_HTTP_RANGE, TLSC_ERR_HTTP_SINK
+ * (the sink failed, or the file could not be written or renamed).
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_download(tlsc_http *h,
+                                                    const tlsc_download *d,
+                                                    tlsc_download_result *res);
+
+TLSC_END_DECLS
+
+#endif /* TLSC_HTTP_H */

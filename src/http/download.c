@@ -1,0 +1,377 @@
+/*
+ * Verified downloads (tlsc/http.h): the content goes to a sink or a
+ * temporary file while mbedTLS's SHA-256 runs over it; at the end the
+ * digest and size are compared and the file is renamed into place only
+ * when both match. In Range mode each piece is one request; a connection
+ * that drops mid-piece is reopened (the client offers the saved session)
+ * and the download continues at the first byte not yet received, since
+ * every byte delivered so far was authenticated by TLS.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mbedtls/sha256.h"
+
+#include "core/internal.h"
+#include "http/http_internal.h"
+
+#define DEFAULT_RETRIES 3
+#define TMP_SUFFIX ".tlsc-XXXXXX"
+
+typedef struct dl {
+    tlsc_http *h;
+    const tlsc_download *d;
+    mbedtls_sha256_context sha;
+    int fd;                 /* temporary file, or -1 */
+    char *tmp_path;
+    uint64_t done;          /* content bytes delivered */
+    int64_t total;          /* content size when known, else -1 */
+
+    /* the current response */
+    int status;
+    bool range_ok;          /* Content-Range matched the piece asked for */
+    bool range_seen;
+    uint64_t range_first, range_last;
+    int64_t range_total;
+} dl;
+
+/* ---- output --------------------------------------------------------------------- */
+
+static tlsc_err write_all(dl *s, const unsigned char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(s->fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return tlsc__http_fail(s->h, TLSC_ERR_HTTP_SINK, "writing %s: %s", s->tmp_path,
+                                   strerror(errno));
+        p += w;
+        n -= (size_t)w;
+    }
+    return TLSC_OK;
+}
+
+static tlsc_err emit(dl *s, const void *data, size_t n)
+{
+    if (mbedtls_sha256_update(&s->sha, data, n) != 0)
+        return tlsc__http_fail(s->h, TLSC_ERR_INTERNAL, "SHA-256 update failed");
+    tlsc_err err = s->fd >= 0 ? write_all(s, data, n) : s->d->sink(s->d->sink_ud, data, n);
+    if (err != TLSC_OK && s->fd < 0)
+        return tlsc__http_fail(s->h, err, "the download sink refused %zu bytes at offset %llu", n,
+                               (unsigned long long)s->done);
+    if (err != TLSC_OK)
+        return err;
+    s->done += n;
+    if (s->d->progress != NULL)
+        s->d->progress(s->d->progress_ud, s->done, s->total);
+    return TLSC_OK;
+}
+
+static tlsc_err open_tmp(dl *s)
+{
+    size_t n = strlen(s->d->path) + sizeof TMP_SUFFIX;
+    s->tmp_path = tlsc__calloc(1, n);
+    if (s->tmp_path == NULL)
+        return tlsc__http_fail(s->h, TLSC_ERR_NO_MEMORY, "temporary file name");
+    (void)snprintf(s->tmp_path, n, "%s" TMP_SUFFIX, s->d->path);
+    s->fd = mkstemp(s->tmp_path);
+    if (s->fd < 0)
+        return tlsc__http_fail(s->h, TLSC_ERR_HTTP_SINK, "creating %s: %s", s->tmp_path,
+                               strerror(errno));
+    return TLSC_OK;
+}
+
+/* Success: flush, close and rename into place. */
+static tlsc_err commit_tmp(dl *s)
+{
+    int fd = s->fd;
+    s->fd = -1;
+    if (fsync(fd) != 0 || close(fd) != 0)
+        return tlsc__http_fail(s->h, TLSC_ERR_HTTP_SINK, "writing %s: %s", s->tmp_path,
+                               strerror(errno));
+    if (rename(s->tmp_path, s->d->path) != 0)
+        return tlsc__http_fail(s->h, TLSC_ERR_HTTP_SINK, "renaming %s to %s: %s", s->tmp_path,
+                               s->d->path, strerror(errno));
+    tlsc__free(s->tmp_path);
+    s->tmp_path = NULL;
+    return TLSC_OK;
+}
+
+/* Failure: never leave anything that looks like a download. */
+static void discard_tmp(dl *s)
+{
+    if (s->fd >= 0)
+        (void)close(s->fd);
+    s->fd = -1;
+    if (s->tmp_path != NULL)
+        (void)unlink(s->tmp_path);
+    tlsc__free(s->tmp_path);
+    s->tmp_path = NULL;
+}
+
+/* ---- response callbacks ---------------------------------------------------------------- */
+
+static tlsc_err on_status(void *ud, int status, const char *reason, size_t len)
+{
+    dl *s = ud;
+    (void)reason;
+    (void)len;
+    s->status = status;
+    s->range_seen = false;
+    return TLSC_OK;
+}
+
+static bool parse_u64(const char **p, uint64_t *out)
+{
+    uint64_t v = 0;
+    const char *q = *p;
+    if (*q < '0' || *q > '9')
+        return false;
+    for (; *q >= '0' && *q <= '9'; q++) {
+        if (v > (UINT64_MAX - 9) / 10)
+            return false;
+        v = v * 10 + (uint64_t)(*q - '0');
+    }
+    *p = q;
+    *out = v;
+    return true;
+}
+
+/* "bytes FIRST-LAST/TOTAL" (TOTAL may be "*") */
+static bool parse_content_range(dl *s, const char *v, size_t len)
+{
+    char buf[96];
+    uint64_t total = 0;
+    if (len >= sizeof buf)
+        return false;
+    memcpy(buf, v, len);
+    buf[len] = '\0';
+    const char *p = buf;
+    if (strncmp(p, "bytes ", 6) != 0)
+        return false;
+    p += 6;
+    if (!parse_u64(&p, &s->range_first) || *p++ != '-' || !parse_u64(&p, &s->range_last) ||
+        *p++ != '/')
+        return false;
+    if (p[0] == '*' && p[1] == '\0') {
+        s->range_total = -1;
+    } else {
+        if (!parse_u64(&p, &total) || *p != '\0' || total > INT64_MAX)
+            return false;
+        s->range_total = (int64_t)total;
+    }
+    return s->range_first <= s->range_last;
+}
+
+static tlsc_err on_header(void *ud, const char *n, size_t nl, const char *v, size_t vl)
+{
+    dl *s = ud;
+    if (!tlsc__http_name_is(n, nl, "content-range"))
+        return TLSC_OK;
+    if (!parse_content_range(s, v, vl))
+        return tlsc__http_fail(s->h, TLSC_ERR_HTTP_RANGE, "unparsable Content-Range \"%.*s\"",
+                               (int)(vl > 60 ? 60 : vl), v);
+    s->range_seen = true;
+    return TLSC_OK;
+}
+
+static tlsc_err check_status(dl *s, bool ranged)
+{
+    if (s->status == 200)
+        return TLSC_OK;
+    if (ranged && s->status == 206)
+        return TLSC_OK;
+    return tlsc__http_fail(s->h, TLSC_ERR_HTTP_STATUS, "server answered %d%s", s->status,
+                           ranged ? " to a Range request (expected 206)" : " (expected 200)");
+}
+
+/* A 206 must be the piece asked for (starting at s->done), consistent with
+ * what is known of the total. */
+static tlsc_err check_piece(dl *s, const tlsc_http_head *head)
+{
+    if (!s->range_seen)
+        return tlsc__http_fail(s->h, TLSC_ERR_HTTP_RANGE, "206 response without Content-Range");
+    if (s->range_first != s->done)
+        return tlsc__http_fail(s->h, TLSC_ERR_HTTP_RANGE,
+                               "asked for bytes from %llu, the server sent from %llu",
+                               (unsigned long long)s->done, (unsigned long long)s->range_first);
+    if (s->range_last - s->range_first >= s->d->range_chunk)
+        return tlsc__http_fail(s->h, TLSC_ERR_HTTP_RANGE,
+                               "server sent %llu bytes for a piece of %zu",
+                               (unsigned long long)(s->range_last - s->range_first + 1),
+                               s->d->range_chunk);
+    if (head->content_length >= 0 &&
+        (uint64_t)head->content_length != s->range_last - s->range_first + 1)
+        return tlsc__http_fail(s->h, TLSC_ERR_HTTP_RANGE,
+                               "Content-Length %lld does not match Content-Range %llu-%llu",
+                               (long long)head->content_length,
+                               (unsigned long long)s->range_first, (unsigned long long)s->range_last);
+    if (s->range_total >= 0 && s->total >= 0 && s->range_total != s->total)
+        return tlsc__http_fail(s->h, TLSC_ERR_HTTP_RANGE, "content size changed from %lld to %lld",
+                               (long long)s->total, (long long)s->range_total);
+    if (s->range_total >= 0 && s->range_last >= (uint64_t)s->range_total)
+        return tlsc__http_fail(s->h, TLSC_ERR_HTTP_RANGE, "Content-Range ends beyond the size");
+    if (s->range_total >= 0)
+        s->total = s->range_total;
+    return TLSC_OK;
+}
+
+static tlsc_err on_head(void *ud, const tlsc_http_head *head)
+{
+    dl *s = ud;
+    bool ranged = s->d->range_chunk > 0;
+    tlsc_err err = check_status(s, ranged);
+    if (err != TLSC_OK)
+        return err;
+    if (s->status == 206)
+        return check_piece(s, head);
+    /* 200: the whole content, only acceptable from the start */
+    if (s->done != 0)
+        return tlsc__http_fail(s->h, TLSC_ERR_HTTP_RANGE,
+                               "server ignored the Range request at offset %llu (200 instead of 206)",
+                               (unsigned long long)s->done);
+    if (head->content_length >= 0)
+        s->total = head->content_length;
+    return TLSC_OK;
+}
+
+static tlsc_err on_body(void *ud, const void *data, size_t n)
+{
+    return emit(ud, data, n);
+}
+
+/* ---- the loop ----------------------------------------------------------------------------- */
+
+static tlsc_err fetch(dl *s, const char *range)
+{
+    tlsc_http_header *hs = tlsc__calloc(s->d->header_count + 1, sizeof *hs);
+    if (hs == NULL)
+        return tlsc__http_fail(s->h, TLSC_ERR_NO_MEMORY, "request headers");
+    for (size_t i = 0; i < s->d->header_count; i++)
+        hs[i] = s->d->headers[i];
+    size_t n = s->d->header_count;
+    if (range != NULL)
+        hs[n++] = (tlsc_http_header){"Range", range};
+    tlsc_http_request req = {0};
+    req.url = s->d->url;
+    req.headers = hs;
+    req.header_count = n;
+    req.cb = (tlsc_http_callbacks){on_status, on_header, on_head, on_body, NULL, NULL};
+    req.cb_ud = s;
+    tlsc_http_result res;
+    tlsc_err err = tlsc_http_do(s->h, &req, &res);
+    tlsc__free(hs);
+    return err;
+}
+
+/* Errors after which reconnecting and asking again can help. */
+static bool transient(tlsc_err err)
+{
+    tlsc_category c = tlsc_err_category(err);
+    return c == TLSC_CAT_NETWORK || c == TLSC_CAT_CLOSED || c == TLSC_CAT_TIMEOUT ||
+           err == TLSC_ERR_HTTP_INCOMPLETE;
+}
+
+static bool complete(const dl *s)
+{
+    return s->total >= 0 && s->done >= (uint64_t)s->total;
+}
+
+static tlsc_err fetch_ranges(dl *s, unsigned *reconnects)
+{
+    unsigned retries = s->d->max_retries != 0 ? s->d->max_retries : DEFAULT_RETRIES;
+    unsigned failed = 0;
+    char range[64];
+    while (!complete(s)) {
+        uint64_t before = s->done;
+        (void)snprintf(range, sizeof range, "bytes=%llu-%llu", (unsigned long long)s->done,
+                       (unsigned long long)(s->done + s->d->range_chunk - 1));
+        tlsc_err err = fetch(s, range);
+        if (err == TLSC_OK && s->status == 200)
+            return TLSC_OK; /* the whole content at once */
+        if (err == TLSC_OK && s->range_total < 0 && s->done == before)
+            return TLSC_OK; /* unknown size and nothing more: the end */
+        if (err == TLSC_OK) {
+            failed = 0;
+            continue;
+        }
+        if (!transient(err))
+            return err;
+        failed = s->done > before ? 1 : failed + 1;
+        if (failed > retries)
+            return err;
+        (*reconnects)++;
+        tlsc__log(tlsc__http_config(s->h), TLSC_LOG_INFO,
+                  "download: %s at offset %llu; reconnecting (attempt %u of %u)",
+                  tlsc_http_errmsg(s->h), (unsigned long long)s->done, failed, retries);
+    }
+    return TLSC_OK;
+}
+
+static tlsc_err verify(dl *s, tlsc_download_result *res)
+{
+    const tlsc_download *d = s->d;
+    if (mbedtls_sha256_finish(&s->sha, res->sha256) != 0)
+        return tlsc__http_fail(s->h, TLSC_ERR_INTERNAL, "SHA-256 finish failed");
+    if (d->size >= 0 && s->done != (uint64_t)d->size)
+        return tlsc__http_fail(s->h, TLSC_ERR_HTTP_SIZE_MISMATCH,
+                               "received %llu bytes, expected %lld", (unsigned long long)s->done,
+                               (long long)d->size);
+    if (s->total >= 0 && s->done != (uint64_t)s->total)
+        return tlsc__http_fail(s->h, TLSC_ERR_HTTP_SIZE_MISMATCH,
+                               "received %llu bytes, the server announced %lld",
+                               (unsigned long long)s->done, (long long)s->total);
+    if (d->sha256 != NULL && memcmp(d->sha256, res->sha256, 32) != 0) {
+        char got[65];
+        for (int i = 0; i < 32; i++)
+            (void)snprintf(got + 2 * i, 3, "%02x", res->sha256[i]);
+        return tlsc__http_fail(s->h, TLSC_ERR_HTTP_DIGEST_MISMATCH,
+                               "SHA-256 of the %llu bytes received is %s", (unsigned long long)s->done,
+                               got);
+    }
+    return TLSC_OK;
+}
+
+static tlsc_err check_args(tlsc_http *h, const tlsc_download *d)
+{
+    if (d == NULL || d->url == NULL)
+        return tlsc__http_fail(h, TLSC_ERR_INVALID_ARG, "no download or no URL");
+    if ((d->path == NULL) == (d->sink == NULL))
+        return tlsc__http_fail(h, TLSC_ERR_INVALID_ARG, "a download needs exactly one of path and sink");
+    return TLSC_OK;
+}
+
+TLSC_API tlsc_err tlsc_http_download(tlsc_http *h, const tlsc_download *d, tlsc_download_result *res)
+{
+    tlsc_download_result dummy;
+    if (res == NULL)
+        res = &dummy;
+    memset(res, 0, sizeof *res);
+    if (h == NULL)
+        return TLSC_ERR_INVALID_ARG;
+    tlsc_err err = check_args(h, d);
+    if (err != TLSC_OK)
+        return err;
+    dl s = {.h = h, .d = d, .fd = -1, .total = -1, .range_total = -1};
+    mbedtls_sha256_init(&s.sha);
+    if (mbedtls_sha256_starts(&s.sha, 0) != 0)
+        err = tlsc__http_fail(h, TLSC_ERR_INTERNAL, "SHA-256 start failed");
+    if (err == TLSC_OK && d->path != NULL)
+        err = open_tmp(&s);
+    if (err == TLSC_OK)
+        err = d->range_chunk > 0 ? fetch_ranges(&s, &res->reconnects) : fetch(&s, NULL);
+    if (err == TLSC_OK)
+        err = verify(&s, res);
+    if (err == TLSC_OK && s.fd >= 0)
+        err = commit_tmp(&s);
+    discard_tmp(&s);
+    mbedtls_sha256_free(&s.sha);
+    res->bytes = s.done;
+    res->status = s.status;
+    return err;
+}
