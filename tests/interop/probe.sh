@@ -165,6 +165,24 @@ expect suites_rejected "$RSA_SUITES"
 expect record_size_limit skipped
 expect_absent buffers_tls1.3
 
+case_begin "PSK only: PSK suites tried, no certificate suites, no chain"
+PSK_HEX=0102030405060708090a0b0c0d0e0f10
+start_openssl -www -nocert -psk "$PSK_HEX" -psk_identity dev1 \
+  -cipher 'PSK-AES128-GCM-SHA256:ECDHE-PSK-CHACHA20-POLY1305'
+run_tlsc probe "localhost:$SRV_PORT" --psk "dev1:$PSK_HEX"
+expect_exit 0
+expect tls1.2 yes
+expect tls1.3 yes
+# s_server's -psk is a TLS 1.3 external PSK bound to SHA-256: the SHA-384
+# suite cannot use it.
+expect suites "TLS_AES_128_GCM_SHA256,TLS_CHACHA20_POLY1305_SHA256,TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256,TLS_PSK_WITH_AES_128_GCM_SHA256"
+expect suites_rejected "TLS_AES_256_GCM_SHA384,TLS_PSK_WITH_AES_256_GCM_SHA384,TLS_PSK_WITH_CHACHA20_POLY1305_SHA256"
+expect chain_certs 0
+expect chain_bytes 0
+expect leaf_key none
+expect chain_keys none
+expect_re buffers '^[1-9][0-9]*,[1-9][0-9]*$'
+
 case_begin "untrusted server: verification error, nothing probed"
 serve server-p256
 run_tlsc probe "localhost:$SRV_PORT" --ca "$PKI/untrusted-root.pem"
