@@ -36,9 +36,29 @@ static int clip(size_t len)
     return len > INT_MAX ? INT_MAX : (int)len;
 }
 
+/*
+ * tlsc has no renegotiation (it is compiled out of mbedTLS): mbedTLS answers
+ * a TLS 1.2 server's HelloRequest, inside mbedtls_ssl_read, with a
+ * no_renegotiation warning (RFC 5246 7.4.1.1 lets a client decline) and
+ * the connection goes on. That warning is the only alert mbedTLS sends
+ * while reading on an open connection without failing the read itself,
+ * and in TLS 1.2 a record's type is in clear: note it, so that if the
+ * server then gives up with a fatal alert, the error says why.
+ */
+static void note_renegotiation(tlsc_conn *c, const unsigned char *buf, size_t len)
+{
+    if (!c->in_read || c->state != TLSC__OPEN || c->reneg_refused || len < 5 ||
+        buf[0] != MBEDTLS_SSL_MSG_ALERT)
+        return;
+    c->reneg_refused = true;
+    tlsc__log(c->cfg, TLSC_LOG_ERROR,
+              "WARNING: %s asked to renegotiate; declined (tlsc does not renegotiate)", c->host);
+}
+
 static int bio_send(void *ctx, const unsigned char *buf, size_t len)
 {
     tlsc_conn *c = ctx;
+    note_renegotiation(c, buf, len);
     size_t sent = 0;
     tlsc_err e = c->tp.send(c->tp_ctx, buf, (size_t)clip(len), &sent);
     if (e == TLSC_OK)
@@ -485,10 +505,12 @@ tlsc_err tlsc_conn_recv(tlsc_conn *c, void *buf, size_t len, size_t *got)
     *got = 0;
     int ret;
     tlsc__conn_enter(c);
+    c->in_read = true;
     /* TLS 1.3 tickets arrive as post-handshake messages: keep each, read on. */
     while (again(c, ret = mbedtls_ssl_read(&c->ssl, buf, (size_t)clip(len))))
         ;
     tlsc__time_leave();
+    c->in_read = false;
     if (ret > 0) {
         *got = (size_t)ret;
         return TLSC_OK;
@@ -509,9 +531,11 @@ tlsc_err tlsc__conn_pump(tlsc_conn *c)
     unsigned char none[1];
     int ret;
     tlsc__conn_enter(c);
+    c->in_read = true;
     while (again(c, ret = mbedtls_ssl_read(&c->ssl, none, 0)))
         ;
     tlsc__time_leave();
+    c->in_read = false;
     if (ret == 0 && !c->peer_closed)
         return TLSC_OK;
     return is_mbedtls_want(ret) ? mbedtls_want(c, ret) : read_error(c, ret);

@@ -119,6 +119,11 @@ static bool psk_alert(int alert)
 
 tlsc_err tlsc__conn_fail_alert(tlsc_conn *c, int alert, const char *during)
 {
+    if (c->reneg_refused)
+        return tlsc__conn_fail(c, TLSC_ERR_RENEGOTIATION,
+                               "the server asked to renegotiate (HelloRequest), tlsc declined "
+                               "with a no_renegotiation warning, and the server then sent fatal "
+                               "alert %s (%d) %s", tlsc__alert_name(alert), alert, during);
     tlsc_err err = tlsc__alert_error(alert);
     if (err == TLSC_ERR_CLOSED)
         err = TLSC_ERR_PEER_ALERT; /* close_notify can't be "fatal"; keep it an alert */
@@ -139,14 +144,53 @@ static tlsc_err fail_eof(tlsc_conn *c, const char *during)
     if (c->state == TLSC__OPEN)
         return tlsc__conn_fail(c, TLSC_ERR_TRUNCATED,
                                "peer closed the connection without close_notify");
+    /* Past the ServerHello the server did speak TLS with us: say where it
+     * stopped instead of guessing at versions and suites. */
+    const char *awaited = tlsc__peek_awaited(&c->ssl);
+    if (awaited != NULL && strcmp(awaited, "ServerHello") != 0)
+        return tlsc__conn_fail(c, TLSC_ERR_TRUNCATED,
+                               "peer closed the connection %s, while tlsc waited for the "
+                               "server's %s (no alert)", during, awaited);
     return tlsc__conn_fail(c, TLSC_ERR_TRUNCATED,
                            "peer closed the connection %s (no alert; the server may reject "
                            "our TLS versions or suites, or not speak TLS)", during);
 }
 
+/*
+ * mbedTLS stops verifying with a "fatal error" at a chain longer than its
+ * compile-time limit (the other causes, an allocation or the clock
+ * failing, are caught before). The TLS 1.3 code keeps the chain it
+ * parsed, so its length can be named; the TLS 1.2 code frees it first.
+ */
+static tlsc_err fail_chain(tlsc_conn *c, const char *why)
+{
+    size_t sent = tlsc__peek_peer_chain_len(&c->ssl);
+    if (sent > MBEDTLS_X509_MAX_INTERMEDIATE_CA + 1)
+        return tlsc__conn_fail(c, TLSC_ERR_VERIFY,
+                               "the server sent a chain of %zu certificates; tlsc verifies "
+                               "chains of at most %d intermediate CAs "
+                               "(MBEDTLS_X509_MAX_INTERMEDIATE_CA)%s", sent,
+                               MBEDTLS_X509_MAX_INTERMEDIATE_CA, why);
+    return tlsc__conn_fail(c, TLSC_ERR_VERIFY,
+                           "certificate verification stopped before it checked a "
+                           "certificate; most likely the server's chain has more than %d "
+                           "intermediate CAs (MBEDTLS_X509_MAX_INTERMEDIATE_CA)%s",
+                           MBEDTLS_X509_MAX_INTERMEDIATE_CA, why);
+}
+
+/* ", while tlsc waited for the server's Certificate" during a handshake. */
+static const char *awaited_note(const tlsc_conn *c, char *buf, size_t cap)
+{
+    const char *awaited = tlsc__peek_awaited(&c->ssl);
+    if (awaited == NULL)
+        return "";
+    snprintf(buf, cap, ", while tlsc waited for the server's %s", awaited);
+    return buf;
+}
+
 tlsc_err tlsc__conn_fail_mbedtls(tlsc_conn *c, int ret, const char *during)
 {
-    char why[160], text[128];
+    char why[160], text[128], note[96];
     mbedtls_strerror(ret, text, sizeof text);
     snprintf(why, sizeof why, " [mbedTLS -0x%04x: %s]", (unsigned)-ret, text);
     if (c->io_err != TLSC_OK)
@@ -166,16 +210,21 @@ tlsc_err tlsc__conn_fail_mbedtls(tlsc_conn *c, int ret, const char *during)
         return tlsc__conn_fail(c, TLSC_ERR_CLOSED, "peer sent close_notify");
     if (out_of_memory(ret))
         return tlsc__conn_fail(c, TLSC_ERR_NO_MEMORY, "out of memory %s%s", during, why);
+    if (ret == MBEDTLS_ERR_X509_FATAL_ERROR)
+        return fail_chain(c, why);
     if (ret == MBEDTLS_ERR_SSL_BAD_CERTIFICATE || ret == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED)
         return tlsc__conn_fail(c, TLSC_ERR_CERT_BAD,
                                "server certificate unusable for this connection (key usage, "
                                "extended key usage or key type)%s", why);
+    if (tlsc__record_error(c, ret, during, why))
+        return c->err;
     if (no_common_params(ret))
         return tlsc__conn_fail(c, TLSC_ERR_NO_COMMON_PARAMS,
                                "no common protocol version, cipher suite, group or signature "
                                "algorithm with the server %s%s", during, why);
     if (bad_message(ret))
         return tlsc__conn_fail(c, TLSC_ERR_BAD_MESSAGE,
-                               "malformed or unexpected message from the server %s%s", during, why);
+                               "malformed or unexpected message from the server %s%s%s", during,
+                               awaited_note(c, note, sizeof note), why);
     return tlsc__conn_fail(c, TLSC_ERR_PROTOCOL, "TLS error %s%s", during, why);
 }

@@ -189,6 +189,10 @@ struct tlsc_conn {
     int64_t offer_expires;      /* Unix seconds, 0 = unknown */
     bool offered;               /* the saved session went into the ClientHello */
 
+    /* the server asked to renegotiate and mbedTLS declined (conn.c) */
+    bool in_read;               /* inside mbedtls_ssl_read */
+    bool reneg_refused;
+
     /* facts */
     char cipher[64];
     const char *group;
@@ -257,6 +261,22 @@ const char *tlsc__peek_ec_curve(const mbedtls_pk_context *pk);
 /* The certificate's DER SubjectPublicKeyInfo, as parsed (no copy). */
 void tlsc__peek_spki(const mbedtls_x509_crt *crt, const unsigned char **p,
                      size_t *len);
+
+/* peek_state.c: the server message the handshake waits for ("Certificate"),
+ * or NULL; the 5 header bytes (and 2 more) of the record just read and the
+ * most such a record may hold (false when there is no input buffer). */
+const char *tlsc__peek_awaited(const mbedtls_ssl_context *ssl);
+bool tlsc__peek_record_header(const mbedtls_ssl_context *ssl, unsigned char hdr[7],
+                              size_t *limit, bool *protected_record);
+/* peek_state.c: certificates the server sent in the running handshake;
+ * the type and length (with header) of a handshake message being
+ * reassembled from several records (false if none). */
+size_t tlsc__peek_peer_chain_len(const mbedtls_ssl_context *ssl);
+bool tlsc__peek_hs_reassembly(const mbedtls_ssl_context *ssl, int *type, size_t *len);
+/* record_error.c: when mbedTLS refused a record for its framing (not TLS,
+ * empty, too long, an alert in the clear once encrypted), record the
+ * specific error and return true. */
+bool tlsc__record_error(tlsc_conn *c, int ret, const char *during, const char *why);
 
 /* log.c */
 void tlsc__log(const tlsc_config *cfg, int level, const char *fmt, ...)
