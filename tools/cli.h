@@ -142,6 +142,10 @@ void cli_tls_help(void);
 int cli_tls_build_config(const cli_tls_opts *o, tlsc_config **out);
 /* Report a failed tlsc_conn_new / tlsc_http_new (exit status). */
 int cli_tls_report_new(tlsc_err err, const tlsc_config *cfg);
+/* Split "HOST:PORT", "[IPv6]:PORT" into host (NUL-terminated, capacity
+ * cap) and port; on failure prints a usage error for cmd (exit status). */
+int cli_parse_hostport(const char *cmd, const char *arg, char *host, size_t cap,
+                       uint16_t *port);
 /* "ok", "insecure", "pin-only" or "psk", for the summaries. */
 const char *cli_tls_verify_label(const cli_tls_opts *o, const tlsc_conn *conn);
 
@@ -162,6 +166,36 @@ int cli_session_save(tlsc_conn *conn, const char *path);
 void cli_session_load_http(tlsc_http *h, const char *path);
 int cli_session_save_http(tlsc_http *h, const char *path);
 
+/* ---- a TCP transport that watches the record framing (cli_wire.c) ------- */
+
+/* One direction of the byte stream, cut into TLS records. */
+typedef struct wire_scan {
+    unsigned char hdr[5];
+    size_t hdr_have;
+    size_t body_left;
+    bool ccs_seen;              /* a change_cipher_spec went by */
+    size_t max_len[2][2];       /* largest record fragment [after CCS][application_data] */
+    size_t records;
+} wire_scan;
+
+typedef struct wire {
+    int fd;
+    wire_scan in, out;          /* what the server sent, what we sent */
+} wire;
+
+/* Resolve host and connect within timeout_ms (0 = no limit). On failure
+ * writes why to detail and returns a network, DNS or timeout error. */
+tlsc_err wire_open(wire *w, const char *host, uint16_t port, uint32_t timeout_ms,
+                   char *detail, size_t cap);
+/* send/recv/wait/close over w (ctx = the wire), recording the framing. */
+extern const tlsc_transport wire_transport;
+/* Largest record fragment (bytes after the 5-byte header) seen. */
+size_t wire_max_record(const wire_scan *s);
+/* Largest record plaintext: encrypted records count their fragment minus
+ * expansion (the AEAD's explicit nonce and tag, plus TLS 1.3's inner
+ * content type). */
+size_t wire_max_plaintext(const wire_scan *s, bool tls13, size_t expansion);
+
 /* ---- subcommands ------------------------------------------------------ */
 
 int cmd_connect(int argc, char **argv);
@@ -172,6 +206,9 @@ int cmd_bundle(int argc, char **argv);
 void cmd_bundle_help(void);
 int cmd_get(int argc, char **argv);
 void cmd_get_help(void);
+
+int cmd_probe(int argc, char **argv);
+void cmd_probe_help(void);
 
 /* Relay stdin -> conn -> stdout until either side ends (tools/cli_relay.c).
  * fd is the socket to poll; grace_ms bounds how long server silence is

@@ -470,3 +470,62 @@ int cli_tls_build_config(const cli_tls_opts *o, tlsc_config **out)
     return CLI_EXIT_OK;
 }
 
+/* ---- HOST:PORT ------------------------------------------------------------ */
+
+/* HOST:PORT split into its parts (host not NUL-terminated). */
+typedef struct hostport {
+    const char *host;
+    size_t host_len;
+    const char *port;
+} hostport;
+
+/* "[::1]:443" */
+static int split_bracketed(const char *cmd, const char *arg, hostport *hp)
+{
+    const char *end = strchr(arg, ']');
+
+    if (end == NULL || end[1] != ':')
+        return cli_usage_error(cmd, "invalid address '%s' (expected "
+                                    "[IPv6]:PORT)", arg);
+    hp->host = arg + 1;
+    hp->host_len = (size_t)(end - hp->host);
+    hp->port = end + 2;
+    return CLI_EXIT_OK;
+}
+
+/* "name:443", "192.0.2.1:443" */
+static int split_plain(const char *cmd, const char *arg, hostport *hp)
+{
+    const char *colon = strchr(arg, ':');
+
+    if (colon == NULL)
+        return cli_usage_error(cmd, "missing port in '%s' (expected "
+                                    "HOST:PORT)", arg);
+    if (strchr(colon + 1, ':') != NULL)
+        return cli_usage_error(cmd, "IPv6 address in '%s' must be in "
+                                    "brackets: [ADDRESS]:PORT", arg);
+    hp->host = arg;
+    hp->host_len = (size_t)(colon - arg);
+    hp->port = colon + 1;
+    return CLI_EXIT_OK;
+}
+
+int cli_parse_hostport(const char *cmd, const char *arg, char *host, size_t cap,
+                       uint16_t *port_out)
+{
+    hostport hp = {NULL, 0, NULL};
+    uint32_t port = 0;
+    int rc = arg[0] == '[' ? split_bracketed(cmd, arg, &hp) : split_plain(cmd, arg, &hp);
+
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    if (hp.host_len == 0 || hp.host_len >= cap)
+        return cli_usage_error(cmd, "invalid host in '%s'", arg);
+    rc = cli_parse_u32(cmd, "port", hp.port, 1, 65535, &port);
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    memcpy(host, hp.host, hp.host_len);
+    host[hp.host_len] = '\0';
+    *port_out = (uint16_t)port;
+    return CLI_EXIT_OK;
+}

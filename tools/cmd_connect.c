@@ -120,63 +120,6 @@ static const cli_spec connect_spec = {
     .max_positional = 1,
 };
 
-/* HOST:PORT split into its parts (host not NUL-terminated). */
-typedef struct hostport {
-    const char *host;
-    size_t host_len;
-    const char *port;
-} hostport;
-
-/* "[::1]:443" */
-static int split_bracketed(const char *arg, hostport *hp)
-{
-    const char *end = strchr(arg, ']');
-
-    if (end == NULL || end[1] != ':')
-        return cli_usage_error(CMD, "invalid address '%s' (expected "
-                                    "[IPv6]:PORT)", arg);
-    hp->host = arg + 1;
-    hp->host_len = (size_t)(end - hp->host);
-    hp->port = end + 2;
-    return CLI_EXIT_OK;
-}
-
-/* "name:443", "192.0.2.1:443" */
-static int split_plain(const char *arg, hostport *hp)
-{
-    const char *colon = strchr(arg, ':');
-
-    if (colon == NULL)
-        return cli_usage_error(CMD, "missing port in '%s' (expected "
-                                    "HOST:PORT)", arg);
-    if (strchr(colon + 1, ':') != NULL)
-        return cli_usage_error(CMD, "IPv6 address in '%s' must be in "
-                                    "brackets: [ADDRESS]:PORT", arg);
-    hp->host = arg;
-    hp->host_len = (size_t)(colon - arg);
-    hp->port = colon + 1;
-    return CLI_EXIT_OK;
-}
-
-static int parse_hostport(const char *arg, connect_opts *o)
-{
-    hostport hp = {NULL, 0, NULL};
-    uint32_t port = 0;
-    int rc = arg[0] == '[' ? split_bracketed(arg, &hp) : split_plain(arg, &hp);
-
-    if (rc != CLI_EXIT_OK)
-        return rc;
-    if (hp.host_len == 0 || hp.host_len >= sizeof o->host)
-        return cli_usage_error(CMD, "invalid host in '%s'", arg);
-    rc = cli_parse_u32(CMD, "port", hp.port, 1, 65535, &port);
-    if (rc != CLI_EXIT_OK)
-        return rc;
-    memcpy(o->host, hp.host, hp.host_len);
-    o->host[hp.host_len] = '\0';
-    o->port = (uint16_t)port;
-    return CLI_EXIT_OK;
-}
-
 static int parse_connect(connect_opts *o, int argc, char **argv)
 {
     const char *pos[1] = {NULL};
@@ -190,7 +133,7 @@ static int parse_connect(connect_opts *o, int argc, char **argv)
         return rc;
     if (npos == 0)
         return cli_usage_error(CMD, "missing HOST:PORT");
-    rc = parse_hostport(pos[0], o);
+    rc = cli_parse_hostport(CMD, pos[0], o->host, sizeof o->host, &o->port);
     return rc != CLI_EXIT_OK ? rc : cli_tls_check(&o->tls);
 }
 

@@ -63,6 +63,26 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_set_versions(tlsc_config *cfg,
                                                           tlsc_tls_version min,
                                                           tlsc_tls_version max);
 
+/*
+ * Restrict the cipher suites offered to those named in `suites`, a
+ * comma-separated list of IANA names ("TLS_AES_128_GCM_SHA256,
+ * TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"; no spaces), each one tlsc
+ * supports (tlsc_suite_name). They are offered in tlsc's order of
+ * preference, not the list's, and only those the configuration can use:
+ * a PSK suite needs a PSK, a certificate suite some certificate trust, a
+ * TLS 1.3 suite TLS 1.3 in the version range. A list that leaves nothing
+ * to offer makes connections fail with TLSC_ERR_NO_COMMON_PARAMS. NULL or
+ * "" restores the default (every supported suite).
+ * Errors: TLSC_ERR_INVALID_ARG (unknown or unsupported name; the detail
+ * names it).
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_set_suites(tlsc_config *cfg,
+                                                        const char *suites);
+
+/* The IANA name of the index-th cipher suite tlsc supports (index from 0,
+ * in tlsc's order of preference), or NULL past the last one. Static. */
+TLSC_API const char *tlsc_suite_name(size_t index);
+
 /* ---- trust ------------------------------------------------------------ */
 
 /* Many roots at once, used in place from flash: see tlsc/bundle.h

@@ -34,7 +34,9 @@ typedef struct tlsc_conn tlsc_conn;
 /*
  * Create a connection using cfg (which it references and freezes).
  * Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_NO_MEMORY, TLSC_ERR_NO_TRUST (no
- * CA, CA bundle, pin, PSK or insecure setting), TLSC_ERR_INTERNAL.
+ * CA, CA bundle, pin, PSK or insecure setting), TLSC_ERR_CONFIG (the
+ * suites allowed by tlsc_config_set_suites leave none to offer; see
+ * tlsc_config_errmsg), TLSC_ERR_INTERNAL.
  */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_conn_new(tlsc_config *cfg,
                                                tlsc_conn **out);
@@ -203,6 +205,35 @@ TLSC_API void tlsc_conn_record_limit(const tlsc_conn *conn, size_t *in,
                                      size_t *out);
 /* Monotonic milliseconds clock used for all deadlines. */
 TLSC_API uint64_t tlsc_now_ms(void);
+
+/* ---- what the server sent --------------------------------------------- */
+/* For sizing a device's buffers and trust store (`tlsc probe`). */
+
+/* One certificate as the server sent it. */
+typedef struct tlsc_peer_cert {
+    const unsigned char *der;   /* DER; owned by the connection */
+    size_t der_len;
+    char key[32];               /* "ec secp256r1", "ec x25519", "rsa 2048",
+                                   ... or "unknown" */
+} tlsc_peer_cert;
+
+/*
+ * The index-th certificate of the chain the server sent in this
+ * connection's handshake, in the order it was sent (0 = the leaf): fills
+ * *out and returns true. Returns false past the end, and when no chain is
+ * known: before the handshake, with a PSK, after resumption. out->der stays
+ * valid until tlsc_conn_free.
+ */
+TLSC_API bool tlsc_conn_peer_cert(const tlsc_conn *conn, size_t index,
+                                  tlsc_peer_cert *out);
+
+/*
+ * The largest handshake message the server sent during the handshake, in
+ * bytes including its 4-byte header (0 before any). A handshake message
+ * must fit whole in the input buffer, and in TLS 1.3 the messages are
+ * encrypted, so this is the only way to learn their size.
+ */
+TLSC_API size_t tlsc_conn_max_handshake_message(const tlsc_conn *conn);
 
 TLSC_END_DECLS
 

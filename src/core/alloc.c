@@ -32,7 +32,7 @@ static atomic_size_t g_limit;
 /* Allocation failures seen by this thread: lets the core tell that an
  * mbedTLS error was really an out-of-memory (mbedTLS often reports an
  * allocation failure deep inside as a generic handshake or PSA error). */
-static _Thread_local unsigned long tl_failures;
+static TLSC__THREAD_LOCAL unsigned long tl_failures;
 
 unsigned long tlsc__alloc_failures(void)
 {

@@ -100,8 +100,8 @@ tlsc_err tlsc_conn_write(tlsc_conn *c, const void *buf, size_t len)
             return err;
         if (deadline != 0 && tlsc_now_ms() >= deadline)
             return tlsc__conn_fail(c, TLSC_ERR_TIMEOUT_WRITE,
-                                   "could not send to %s within %u ms (%zu bytes left)",
-                                   c->host, c->cfg->io_ms, len);
+                                   "could not send to %s within %lu ms (%zu bytes left)",
+                                   c->host, (unsigned long)c->cfg->io_ms, len);
         err = tlsc__conn_wait(c, err, deadline);
         if (err != TLSC_OK)
             return err;

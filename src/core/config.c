@@ -14,26 +14,6 @@
 #include "mbedtls/psa_util.h"
 #include "psa/crypto.h"
 
-/* Modern suites only: ECDHE with AEAD, TLS 1.3 suites, PSK with AEAD. */
-static const int SUITES_TLS13[] = {
-    MBEDTLS_TLS1_3_AES_128_GCM_SHA256,
-    MBEDTLS_TLS1_3_AES_256_GCM_SHA384,
-    MBEDTLS_TLS1_3_CHACHA20_POLY1305_SHA256,
-};
-static const int SUITES_CERT[] = {
-    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-    MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
-    MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-    MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
-    MBEDTLS_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
-};
-static const int SUITES_PSK[] = {
-    MBEDTLS_TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256,
-    MBEDTLS_TLS_PSK_WITH_AES_128_GCM_SHA256,
-    MBEDTLS_TLS_PSK_WITH_AES_256_GCM_SHA384,
-    MBEDTLS_TLS_PSK_WITH_CHACHA20_POLY1305_SHA256,
-};
 /*
  * Signature algorithms, PKCS#1 v1.5 before PSS on purpose: mbedTLS 3.6's
  * TLS 1.2 client cannot verify an RSA-PSS ServerKeyExchange, yet a
@@ -376,20 +356,9 @@ bool tlsc__config_has_trust(const tlsc_config *cfg)
 
 /* ---- freezing ------------------------------------------------------------- */
 
-static size_t add_suites(int *dst, size_t at, const int *src, size_t n)
-{
-    memcpy(dst + at, src, n * sizeof *src);
-    return at + n;
-}
-
 static void choose_suites(tlsc_config *cfg)
 {
-    size_t n = add_suites(cfg->suites, 0, SUITES_TLS13, COUNT(SUITES_TLS13));
-    if (!tlsc__config_psk_only(cfg))
-        n = add_suites(cfg->suites, n, SUITES_CERT, COUNT(SUITES_CERT));
-    if (cfg->psk_len != 0)
-        n = add_suites(cfg->suites, n, SUITES_PSK, COUNT(SUITES_PSK));
-    cfg->suites[n] = 0;
+    tlsc__choose_suites(cfg, cfg->suites, COUNT(cfg->suites));
     mbedtls_ssl_conf_ciphersuites(&cfg->ssl, cfg->suites);
 }
 
@@ -489,8 +458,10 @@ static int build_ssl_config(tlsc_config *cfg)
     if (ret != 0)
         return ret;
     mbedtls_ssl_conf_rng(&cfg->ssl, mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE);
-    mbedtls_ssl_conf_min_tls_version(&cfg->ssl, (mbedtls_ssl_protocol_version)cfg->vmin);
-    mbedtls_ssl_conf_max_tls_version(&cfg->ssl, (mbedtls_ssl_protocol_version)cfg->vmax);
+    int vmin, vmax;
+    tlsc__suite_versions(cfg, &vmin, &vmax);
+    mbedtls_ssl_conf_min_tls_version(&cfg->ssl, (mbedtls_ssl_protocol_version)vmin);
+    mbedtls_ssl_conf_max_tls_version(&cfg->ssl, (mbedtls_ssl_protocol_version)vmax);
     /* P-256 first, X25519 second (measured with callgrind, bench/resume.sh):
      * mbedTLS computes P-256 key shares with a precomputed comb, X25519
      * with a plain ladder, so a TLS 1.3 key share costs ~10M instructions

@@ -105,6 +105,11 @@ tlsc_err tlsc_conn_new(tlsc_config *cfg, tlsc_conn **out)
     if (!tlsc__config_has_trust(cfg))
         return tlsc__config_fail(cfg, TLSC_ERR_NO_TRUST,
                                  "the configuration has no CA, CA bundle, pin or PSK");
+    if (!tlsc__suites_offerable(cfg))
+        return tlsc__config_fail(cfg, TLSC_ERR_CONFIG,
+                                 "no cipher suite to offer: those allowed by "
+                                 "tlsc_config_set_suites do not fit the TLS versions or "
+                                 "credentials of the configuration");
     tlsc_err err = tlsc__config_freeze(cfg);
     if (err != TLSC_OK)
         return err;
@@ -313,8 +318,8 @@ static tlsc_err step_connect(tlsc_conn *c)
 {
     if (past(c->connect_deadline))
         return tlsc__conn_fail(c, TLSC_ERR_TIMEOUT_CONNECT,
-                               "TCP connection to %s port %u not established within %u ms",
-                               c->host, c->port, c->cfg->connect_ms);
+                               "TCP connection to %s port %u not established within %lu ms",
+                               c->host, c->port, (unsigned long)c->cfg->connect_ms);
     tlsc_err err = tlsc__tcp_poll_connect(c->tcp, c->io_detail, sizeof c->io_detail);
     if (err == TLSC_WANT_WRITE)
         return err;
@@ -352,9 +357,9 @@ static tlsc_err finish_handshake(tlsc_conn *c)
     /* TLS 1.3 tickets come after the handshake (see tlsc_conn_recv). */
     if (mbedtls_ssl_get_version_number(&c->ssl) == MBEDTLS_SSL_VERSION_TLS1_2)
         tlsc__session_capture(c);
-    tlsc__log(c->cfg, TLSC_LOG_INFO, "handshake with %s done: %s, %s, %s, %u ms", c->host,
+    tlsc__log(c->cfg, TLSC_LOG_INFO, "handshake with %s done: %s, %s, %s, %lu ms", c->host,
               mbedtls_ssl_get_version(&c->ssl), c->cipher, c->group ? c->group : "no group",
-              c->handshake_ms);
+              (unsigned long)c->handshake_ms);
     return TLSC_OK;
 }
 
@@ -364,6 +369,9 @@ static void observe_handshake(tlsc_conn *c)
     const char *group = tlsc__peek_group(&c->ssl);
     if (group != NULL)
         c->group = group;
+    size_t hs_len = tlsc__peek_hs_len(&c->ssl);
+    if (hs_len > c->hs_msg_max)
+        c->hs_msg_max = hs_len;
     int resumed = tlsc__peek_resumed(&c->ssl);
     if (resumed >= 0)
         c->resumed = resumed; /* the last value before the state is freed */
@@ -403,8 +411,8 @@ static tlsc_err step_handshake(tlsc_conn *c)
 {
     if (past(c->handshake_deadline))
         return tlsc__conn_fail(c, TLSC_ERR_TIMEOUT_HANDSHAKE,
-                               "TLS handshake with %s port %u not completed within %u ms",
-                               c->host, c->port, c->cfg->handshake_ms);
+                               "TLS handshake with %s port %u not completed within %lu ms",
+                               c->host, c->port, (unsigned long)c->cfg->handshake_ms);
     int ret = 0;
     tlsc__conn_enter(c);
     while (ret == 0 && !mbedtls_ssl_is_handshake_over(&c->ssl)) {

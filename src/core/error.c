@@ -151,7 +151,9 @@ TLSC_API tlsc_category tlsc_err_category(tlsc_err err)
 TLSC_API const char *tlsc_category_name(tlsc_category cat)
 {
     size_t count = sizeof category_names / sizeof category_names[0];
-    if ((int)cat < 0 || (size_t)cat >= count)
+    /* (size_t) also rejects negative values; a test against 0 would be
+     * always false where enums are unsigned (arm-none-eabi short enums). */
+    if ((size_t)cat >= count)
         return "unknown";
     return category_names[cat];
 }

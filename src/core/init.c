@@ -16,9 +16,9 @@
 #include "mbedtls/platform_time.h"
 #include "psa/crypto.h"
 
-static _Thread_local const tlsc_config *tl_cfg;
-static _Thread_local bool tl_fixed;     /* tlsc_verify_chain's given time */
-static _Thread_local int64_t tl_fixed_time;
+static TLSC__THREAD_LOCAL const tlsc_config *tl_cfg;
+static TLSC__THREAD_LOCAL bool tl_fixed;     /* tlsc_verify_chain's given time */
+static TLSC__THREAD_LOCAL int64_t tl_fixed_time;
 
 static void *mbedtls_calloc_hook(size_t n, size_t size)
 {

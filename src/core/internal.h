@@ -66,6 +66,7 @@ struct tlsc_config {
     char *alpn_block;           /* one allocation: pointer array + names */
     const char **alpn;          /* NULL-terminated, inside alpn_block */
     int suites[16];
+    uint16_t suite_allow;       /* bit i: tlsc_suite_name(i) allowed; 0 = all */
     uint16_t groups[4];
 
     /* limits */
@@ -104,6 +105,13 @@ int64_t tlsc__config_now(const tlsc_config *cfg);
 /* Record a setter's failure detail and return err. */
 tlsc_err tlsc__config_fail(tlsc_config *cfg, tlsc_err err, const char *fmt,
                            ...) TLSC_PRINTF(3, 4);
+
+/* suites.c: the suites cfg offers (0-terminated, at most cap-1 of them). */
+size_t tlsc__choose_suites(const tlsc_config *cfg, int *out, size_t cap);
+/* suites.c: cfg's version range narrowed to the versions of those suites. */
+void tlsc__suite_versions(const tlsc_config *cfg, int *vmin, int *vmax);
+/* suites.c: whether cfg has a suite to offer in that range. */
+bool tlsc__suites_offerable(const tlsc_config *cfg);
 
 /* ---- credentials (creds.c) ---------------------------------------------- */
 
@@ -280,6 +288,7 @@ struct tlsc_conn {
     size_t rec_in, rec_out;     /* negotiated record limits (buffers.c) */
     uint32_t handshake_ms;
     size_t handshake_heap_peak;
+    size_t hs_msg_max;          /* largest handshake message received */
 };
 
 /* Record err as the connection's sticky error (first one wins) with a
@@ -333,6 +342,11 @@ bool tlsc__session_resumable(const mbedtls_ssl_session *s);
 /* Make a loaded TLS 1.3 session's host name the envelope's (see peek.c). */
 int tlsc__session_pin_hostname(mbedtls_ssl_session *s, const char *name);
 int tlsc__peek_pending_alert(mbedtls_ssl_context *ssl);
+/* Announced length of the handshake message mbedTLS is reading (with its
+ * header), 0 when none. */
+size_t tlsc__peek_hs_len(const mbedtls_ssl_context *ssl);
+/* peek_x509.c: the curve of an EC key ("secp256r1"), NULL if not EC. */
+const char *tlsc__peek_ec_curve(const mbedtls_pk_context *pk);
 /* The certificate's DER SubjectPublicKeyInfo, as parsed (no copy). */
 void tlsc__peek_spki(const mbedtls_x509_crt *crt, const unsigned char **p,
                      size_t *len);

@@ -145,3 +145,11 @@ int tlsc__session_pin_hostname(mbedtls_ssl_session *s, const char *name)
     s->hostname = NULL;
     return mbedtls_ssl_session_set_hostname(s, name);
 }
+
+/* in_hslen is set from the message header as soon as its first fragment is
+ * in (mbedTLS 3.6 reassembles handshake messages that span records), and
+ * stays until the next record is read. */
+size_t tlsc__peek_hs_len(const mbedtls_ssl_context *ssl)
+{
+    return ssl->in_msgtype == MBEDTLS_SSL_MSG_HANDSHAKE ? ssl->in_hslen : 0;
+}

@@ -90,7 +90,7 @@ int tlsc__config_fingerprint(tlsc_config *cfg)
 
 tlsc_err tlsc_config_set_resumption(tlsc_config *cfg, tlsc_resumption mode)
 {
-    if (cfg == NULL || mode < TLSC_RESUMPTION_OFF || mode > TLSC_RESUMPTION_PSK_KE)
+    if (cfg == NULL || (unsigned)mode > (unsigned)TLSC_RESUMPTION_PSK_KE) /* and < 0 */
         return TLSC_ERR_INVALID_ARG;
     tlsc_err err = tlsc__config_editable(cfg);
     if (err != TLSC_OK)

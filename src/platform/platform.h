@@ -13,6 +13,18 @@
 #include "tlsc/error.h"
 #include "tlsc/transport.h"
 
+/*
+ * Per-thread state of the core (the active configuration, allocation
+ * failures). A bare-metal build (platform none, TLSC_NO_THREADS) has no
+ * thread pointer to find thread-local storage with (arm-none-eabi has no
+ * __aeabi_read_tp), and only one thread: plain static storage there.
+ */
+#ifdef TLSC_NO_THREADS
+#define TLSC__THREAD_LOCAL
+#else
+#define TLSC__THREAD_LOCAL _Thread_local
+#endif
+
 /* Monotonic milliseconds. */
 uint64_t tlsc__monotonic_ms(void);
 /* Wall-clock Unix seconds from the system (may be unset: 1970). */

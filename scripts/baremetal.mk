@@ -1,0 +1,70 @@
+# Cross-build of tlsc (core + the "none" platform) and mbedTLS for a bare-
+# metal Cortex-M4 with Debian's arm-none-eabi-gcc and newlib-nano, with one
+# mbedTLS profile. Incremental (dependency files), so `make check` pays the
+# full compile only once. Used by bench/footprint.sh and
+# tests/build/cortex_m4.sh:
+#   make -f scripts/baremetal.mk REPO=. MBEDTLS_DIR=... PROFILE=config/x.h OUT=dir [lib|elf]
+# lib  builds OUT/libtlsc.a (tlsc only) and OUT/libmbedtls.a
+# elf  also links bench/footprint_client.c into OUT/client.elf (+ client.map)
+# The platform layer is chosen here by file, not by #if: POSIX's
+# src/platform/*.c are left out and src/platform/none/*.c go in.
+REPO ?= .
+MBEDTLS_DIR ?= $(error MBEDTLS_DIR not set)
+PROFILE ?= $(error PROFILE not set)
+OUT ?= $(error OUT not set)
+CROSS ?= arm-none-eabi-
+CC := $(CROSS)gcc
+AR := $(CROSS)ar
+
+ARCH := -mcpu=cortex-m4 -mthumb -mfloat-abi=soft
+CFLAGS_COMMON := $(ARCH) -Os -std=c11 -ffunction-sections -fdata-sections --specs=nano.specs \
+  -D_DEFAULT_SOURCE -I$(MBEDTLS_DIR)/include -I$(dir $(PROFILE)) -I$(REPO)/config \
+  '-DMBEDTLS_CONFIG_FILE="$(notdir $(PROFILE))"' \
+  '-DMBEDTLS_USER_CONFIG_FILE="tlsc_platform_none.h"' -MMD -MP
+TLSC_WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+  -Wformat=2 -Wvla -Wpointer-arith
+TLSC_CFLAGS := $(CFLAGS_COMMON) -DTLSC_NO_THREADS $(TLSC_WARNINGS) -I$(REPO)/include -I$(REPO)/src -I$(MBEDTLS_DIR)/library
+MBEDTLS_CFLAGS := $(CFLAGS_COMMON) -w -I$(MBEDTLS_DIR)/library -I$(MBEDTLS_DIR)/3rdparty/p256-m
+LDFLAGS := $(ARCH) --specs=nano.specs --specs=nosys.specs -Wl,--gc-sections
+
+TLSC_SRC := $(wildcard $(REPO)/src/core/*.c) $(wildcard $(REPO)/src/platform/none/*.c)
+MBEDTLS_SRC := $(wildcard $(MBEDTLS_DIR)/library/*.c)
+# p256-m (MBEDTLS_PSA_P256M_DRIVER_ENABLED, a small-profile choice): its
+# files compile to nothing unless the profile enables it.
+P256M_SRC := $(MBEDTLS_DIR)/3rdparty/p256-m/p256-m_driver_entrypoints.c \
+  $(MBEDTLS_DIR)/3rdparty/p256-m/p256-m/p256-m.c
+TLSC_OBJ := $(patsubst $(REPO)/src/%.c,$(OUT)/tlsc/%.o,$(TLSC_SRC))
+MBEDTLS_OBJ := $(patsubst $(MBEDTLS_DIR)/library/%.c,$(OUT)/mbedtls/%.o,$(MBEDTLS_SRC)) \
+  $(patsubst $(MBEDTLS_DIR)/3rdparty/%.c,$(OUT)/mbedtls/3rdparty/%.o,$(P256M_SRC))
+
+.PHONY: lib elf
+lib: $(OUT)/libtlsc.a $(OUT)/libmbedtls.a
+elf: $(OUT)/client.elf
+
+# Every object also depends on the profile (a changed profile rebuilds all).
+$(OUT)/tlsc/%.o: $(REPO)/src/%.c $(PROFILE) $(REPO)/config/tlsc_platform_none.h
+	@mkdir -p $(dir $@)
+	$(CC) $(TLSC_CFLAGS) -c $< -o $@
+
+$(OUT)/mbedtls/%.o: $(MBEDTLS_DIR)/library/%.c $(PROFILE) $(REPO)/config/tlsc_platform_none.h
+	@mkdir -p $(dir $@)
+	$(CC) $(MBEDTLS_CFLAGS) -c $< -o $@
+
+$(OUT)/mbedtls/3rdparty/%.o: $(MBEDTLS_DIR)/3rdparty/%.c $(PROFILE) $(REPO)/config/tlsc_platform_none.h
+	@mkdir -p $(dir $@)
+	$(CC) $(MBEDTLS_CFLAGS) -c $< -o $@
+
+$(OUT)/libtlsc.a: $(TLSC_OBJ)
+	rm -f $@ && $(AR) rcs $@ $^
+
+$(OUT)/libmbedtls.a: $(MBEDTLS_OBJ)
+	rm -f $@ && $(AR) rcs $@ $^
+
+$(OUT)/client.o: $(REPO)/bench/footprint_client.c $(PROFILE)
+	$(CC) $(TLSC_CFLAGS) -c $< -o $@
+
+$(OUT)/client.elf: $(OUT)/client.o $(OUT)/libtlsc.a $(OUT)/libmbedtls.a
+	$(CC) $(LDFLAGS) -Wl,-Map=$(OUT)/client.map -o $@ $(OUT)/client.o \
+	  -Wl,--start-group $(OUT)/libtlsc.a $(OUT)/libmbedtls.a -lc -lnosys -Wl,--end-group
+
+-include $(TLSC_OBJ:.o=.d) $(MBEDTLS_OBJ:.o=.d) $(OUT)/client.d

@@ -1,0 +1,42 @@
+/*
+ * What the server sent, for sizing a device (tlsc probe): the chain as
+ * received and the largest handshake message.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/internal.h"
+
+/* "ec secp256r1", "rsa 2048", ... */
+static void describe_key(const mbedtls_pk_context *pk, char *out, size_t cap)
+{
+    const char *curve = tlsc__peek_ec_curve(pk);
+    if (curve != NULL)
+        snprintf(out, cap, "ec %s", curve);
+    else if (mbedtls_pk_can_do(pk, MBEDTLS_PK_RSA))
+        snprintf(out, cap, "rsa %zu", mbedtls_pk_get_bitlen(pk));
+    else
+        snprintf(out, cap, "unknown");
+}
+
+bool tlsc_conn_peer_cert(const tlsc_conn *c, size_t index, tlsc_peer_cert *out)
+{
+    if (c == NULL || out == NULL || c->state == TLSC__NEW)
+        return false;
+    /* With MBEDTLS_SSL_KEEP_PEER_CERTIFICATE the session keeps the whole
+     * chain as the server sent it, in order. */
+    const mbedtls_x509_crt *crt = mbedtls_ssl_get_peer_cert(&c->ssl);
+    for (size_t i = 0; crt != NULL && i < index; i++)
+        crt = crt->next;
+    if (crt == NULL || crt->raw.p == NULL)
+        return false;
+    out->der = crt->raw.p;
+    out->der_len = crt->raw.len;
+    describe_key(&crt->pk, out->key, sizeof out->key);
+    return true;
+}
+
+size_t tlsc_conn_max_handshake_message(const tlsc_conn *c)
+{
+    return c != NULL ? c->hs_msg_max : 0;
+}

@@ -1,0 +1,124 @@
+/*
+ * The "none" platform: tlsc on bare metal (no OS, no sockets, no files, no
+ * threads). Built INSTEAD of src/platform/posix.c and tcp_posix.c (the
+ * build picks the files: see scripts/baremetal.mk); the application
+ * supplies the monotonic clock and the entropy (tlsc/platform.h) and a
+ * transport for every connection.
+ */
+#include <stdio.h>
+
+#include "core/internal.h"
+#include "tlsc/platform.h"
+
+/* mbedTLS's hook for a hardware entropy source (MBEDTLS_ENTROPY_HARDWARE_ALT,
+ * set by config/tlsc_platform_none.h); not declared by a public header. */
+int mbedtls_hardware_poll(void *data, unsigned char *output, size_t len, size_t *olen);
+
+uint64_t tlsc__monotonic_ms(void)
+{
+    return tlsc_platform_monotonic_ms();
+}
+
+/* No wall clock: 0 (1970) makes the default clock report "not known", so a
+ * connection fails with TLSC_ERR_CLOCK_NOT_SET until the application sets
+ * one (tlsc_config_set_clock). */
+int64_t tlsc__system_time(void)
+{
+    return 0;
+}
+
+int64_t tlsc__wall_ms(void)
+{
+    return 0;
+}
+
+/* Used only by blocking calls over a transport without `wait`. */
+void tlsc__sleep_ms(unsigned ms)
+{
+    uint64_t until = tlsc_platform_monotonic_ms() + ms;
+    while (tlsc_platform_monotonic_ms() < until) {
+    }
+}
+
+/* Single-threaded: the documented rule is that the first tlsc_config_new
+ * does not race with another (tlsc/platform.h). */
+void tlsc__once(void (*fn)(void))
+{
+    static bool done;
+    if (!done) {
+        done = true;
+        fn();
+    }
+}
+
+tlsc_err tlsc__read_file(const char *path, unsigned char **data, size_t *len,
+                         char *detail, size_t cap)
+{
+    (void)data;
+    (void)len;
+    snprintf(detail, cap, "cannot open %s: this build has no file system "
+             "(platform none): pass the data from memory instead", path);
+    return TLSC_ERR_FILE;
+}
+
+int mbedtls_hardware_poll(void *data, unsigned char *output, size_t len, size_t *olen)
+{
+    (void)data;
+    if (tlsc_platform_entropy(output, len) != 0) {
+        *olen = 0;
+        return -1;
+    }
+    *olen = len;
+    return 0;
+}
+
+/* ---- TCP: none; connections need a user transport ------------------------- */
+
+tlsc_err tlsc__tcp_open(tlsc__tcp **out, const char *host, uint16_t port,
+                        char *detail, size_t cap)
+{
+    *out = NULL;
+    snprintf(detail, cap, "cannot connect to %s:%u: this build has no TCP stack "
+             "(platform none): set a transport with tlsc_conn_set_transport first",
+             host, (unsigned)port);
+    return TLSC_ERR_CONFIG;
+}
+
+tlsc_err tlsc__tcp_poll_connect(tlsc__tcp *t, char *detail, size_t cap)
+{
+    (void)t;
+    snprintf(detail, cap, "no TCP stack (platform none)");
+    return TLSC_ERR_CONFIG;
+}
+
+int tlsc__tcp_fd(const tlsc__tcp *t)
+{
+    (void)t;
+    return -1;
+}
+
+void tlsc__tcp_close(tlsc__tcp *t)
+{
+    (void)t;
+}
+
+static tlsc_err no_send(void *ctx, const unsigned char *buf, size_t len, size_t *sent)
+{
+    (void)ctx;
+    (void)buf;
+    (void)len;
+    *sent = 0;
+    return TLSC_ERR_NETWORK;
+}
+
+static tlsc_err no_recv(void *ctx, unsigned char *buf, size_t len, size_t *got)
+{
+    (void)ctx;
+    (void)buf;
+    (void)len;
+    *got = 0;
+    return TLSC_ERR_NETWORK;
+}
+
+/* Never installed (tlsc__tcp_open always fails); defined for the linker. */
+const tlsc_transport tlsc__tcp_transport = { no_send, no_recv, NULL, NULL };
