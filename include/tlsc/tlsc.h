@@ -4,7 +4,7 @@
  * Include this one header. See tlsc/common.h for the ownership rule that
  * applies to every function, tlsc/config.h for configuration, tlsc/conn.h
  * for connections, tlsc/bundle.h for root bundles, tlsc/error.h for errors
- * and tlsc/alloc.h for memory.
+ * tlsc/alloc.h for memory and tlsc/event.h for event-driven connections.
  */
 #ifndef TLSC_TLSC_H
 #define TLSC_TLSC_H
@@ -17,6 +17,7 @@
 #include "tlsc/conn.h"
 #include "tlsc/session.h"
 #include "tlsc/bundle.h"
+#include "tlsc/event.h"
 
 TLSC_BEGIN_DECLS
 
