@@ -90,6 +90,82 @@ void cli_session_load(tlsc_conn *conn, const char *path);
 /* --sess-out: wait briefly for a TLS 1.3 ticket, then write the session to
  * path (0600, atomically). Returns an exit status (write errors only). */
 int cli_session_save(tlsc_conn *conn, const char *path);
+/* The second half of cli_session_save, without waiting: write conn's
+ * session to path, or warn that there is none (err != TLSC_OK says why). */
+int cli_session_write(const tlsc_conn *conn, const char *path, tlsc_err err);
+
+/* ---- tlsc connect --driver event (tools/cli_evconnect.c) -------------- */
+
+typedef struct cli_ev_params {
+    tlsc_config *cfg;
+    const char *host;
+    uint16_t port;
+    const char *servername;         /* NULL = host */
+    const char *sess_in, *sess_out; /* NULL = none */
+    bool summary_only;
+    uint32_t grace_ms;              /* as cli_relay's */
+    /* prints the summary after the handshake */
+    void (*summary)(const void *ctx, const tlsc_conn *conn);
+    const void *ctx;
+} cli_ev_params;
+
+/* Connect, print the summary and relay stdin/stdout with the event driver
+ * (one tlsc_loop driven from this function's own poll(), stdin included).
+ * Same behaviour and exit statuses as the blocking path. */
+int cli_event_connect(const cli_ev_params *p);
+
+/* ---- TLS options shared by subcommands (tools/cli_tls_opts.c) --------- */
+
+/* Debian's bundle of the system's trusted roots. */
+#define CLI_SYSTEM_CA_FILE "/etc/ssl/certs/ca-certificates.crt"
+
+typedef struct cli_strlist {
+    const char **items; /* borrowed from argv; capacity argc */
+    size_t count;
+} cli_strlist;
+
+/*
+ * The TLS options (--ca ... --resumption), as parsed: argv strings are
+ * borrowed and nothing is applied yet. A subcommand's option struct starts
+ * with one, so the shared option handlers (cli_tls_options) can fill it.
+ */
+typedef struct cli_tls_opts {
+    const char *cmd;        /* subcommand, for messages */
+    cli_strlist cas;
+    const char *bundle;
+    cli_strlist pins;
+    const char *cert;
+    const char *key;
+    const char *key_pass;
+    const char *psk;        /* "IDENTITY:HEXKEY" */
+    const char *alpn;
+    const char *servername;
+    tlsc_resumption resumption;
+    bool have_resumption;
+    tlsc_tls_version version; /* 0 = the default range */
+    bool insecure;
+    bool have_timeout;
+    uint32_t timeout_ms;
+    uint32_t debug;
+} cli_tls_opts;
+
+extern const cli_option cli_tls_options[];
+extern const size_t cli_tls_option_count;
+
+/* Set up o for argc arguments (before parsing); cli_tls_free after. */
+int cli_tls_init(cli_tls_opts *o, const char *cmd, int argc);
+void cli_tls_free(cli_tls_opts *o);
+/* cli_tls_options followed by own[], into out (capacity cap); the count. */
+size_t cli_options_join(const cli_option *own, size_t own_count, cli_option *out, size_t cap);
+/* Rules between the TLS options (--cert with --key ...): exit status. */
+int cli_tls_check(const cli_tls_opts *o);
+/* The configuration o describes (the system CA file when no trust is
+ * given); reports failures and returns an exit status. */
+int cli_tls_build_config(const cli_tls_opts *o, tlsc_config **out);
+/* "name:443", "192.0.2.1:443", "[::1]:443" into host (capacity cap) and
+ * *port; usage errors name cmd. */
+int cli_parse_hostport(const char *cmd, const char *arg, char *host, size_t cap,
+                       uint16_t *port);
 
 /* ---- subcommands ------------------------------------------------------ */
 

@@ -17,8 +17,7 @@
 
 #define CMD "connect"
 
-/* Debian's bundle of the system's trusted roots. */
-#define SYSTEM_CA_FILE "/etc/ssl/certs/ca-certificates.crt"
+#define SYSTEM_CA_FILE CLI_SYSTEM_CA_FILE
 
 /* How long the server may stay silent after stdin ended, by default. */
 #define DEFAULT_GRACE_MS 1000u
@@ -26,36 +25,14 @@
 /* A DNS name is at most 253 bytes; an IPv6 literal with a zone fits too. */
 #define HOST_MAX 256
 
-/* The largest --timeout: poll() takes an int. */
-#define TIMEOUT_MAX 2147483647u
-
-typedef struct strlist {
-    const char **items; /* borrowed from argv; capacity argc */
-    size_t count;
-} strlist;
-
 typedef struct connect_opts {
+    cli_tls_opts tls;       /* first: the shared option handlers fill it */
     char host[HOST_MAX];
     uint16_t port;
-    strlist cas;
-    const char *bundle;     /* --bundle FILE */
-    strlist pins;
-    const char *cert;
-    const char *key;
-    const char *key_pass;
-    const char *psk;        /* "IDENTITY:HEXKEY" */
-    const char *alpn;
-    const char *servername;
     const char *sess_in;
     const char *sess_out;
-    tlsc_resumption resumption;
-    bool have_resumption;
-    tlsc_tls_version version; /* 0 = the default range */
-    bool insecure;
     bool summary_only;
-    bool have_timeout;
-    uint32_t timeout_ms;
-    uint32_t debug;
+    bool event_driver;      /* --driver event */
 } connect_opts;
 
 /* ---- help ---------------------------------------------------------------- */
@@ -123,6 +100,8 @@ static const char *const connect_help[] = {
     "  --resumption MODE     off, on (default: TLS 1.3 tickets resume with",
     "                        psk_dhe_ke) or psk-ke (resume with psk_ke",
     "                        instead: no ECDHE, cheapest, no forward secrecy)",
+    "  --driver D            blocking (default) or event: run the same session",
+    "                        through the event API (tlsc/event.h) instead",
     "  --debug N             log to stderr as 'tlsc[LEVEL]: text' up to level",
     "                        N: 0 none, 1 errors, 2 info, 3 debug, 4 verbose",
     "                        and mbedTLS's own debug output",
@@ -167,106 +146,6 @@ void cmd_connect_help(void)
 
 /* ---- options -------------------------------------------------------------- */
 
-static int opt_ca(void *p, const char *v)
-{
-    connect_opts *o = p;
-    o->cas.items[o->cas.count++] = v;
-    return CLI_EXIT_OK;
-}
-
-static int opt_bundle(void *p, const char *v)
-{
-    ((connect_opts *)p)->bundle = v;
-    return CLI_EXIT_OK;
-}
-
-static int opt_pin(void *p, const char *v)
-{
-    connect_opts *o = p;
-    o->pins.items[o->pins.count++] = v;
-    return CLI_EXIT_OK;
-}
-
-static int opt_cert(void *p, const char *v)
-{
-    ((connect_opts *)p)->cert = v;
-    return CLI_EXIT_OK;
-}
-
-static int opt_key(void *p, const char *v)
-{
-    ((connect_opts *)p)->key = v;
-    return CLI_EXIT_OK;
-}
-
-static int opt_key_pass(void *p, const char *v)
-{
-    ((connect_opts *)p)->key_pass = v;
-    return CLI_EXIT_OK;
-}
-
-static int opt_psk(void *p, const char *v)
-{
-    if (strchr(v, ':') == NULL)
-        return cli_usage_error(CMD, "--psk needs IDENTITY:HEXKEY");
-    ((connect_opts *)p)->psk = v;
-    return CLI_EXIT_OK;
-}
-
-static int opt_alpn(void *p, const char *v)
-{
-    ((connect_opts *)p)->alpn = v;
-    return CLI_EXIT_OK;
-}
-
-static int set_version(connect_opts *o, tlsc_tls_version v)
-{
-    if (o->version != 0 && o->version != v)
-        return cli_usage_error(CMD, "--tls1.2 and --tls1.3 exclude each other");
-    o->version = v;
-    return CLI_EXIT_OK;
-}
-
-static int opt_tls12(void *p, const char *v)
-{
-    (void)v;
-    return set_version(p, TLSC_TLS1_2);
-}
-
-static int opt_tls13(void *p, const char *v)
-{
-    (void)v;
-    return set_version(p, TLSC_TLS1_3);
-}
-
-static int opt_servername(void *p, const char *v)
-{
-    if (v[0] == '\0')
-        return cli_usage_error(CMD, "--servername needs a name");
-    ((connect_opts *)p)->servername = v;
-    return CLI_EXIT_OK;
-}
-
-static int opt_insecure(void *p, const char *v)
-{
-    (void)v;
-    ((connect_opts *)p)->insecure = true;
-    return CLI_EXIT_OK;
-}
-
-static int opt_timeout(void *p, const char *v)
-{
-    connect_opts *o = p;
-    o->have_timeout = true;
-    return cli_parse_u32(CMD, "--timeout", v, 0, TIMEOUT_MAX, &o->timeout_ms);
-}
-
-static int opt_debug(void *p, const char *v)
-{
-    return cli_parse_u32(CMD, "--debug level", v, TLSC_LOG_NONE,
-                         TLSC_LOG_VERBOSE, &((connect_opts *)p)->debug);
-}
-
 static int opt_sess_in(void *p, const char *v)
 {
     ((connect_opts *)p)->sess_in = v;
@@ -279,19 +158,6 @@ static int opt_sess_out(void *p, const char *v)
     return CLI_EXIT_OK;
 }
 
-static int opt_resumption(void *p, const char *v)
-{
-    static const char *const names[] = {"off", "on", "psk-ke"};
-    for (int i = 0; i < 3; i++) {
-        if (strcmp(v, names[i]) == 0) {
-            ((connect_opts *)p)->resumption = (tlsc_resumption)i;
-            ((connect_opts *)p)->have_resumption = true;
-            return CLI_EXIT_OK;
-        }
-    }
-    return cli_usage_error(CMD, "--resumption takes off, on or psk-ke, not '%s'", v);
-}
-
 static int opt_summary(void *p, const char *v)
 {
     (void)v;
@@ -299,241 +165,44 @@ static int opt_summary(void *p, const char *v)
     return CLI_EXIT_OK;
 }
 
-static const cli_option connect_options[] = {
-    {"ca", true, opt_ca},
-    {"bundle", true, opt_bundle},
-    {"cert", true, opt_cert},
-    {"key", true, opt_key},
-    {"key-pass", true, opt_key_pass},
-    {"psk", true, opt_psk},
-    {"alpn", true, opt_alpn},
-    {"tls1.2", false, opt_tls12},
-    {"tls1.3", false, opt_tls13},
-    {"servername", true, opt_servername},
-    {"pin", true, opt_pin},
-    {"insecure", false, opt_insecure},
-    {"timeout", true, opt_timeout},
-    {"debug", true, opt_debug},
+static int opt_driver(void *p, const char *v)
+{
+    connect_opts *o = p;
+    if (strcmp(v, "event") != 0 && strcmp(v, "blocking") != 0)
+        return cli_usage_error(CMD, "--driver takes event or blocking, not '%s'", v);
+    o->event_driver = strcmp(v, "event") == 0;
+    return CLI_EXIT_OK;
+}
+
+/* Besides the shared TLS options (cli_tls_options). */
+static const cli_option connect_own_options[] = {
     {"summary", false, opt_summary},
     {"sess-in", true, opt_sess_in},
     {"sess-out", true, opt_sess_out},
-    {"resumption", true, opt_resumption},
+    {"driver", true, opt_driver},
 };
-
-static const cli_spec connect_spec = {
-    .cmd = CMD,
-    .options = connect_options,
-    .option_count = sizeof connect_options / sizeof connect_options[0],
-    .max_positional = 1,
-};
-
-/* HOST:PORT split into its parts (host not NUL-terminated). */
-typedef struct hostport {
-    const char *host;
-    size_t host_len;
-    const char *port;
-} hostport;
-
-/* "[::1]:443" */
-static int split_bracketed(const char *arg, hostport *hp)
-{
-    const char *end = strchr(arg, ']');
-
-    if (end == NULL || end[1] != ':')
-        return cli_usage_error(CMD, "invalid address '%s' (expected "
-                                    "[IPv6]:PORT)", arg);
-    hp->host = arg + 1;
-    hp->host_len = (size_t)(end - hp->host);
-    hp->port = end + 2;
-    return CLI_EXIT_OK;
-}
-
-/* "name:443", "192.0.2.1:443" */
-static int split_plain(const char *arg, hostport *hp)
-{
-    const char *colon = strchr(arg, ':');
-
-    if (colon == NULL)
-        return cli_usage_error(CMD, "missing port in '%s' (expected "
-                                    "HOST:PORT)", arg);
-    if (strchr(colon + 1, ':') != NULL)
-        return cli_usage_error(CMD, "IPv6 address in '%s' must be in "
-                                    "brackets: [ADDRESS]:PORT", arg);
-    hp->host = arg;
-    hp->host_len = (size_t)(colon - arg);
-    hp->port = colon + 1;
-    return CLI_EXIT_OK;
-}
-
-static int parse_hostport(const char *arg, connect_opts *o)
-{
-    hostport hp = {NULL, 0, NULL};
-    uint32_t port = 0;
-    int rc = arg[0] == '[' ? split_bracketed(arg, &hp) : split_plain(arg, &hp);
-
-    if (rc != CLI_EXIT_OK)
-        return rc;
-    if (hp.host_len == 0 || hp.host_len >= sizeof o->host)
-        return cli_usage_error(CMD, "invalid host in '%s'", arg);
-    rc = cli_parse_u32(CMD, "port", hp.port, 1, 65535, &port);
-    if (rc != CLI_EXIT_OK)
-        return rc;
-    memcpy(o->host, hp.host, hp.host_len);
-    o->host[hp.host_len] = '\0';
-    o->port = (uint16_t)port;
-    return CLI_EXIT_OK;
-}
-
-/* Rules that involve more than one option. */
-static int check_combinations(const connect_opts *o)
-{
-    if ((o->cert == NULL) != (o->key == NULL))
-        return cli_usage_error(CMD, "--cert and --key must be given together");
-    if (o->key_pass != NULL && o->key == NULL)
-        return cli_usage_error(CMD, "--key-pass needs --cert and --key");
-    return CLI_EXIT_OK;
-}
 
 static int parse_connect(connect_opts *o, int argc, char **argv)
 {
+    cli_option table[32];
+    const cli_spec spec = {
+        .cmd = CMD,
+        .options = table,
+        .option_count = cli_options_join(connect_own_options,
+                                         sizeof connect_own_options / sizeof connect_own_options[0],
+                                         table, sizeof table / sizeof table[0]),
+        .max_positional = 1,
+    };
     const char *pos[1] = {NULL};
     size_t npos = 0;
-    int rc = cli_parse(&connect_spec, argc, argv, o, pos, &npos);
+    int rc = cli_parse(&spec, argc, argv, o, pos, &npos);
 
     if (rc != CLI_EXIT_OK)
         return rc;
     if (npos == 0)
         return cli_usage_error(CMD, "missing HOST:PORT");
-    rc = parse_hostport(pos[0], o);
-    return rc != CLI_EXIT_OK ? rc : check_combinations(o);
-}
-
-/* ---- configuration -------------------------------------------------------- */
-
-static bool use_system_ca(const connect_opts *o)
-{
-    return o->cas.count == 0 && o->bundle == NULL && o->pins.count == 0 &&
-           o->psk == NULL && !o->insecure && access(SYSTEM_CA_FILE, F_OK) == 0;
-}
-
-static tlsc_err apply_log(tlsc_config *cfg, const connect_opts *o)
-{
-    if (o->debug == TLSC_LOG_NONE)
-        return TLSC_OK;
-    /* mbedTLS level 3 traces every handshake message; level 4 adds a hex
-     * dump of every record, which drowns them. */
-    int mbedtls_level = o->debug >= TLSC_LOG_VERBOSE ? 3 : 0;
-    return tlsc_config_set_log(cfg, cli_log_line, NULL, (int)o->debug,
-                               mbedtls_level);
-}
-
-static tlsc_err apply_versions(tlsc_config *cfg, const connect_opts *o)
-{
-    if (o->version == 0)
-        return TLSC_OK;
-    return tlsc_config_set_versions(cfg, o->version, o->version);
-}
-
-static tlsc_err apply_cas(tlsc_config *cfg, const connect_opts *o)
-{
-    if (use_system_ca(o))
-        return tlsc_config_add_ca_file(cfg, SYSTEM_CA_FILE);
-    for (size_t i = 0; i < o->cas.count; i++) {
-        tlsc_err err = tlsc_config_add_ca_file(cfg, o->cas.items[i]);
-        if (err != TLSC_OK)
-            return err;
-    }
-    return TLSC_OK;
-}
-
-static tlsc_err apply_bundle(tlsc_config *cfg, const connect_opts *o)
-{
-    return o->bundle != NULL ? tlsc_config_set_bundle_file(cfg, o->bundle) : TLSC_OK;
-}
-
-static tlsc_err apply_pins(tlsc_config *cfg, const connect_opts *o)
-{
-    for (size_t i = 0; i < o->pins.count; i++) {
-        tlsc_err err = tlsc_config_add_pin(cfg, o->pins.items[i]);
-        if (err != TLSC_OK)
-            return err;
-    }
-    return TLSC_OK;
-}
-
-static tlsc_err apply_insecure(tlsc_config *cfg, const connect_opts *o)
-{
-    return o->insecure ? tlsc_config_insecure_skip_verify(cfg) : TLSC_OK;
-}
-
-static tlsc_err apply_client_cert(tlsc_config *cfg, const connect_opts *o)
-{
-    if (o->cert == NULL)
-        return TLSC_OK;
-    return tlsc_config_set_client_cert_file(cfg, o->cert, o->key,
-                                            o->key_pass);
-}
-
-static tlsc_err apply_psk(tlsc_config *cfg, const connect_opts *o)
-{
-    if (o->psk == NULL)
-        return TLSC_OK;
-    /* The identity may not contain ':'; the hex key cannot. */
-    const char *colon = strchr(o->psk, ':');
-    size_t id_len = (size_t)(colon - o->psk);
-    char *identity = malloc(id_len + 1);
-    if (identity == NULL)
-        return TLSC_ERR_NO_MEMORY;
-    memcpy(identity, o->psk, id_len);
-    identity[id_len] = '\0';
-    tlsc_err err = tlsc_config_set_psk_hex(cfg, identity, colon + 1);
-    free(identity);
-    return err;
-}
-
-static tlsc_err apply_alpn(tlsc_config *cfg, const connect_opts *o)
-{
-    return o->alpn != NULL ? tlsc_config_set_alpn(cfg, o->alpn) : TLSC_OK;
-}
-
-static tlsc_err apply_timeout(tlsc_config *cfg, const connect_opts *o)
-{
-    if (!o->have_timeout)
-        return TLSC_OK;
-    return tlsc_config_set_timeouts(cfg, o->timeout_ms, o->timeout_ms,
-                                    o->timeout_ms);
-}
-
-static tlsc_err apply_resumption(tlsc_config *cfg, const connect_opts *o)
-{
-    return o->have_resumption ? tlsc_config_set_resumption(cfg, o->resumption) : TLSC_OK;
-}
-
-/* Applied in this order; logging first so later steps can be traced. */
-static tlsc_err (*const config_steps[])(tlsc_config *, const connect_opts *) = {
-    apply_log,      apply_versions,    apply_cas,       apply_bundle,
-    apply_pins,     apply_insecure,    apply_client_cert,
-    apply_psk,      apply_alpn,        apply_timeout,
-    apply_resumption,
-};
-
-static int build_config(const connect_opts *o, tlsc_config **out)
-{
-    tlsc_config *cfg = NULL;
-    tlsc_err err = tlsc_config_new(&cfg);
-
-    if (err != TLSC_OK)
-        return cli_report(err, NULL);
-    for (size_t i = 0; i < sizeof config_steps / sizeof config_steps[0]; i++) {
-        err = config_steps[i](cfg, o);
-        if (err != TLSC_OK) {
-            int rc = cli_report(err, tlsc_config_errmsg(cfg));
-            tlsc_config_free(cfg);
-            return rc;
-        }
-    }
-    *out = cfg;
-    return CLI_EXIT_OK;
+    rc = cli_parse_hostport(CMD, pos[0], o->host, sizeof o->host, &o->port);
+    return rc != CLI_EXIT_OK ? rc : cli_tls_check(&o->tls);
 }
 
 /* ---- connecting ------------------------------------------------------------ */
@@ -555,8 +224,8 @@ static int open_conn(const connect_opts *o, tlsc_conn *conn)
 {
     tlsc_err err = TLSC_OK;
 
-    if (o->servername != NULL)
-        err = tlsc_conn_set_server_name(conn, o->servername);
+    if (o->tls.servername != NULL)
+        err = tlsc_conn_set_server_name(conn, o->tls.servername);
     if (err != TLSC_OK)
         return cli_report(err, "invalid --servername");
     if (o->sess_in != NULL)
@@ -576,12 +245,12 @@ static const char *or_none(const char *s)
 
 static const char *verify_label(const connect_opts *o, const tlsc_conn *conn)
 {
-    if (o->insecure)
+    if (o->tls.insecure)
         return "insecure";
     /* No server certificate with a PSK configured: the PSK authenticated. */
-    if (o->psk != NULL && tlsc_conn_peer_subject(conn)[0] == '\0')
+    if (o->tls.psk != NULL && tlsc_conn_peer_subject(conn)[0] == '\0')
         return "psk";
-    if (o->pins.count > 0 && o->cas.count == 0 && o->bundle == NULL)
+    if (o->tls.pins.count > 0 && o->tls.cas.count == 0 && o->tls.bundle == NULL)
         return "pin-only";
     return "ok";
 }
@@ -614,18 +283,46 @@ static int run_session(const connect_opts *o, tlsc_conn *conn)
         return rc;
     }
     tlsc_conn_poll_info(conn, &fd, NULL, NULL, NULL);
-    int rc = cli_relay(conn, fd, o->have_timeout ? o->timeout_ms : DEFAULT_GRACE_MS);
+    int rc = cli_relay(conn, fd, o->tls.have_timeout ? o->tls.timeout_ms : DEFAULT_GRACE_MS);
     /* Tickets seen during the relay were kept; save the newest one. */
     if (rc == CLI_EXIT_OK && o->sess_out != NULL)
         rc = cli_session_save(conn, o->sess_out);
     return rc;
 }
 
+static void summary_cb(const void *ctx, const tlsc_conn *conn)
+{
+    print_summary(ctx, conn);
+}
+
+static int run_event_driver(const connect_opts *o, tlsc_config *cfg)
+{
+    const cli_ev_params p = {
+        .cfg = cfg,
+        .host = o->host,
+        .port = o->port,
+        .servername = o->tls.servername,
+        .sess_in = o->sess_in,
+        .sess_out = o->sess_out,
+        .summary_only = o->summary_only,
+        .grace_ms = o->tls.have_timeout ? o->tls.timeout_ms : DEFAULT_GRACE_MS,
+        .summary = summary_cb,
+        .ctx = o,
+    };
+    return cli_event_connect(&p);
+}
+
 static int run_connect(const connect_opts *o)
 {
     tlsc_config *cfg = NULL;
     tlsc_conn *conn = NULL;
-    int rc = build_config(o, &cfg);
+    int rc = cli_tls_build_config(&o->tls, &cfg);
+
+    if (rc == CLI_EXIT_OK && o->event_driver) {
+        rc = run_event_driver(o, cfg);
+        tlsc_config_free(cfg);
+        return rc;
+    }
 
     if (rc == CLI_EXIT_OK)
         rc = new_conn(cfg, &conn);
@@ -643,13 +340,8 @@ static int run_connect(const connect_opts *o)
 int cmd_connect(int argc, char **argv)
 {
     connect_opts o = {0};
-    int rc = CLI_EXIT_OK;
+    int rc = cli_tls_init(&o.tls, CMD, argc);
 
-    /* Each repeatable option can occur at most argc times. */
-    o.cas.items = calloc((size_t)argc, sizeof *o.cas.items);
-    o.pins.items = calloc((size_t)argc, sizeof *o.pins.items);
-    if (o.cas.items == NULL || o.pins.items == NULL)
-        rc = cli_report(TLSC_ERR_NO_MEMORY, NULL);
     if (rc == CLI_EXIT_OK)
         rc = parse_connect(&o, argc, argv);
     if (rc == CLI_HELP) {
@@ -658,7 +350,6 @@ int cmd_connect(int argc, char **argv)
     } else if (rc == CLI_EXIT_OK) {
         rc = run_connect(&o);
     }
-    free(o.cas.items);
-    free(o.pins.items);
+    cli_tls_free(&o.tls);
     return rc;
 }
