@@ -172,6 +172,8 @@ int cli_parse_hostport(const char *cmd, const char *arg, char *host, size_t cap,
 int cmd_connect(int argc, char **argv);
 void cmd_connect_help(void);
 int cmd_bundle(int argc, char **argv);
+int cmd_bench_connect(int argc, char **argv);
+void cmd_bench_connect_help(void);
 void cmd_bundle_help(void);
 
 /* Relay stdin -> conn -> stdout until either side ends (tools/cli_relay.c).
