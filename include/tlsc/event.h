@@ -76,7 +76,9 @@
  * non-blocking form) that signals the loop through a pipe, which the loop
  * watches like a socket. IP literals are used at once. On an RTOS the same
  * platform hook (src/platform/platform.h: tlsc__resolve_*) maps to lwIP's
- * dns_gethostbyname() callback. The first address returned is connected to.
+ * dns_gethostbyname() callback. Up to 4 addresses are tried in the
+ * resolver's order while the TCP connect fails (as the blocking driver
+ * does); the DNS event reports the first, tlsc_ev_getpeer the one in use.
  *
  * RECONNECTION is opt-in (tlsc_ev_set_reconnect): after a failed attempt,
  * or after an open connection broke (not after a clean close or a local
@@ -323,9 +325,12 @@ TLSC_API void *tlsc_ev_userdata(const tlsc_ev *ev);
 
 /*
  * Close an open connection where nothing was received or sent for ms
- * milliseconds (0 = never, the default): DISCONNECTED with
- * TLSC_ERR_TIMEOUT_READ (nothing queued) or TLSC_ERR_TIMEOUT_WRITE (queued
- * data could not be sent). Errors: TLSC_ERR_INVALID_ARG.
+ * milliseconds (0 = never, the default; the timer stops while the
+ * connection is held and restarts at tlsc_ev_unhold). It fails like a
+ * broken connection: RECONNECTION with TLSC_ERR_TIMEOUT_READ (nothing
+ * queued) or TLSC_ERR_TIMEOUT_WRITE (queued data could not be sent), then
+ * a new attempt under the reconnection policy, or DISCONNECTED.
+ * Errors: TLSC_ERR_INVALID_ARG.
  */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_ev_set_idle_timeout(tlsc_ev *ev,
                                                           uint32_t ms);

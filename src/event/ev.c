@@ -217,6 +217,7 @@ void tlsc_ev_unhold(tlsc_ev *ev)
     if (ev == NULL || !ev->held)
         return;
     ev->held = false;
+    ev->last_activity = tlsc_now_ms(); /* the idle timer restarts */
     /* mbedTLS may already hold decrypted bytes the socket will not signal. */
     ev->kick = true;
 }
@@ -600,7 +601,7 @@ static bool tell_session(tlsc_ev *ev)
 
 static void check_idle(tlsc_ev *ev)
 {
-    if (ev->idle_ms == 0 || tlsc_now_ms() - ev->last_activity < ev->idle_ms)
+    if (ev->idle_ms == 0 || ev->held || tlsc_now_ms() - ev->last_activity < ev->idle_ms)
         return;
     if (ev->queued > 0)
         failed(ev, tlsc__conn_fail(ev->conn, TLSC_ERR_TIMEOUT_WRITE,
@@ -707,7 +708,7 @@ uint64_t tlsc__ev_deadline(const tlsc_ev *ev)
     uint64_t d = 0;
     switch (ev->state) {
     case EV_CONNECTING: tlsc_conn_poll_info(ev->conn, NULL, NULL, NULL, &d); break;
-    case EV_OPEN: d = ev->idle_ms ? ev->last_activity + ev->idle_ms : 0; break;
+    case EV_OPEN: d = ev->idle_ms && !ev->held ? ev->last_activity + ev->idle_ms : 0; break;
     case EV_CLOSING: d = ev->close_deadline; break;
     case EV_RETRY_WAIT: d = ev->retry_at ? ev->retry_at : 1; break;
     default: break;

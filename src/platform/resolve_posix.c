@@ -3,9 +3,9 @@
  * has no portable non-blocking form, so each lookup runs on a short-lived
  * detached thread that writes one byte to a socket pair when done. The
  * event loop watches the other end like any socket. The lookup object is
- * shared by the thread and its owner; whichever lets go last frees it, so
- * the owner may abandon a lookup at any time (a connection freed while its
- * name is still resolving).
+ * shared by the thread and its owner, so the owner may abandon a lookup at
+ * any time (a connection freed while its name is still resolving); memory
+ * is only ever freed on the owner's side (see orphans).
  */
 #include <errno.h>
 #include <netdb.h>
@@ -21,6 +21,7 @@
 #include "core/internal.h"
 
 struct tlsc__resolve {
+    struct tlsc__resolve *next_orphan;
     atomic_int refs;        /* owner + worker */
     atomic_int done;
     int fds[2];             /* [0] owner reads, [1] worker writes */
@@ -30,15 +31,49 @@ struct tlsc__resolve {
     char host[TLSC_HOST_MAX + 1];
 };
 
-static void release(tlsc__resolve *r)
+/*
+ * Lookups the worker let go of last. The allocator hook may not be
+ * thread-safe (an arena, say), so a worker never frees: it parks the
+ * object here and the owner's thread frees it on its next call.
+ */
+static pthread_mutex_t orphans_lock = PTHREAD_MUTEX_INITIALIZER;
+static tlsc__resolve *orphans;
+
+static void destroy(tlsc__resolve *r)
 {
-    if (atomic_fetch_sub(&r->refs, 1) != 1)
-        return;
     if (r->fds[0] >= 0)
         close(r->fds[0]);
     if (r->fds[1] >= 0)
         close(r->fds[1]);
     tlsc__free(r);
+}
+
+static void reap_orphans(void)
+{
+    pthread_mutex_lock(&orphans_lock);
+    tlsc__resolve *list = orphans;
+    orphans = NULL;
+    pthread_mutex_unlock(&orphans_lock);
+    while (list != NULL) {
+        tlsc__resolve *next = list->next_orphan;
+        destroy(list);
+        list = next;
+    }
+}
+
+/* Drop one reference; on_owner_thread says whether freeing is allowed. */
+static void release(tlsc__resolve *r, bool on_owner_thread)
+{
+    if (atomic_fetch_sub(&r->refs, 1) != 1)
+        return;
+    if (on_owner_thread) {
+        destroy(r);
+        return;
+    }
+    pthread_mutex_lock(&orphans_lock);
+    r->next_orphan = orphans;
+    orphans = r;
+    pthread_mutex_unlock(&orphans_lock);
 }
 
 static void add_address(tlsc__resolve *r, const struct addrinfo *ai)
@@ -67,7 +102,7 @@ static void *worker(void *arg)
     atomic_store(&r->done, 1);
     /* MSG_NOSIGNAL: the owner may have closed its end already. */
     (void)send(r->fds[1], "x", 1, MSG_NOSIGNAL);
-    release(r);
+    release(r, false);
     return NULL;
 }
 
@@ -95,6 +130,7 @@ static tlsc_err spawn(tlsc__resolve *r, char *detail, size_t cap)
 
 tlsc_err tlsc__resolve_start(tlsc__resolve **out, const char *host, char *detail, size_t cap)
 {
+    reap_orphans();
     tlsc__resolve *r = tlsc__calloc(1, sizeof *r);
     if (r == NULL)
         return TLSC_ERR_NO_MEMORY;
@@ -104,12 +140,12 @@ tlsc_err tlsc__resolve_start(tlsc__resolve **out, const char *host, char *detail
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, r->fds) != 0) {
         snprintf(detail, cap, "cannot resolve '%s': no descriptor (%s)", host, strerror(errno));
         r->fds[0] = r->fds[1] = -1;
-        release(r);
+        release(r, true);
         return TLSC_ERR_DNS_TEMPORARY;
     }
     tlsc_err err = spawn(r, detail, cap);
     if (err != TLSC_OK) {
-        release(r);
+        release(r, true);
         return err;
     }
     *out = r;
@@ -147,5 +183,6 @@ tlsc_err tlsc__resolve_result(tlsc__resolve *r, tlsc__addr_text addrs[TLSC__RESO
 void tlsc__resolve_free(tlsc__resolve *r)
 {
     if (r != NULL)
-        release(r);
+        release(r, true);
+    reap_orphans();
 }
