@@ -701,8 +701,8 @@ void tlsc__ev_advance(tlsc_ev *ev)
 
 uint64_t tlsc__ev_deadline(const tlsc_ev *ev)
 {
-    if (ev->dead)
-        return 0;
+    if (ev->dead || ev->state == EV_IDLE)
+        return 0; /* data queued before connecting waits for the connect */
     if (ev->kick || ev->rd_ready || ev->wr_ready || ev->state == EV_ABORTING)
         return 1;
     uint64_t d = 0;

@@ -188,6 +188,7 @@ static void send_two(tlsc_ev *ev, const tlsc_event *e, rec *r)
     uint16_t port = 0;
     assert_int_equal(tlsc_ev_getpeer(ev, addr, sizeof addr, &port), TLSC_OK);
     assert_string_equal(addr, r->address);
+    assert_int_equal(tlsc_ev_getpeer(ev, addr, 4, &port), TLSC_ERR_BUFFER_SIZE);
     assert_int_equal(tlsc_ev_send(ev, "world\n", 6), TLSC_OK);
     assert_int_equal(tlsc_ev_send(ev, "again\n", 6), TLSC_OK);
 }
@@ -283,6 +284,22 @@ static void test_queue_bound(void **state)
     assert_string_equal(tlsc_strerror(TLSC_ERR_QUEUE_FULL),
                         "send queue full: the data would exceed the connection's queue bound "
                         "(nothing was queued)");
+    /* arguments and states */
+    tlsc_ev *none = NULL;
+    assert_int_equal(tlsc_ev_new(loop, NULL, record, &r, &none), TLSC_ERR_INVALID_ARG);
+    assert_int_equal(tlsc_ev_new(NULL, NULL, record, &r, &none), TLSC_ERR_INVALID_ARG);
+    assert_int_equal(tlsc_ev_set_reconnect(ev, 3, 0, 100), TLSC_ERR_INVALID_ARG);
+    assert_int_equal(tlsc_ev_set_reconnect(ev, 3, 200, 100), TLSC_ERR_INVALID_ARG);
+    assert_int_equal(tlsc_ev_set_reconnect(ev, 0, 0, 0), TLSC_OK);
+    assert_int_equal(tlsc_ev_close(ev), TLSC_ERR_STATE); /* never connected */
+    assert_int_equal(tlsc_ev_connect(ev, "", 443), TLSC_ERR_HOSTNAME);
+    assert_ptr_equal(tlsc_ev_userdata(ev), &r);
+    assert_string_equal(tlsc_event_name(TLSC_EV_DRAINED), "drained");
+    assert_string_equal(tlsc_event_name((tlsc_event_kind)99), "?");
+    assert_int_equal(tlsc_loop_watches(loop, NULL, 0), 0);
+    assert_int_equal(tlsc_loop_deadline(loop), 0); /* idle: no timer */
+    assert_int_equal(tlsc_loop_active(loop), 0);
+    assert_int_equal(tlsc_loop_run(loop, 0), TLSC_OK); /* nothing to do: returns */
     tlsc_ev_free(ev);
     assert_int_equal(count_kind(&r, TLSC_EV_DISCONNECTED), 0);
     tlsc_loop_free(loop);
