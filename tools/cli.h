@@ -155,8 +155,14 @@ extern const size_t cli_tls_option_count;
 /* Set up o for argc arguments (before parsing); cli_tls_free after. */
 int cli_tls_init(cli_tls_opts *o, const char *cmd, int argc);
 void cli_tls_free(cli_tls_opts *o);
-/* cli_tls_options followed by own[], into out (capacity cap); the count. */
-size_t cli_options_join(const cli_option *own, size_t own_count, cli_option *out, size_t cap);
+/*
+ * Parse `CMD HOST:PORT [options]` where the options are cli_tls_options
+ * plus the command's own[] (opts starts with a cli_tls_opts): HOST:PORT
+ * into host (capacity cap) and *port, then cli_tls_check. Returns
+ * CLI_EXIT_OK, CLI_HELP or CLI_EXIT_USAGE (after printing why).
+ */
+int cli_parse_tls_command(const char *cmd, const cli_option *own, size_t own_count, int argc,
+                          char **argv, void *opts, char *host, size_t cap, uint16_t *port);
 /* Rules between the TLS options (--cert with --key ...): exit status. */
 int cli_tls_check(const cli_tls_opts *o);
 /* The configuration o describes (the system CA file when no trust is

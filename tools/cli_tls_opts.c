@@ -167,7 +167,7 @@ void cli_tls_free(cli_tls_opts *o)
     free(o->pins.items);
 }
 
-size_t cli_options_join(const cli_option *own, size_t own_count, cli_option *out, size_t cap)
+static size_t join_options(const cli_option *own, size_t own_count, cli_option *out, size_t cap)
 {
     size_t n = 0;
     for (size_t i = 0; i < cli_tls_option_count && n < cap; i++)
@@ -376,3 +376,27 @@ int cli_tls_build_config(const cli_tls_opts *o, tlsc_config **out)
     return CLI_EXIT_OK;
 }
 
+
+/* ---- a whole command line ----------------------------------------------------- */
+
+int cli_parse_tls_command(const char *cmd, const cli_option *own, size_t own_count, int argc,
+                          char **argv, void *opts, char *host, size_t cap, uint16_t *port)
+{
+    cli_option table[48];
+    const cli_spec spec = {
+        .cmd = cmd,
+        .options = table,
+        .option_count = join_options(own, own_count, table, sizeof table / sizeof table[0]),
+        .max_positional = 1,
+    };
+    const char *pos[1] = {NULL};
+    size_t npos = 0;
+    int rc = cli_parse(&spec, argc, argv, opts, pos, &npos);
+
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    if (npos == 0)
+        return cli_usage_error(cmd, "missing HOST:PORT");
+    rc = cli_parse_hostport(cmd, pos[0], host, cap, port);
+    return rc != CLI_EXIT_OK ? rc : cli_tls_check(opts);
+}

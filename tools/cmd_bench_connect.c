@@ -132,26 +132,12 @@ static void expand_short(int argc, char **argv, char **out)
 
 static int parse_bench(bench_opts *o, int argc, char **argv)
 {
-    cli_option table[32];
-    const cli_spec spec = {
-        .cmd = CMD,
-        .options = table,
-        .option_count = cli_options_join(bench_own_options,
-                                         sizeof bench_own_options / sizeof bench_own_options[0],
-                                         table, sizeof table / sizeof table[0]),
-        .max_positional = 1,
-    };
-    const char *pos[1] = {NULL};
-    size_t npos = 0;
-    int rc = cli_parse(&spec, argc, argv, o, pos, &npos);
-    if (rc != CLI_EXIT_OK)
-        return rc;
-    if (npos == 0)
-        return cli_usage_error(CMD, "missing HOST:PORT");
-    rc = cli_parse_hostport(CMD, pos[0], o->host, sizeof o->host, &o->port);
+    int rc = cli_parse_tls_command(CMD, bench_own_options,
+                                   sizeof bench_own_options / sizeof bench_own_options[0], argc,
+                                   argv, o, o->host, sizeof o->host, &o->port);
     if (rc == CLI_EXIT_OK && o->concurrency > o->count)
         o->concurrency = o->count;
-    return rc != CLI_EXIT_OK ? rc : cli_tls_check(&o->tls);
+    return rc;
 }
 
 /* ---- the run --------------------------------------------------------------- */

@@ -184,25 +184,9 @@ static const cli_option connect_own_options[] = {
 
 static int parse_connect(connect_opts *o, int argc, char **argv)
 {
-    cli_option table[32];
-    const cli_spec spec = {
-        .cmd = CMD,
-        .options = table,
-        .option_count = cli_options_join(connect_own_options,
-                                         sizeof connect_own_options / sizeof connect_own_options[0],
-                                         table, sizeof table / sizeof table[0]),
-        .max_positional = 1,
-    };
-    const char *pos[1] = {NULL};
-    size_t npos = 0;
-    int rc = cli_parse(&spec, argc, argv, o, pos, &npos);
-
-    if (rc != CLI_EXIT_OK)
-        return rc;
-    if (npos == 0)
-        return cli_usage_error(CMD, "missing HOST:PORT");
-    rc = cli_parse_hostport(CMD, pos[0], o->host, sizeof o->host, &o->port);
-    return rc != CLI_EXIT_OK ? rc : cli_tls_check(&o->tls);
+    return cli_parse_tls_command(CMD, connect_own_options,
+                                 sizeof connect_own_options / sizeof connect_own_options[0],
+                                 argc, argv, o, o->host, sizeof o->host, &o->port);
 }
 
 /* ---- connecting ------------------------------------------------------------ */

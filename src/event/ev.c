@@ -149,17 +149,6 @@ void tlsc__ev_release(tlsc_ev *ev)
     tlsc__free(ev);
 }
 
-static void unlink_ev(tlsc_ev *ev)
-{
-    tlsc_loop *loop = ev->loop;
-    if (ev->prev != NULL)
-        ev->prev->next = ev->next;
-    else
-        loop->head = ev->next;
-    if (ev->next != NULL)
-        ev->next->prev = ev->prev;
-}
-
 void tlsc_ev_free(tlsc_ev *ev)
 {
     if (ev == NULL || ev->dead)
@@ -167,7 +156,7 @@ void tlsc_ev_free(tlsc_ev *ev)
     tlsc_loop *loop = ev->loop;
     tlsc__loop_unmap(loop, ev);
     if (loop->depth == 0) {
-        unlink_ev(ev);
+        tlsc__loop_unlink(loop, ev);
         tlsc__ev_release(ev);
         return;
     }

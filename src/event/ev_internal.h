@@ -69,7 +69,6 @@ struct tlsc_ev {
 
 struct tlsc_loop {
     tlsc_ev *head;
-    tlsc_ev *graveyard;         /* freed during a pass, released after it */
     int depth;                  /* > 0 while a pass runs */
     bool stop;
     size_t heap_peak;
@@ -93,5 +92,6 @@ void tlsc__ev_release(tlsc_ev *ev);
 /* loop.c */
 void tlsc__loop_sample_heap(tlsc_loop *loop);
 void tlsc__loop_unmap(tlsc_loop *loop, tlsc_ev *ev);
+void tlsc__loop_unlink(tlsc_loop *loop, tlsc_ev *ev);
 
 #endif /* TLSC_EVENT_INTERNAL_H */

@@ -39,7 +39,6 @@ void tlsc_loop_free(tlsc_loop *loop)
     if (loop == NULL || loop->depth > 0)
         return;
     release_list(loop->head);
-    release_list(loop->graveyard);
     tlsc__free(loop->by_fd);
     tlsc__free(loop->watches);
     tlsc__free(loop->pollfds);
@@ -153,6 +152,16 @@ static bool due(const tlsc_ev *ev, uint64_t now)
     return d != 0 && d <= now;
 }
 
+void tlsc__loop_unlink(tlsc_loop *loop, tlsc_ev *ev)
+{
+    if (ev->prev != NULL)
+        ev->prev->next = ev->next;
+    else
+        loop->head = ev->next;
+    if (ev->next != NULL)
+        ev->next->prev = ev->prev;
+}
+
 /* Connections freed during the pass: unlinked and released now. */
 static void bury(tlsc_loop *loop)
 {
@@ -160,12 +169,7 @@ static void bury(tlsc_loop *loop)
     while (ev != NULL) {
         tlsc_ev *next = ev->next;
         if (ev->dead) {
-            if (ev->prev != NULL)
-                ev->prev->next = ev->next;
-            else
-                loop->head = ev->next;
-            if (ev->next != NULL)
-                ev->next->prev = ev->prev;
+            tlsc__loop_unlink(loop, ev);
             tlsc__ev_release(ev);
         }
         ev = next;
