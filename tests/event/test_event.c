@@ -531,8 +531,8 @@ static void test_verify_failure_not_retried(void **state)
 
 /* ---- timers ----------------------------------------------------------------------- */
 
-/* Three connections on one loop: A (handshake timeout 400 ms) and C
- * (2000 ms) to a listener that never answers, B open to a real server.
+/* Three connections on one loop: A (handshake timeout 1000 ms) and C
+ * (3000 ms) to a listener that never answers, B open to a real server.
  * A's timer fails A only; B keeps working; C fails later on its own. */
 typedef struct three {
     rec a, b, c;
@@ -547,7 +547,8 @@ static void a_ended(tlsc_ev *ev, const tlsc_event *e, rec *r)
         return;
     assert_int_equal(count_kind(&t->c, TLSC_EV_DISCONNECTED), 0);
     assert_int_equal(count_kind(&t->b, TLSC_EV_DISCONNECTED), 0);
-    assert_int_equal(count_kind(&t->b, TLSC_EV_CONNECTED), 1);
+    /* B is open (or, on a very busy machine, still in its handshake: the
+     * data is queued until it is up) */
     assert_int_equal(tlsc_ev_send(t->bev, "ping\n", 5), TLSC_OK);
 }
 
@@ -559,8 +560,8 @@ static void test_timeout_isolation(void **state)
     int lfd;
     int silent = listener_start(&lfd, AF_INET);
     assert_true(silent > 0);
-    tlsc_config *fast = ca_config(3000, 400);
-    tlsc_config *slow = ca_config(3000, 2000);
+    tlsc_config *fast = ca_config(3000, 1000);
+    tlsc_config *slow = ca_config(3000, 3000);
     tlsc_loop *loop = NULL;
     assert_int_equal(tlsc_loop_new(&loop), TLSC_OK);
     three t = { .a = { .hook = a_ended }, .b = { .expect = "gnip\n" } };
@@ -578,8 +579,8 @@ static void test_timeout_isolation(void **state)
 
     assert_int_equal(t.a.err, TLSC_ERR_TIMEOUT_HANDSHAKE);
     assert_int_equal(t.c.err, TLSC_ERR_TIMEOUT_HANDSHAKE);
-    assert_true(t.a.t_end - t0 >= 400 && t.a.t_end - t0 < 1900);
-    assert_true(t.c.t_end - t0 >= 2000);
+    assert_true(t.a.t_end - t0 >= 1000 && t.a.t_end - t0 < 2900);
+    assert_true(t.c.t_end - t0 >= 3000);
     assert_non_null(strstr(t.b.rx, "gnip\n"));
     assert_int_equal(t.b.how, TLSC_CLOSE_LOCAL);
     assert_int_equal(t.b.err, TLSC_OK);
@@ -605,7 +606,11 @@ static void test_idle_timeout(void **state)
     assert_int_equal(tlsc_ev_set_idle_timeout(a, 300), TLSC_OK);
     assert_int_equal(tlsc_ev_connect(a, "127.0.0.1", (uint16_t)port), TLSC_OK);
     assert_int_equal(tlsc_ev_connect(b, "127.0.0.1", (uint16_t)port2), TLSC_OK);
-    assert_int_equal(tlsc_loop_run(loop, 1500), TLSC_OK);
+    uint64_t end = tlsc_now_ms() + 20000;
+    while ((count_kind(&idle, TLSC_EV_DISCONNECTED) == 0 ||
+            count_kind(&busy, TLSC_EV_CONNECTED) == 0) && tlsc_now_ms() < end)
+        assert_int_equal(tlsc_loop_run_once(loop, 1000), TLSC_OK);
+    assert_int_equal(tlsc_loop_run(loop, 500), TLSC_OK); /* b stays */
     assert_int_equal(idle.err, TLSC_ERR_TIMEOUT_READ);
     assert_int_equal(idle.how, TLSC_CLOSE_ERROR);
     assert_int_equal(count_kind(&busy, TLSC_EV_CONNECTED), 1);
@@ -802,7 +807,7 @@ static void test_reconnect_resumes(void **state)
     peer s = {0}, relay = {0};
     char target[16];
     snprintf(target, sizeof target, "%d", rev_server(&s, "2", NULL));
-    const char *args[] = { "relay", target, "--cut-ms", "700", "--drop-first", "1", NULL };
+    const char *args[] = { "relay", target, "--cut-ms", "2000", "--drop-first", "1", NULL };
     int port = py_peer(&relay, args);
     tlsc_config *cfg = ca_config(3000, 5000);
     tlsc_loop *loop = NULL;
