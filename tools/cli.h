@@ -161,6 +161,29 @@ void cli_session_load(tlsc_conn *conn, const char *path);
 /* --sess-out: wait briefly for a TLS 1.3 ticket, then write the session to
  * path (0600, atomically). Returns an exit status (write errors only). */
 int cli_session_save(tlsc_conn *conn, const char *path);
+/* The second half of cli_session_save, without waiting: write conn's
+ * session to path, or warn that there is none (err != TLSC_OK says why). */
+int cli_session_write(const tlsc_conn *conn, const char *path, tlsc_err err);
+
+/* ---- tlsc connect --driver event (tools/cli_evconnect.c) -------------- */
+
+typedef struct cli_ev_params {
+    tlsc_config *cfg;
+    const char *host;
+    uint16_t port;
+    const char *servername;         /* NULL = host */
+    const char *sess_in, *sess_out; /* NULL = none */
+    bool summary_only;
+    uint32_t grace_ms;              /* as cli_relay's */
+    /* prints the summary after the handshake */
+    void (*summary)(const void *ctx, const tlsc_conn *conn);
+    const void *ctx;
+} cli_ev_params;
+
+/* Connect, print the summary and relay stdin/stdout with the event driver
+ * (one tlsc_loop driven from this function's own poll(), stdin included).
+ * Same behaviour and exit statuses as the blocking path. */
+int cli_event_connect(const cli_ev_params *p);
 
 /* The same for the HTTPS client of tlsc get. */
 void cli_session_load_http(tlsc_http *h, const char *path);
@@ -203,6 +226,8 @@ void cmd_connect_help(void);
 int cmd_verify(int argc, char **argv);
 void cmd_verify_help(void);
 int cmd_bundle(int argc, char **argv);
+int cmd_bench_connect(int argc, char **argv);
+void cmd_bench_connect_help(void);
 void cmd_bundle_help(void);
 int cmd_get(int argc, char **argv);
 void cmd_get_help(void);

@@ -69,6 +69,11 @@ int cli_session_save(tlsc_conn *conn, const char *path)
 {
     /* TLS 1.3 tickets arrive after the handshake; TLS 1.2 has one already. */
     tlsc_err err = tlsc_conn_await_session(conn, TICKET_WAIT_MS);
+    return cli_session_write(conn, path, err);
+}
+
+int cli_session_write(const tlsc_conn *conn, const char *path, tlsc_err err)
+{
     unsigned char blob[TLSC_SESSION_MAX];
     size_t len = 0;
     if (err == TLSC_OK)

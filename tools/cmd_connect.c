@@ -28,6 +28,7 @@ typedef struct connect_opts {
     char host[HOST_MAX];
     uint16_t port;
     bool summary_only;
+    bool event_driver;      /* --driver event */
 } connect_opts;
 
 /* ---- help ---------------------------------------------------------------- */
@@ -56,6 +57,8 @@ static const char *const connect_help[] = {
     "                        0 = no limit",
     "  --summary             print the summary, then close (close_notify)",
     "                        right after the handshake",
+    "  --driver D            blocking (default) or event: run the same session",
+    "                        through the event API (tlsc/event.h) instead",
     "  -h, --help            show this help",
     "",
     "Summary (stderr, after the handshake, one 'key: value' line each, in",
@@ -109,8 +112,18 @@ static int opt_summary(void *p, const char *v)
     return CLI_EXIT_OK;
 }
 
+static int opt_driver(void *p, const char *v)
+{
+    connect_opts *o = p;
+    if (strcmp(v, "event") != 0 && strcmp(v, "blocking") != 0)
+        return cli_usage_error(CMD, "--driver takes event or blocking, not '%s'", v);
+    o->event_driver = strcmp(v, "event") == 0;
+    return CLI_EXIT_OK;
+}
+
 static const cli_option connect_options[] = {
     {"summary", false, opt_summary},
+    {"driver", true, opt_driver},
 };
 
 static const cli_spec connect_spec = {
@@ -208,11 +221,40 @@ static int run_session(const connect_opts *o, tlsc_conn *conn)
     return rc;
 }
 
+static void summary_cb(const void *ctx, const tlsc_conn *conn)
+{
+    print_summary(ctx, conn);
+}
+
+/* --driver event: the same session through tlsc/event.h. */
+static int run_event_driver(const connect_opts *o, tlsc_config *cfg)
+{
+    const cli_ev_params p = {
+        .cfg = cfg,
+        .host = o->host,
+        .port = o->port,
+        .servername = o->tls.servername,
+        .sess_in = o->tls.sess_in,
+        .sess_out = o->tls.sess_out,
+        .summary_only = o->summary_only,
+        .grace_ms = o->tls.have_timeout ? o->tls.timeout_ms : DEFAULT_GRACE_MS,
+        .summary = summary_cb,
+        .ctx = o,
+    };
+    return cli_event_connect(&p);
+}
+
 static int run_connect(const connect_opts *o)
 {
     tlsc_config *cfg = NULL;
     tlsc_conn *conn = NULL;
     int rc = cli_tls_build_config(&o->tls, &cfg);
+
+    if (rc == CLI_EXIT_OK && o->event_driver) {
+        rc = run_event_driver(o, cfg);
+        tlsc_config_free(cfg);
+        return rc;
+    }
 
     if (rc == CLI_EXIT_OK)
         rc = new_conn(cfg, &conn);

@@ -8,7 +8,9 @@
  * which never wait and answer TLSC_WANT_READ / TLSC_WANT_WRITE when the
  * transport must become ready first. Both are drivers of the same core:
  * the blocking calls are a loop over the non-blocking ones. Do not mix the
- * two styles on one connection while a call is in progress.
+ * two styles on one connection while a call is in progress. For many
+ * connections in one thread, with events, see tlsc/event.h (a third
+ * driver of the same core, with its own non-blocking DNS).
  *
  * Errors are sticky: the first error a connection meets is kept, and every
  * later call (except the getters, tlsc_conn_close and tlsc_conn_free)

@@ -96,6 +96,7 @@ typedef enum tlsc_err {
     /* 8xx memory */
     TLSC_ERR_NO_MEMORY = 800,       /* an allocation failed */
     TLSC_ERR_BUFFER_SIZE = 801,     /* a caller's output buffer is too small */
+    TLSC_ERR_QUEUE_FULL = 802,      /* a send queue is at its configured bound */
 
     /* 9xx closed */
     TLSC_ERR_CLOSED = 900,          /* peer closed cleanly (close_notify) */

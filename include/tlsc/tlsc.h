@@ -3,9 +3,10 @@
  *
  * Include this one header. See tlsc/common.h for the ownership rule that
  * applies to every function, tlsc/config.h for configuration, tlsc/conn.h
- * for connections, tlsc/bundle.h for root bundles, tlsc/error.h for errors,
- * tlsc/verify.h for offline chain verification, tlsc/alloc.h for memory
- * and tlsc/http.h for the HTTPS client.
+ * for connections, tlsc/event.h for event-driven connections, tlsc/bundle.h
+ * for root bundles, tlsc/error.h for errors, tlsc/verify.h for offline
+ * chain verification, tlsc/alloc.h for memory and tlsc/http.h for the
+ * HTTPS client.
  */
 #ifndef TLSC_TLSC_H
 #define TLSC_TLSC_H
@@ -18,6 +19,7 @@
 #include "tlsc/conn.h"
 #include "tlsc/session.h"
 #include "tlsc/bundle.h"
+#include "tlsc/event.h"
 #include "tlsc/http.h"
 #include "tlsc/verify.h"
 

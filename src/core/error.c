@@ -92,6 +92,8 @@ static const struct err_entry err_table[] = {
 
     {TLSC_ERR_NO_MEMORY, "out of memory: an allocation failed or the heap limit was reached"},
     {TLSC_ERR_BUFFER_SIZE, "output buffer too small: the call reports the size needed"},
+    {TLSC_ERR_QUEUE_FULL,
+     "send queue full: the data would exceed the connection's queue bound (nothing was queued)"},
 
     {TLSC_ERR_CLOSED, "peer closed the connection cleanly (close_notify)"},
     {TLSC_ERR_TRUNCATED,

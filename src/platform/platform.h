@@ -67,4 +67,32 @@ void tlsc__tcp_close(tlsc__tcp *t);
 /* The transport functions over a connected tlsc__tcp (ctx = the tcp). */
 extern const tlsc_transport tlsc__tcp_transport;
 
+/* ---- asynchronous name resolution (event driver) ------------------------ */
+
+/*
+ * Resolve a DNS name without blocking the caller. On POSIX a detached worker
+ * thread runs getaddrinfo and signals completion through a descriptor the
+ * event loop watches for reading (tlsc__resolve_fd). A port to an RTOS maps
+ * start to lwIP's dns_gethostbyname() and signals from its callback.
+ */
+typedef struct tlsc__resolve tlsc__resolve;
+
+/* Start resolving host. Errors: TLSC_ERR_NO_MEMORY, TLSC_ERR_DNS_TEMPORARY
+ * (no worker could be started); detail says why. */
+tlsc_err tlsc__resolve_start(tlsc__resolve **out, const char *host, char *detail,
+                             size_t cap);
+/* Descriptor that becomes readable once the result is ready. */
+int tlsc__resolve_fd(const tlsc__resolve *r);
+/* Most addresses one lookup reports (in the resolver's order). */
+#define TLSC__RESOLVE_MAX 4
+/* Text of one numeric address ("192.0.2.1", "2001:db8::1"). */
+typedef char tlsc__addr_text[48];
+/* TLSC_WANT_READ while pending; TLSC_OK with *count (>= 1) addresses as
+ * numeric text; or TLSC_ERR_DNS / _DNS_TEMPORARY / _NO_MEMORY with detail. */
+tlsc_err tlsc__resolve_result(tlsc__resolve *r, tlsc__addr_text addrs[TLSC__RESOLVE_MAX],
+                              size_t *count, char *detail, size_t cap);
+/* Abandon or release a lookup (a running worker finishes on its own).
+ * NULL allowed. */
+void tlsc__resolve_free(tlsc__resolve *r);
+
 #endif /* TLSC_PLATFORM_H */

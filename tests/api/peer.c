@@ -57,6 +57,11 @@ int peer_start(peer *p, const char *const *args)
     for (size_t i = 0; args[i] != NULL && n < 62; i++)
         argv[n++] = args[i];
     argv[n] = NULL;
+    return peer_spawn(p, argv);
+}
+
+int peer_spawn(peer *p, const char *const *argv)
+{
     int out[2];
     if (pipe(out) != 0)
         return -1;
@@ -67,7 +72,7 @@ int peer_start(peer *p, const char *const *args)
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     if (getenv("TLSC_TEST_VERBOSE") == NULL)
         posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-    int rc = posix_spawnp(&p->pid, "openssl", &fa, NULL, (char *const *)argv, environ);
+    int rc = posix_spawnp(&p->pid, argv[0], &fa, NULL, (char *const *)argv, environ);
     posix_spawn_file_actions_destroy(&fa);
     close(out[1]);
     if (rc != 0) {

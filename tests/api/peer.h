@@ -14,6 +14,9 @@ typedef struct peer {
 /* Start `openssl s_server -accept 127.0.0.1:0 ARGS...` (NULL-terminated);
  * returns the port or -1. */
 int peer_start(peer *p, const char *const *args);
+/* Start any server argv (NULL-terminated, argv[0] searched in PATH) that
+ * prints "ACCEPT host:PORT" on stdout; returns the port or -1. */
+int peer_spawn(peer *p, const char *const *argv);
 void peer_stop(peer *p);
 /* A TCP listener on loopback that never accepts; returns its port. */
 int listener_start(int *fd, int family);

@@ -13,7 +13,8 @@
 #
 # Environment: TLSC_BIN (the tlsc command, required), TLSC_PKI_GEN
 # (tests/pki/gen.sh by default), TLSC_KEEP_TMP=1 keeps the temp dir,
-# TLSC_VERBOSE=1 prints every command and its output.
+# TLSC_VERBOSE=1 prints every command and its output, TLSC_DRIVER=event
+# runs every `tlsc connect` with --driver event (the event API).
 
 # No pipefail: `cmd | grep -q` would then fail at random (SIGPIPE). The
 # assertions read variables through here-strings instead of pipes.
@@ -358,6 +359,11 @@ run_tlsc_input() {
 _run_tlsc() {
   local in=$1; shift
   local t0 t1
+  # TLSC_DRIVER=event|blocking: run `tlsc connect` through that driver.
+  if [ -n "${TLSC_DRIVER:-}" ] && [ "${1:-}" = connect ]; then
+    shift
+    set -- connect --driver "$TLSC_DRIVER" "$@"
+  fi
   CMDLINE="tlsc $*"
   [ "${TLSC_VERBOSE:-0}" = 1 ] && note "run: $CMDLINE"
   t0=${EPOCHREALTIME/./}

@@ -1,0 +1,358 @@
+/*
+ * tlsc/event.h — event-driven connections: many TLS connections on one
+ * loop, in one thread, NodeMCU-style events.
+ *
+ * The event driver is a second driver of the same non-blocking core as the
+ * blocking calls of tlsc/conn.h: a tlsc_ev wraps a tlsc_conn and a tlsc_loop
+ * runs any number of them. Two ways to run a loop:
+ *
+ *   - the BUILT-IN loop: tlsc_loop_run / tlsc_loop_run_once wait with
+ *     poll() on every socket and timer of the loop;
+ *   - a FOREIGN loop (an application's own poll/epoll/libuv loop, an RTOS
+ *     task): ask tlsc_loop_watches which descriptors to watch and for what,
+ *     tlsc_loop_deadline for the next timer, report readiness with
+ *     tlsc_loop_fd_ready and then call tlsc_loop_process. The built-in loop
+ *     is exactly this sequence around poll().
+ *
+ * DESIGN: one callback per connection, receiving a tlsc_event whose `kind`
+ * says what happened (rather than one callback per kind): one function to
+ * register, one switch to read, and new kinds can be added without new
+ * setters. The callback runs on the loop's thread, inside
+ * tlsc_loop_process (or run/run_once), never inside any other call.
+ *
+ * Life of a connection and its events, in order:
+ *
+ *   tlsc_ev_connect -> DNS (the address)           [once per attempt]
+ *                   -> CONNECTED (handshake done and verified)
+ *                   -> RECEIVE* / SENT* / DRAINED*
+ *                   -> DISCONNECTED (exactly once per tlsc_ev_connect)
+ *   a failed attempt -> RECONNECTION (error + detail; says whether a new
+ *                       attempt follows and when), then either the next
+ *                       attempt (DNS, CONNECTED, ...) or DISCONNECTED.
+ *
+ * DISCONNECTED tells apart how the connection ended (tlsc_close_how):
+ * the peer's clean close_notify, a truncation (the peer closed TCP without
+ * close_notify: data may be missing), an error (err + detail), or a local
+ * close (tlsc_ev_close finished). After DISCONNECTED the tlsc_ev may be
+ * connected again (a fresh TLS session) or freed.
+ *
+ * SENDING: tlsc_ev_send may be called any number of times, also before the
+ * connection is up; the data is copied into a per-connection queue bounded
+ * by tlsc_ev_set_queue_limit (default TLSC_EV_QUEUE_DEFAULT). A send that
+ * would exceed the bound fails with TLSC_ERR_QUEUE_FULL and queues nothing:
+ * no byte is ever dropped silently. SENT reports bytes handed to the
+ * transport (encrypted into records the socket accepted); DRAINED reports
+ * that the queue became empty. Wait for DRAINED (or SENT) before sending
+ * more when the bound is reached.
+ *
+ * BACKPRESSURE: tlsc_ev_hold stops reading the socket for real — the loop
+ * stops watching it for input and never calls recv on it — so the kernel's
+ * receive window fills and TCP flow control stops the server. RECEIVE
+ * events stop at once (at most the rest of the record already decrypted
+ * stays inside tlsc). tlsc_ev_unhold resumes, delivering what was kept.
+ *
+ * REENTRANCY RULES (what a callback may do):
+ *   - call any tlsc_ev_* function on its own or any other connection,
+ *     including tlsc_ev_close and tlsc_ev_free of the connection whose
+ *     event is running: after tlsc_ev_free no further event is delivered
+ *     for it and the memory is released when the callback has returned
+ *     (the `ev` pointer must not be used after tlsc_ev_free returns);
+ *   - create and connect new connections on the same loop (they start
+ *     working on the next pass of the loop, never inside the callback);
+ *   - NOT call tlsc_loop_free, tlsc_loop_run or tlsc_loop_process (they
+ *     return TLSC_ERR_STATE when called from a callback), nor the blocking
+ *     tlsc_conn_* calls on the connection of tlsc_ev_conn.
+ *   Event data (event->data, event->detail, event->address) is valid only
+ *   during the callback; copy what you keep.
+ *
+ * TIMERS: the configuration's connect and handshake timeouts (see
+ * tlsc_config_set_timeouts) bound each attempt; an optional idle timeout
+ * (tlsc_ev_set_idle_timeout) closes an open connection where nothing moved
+ * for that long; a local close is bounded by the configuration's io
+ * timeout. Each timer belongs to its connection and fails only it.
+ *
+ * DNS: host names are resolved without blocking the loop: on POSIX by a
+ * short-lived worker thread per lookup (the system resolver has no
+ * non-blocking form) that signals the loop through a pipe, which the loop
+ * watches like a socket. IP literals are used at once. On an RTOS the same
+ * platform hook (src/platform/platform.h: tlsc__resolve_*) maps to lwIP's
+ * dns_gethostbyname() callback. Up to 4 addresses are tried in the
+ * resolver's order while the TCP connect fails (as the blocking driver
+ * does); the DNS event reports the first, tlsc_ev_getpeer the one in use.
+ *
+ * RECONNECTION is opt-in (tlsc_ev_set_reconnect): after a failed attempt,
+ * or after an open connection broke (not after a clean close or a local
+ * one), tlsc waits with exponential backoff and connects again, offering
+ * the session of the previous connection for resumption (see
+ * tlsc/session.h: only to the same name and configuration). Only network,
+ * DNS, timeout and truncation failures are retried; verification, alert,
+ * protocol, configuration and memory errors are final. Without the policy
+ * a failure still delivers RECONNECTION (will_retry false), then
+ * DISCONNECTED.
+ *
+ * SESSIONS: tlsc_ev_conn gives the current tlsc_conn, so
+ * tlsc_conn_set_session (before tlsc_ev_connect) and
+ * tlsc_conn_export_session work as with the blocking driver; the
+ * SESSION event reports when a session can be exported (after a TLS 1.2
+ * handshake, or when a TLS 1.3 ticket arrived).
+ *
+ * Threads: a loop and its connections belong to one thread at a time.
+ * Different loops may run in different threads. User transports
+ * (tlsc_conn_set_transport) are not supported by the event driver: it
+ * needs a socket descriptor to watch.
+ */
+#ifndef TLSC_EVENT_H
+#define TLSC_EVENT_H
+
+#include "tlsc/common.h"
+#include "tlsc/error.h"
+#include "tlsc/config.h"
+#include "tlsc/conn.h"
+
+TLSC_BEGIN_DECLS
+
+typedef struct tlsc_loop tlsc_loop;
+typedef struct tlsc_ev tlsc_ev;
+
+/* Default bound of a connection's send queue, in bytes. */
+#define TLSC_EV_QUEUE_DEFAULT 16384u
+
+typedef enum tlsc_event_kind {
+    TLSC_EV_DNS = 1,        /* host resolved: address, port */
+    TLSC_EV_CONNECTED,      /* handshake done and verified; use the
+                               tlsc_conn_* getters on tlsc_ev_conn(ev) */
+    TLSC_EV_RECONNECTION,   /* an attempt failed or the connection broke:
+                               err, detail, will_retry, retry_in_ms,
+                               attempt */
+    TLSC_EV_DISCONNECTED,   /* the end: how, err, detail */
+    TLSC_EV_RECEIVE,        /* plaintext: data, len (one decrypted chunk) */
+    TLSC_EV_SENT,           /* len bytes of the queue went to the transport */
+    TLSC_EV_DRAINED,        /* the send queue is empty */
+    TLSC_EV_SESSION         /* a session can now be exported */
+} tlsc_event_kind;
+
+typedef enum tlsc_close_how {
+    TLSC_CLOSE_CLEAN = 1,   /* the peer sent close_notify */
+    TLSC_CLOSE_TRUNCATED,   /* the peer closed without close_notify */
+    TLSC_CLOSE_ERROR,       /* failed: err and detail say why */
+    TLSC_CLOSE_LOCAL        /* tlsc_ev_close completed (err may say why
+                               close_notify could not be sent) */
+} tlsc_close_how;
+
+typedef struct tlsc_event {
+    tlsc_event_kind kind;
+    tlsc_err err;           /* RECONNECTION, DISCONNECTED (else TLSC_OK) */
+    const char *detail;     /* words for err; "" when none; never NULL */
+    const void *data;       /* RECEIVE: the plaintext */
+    size_t len;             /* RECEIVE, SENT: bytes; DISCONNECTED: queued
+                               bytes never sent (discarded) */
+    const char *address;    /* DNS: numeric address ("192.0.2.1", "::1");
+                               "" otherwise; never NULL */
+    uint16_t port;          /* DNS: the port */
+    tlsc_close_how how;     /* DISCONNECTED */
+    bool will_retry;        /* RECONNECTION: another attempt follows */
+    uint32_t retry_in_ms;   /* RECONNECTION: ... after this delay */
+    unsigned attempt;       /* RECONNECTION: attempts failed in a row */
+} tlsc_event;
+
+/* The callback of a connection; ud is the pointer given to tlsc_ev_new. */
+typedef void (*tlsc_ev_fn)(tlsc_ev *ev, const tlsc_event *event, void *ud);
+
+/* ---- the loop --------------------------------------------------------- */
+
+/* Create an empty loop. Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_NO_MEMORY. */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_loop_new(tlsc_loop **out);
+
+/* Free the loop and every connection still on it, without events (as
+ * tlsc_ev_free). NULL allowed. Not from inside a callback. */
+TLSC_API void tlsc_loop_free(tlsc_loop *loop);
+
+/*
+ * Run the built-in poll() loop until no connection has work left (every
+ * one is idle, disconnected or freed), tlsc_loop_stop is called, or
+ * timeout_ms passes (0 = no limit). Returns TLSC_OK, TLSC_ERR_STATE (called
+ * from a callback), TLSC_ERR_INVALID_ARG, or a poll() failure as
+ * TLSC_ERR_INTERNAL. Errors of connections are reported by their events,
+ * never here.
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_loop_run(tlsc_loop *loop,
+                                               uint32_t timeout_ms);
+
+/* One pass: wait at most timeout_ms (-1 = until the next timer or
+ * descriptor) and process what became ready. Errors as tlsc_loop_run. */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_loop_run_once(tlsc_loop *loop,
+                                                    int timeout_ms);
+
+/* Make tlsc_loop_run return after the current pass (callable from a
+ * callback). */
+TLSC_API void tlsc_loop_stop(tlsc_loop *loop);
+
+/* Number of connections on the loop that have work left (resolving,
+ * connecting, open, closing or waiting to reconnect). */
+TLSC_API size_t tlsc_loop_active(const tlsc_loop *loop);
+
+/* ---- foreign-loop integration ------------------------------------------ */
+
+/* One descriptor to watch and for what. */
+typedef struct tlsc_watch {
+    int fd;
+    bool read;
+    bool write;
+} tlsc_watch;
+
+/*
+ * Fill out[0..cap) with the descriptors to watch now; returns how many
+ * there are in total (when it is more than cap, call again with a larger
+ * array). The set changes after every tlsc_loop_process: ask again each
+ * time round. A connection whose data is held (tlsc_ev_hold) is not
+ * watched for reading.
+ */
+TLSC_API size_t tlsc_loop_watches(tlsc_loop *loop, tlsc_watch *out,
+                                  size_t cap);
+
+/*
+ * The monotonic time (tlsc_now_ms) by which tlsc_loop_process must be
+ * called even if no descriptor is ready: the nearest timer. Returns
+ * tlsc_now_ms() or earlier when work is already pending (call at once),
+ * 0 when there is no timer.
+ */
+TLSC_API uint64_t tlsc_loop_deadline(const tlsc_loop *loop);
+
+/* Report that fd became readable and/or writable (or has an error or
+ * hang-up: report it as readable and writable). Unknown descriptors are
+ * ignored. The work happens in the next tlsc_loop_process. */
+TLSC_API void tlsc_loop_fd_ready(tlsc_loop *loop, int fd, bool readable,
+                                 bool writable);
+
+/*
+ * Do the work: for each connection whose descriptor was reported ready,
+ * whose timer has passed, or which has pending work (new data queued,
+ * unhold, a new connection), advance it and deliver its events. Never
+ * waits. Returns TLSC_OK, TLSC_ERR_INVALID_ARG or TLSC_ERR_STATE (called
+ * from a callback).
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_loop_process(tlsc_loop *loop);
+
+/* The process-wide heap peak (tlsc_heap_peak) observed while this loop
+ * worked, in bytes. tlsc_heap_peak alone is reset whenever a handshake
+ * starts; the loop samples it around every handshake start, so this is
+ * the true peak of many concurrent handshakes. */
+TLSC_API size_t tlsc_loop_heap_peak(const tlsc_loop *loop);
+
+/* ---- connections ------------------------------------------------------- */
+
+/*
+ * Create a connection on loop, with cfg (referenced and frozen, as
+ * tlsc_conn_new) and the callback fn(ev, event, ud). It does nothing until
+ * tlsc_ev_connect. Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_NO_MEMORY and
+ * those of tlsc_conn_new (TLSC_ERR_NO_TRUST, ...).
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_ev_new(tlsc_loop *loop,
+                                             tlsc_config *cfg, tlsc_ev_fn fn,
+                                             void *ud, tlsc_ev **out);
+
+/*
+ * Close at once (no close_notify, no DISCONNECTED event), drop the queue
+ * and free. Safe from any callback, including ev's own (see the rules
+ * above). NULL allowed.
+ */
+TLSC_API void tlsc_ev_free(tlsc_ev *ev);
+
+/*
+ * Start connecting to host:port (a DNS name or an IP literal; see
+ * tlsc_conn_connect for verification). Events follow from the loop.
+ * Allowed on a new connection or after DISCONNECTED.
+ * Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_HOSTNAME, TLSC_ERR_STATE (already
+ * connecting, or a user transport is set), TLSC_ERR_NO_MEMORY.
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_ev_connect(tlsc_ev *ev,
+                                                 const char *host,
+                                                 uint16_t port);
+
+/*
+ * Queue len bytes of buf (copied) to be sent once the connection is open
+ * (before tlsc_ev_connect or after DISCONNECTED: for the next connection;
+ * DISCONNECTED reports in `len` the queued bytes that were never sent).
+ * Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_QUEUE_FULL (the queue would exceed
+ * its bound; nothing queued), TLSC_ERR_STATE (closing), TLSC_ERR_NO_MEMORY.
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_ev_send(tlsc_ev *ev, const void *buf,
+                                              size_t len);
+
+/* Bytes waiting in the send queue. */
+TLSC_API size_t tlsc_ev_queued(const tlsc_ev *ev);
+
+/* Bound of the send queue in bytes (>= 1; default TLSC_EV_QUEUE_DEFAULT).
+ * Lowering it below what is queued only refuses further sends.
+ * Errors: TLSC_ERR_INVALID_ARG. */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_ev_set_queue_limit(tlsc_ev *ev,
+                                                         size_t bytes);
+
+/* Stop / resume reading the socket (see BACKPRESSURE above). Idempotent. */
+TLSC_API void tlsc_ev_hold(tlsc_ev *ev);
+TLSC_API void tlsc_ev_unhold(tlsc_ev *ev);
+
+/*
+ * Graceful close: send what is queued, then close_notify, then close the
+ * socket and deliver DISCONNECTED (how TLSC_CLOSE_LOCAL). Bounded by the
+ * configuration's io timeout. Before the connection is open (or while
+ * waiting to reconnect) it stops at once, with DISCONNECTED from the loop.
+ * Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_STATE (not connecting or open).
+ */
+TLSC_API tlsc_err tlsc_ev_close(tlsc_ev *ev);
+
+/*
+ * The peer's numeric address (as in the DNS event) into addr (capacity
+ * cap, 46 bytes hold any IPv6 address) and its port into *port. Known
+ * from the DNS event on. Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_STATE (not
+ * resolved yet), TLSC_ERR_BUFFER_SIZE.
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_ev_getpeer(const tlsc_ev *ev,
+                                                 char *addr, size_t cap,
+                                                 uint16_t *port);
+
+/*
+ * The connection underneath, for tlsc_conn_set_server_name and
+ * tlsc_conn_set_session (before tlsc_ev_connect), the tlsc_conn_* getters,
+ * tlsc_conn_error/errmsg and tlsc_conn_export_session. Owned by ev; a
+ * reconnection replaces it, so do not keep it across events. Never call
+ * the blocking or non-blocking I/O functions on it.
+ */
+TLSC_API tlsc_conn *tlsc_ev_conn(tlsc_ev *ev);
+
+/* The user pointer given to tlsc_ev_new. */
+TLSC_API void *tlsc_ev_userdata(const tlsc_ev *ev);
+
+/*
+ * Close an open connection where nothing was received or sent for ms
+ * milliseconds (0 = never, the default; the timer stops while the
+ * connection is held and restarts at tlsc_ev_unhold). It fails like a
+ * broken connection: RECONNECTION with TLSC_ERR_TIMEOUT_READ (nothing
+ * queued) or TLSC_ERR_TIMEOUT_WRITE (queued data could not be sent), then
+ * a new attempt under the reconnection policy, or DISCONNECTED.
+ * Errors: TLSC_ERR_INVALID_ARG.
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_ev_set_idle_timeout(tlsc_ev *ev,
+                                                          uint32_t ms);
+
+/*
+ * Opt-in automatic reconnection: after a failed attempt or a broken
+ * connection, up to max_attempts new attempts (0 = reconnection off, the
+ * default) with a delay of first_ms, doubled after each failure up to
+ * max_ms, offering the previous connection's session. The count restarts
+ * after a successful connection. Only network, DNS, timeout and truncation
+ * failures are retried.
+ * Errors: TLSC_ERR_INVALID_ARG (first_ms == 0 or > max_ms when
+ * max_attempts > 0).
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_ev_set_reconnect(tlsc_ev *ev,
+                                                       unsigned max_attempts,
+                                                       uint32_t first_ms,
+                                                       uint32_t max_ms);
+
+/* Short name of an event kind ("dns", "connected", ...); never NULL. */
+TLSC_API const char *tlsc_event_name(tlsc_event_kind kind);
+
+TLSC_END_DECLS
+
+#endif /* TLSC_EVENT_H */

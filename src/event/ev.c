@@ -1,0 +1,730 @@
+/*
+ * The event connection: a state machine over one tlsc_conn at a time,
+ * driven by the loop (loop.c) and reporting through the user's callback.
+ * It adds no protocol logic: every byte goes through the non-blocking core
+ * (tlsc_conn_start/step/recv/send/shutdown), exactly as the blocking
+ * driver's do.
+ *
+ * Reentrancy: every callback may free, close or reconnect any connection.
+ * So after each emit() the machine re-checks that ev is alive and still in
+ * the state it was in, and stops otherwise; freeing during a pass only
+ * marks ev dead (loop.c releases it after the pass).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "event/ev_internal.h"
+
+/* ---- events ---------------------------------------------------------------- */
+
+static const char *const event_names[] = {
+    "?", "dns", "connected", "reconnection", "disconnected", "receive", "sent", "drained",
+    "session",
+};
+
+const char *tlsc_event_name(tlsc_event_kind kind)
+{
+    size_t i = (size_t)kind;
+    return i < sizeof event_names / sizeof event_names[0] ? event_names[i] : "?";
+}
+
+static tlsc_event make_event(tlsc_event_kind kind)
+{
+    tlsc_event e;
+    memset(&e, 0, sizeof e);
+    e.kind = kind;
+    e.detail = "";
+    e.address = "";
+    return e;
+}
+
+/* Deliver e; true when ev is still alive and in state `was` afterwards. */
+static bool emit(tlsc_ev *ev, const tlsc_event *e)
+{
+    tlsc__ev_state was = ev->state;
+    ev->fn(ev, e, ev->ud);
+    return !ev->dead && ev->state == was;
+}
+
+/* ---- send queue ------------------------------------------------------------ */
+
+static void drop_queue(tlsc_ev *ev)
+{
+    while (ev->qhead != NULL) {
+        tlsc__chunk *c = ev->qhead;
+        ev->qhead = c->next;
+        tlsc__free_secret(c, sizeof *c + c->len); /* plaintext may be secret */
+    }
+    ev->qtail = NULL;
+    ev->queued = 0;
+}
+
+static void pop_chunk(tlsc_ev *ev)
+{
+    tlsc__chunk *c = ev->qhead;
+    ev->qhead = c->next;
+    if (ev->qhead == NULL)
+        ev->qtail = NULL;
+    tlsc__free_secret(c, sizeof *c + c->len);
+}
+
+tlsc_err tlsc_ev_send(tlsc_ev *ev, const void *buf, size_t len)
+{
+    if (ev == NULL || ev->dead || buf == NULL || len == 0)
+        return TLSC_ERR_INVALID_ARG;
+    if (ev->state == EV_CLOSING || ev->state == EV_ABORTING)
+        return TLSC_ERR_STATE;
+    if (len > ev->qlimit || ev->queued > ev->qlimit - len)
+        return TLSC_ERR_QUEUE_FULL;
+    tlsc__chunk *c = tlsc__calloc(1, sizeof *c + len);
+    if (c == NULL)
+        return TLSC_ERR_NO_MEMORY;
+    memcpy(c->data, buf, len);
+    c->len = len;
+    if (ev->qtail != NULL)
+        ev->qtail->next = c;
+    else
+        ev->qhead = c;
+    ev->qtail = c;
+    ev->queued += len;
+    ev->kick = true;
+    return TLSC_OK;
+}
+
+size_t tlsc_ev_queued(const tlsc_ev *ev)
+{
+    return ev ? ev->queued : 0;
+}
+
+tlsc_err tlsc_ev_set_queue_limit(tlsc_ev *ev, size_t bytes)
+{
+    if (ev == NULL || bytes == 0)
+        return TLSC_ERR_INVALID_ARG;
+    ev->qlimit = bytes;
+    return TLSC_OK;
+}
+
+/* ---- lifetime -------------------------------------------------------------- */
+
+static void retire_conn_io(tlsc_ev *ev);
+
+tlsc_err tlsc_ev_new(tlsc_loop *loop, tlsc_config *cfg, tlsc_ev_fn fn, void *ud,
+                     tlsc_ev **out)
+{
+    if (loop == NULL || cfg == NULL || fn == NULL || out == NULL)
+        return TLSC_ERR_INVALID_ARG;
+    *out = NULL;
+    tlsc_ev *ev = tlsc__calloc(1, sizeof *ev);
+    if (ev == NULL)
+        return TLSC_ERR_NO_MEMORY;
+    tlsc_err err = tlsc_conn_new(cfg, &ev->conn);
+    if (err != TLSC_OK) {
+        tlsc__free(ev);
+        return err;
+    }
+    ev->cfg = cfg;
+    tlsc__config_ref(cfg);
+    ev->loop = loop;
+    ev->fn = fn;
+    ev->ud = ud;
+    ev->qlimit = TLSC_EV_QUEUE_DEFAULT;
+    ev->watch_fd = -1;
+    ev->next = loop->head;
+    if (loop->head != NULL)
+        loop->head->prev = ev;
+    loop->head = ev;
+    *out = ev;
+    return TLSC_OK;
+}
+
+/* Free everything ev owns and ev itself (already unlinked). */
+void tlsc__ev_release(tlsc_ev *ev)
+{
+    tlsc__resolve_free(ev->res);
+    drop_queue(ev);
+    tlsc_conn_free(ev->conn);
+    tlsc_config_free(ev->cfg);
+    if (ev->session != NULL)
+        tlsc__free_secret(ev->session, TLSC_SESSION_MAX);
+    tlsc__free(ev);
+}
+
+void tlsc_ev_free(tlsc_ev *ev)
+{
+    if (ev == NULL || ev->dead)
+        return;
+    tlsc_loop *loop = ev->loop;
+    tlsc__loop_unmap(loop, ev);
+    if (loop->depth == 0) {
+        tlsc__loop_unlink(loop, ev);
+        tlsc__ev_release(ev);
+        return;
+    }
+    /* During a pass: the socket goes now, the memory after the pass (the
+     * pass still holds ev and its neighbours). */
+    ev->dead = true;
+    retire_conn_io(ev);
+}
+
+void *tlsc_ev_userdata(const tlsc_ev *ev)
+{
+    return ev ? ev->ud : NULL;
+}
+
+tlsc_conn *tlsc_ev_conn(tlsc_ev *ev)
+{
+    return ev ? ev->conn : NULL;
+}
+
+tlsc_err tlsc_ev_set_idle_timeout(tlsc_ev *ev, uint32_t ms)
+{
+    if (ev == NULL)
+        return TLSC_ERR_INVALID_ARG;
+    ev->idle_ms = ms;
+    return TLSC_OK;
+}
+
+tlsc_err tlsc_ev_set_reconnect(tlsc_ev *ev, unsigned max_attempts, uint32_t first_ms,
+                               uint32_t max_ms)
+{
+    if (ev == NULL || (max_attempts > 0 && (first_ms == 0 || first_ms > max_ms)))
+        return TLSC_ERR_INVALID_ARG;
+    ev->rc_max = max_attempts;
+    ev->rc_first_ms = first_ms;
+    ev->rc_max_ms = max_ms;
+    return TLSC_OK;
+}
+
+void tlsc_ev_hold(tlsc_ev *ev)
+{
+    if (ev != NULL)
+        ev->held = true;
+}
+
+void tlsc_ev_unhold(tlsc_ev *ev)
+{
+    if (ev == NULL || !ev->held)
+        return;
+    ev->held = false;
+    ev->last_activity = tlsc_now_ms(); /* the idle timer restarts */
+    /* mbedTLS may already hold decrypted bytes the socket will not signal. */
+    ev->kick = true;
+}
+
+tlsc_err tlsc_ev_getpeer(const tlsc_ev *ev, char *addr, size_t cap, uint16_t *port)
+{
+    if (ev == NULL || addr == NULL || port == NULL)
+        return TLSC_ERR_INVALID_ARG;
+    if (ev->addr[0] == '\0')
+        return TLSC_ERR_STATE;
+    if (strlen(ev->addr) >= cap)
+        return TLSC_ERR_BUFFER_SIZE;
+    memcpy(addr, ev->addr, strlen(ev->addr) + 1);
+    *port = ev->port;
+    return TLSC_OK;
+}
+
+bool tlsc__ev_active(const tlsc_ev *ev)
+{
+    return !ev->dead && ev->state != EV_IDLE;
+}
+
+/* ---- sessions -------------------------------------------------------------- */
+
+/* Keep the connection's newest session for the next attempt. */
+static void keep_session(tlsc_ev *ev)
+{
+    if (ev->conn == NULL || tlsc_conn_export_session(ev->conn, NULL, 0, &ev->session_len) !=
+                                TLSC_OK)
+        return;
+    if (ev->session == NULL)
+        ev->session = tlsc__calloc(1, TLSC_SESSION_MAX);
+    if (ev->session == NULL ||
+        tlsc_conn_export_session(ev->conn, ev->session, TLSC_SESSION_MAX, &ev->session_len) !=
+            TLSC_OK)
+        ev->session_len = 0;
+}
+
+/* A fresh tlsc_conn for the next attempt: same server name when the host
+ * is the same, and the newest session offered (the core offers it only to
+ * the same name and configuration). */
+static tlsc_err renew_conn(tlsc_ev *ev, bool same_host)
+{
+    tlsc_conn *fresh = NULL;
+    tlsc_err err = tlsc_conn_new(ev->cfg, &fresh);
+    if (err != TLSC_OK)
+        return err;
+    if (same_host && ev->conn->name[0] != '\0')
+        memcpy(fresh->name, ev->conn->name, sizeof fresh->name);
+    /* A refused blob only means a full handshake (the core logs why). */
+    if (same_host && ev->session_len > 0 &&
+        tlsc_conn_set_session(fresh, ev->session, ev->session_len) != TLSC_OK)
+        ev->session_len = 0;
+    tlsc_conn_free(ev->conn);
+    ev->conn = fresh;
+    ev->session_told = false;
+    return TLSC_OK;
+}
+
+/* ---- ending ---------------------------------------------------------------- */
+
+/* Close the socket and stop any lookup; the tlsc_conn stays for its getters. */
+static void retire_conn_io(tlsc_ev *ev)
+{
+    tlsc__resolve_free(ev->res);
+    ev->res = NULL;
+    if (ev->conn != NULL) {
+        keep_session(ev);
+        tlsc__conn_close_transport(ev->conn);
+    }
+    tlsc__loop_unmap(ev->loop, ev);
+    ev->io_want = TLSC_OK;
+}
+
+static void finish(tlsc_ev *ev, tlsc_close_how how, tlsc_err err)
+{
+    retire_conn_io(ev);
+    tlsc_event e = make_event(TLSC_EV_DISCONNECTED);
+    e.how = how;
+    e.err = err;
+    e.len = ev->queued; /* never sent: reported, then discarded */
+    e.detail = err != TLSC_OK && ev->conn ? tlsc_conn_errmsg(ev->conn) : "";
+    if (how == TLSC_CLOSE_CLEAN)
+        e.detail = "peer sent close_notify";
+    ev->state = EV_IDLE;
+    /* Dropped before the event, so data the callback queues for its next
+     * connection stays. */
+    drop_queue(ev);
+    (void)emit(ev, &e);
+}
+
+static bool retryable(tlsc_err err)
+{
+    switch (tlsc_err_category(err)) {
+    case TLSC_CAT_NETWORK:
+    case TLSC_CAT_DNS:
+    case TLSC_CAT_TIMEOUT:
+    case TLSC_CAT_CLOSED:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static uint32_t backoff_ms(const tlsc_ev *ev)
+{
+    uint64_t ms = ev->rc_first_ms;
+    for (unsigned i = 1; i < ev->rc_failed && ms < ev->rc_max_ms; i++)
+        ms *= 2;
+    return ms > ev->rc_max_ms ? ev->rc_max_ms : (uint32_t)ms;
+}
+
+/* An attempt failed or an open connection broke: RECONNECTION, then a new
+ * attempt after the backoff or DISCONNECTED. The error is the conn's
+ * sticky one (set with its detail by the core or by tlsc__conn_fail). */
+static void failed(tlsc_ev *ev, tlsc_err err)
+{
+    retire_conn_io(ev);
+    ev->rc_failed++;
+    tlsc_event e = make_event(TLSC_EV_RECONNECTION);
+    e.err = err;
+    e.detail = tlsc_conn_errmsg(ev->conn);
+    e.attempt = ev->rc_failed;
+    e.will_retry = ev->rc_failed <= ev->rc_max && retryable(err);
+    e.retry_in_ms = e.will_retry ? backoff_ms(ev) : 0;
+    if (!emit(ev, &e))
+        return;
+    if (e.will_retry) {
+        ev->state = EV_RETRY_WAIT;
+        ev->retry_at = tlsc_now_ms() + e.retry_in_ms;
+        return;
+    }
+    finish(ev, err == TLSC_ERR_TRUNCATED ? TLSC_CLOSE_TRUNCATED : TLSC_CLOSE_ERROR, err);
+}
+
+/* A failure found outside the core: record it on the conn, then fail. */
+static void fail_with(tlsc_ev *ev, tlsc_err err, const char *detail)
+{
+    failed(ev, tlsc__conn_fail(ev->conn, err, "%s", detail));
+}
+
+/* ---- connecting ------------------------------------------------------------ */
+
+/* Connect to ev->addrs[ev->aidx]; announce = deliver the DNS event. */
+static void start_tls(tlsc_ev *ev, bool announce)
+{
+    memcpy(ev->addr, ev->addrs[ev->aidx], sizeof ev->addr);
+    tlsc_event e = make_event(TLSC_EV_DNS);
+    e.address = ev->addr;
+    e.port = ev->port;
+    if (announce && !emit(ev, &e))
+        return;
+    /* The core connects to the numeric address and verifies the name. */
+    if (ev->conn->name[0] == '\0')
+        memcpy(ev->conn->name, ev->host, sizeof ev->conn->name);
+    tlsc__loop_sample_heap(ev->loop);
+    tlsc_err err = tlsc_conn_start(ev->conn, ev->addr, ev->port);
+    tlsc__loop_sample_heap(ev->loop);
+    if (err != TLSC_OK) {
+        failed(ev, err);
+        return;
+    }
+    ev->state = EV_CONNECTING;
+    ev->io_want = TLSC_WANT_WRITE;
+}
+
+static void start_attempt(tlsc_ev *ev)
+{
+    unsigned char ip[16];
+    size_t ip_len;
+    ev->addr[0] = '\0';
+    ev->aidx = 0;
+    if (tlsc__parse_ip(ev->host, ip, &ip_len)) {
+        memcpy(ev->addrs[0], ev->host, strlen(ev->host) + 1);
+        ev->naddr = 1;
+        start_tls(ev, true);
+        return;
+    }
+    char detail[TLSC_ERRMSG_MAX];
+    tlsc_err err = tlsc__resolve_start(&ev->res, ev->host, detail, sizeof detail);
+    if (err != TLSC_OK) {
+        fail_with(ev, err, detail);
+        return;
+    }
+    ev->state = EV_RESOLVING;
+}
+
+static void step_resolving(tlsc_ev *ev)
+{
+    char detail[TLSC_ERRMSG_MAX];
+    tlsc_err err = tlsc__resolve_result(ev->res, ev->addrs, &ev->naddr, detail, sizeof detail);
+    if (err == TLSC_WANT_READ)
+        return;
+    tlsc__resolve_free(ev->res);
+    ev->res = NULL;
+    tlsc__loop_unmap(ev->loop, ev);
+    if (err != TLSC_OK) {
+        fail_with(ev, err, detail);
+        return;
+    }
+    start_tls(ev, true);
+}
+
+/* The TCP connect to one address failed: try the next one the resolver
+ * gave (IPv6 then IPv4, say), as the blocking driver's getaddrinfo loop. */
+static bool try_next_address(tlsc_ev *ev, tlsc_err err)
+{
+    bool tcp_phase = ev->conn->handshake_start == 0;
+    bool retry = tlsc_err_category(err) == TLSC_CAT_NETWORK || err == TLSC_ERR_TIMEOUT_CONNECT;
+    if (!tcp_phase || !retry || ev->aidx + 1 >= ev->naddr)
+        return false;
+    tlsc__log(ev->cfg, TLSC_LOG_INFO, "%s; trying the next address of %s",
+              tlsc_conn_errmsg(ev->conn), ev->host);
+    tlsc__loop_unmap(ev->loop, ev);
+    if (renew_conn(ev, true) != TLSC_OK)
+        return false;
+    ev->aidx++;
+    start_tls(ev, false);
+    return true;
+}
+
+static void connected(tlsc_ev *ev)
+{
+    ev->state = EV_OPEN;
+    ev->rc_failed = 0;
+    ev->io_want = TLSC_OK;
+    ev->last_activity = tlsc_now_ms();
+    ev->kick = true; /* flush what was queued before the handshake */
+    tlsc_event e = make_event(TLSC_EV_CONNECTED);
+    (void)emit(ev, &e);
+}
+
+static void step_connecting(tlsc_ev *ev)
+{
+    tlsc__loop_sample_heap(ev->loop);
+    tlsc_err err = tlsc_conn_step(ev->conn);
+    tlsc__loop_sample_heap(ev->loop);
+    if (tlsc__is_want(err)) {
+        ev->io_want = err;
+        return;
+    }
+    if (err != TLSC_OK) {
+        if (!try_next_address(ev, err))
+            failed(ev, err);
+        return;
+    }
+    connected(ev);
+}
+
+tlsc_err tlsc_ev_connect(tlsc_ev *ev, const char *host, uint16_t port)
+{
+    if (ev == NULL || ev->dead || host == NULL)
+        return TLSC_ERR_INVALID_ARG;
+    if (ev->state != EV_IDLE || ev->conn->user_transport)
+        return TLSC_ERR_STATE;
+    char name[TLSC_HOST_MAX + 1];
+    if (strlen(host) > TLSC_HOST_MAX || !tlsc__host_valid(host))
+        return TLSC_ERR_HOSTNAME;
+    /* Brackets off, as the core does ("[::1]" -> "::1"). */
+    size_t len = strlen(host);
+    bool bracketed = host[0] == '[' && len > 2 && host[len - 1] == ']';
+    memcpy(name, host + bracketed, len - 2 * bracketed);
+    name[len - 2 * bracketed] = '\0';
+    if (ev->conn->state != TLSC__NEW) {
+        tlsc_err err = renew_conn(ev, strcmp(name, ev->host) == 0);
+        if (err != TLSC_OK)
+            return err;
+    }
+    memcpy(ev->host, name, sizeof name);
+    ev->port = port;
+    ev->rc_failed = 0;
+    ev->state = EV_RETRY_WAIT; /* the first attempt starts on the next pass */
+    ev->retry_at = tlsc_now_ms();
+    ev->kick = true;
+    return TLSC_OK;
+}
+
+static void step_retry(tlsc_ev *ev)
+{
+    if (tlsc_now_ms() < ev->retry_at)
+        return;
+    if (ev->conn->state != TLSC__NEW) {
+        tlsc_err err = renew_conn(ev, true);
+        if (err != TLSC_OK) {
+            ev->state = EV_IDLE; /* the old conn keeps its error */
+            finish(ev, TLSC_CLOSE_ERROR, err);
+            return;
+        }
+    }
+    start_attempt(ev);
+}
+
+/* ---- open ------------------------------------------------------------------ */
+
+static void tell_drained(tlsc_ev *ev)
+{
+    tlsc_event e = make_event(TLSC_EV_DRAINED);
+    (void)emit(ev, &e);
+}
+
+/* Send from the queue until it is empty or the transport is full.
+ * False when ev must not be touched further in this pass. */
+static bool flush(tlsc_ev *ev)
+{
+    bool moved = false;
+    while (ev->qhead != NULL) {
+        tlsc__chunk *c = ev->qhead;
+        size_t n = 0;
+        tlsc_err err = tlsc_conn_send(ev->conn, c->data + c->off, c->len - c->off, &n);
+        if (tlsc__is_want(err)) {
+            ev->io_want = err;
+            return true;
+        }
+        if (err != TLSC_OK) {
+            failed(ev, err);
+            return false;
+        }
+        moved = true;
+        c->off += n;
+        ev->queued -= n;
+        ev->last_activity = tlsc_now_ms();
+        if (c->off == c->len)
+            pop_chunk(ev);
+        tlsc_event e = make_event(TLSC_EV_SENT);
+        e.len = n;
+        if (!emit(ev, &e))
+            return false;
+    }
+    ev->io_want = TLSC_OK;
+    if (moved)
+        tell_drained(ev);
+    return !ev->dead;
+}
+
+static void ended_by_peer(tlsc_ev *ev, tlsc_err err)
+{
+    if (err == TLSC_ERR_CLOSED)
+        finish(ev, TLSC_CLOSE_CLEAN, err);
+    else
+        failed(ev, err);
+}
+
+/* Deliver decrypted data while not held. False when ev must be left. */
+static bool read_some(tlsc_ev *ev)
+{
+    tlsc_loop *loop = ev->loop;
+    for (int i = 0; i < TLSC__EV_READS_PER_PASS; i++) {
+        if (ev->held)
+            return true;
+        size_t got = 0;
+        tlsc_err err = tlsc_conn_recv(ev->conn, loop->buf, sizeof loop->buf, &got);
+        if (tlsc__is_want(err)) {
+            if (ev->io_want == TLSC_OK)
+                ev->io_want = err;
+            return true;
+        }
+        if (err != TLSC_OK) {
+            ended_by_peer(ev, err);
+            return false;
+        }
+        ev->last_activity = tlsc_now_ms();
+        tlsc_event e = make_event(TLSC_EV_RECEIVE);
+        e.data = loop->buf;
+        e.len = got;
+        if (!emit(ev, &e))
+            return false;
+    }
+    ev->kick = true; /* more may be waiting: next pass */
+    return true;
+}
+
+static bool tell_session(tlsc_ev *ev)
+{
+    size_t len = 0;
+    if (ev->session_told || tlsc_conn_export_session(ev->conn, NULL, 0, &len) != TLSC_OK)
+        return true;
+    ev->session_told = true;
+    tlsc_event e = make_event(TLSC_EV_SESSION);
+    return emit(ev, &e);
+}
+
+static void check_idle(tlsc_ev *ev)
+{
+    if (ev->idle_ms == 0 || ev->held || tlsc_now_ms() - ev->last_activity < ev->idle_ms)
+        return;
+    if (ev->queued > 0)
+        failed(ev, tlsc__conn_fail(ev->conn, TLSC_ERR_TIMEOUT_WRITE,
+                                   "%zu queued bytes could not be sent to %s for %u ms",
+                                   ev->queued, ev->host, ev->idle_ms));
+    else
+        failed(ev, tlsc__conn_fail(ev->conn, TLSC_ERR_TIMEOUT_READ,
+                                   "nothing received from or sent to %s for %u ms", ev->host,
+                                   ev->idle_ms));
+}
+
+static void step_open(tlsc_ev *ev)
+{
+    ev->io_want = TLSC_OK;
+    if (!flush(ev) || !read_some(ev) || !tell_session(ev))
+        return;
+    check_idle(ev);
+}
+
+/* ---- closing --------------------------------------------------------------- */
+
+tlsc_err tlsc_ev_close(tlsc_ev *ev)
+{
+    if (ev == NULL || ev->dead)
+        return TLSC_ERR_INVALID_ARG;
+    switch (ev->state) {
+    case EV_OPEN: {
+        uint32_t io = ev->cfg->io_ms;
+        ev->state = EV_CLOSING;
+        ev->close_deadline = io ? tlsc_now_ms() + io : 0;
+        break;
+    }
+    case EV_RESOLVING:
+    case EV_CONNECTING:
+    case EV_RETRY_WAIT:
+        retire_conn_io(ev);
+        ev->state = EV_ABORTING;
+        break;
+    case EV_CLOSING:
+    case EV_ABORTING:
+        return TLSC_OK;
+    default:
+        return TLSC_ERR_STATE;
+    }
+    ev->kick = true;
+    return TLSC_OK;
+}
+
+static void step_closing(tlsc_ev *ev)
+{
+    if (ev->close_deadline != 0 && tlsc_now_ms() >= ev->close_deadline) {
+        finish(ev, TLSC_CLOSE_LOCAL,
+               tlsc__conn_fail(ev->conn, TLSC_ERR_TIMEOUT_WRITE,
+                               "close: could not send %zu queued bytes and close_notify "
+                               "to %s within %u ms",
+                               ev->queued, ev->host, ev->cfg->io_ms));
+        return;
+    }
+    ev->io_want = TLSC_OK;
+    if (!flush(ev) || ev->qhead != NULL)
+        return;
+    tlsc_err err = tlsc_conn_shutdown(ev->conn);
+    if (tlsc__is_want(err)) {
+        ev->io_want = err;
+        return;
+    }
+    finish(ev, TLSC_CLOSE_LOCAL, err);
+}
+
+/* ---- the loop's view ------------------------------------------------------- */
+
+static void step_once(tlsc_ev *ev)
+{
+    switch (ev->state) {
+    case EV_RESOLVING: step_resolving(ev); break;
+    case EV_CONNECTING: step_connecting(ev); break;
+    case EV_OPEN: step_open(ev); break;
+    case EV_CLOSING: step_closing(ev); break;
+    case EV_ABORTING: finish(ev, TLSC_CLOSE_LOCAL, TLSC_OK); break;
+    case EV_RETRY_WAIT: step_retry(ev); break;
+    case EV_IDLE: break;
+    }
+}
+
+/* Run the machine until it stops changing state (a few steps at most:
+ * resolved -> connecting -> open -> reading). */
+void tlsc__ev_advance(tlsc_ev *ev)
+{
+    ev->kick = ev->rd_ready = ev->wr_ready = false;
+    for (int i = 0; i < 6 && !ev->dead; i++) {
+        tlsc__ev_state was = ev->state;
+        step_once(ev);
+        if (ev->state == was)
+            break;
+    }
+}
+
+uint64_t tlsc__ev_deadline(const tlsc_ev *ev)
+{
+    if (ev->dead || ev->state == EV_IDLE)
+        return 0; /* data queued before connecting waits for the connect */
+    if (ev->kick || ev->rd_ready || ev->wr_ready || ev->state == EV_ABORTING)
+        return 1;
+    uint64_t d = 0;
+    switch (ev->state) {
+    case EV_CONNECTING: tlsc_conn_poll_info(ev->conn, NULL, NULL, NULL, &d); break;
+    case EV_OPEN: d = ev->idle_ms && !ev->held ? ev->last_activity + ev->idle_ms : 0; break;
+    case EV_CLOSING: d = ev->close_deadline; break;
+    case EV_RETRY_WAIT: d = ev->retry_at ? ev->retry_at : 1; break;
+    default: break;
+    }
+    return d;
+}
+
+bool tlsc__ev_watch(const tlsc_ev *ev, tlsc_watch *w)
+{
+    if (ev->dead)
+        return false;
+    w->read = w->write = false;
+    switch (ev->state) {
+    case EV_RESOLVING:
+        w->fd = tlsc__resolve_fd(ev->res);
+        w->read = true;
+        return w->fd >= 0;
+    case EV_CONNECTING:
+        tlsc_conn_poll_info(ev->conn, &w->fd, &w->read, &w->write, NULL);
+        return w->fd >= 0;
+    case EV_OPEN:
+    case EV_CLOSING:
+        tlsc_conn_poll_info(ev->conn, &w->fd, NULL, NULL, NULL);
+        w->read = (ev->state == EV_OPEN && !ev->held) || ev->io_want == TLSC_WANT_READ;
+        w->write = ev->io_want == TLSC_WANT_WRITE;
+        return w->fd >= 0 && (w->read || w->write);
+    default:
+        return false;
+    }
+}

@@ -1,0 +1,97 @@
+/*
+ * Internal definitions of the event driver (tlsc/event.h): the loop and
+ * the event connection, shared by loop.c (passes, watches, timers) and
+ * ev.c (each connection's state machine and send queue).
+ */
+#ifndef TLSC_EVENT_INTERNAL_H
+#define TLSC_EVENT_INTERNAL_H
+
+#include "tlsc/event.h"
+#include "core/internal.h"
+
+/* Decrypted bytes delivered per RECEIVE event at most. */
+#define TLSC__EV_CHUNK 4096
+/* RECEIVE events per connection per pass, so one busy connection cannot
+ * starve the others; the rest follows on the next pass. */
+#define TLSC__EV_READS_PER_PASS 16
+
+typedef enum tlsc__ev_state {
+    EV_IDLE = 0,    /* created, or ended (DISCONNECTED delivered) */
+    EV_RESOLVING,   /* waiting for the resolver */
+    EV_CONNECTING,  /* TCP connect and TLS handshake */
+    EV_OPEN,
+    EV_CLOSING,     /* tlsc_ev_close: flush the queue, close_notify */
+    EV_ABORTING,    /* tlsc_ev_close before open: DISCONNECTED next pass */
+    EV_RETRY_WAIT   /* reconnection backoff */
+} tlsc__ev_state;
+
+typedef struct tlsc__chunk {
+    struct tlsc__chunk *next;
+    size_t len, off;
+    unsigned char data[];
+} tlsc__chunk;
+
+struct tlsc_ev {
+    tlsc_loop *loop;
+    tlsc_ev *prev, *next;       /* the loop's list */
+    tlsc_ev_fn fn;
+    void *ud;
+    tlsc_config *cfg;
+    tlsc_conn *conn;
+    tlsc__ev_state state;
+    bool dead;                  /* tlsc_ev_free during a pass */
+    bool held;
+    bool kick;                  /* work pending without I/O readiness */
+    bool rd_ready, wr_ready;    /* reported by tlsc_loop_fd_ready */
+    bool session_told;          /* SESSION delivered for this connection */
+    tlsc_err io_want;           /* last WANT of the core, or TLSC_OK */
+    int watch_fd;               /* fd the loop maps to this ev, or -1 */
+
+    char host[TLSC_HOST_MAX + 1];
+    uint16_t port;
+    char addr[48];              /* numeric address, "" until resolved */
+    tlsc__addr_text addrs[TLSC__RESOLVE_MAX]; /* all the resolver gave */
+    size_t naddr, aidx;         /* ... and the one being tried */
+    tlsc__resolve *res;
+
+    tlsc__chunk *qhead, *qtail;
+    size_t queued, qlimit;
+
+    uint32_t idle_ms;
+    uint64_t last_activity, close_deadline, retry_at;
+
+    unsigned rc_max, rc_failed; /* reconnection policy, failures in a row */
+    uint32_t rc_first_ms, rc_max_ms;
+
+    unsigned char *session;     /* newest session blob, for reconnecting */
+    size_t session_len;
+};
+
+struct tlsc_loop {
+    tlsc_ev *head;
+    int depth;                  /* > 0 while a pass runs */
+    bool stop;
+    size_t heap_peak;
+    tlsc_ev **by_fd;            /* descriptor -> connection */
+    size_t by_fd_cap;
+    tlsc_watch *watches;        /* the built-in loop's arrays */
+    void *pollfds;
+    size_t watch_cap;
+    unsigned char buf[TLSC__EV_CHUNK];
+};
+
+/* ev.c */
+void tlsc__ev_advance(tlsc_ev *ev);
+/* 0 = no timer; 1 = work pending now. */
+uint64_t tlsc__ev_deadline(const tlsc_ev *ev);
+/* The descriptor to watch and for what; false when none. */
+bool tlsc__ev_watch(const tlsc_ev *ev, tlsc_watch *w);
+bool tlsc__ev_active(const tlsc_ev *ev);
+void tlsc__ev_release(tlsc_ev *ev);
+
+/* loop.c */
+void tlsc__loop_sample_heap(tlsc_loop *loop);
+void tlsc__loop_unmap(tlsc_loop *loop, tlsc_ev *ev);
+void tlsc__loop_unlink(tlsc_loop *loop, tlsc_ev *ev);
+
+#endif /* TLSC_EVENT_INTERNAL_H */
