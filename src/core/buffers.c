@@ -208,6 +208,11 @@ bool tlsc__conn_fail_record_size(tlsc_conn *c, const char *during)
         return false;
     size_t in;
     tlsc_config_get_buffers(c->cfg, &in, NULL);
+    /* At the build's maximum no buffer setting helps: the record breaks the
+     * protocol's limits, or the message the build's; record_error.c names
+     * what the server did instead of giving advice. */
+    if (in >= tlsc__record_max_in())
+        return false;
     if (hs_len != 0)
         tlsc__conn_fail(c, TLSC_ERR_RECORD_TOO_LARGE,
                         "the server sent a handshake message of %zu bytes (in records of "
