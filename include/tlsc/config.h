@@ -163,7 +163,9 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_add_pin(tlsc_config *cfg,
  *  - nameConstraints of CAs (trusted or intermediate) are enforced for
  *    dNSName, iPAddress and directoryName subtrees on the names of every
  *    certificate below; a constraint of another type fails when a
- *    certificate below has a name of that type (TLSC_VERIFY_NAME_CONSTRAINTS);
+ *    certificate below has a name of that type, as does a chain with more
+ *    than 4 constrained CAs or more than 65536 name checks per certificate
+ *    (TLSC_VERIFY_NAME_CONSTRAINTS);
  *  - RSA keys under 2048 bits, and signatures with SHA-1 or MD5 (anything
  *    but SHA-256/384/512) are refused (TLSC_VERIFY_WEAK);
  *  - the certificate profile of RFC 5280 and the CA/Browser Forum, as

@@ -128,6 +128,7 @@ tlsc_err tlsc__parse_pins(const char *text, unsigned char (*out)[32],
 /* ---- verification context (verify.c) --------------------------------------- */
 
 #define TLSC__CHAIN_MAX 12  /* > MBEDTLS_X509_MAX_INTERMEDIATE_CA + 2 */
+#define TLSC__NC_MAX 4      /* CAs with nameConstraints in one chain (more: refused) */
 
 /* One CA's nameConstraints, as found in its DER (valid during the check). */
 typedef struct tlsc__nc_ref {
@@ -158,7 +159,7 @@ typedef struct tlsc__verify {
     int top_depth;
     bool top_untrusted;         /* the chain stops at top (no trusted parent) */
     bool top_anchor;            /* top is the trusted CA */
-    tlsc__nc_ref nc[TLSC__CHAIN_MAX];
+    tlsc__nc_ref nc[TLSC__NC_MAX];
     unsigned nc_count;
     bool self_issued[TLSC__CHAIN_MAX]; /* by depth */
 } tlsc__verify;

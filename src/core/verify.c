@@ -333,12 +333,16 @@ static uint32_t check_nc(tlsc__verify *v, const mbedtls_x509_crt *crt, int depth
     const unsigned char *p;
     size_t len;
     int ret = tlsc__x509_name_constraints(crt, &p, &len);
-    if (ret > 0 && v->nc_count < TLSC__CHAIN_MAX)
-        v->nc[v->nc_count++] = (tlsc__nc_ref){ p, len, depth };
-    if (ret < 0 || (ret > 0 && v->nc[v->nc_count - 1].p != p)) {
-        say(v, "the nameConstraints of a CA could not be read (%s)", who);
-        t |= TLSC_VERIFY_NAME_CONSTRAINTS;
+    if (ret == 0)
+        return t;
+    if (ret < 0 || v->nc_count == TLSC__NC_MAX) { /* fail closed */
+        if (ret < 0)
+            say(v, "the nameConstraints of a CA could not be read (%s)", who);
+        else
+            say(v, "more than %d CAs with nameConstraints in one chain (%s)", TLSC__NC_MAX, who);
+        return t | TLSC_VERIFY_NAME_CONSTRAINTS;
     }
+    v->nc[v->nc_count++] = (tlsc__nc_ref){ p, len, depth };
     return t;
 }
 
