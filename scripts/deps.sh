@@ -7,7 +7,7 @@ set -euo pipefail
 what=${1:-all}
 build_pkgs=(cmake make gcc libc6-dev dpkg-dev debian-archive-keyring ca-certificates xz-utils bzip2 openssl pkg-config)
 check_pkgs=(libcmocka-dev gnutls-bin procps gawk coreutils clang libclang-rt-14-dev nginx-light libnginx-mod-http-echo python3)
-bench_pkgs=(valgrind)
+bench_pkgs=(valgrind nginx-light curl)
 
 case "$what" in
   build) pkgs=("${build_pkgs[@]}") ;;
