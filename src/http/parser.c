@@ -422,8 +422,8 @@ static tlsc_err split_field(tlsc_http_parser *p, const char **value, size_t *nle
 
 static tlsc_err field_line(tlsc_http_parser *p, bool trailer)
 {
-    const char *value;
-    size_t nlen, vlen;
+    const char *value = NULL;
+    size_t nlen = 0, vlen = 0;
     tlsc_err err = split_field(p, &value, &nlen, &vlen);
     if (err != TLSC_OK)
         return err;
