@@ -235,6 +235,18 @@ cases_for() { # VERSION (1.2 | 1.3)
   expect_exit 0
   expect_equal "echoed body SHA-256" "$(sha_of "$CASE_DIR/tlsc.out")" "$(sha_of "$WWW/files/1m")"
 
+  case_begin "TLS $v: HEAD has no body and keeps the connection; PUT is answered"
+  run_tlsc get -X HEAD -i --stats "$base/files/1m" "$base/files/one" "${CA[@]}" "$flag"
+  expect_exit 0
+  expect_stdout_contains "Content-Length: 1048576"
+  [ "$(tail -c 4 "$CASE_DIR/tlsc.out" | od -An -tx1 | tr -d ' \n')" = 0d0a0d0a ] ||
+    fail "HEAD output does not end with the blank line of a header (body bytes?)"
+  expect_summary connections 1
+  expect_summary reused 1
+  run_tlsc get -X PUT -d 'x' -i "$base/files/one" "${CA[@]}" "$flag"
+  expect_exit 0
+  expect_stdout_contains "HTTP/1.1 405"
+
   case_begin "TLS $v: digest or size mismatch leaves no file"
   echo old > "$CASE_DIR/keep"
   run_tlsc get "$base/files/1m" -o "$CASE_DIR/keep" --sha256 "$(printf '0%.0s' {1..64})" "${CA[@]}" "$flag"
