@@ -29,19 +29,30 @@ static size_t read_blob(const char *path, unsigned char *buf, size_t cap, int *e
     return n;
 }
 
+/* Read the blob of path into blob (capacity TLSC_SESSION_MAX + 1); false
+ * after saying why it cannot be used. */
+static bool load_blob(const char *path, unsigned char *blob, size_t *n)
+{
+    int e = 0;
+    *n = read_blob(path, blob, TLSC_SESSION_MAX + 1, &e);
+    if (e != 0)
+        fprintf(stderr, "tlsc: not resuming: cannot read %s: %s\n", path, strerror(e));
+    return e == 0;
+}
+
+static void offered(tlsc_err err, const char *path, unsigned char *blob)
+{
+    memset(blob, 0, TLSC_SESSION_MAX + 1); /* it held a master secret */
+    if (err != TLSC_OK)
+        fprintf(stderr, "tlsc: not resuming: %s: %s\n", path, tlsc_strerror(err));
+}
+
 void cli_session_load(tlsc_conn *conn, const char *path)
 {
     unsigned char blob[TLSC_SESSION_MAX + 1];
-    int e = 0;
-    size_t n = read_blob(path, blob, sizeof blob, &e);
-    if (e != 0) {
-        fprintf(stderr, "tlsc: not resuming: cannot read %s: %s\n", path, strerror(e));
-        return;
-    }
-    tlsc_err err = tlsc_conn_set_session(conn, blob, n);
-    memset(blob, 0, sizeof blob); /* it held a master secret */
-    if (err != TLSC_OK)
-        fprintf(stderr, "tlsc: not resuming: %s: %s\n", path, tlsc_strerror(err));
+    size_t n = 0;
+    if (load_blob(path, blob, &n))
+        offered(tlsc_conn_set_session(conn, blob, n), path, blob);
 }
 
 /* Write via a temporary file and rename, so a crash never leaves half a
@@ -65,6 +76,18 @@ static int write_file(const char *path, const unsigned char *blob, size_t len)
     return e;
 }
 
+/* Write the blob, then wipe it; an exit status. */
+static int store(const char *path, unsigned char *blob, size_t len)
+{
+    int e = write_file(path, blob, len);
+    memset(blob, 0, len);
+    if (e != 0) {
+        fprintf(stderr, "tlsc: cannot write session file %s: %s\n", path, strerror(e));
+        return cli_exit_status(TLSC_ERR_FILE);
+    }
+    return CLI_EXIT_OK;
+}
+
 int cli_session_save(tlsc_conn *conn, const char *path)
 {
     /* TLS 1.3 tickets arrive after the handshake; TLS 1.2 has one already. */
@@ -82,13 +105,7 @@ int cli_session_write(const tlsc_conn *conn, const char *path, tlsc_err err)
         fprintf(stderr, "tlsc: no session saved to %s: %s\n", path, tlsc_strerror(err));
         return CLI_EXIT_OK; /* the connection itself succeeded */
     }
-    int e = write_file(path, blob, len);
-    memset(blob, 0, sizeof blob);
-    if (e != 0) {
-        fprintf(stderr, "tlsc: cannot write session file %s: %s\n", path, strerror(e));
-        return cli_exit_status(TLSC_ERR_FILE);
-    }
-    return CLI_EXIT_OK;
+    return store(path, blob, len);
 }
 
 /* ---- the same for the HTTPS client (tlsc get) ---------------------------- */
@@ -96,16 +113,9 @@ int cli_session_write(const tlsc_conn *conn, const char *path, tlsc_err err)
 void cli_session_load_http(tlsc_http *h, const char *path)
 {
     unsigned char blob[TLSC_SESSION_MAX + 1];
-    int e = 0;
-    size_t n = read_blob(path, blob, sizeof blob, &e);
-    if (e != 0) {
-        fprintf(stderr, "tlsc: not resuming: cannot read %s: %s\n", path, strerror(e));
-        return;
-    }
-    tlsc_err err = tlsc_http_set_session(h, blob, n);
-    memset(blob, 0, sizeof blob);
-    if (err != TLSC_OK)
-        fprintf(stderr, "tlsc: not resuming: %s: %s\n", path, tlsc_strerror(err));
+    size_t n = 0;
+    if (load_blob(path, blob, &n))
+        offered(tlsc_http_set_session(h, blob, n), path, blob);
 }
 
 int cli_session_save_http(tlsc_http *h, const char *path)
@@ -117,11 +127,5 @@ int cli_session_save_http(tlsc_http *h, const char *path)
         fprintf(stderr, "tlsc: no session saved to %s: %s\n", path, tlsc_strerror(err));
         return CLI_EXIT_OK;
     }
-    int e = write_file(path, blob, len);
-    memset(blob, 0, sizeof blob);
-    if (e != 0) {
-        fprintf(stderr, "tlsc: cannot write session file %s: %s\n", path, strerror(e));
-        return cli_exit_status(TLSC_ERR_FILE);
-    }
-    return CLI_EXIT_OK;
+    return store(path, blob, len);
 }

@@ -88,8 +88,9 @@ static const char *const get_help_head[] = {
     "",
     "Other:",
     "  --stats               print statistics to stderr at the end",
-    "                        (connections, resumed, requests, reused; and",
-    "                        bytes, sha256, reconnects for a download)",
+    "                        (connections, resumed, requests, reused,",
+    "                        heap_peak_bytes; and bytes, sha256, reconnects",
+    "                        for a download)",
     "  --timeout MS          limit in milliseconds for the TCP connect, the TLS",
     "                        handshake and each read or write (defaults",
     "                        10000, 15000 and 30000); 0 = no limit",
@@ -568,6 +569,7 @@ static void print_stats(const tlsc_http *h)
     tlsc_http_get_stats(h, &st);
     fprintf(stderr, "connections: %lu\nresumed: %lu\nrequests: %lu\nreused: %lu\n",
             st.connections, st.resumed, st.requests, st.reused);
+    fprintf(stderr, "heap_peak_bytes: %zu\n", tlsc_heap_peak());
 }
 
 static int setup_client(const get_opts *o, tlsc_config *cfg, tlsc_http **out)
@@ -598,6 +600,9 @@ static int run_get(const get_opts *o)
     if (rc == CLI_EXIT_OK)
         rc = setup_client(o, cfg, &h);
     tlsc_config_free(cfg); /* the client keeps its own reference */
+    /* --stats reports the peak of the transfers themselves (handshakes
+     * included), not of loading the configuration. */
+    tlsc_heap_reset_peak();
     if (rc == CLI_EXIT_OK)
         rc = download_mode(o) ? run_download(h, o) : run_requests(h, o);
     if (h != NULL && o->stats)

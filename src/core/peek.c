@@ -139,10 +139,17 @@ bool tlsc__session_resumable(const mbedtls_ssl_session *s)
  */
 int tlsc__session_pin_hostname(mbedtls_ssl_session *s, const char *name)
 {
+    unsigned char ip[16];
+    size_t ip_len = 0;
     if (s->tls_version != MBEDTLS_SSL_VERSION_TLS1_3)
         return 0;
     mbedtls_free(s->hostname);
     s->hostname = NULL;
+    /* An IP-literal server gets no SNI (mbedtls_ssl_set_hostname(NULL) in
+     * conn.c), and mbedTLS refuses to resume a TLS 1.3 ticket whose host
+     * name differs from the connection's: NULL must stay NULL. */
+    if (tlsc__parse_ip(name, ip, &ip_len))
+        return 0;
     return mbedtls_ssl_session_set_hostname(s, name);
 }
 

@@ -547,8 +547,8 @@ static bool may_retry(const exchange *x, bool reused, tlsc_err err)
 {
     if (!reused || (x->send_body && x->req->body_fn != NULL))
         return false;
-    if (tlsc_http_parser_started(x->h->parser) && err != TLSC_ERR_CONN_RESET)
-        return false;
+    if (tlsc_http_parser_started(x->h->parser))
+        return false; /* part of the answer was delivered: never twice */
     tlsc_category c = tlsc_err_category(err);
     return c == TLSC_CAT_NETWORK || c == TLSC_CAT_CLOSED || err == TLSC_ERR_HTTP_INCOMPLETE;
 }

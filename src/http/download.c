@@ -300,6 +300,9 @@ static tlsc_err fetch_ranges(dl *s, unsigned *reconnects)
             failed = 0;
             continue;
         }
+        /* size never announced (an asterisk as the total): the end is a 416 */
+        if (err == TLSC_ERR_HTTP_STATUS && s->status == 416 && s->total < 0 && s->done > 0)
+            return TLSC_OK;
         if (!transient(err))
             return err;
         failed = s->done > before ? 1 : failed + 1;
