@@ -24,7 +24,8 @@
  *
  *   tlsc_ev_connect -> DNS (the address)           [once per attempt]
  *                   -> CONNECTED (handshake done and verified)
- *                   -> RECEIVE* / SENT* / DRAINED*
+ *                   -> RECEIVE* / SENT* / DRAINED* / SESSION (once, when
+ *                      a session can be exported)
  *                   -> DISCONNECTED (exactly once per tlsc_ev_connect)
  *   a failed attempt -> RECONNECTION (error + detail; says whether a new
  *                       attempt follows and when), then either the next
@@ -34,7 +35,8 @@
  * the peer's clean close_notify, a truncation (the peer closed TCP without
  * close_notify: data may be missing), an error (err + detail), or a local
  * close (tlsc_ev_close finished). After DISCONNECTED the tlsc_ev may be
- * connected again (a fresh TLS session) or freed.
+ * connected again (a fresh TLS connection; to the same host it keeps the
+ * server name and offers the previous session) or freed.
  *
  * SENDING: tlsc_ev_send may be called any number of times, also before the
  * connection is up; the data is copied into a per-connection queue bounded
@@ -50,6 +52,7 @@
  * receive window fills and TCP flow control stops the server. RECEIVE
  * events stop at once (at most the rest of the record already decrypted
  * stays inside tlsc). tlsc_ev_unhold resumes, delivering what was kept.
+ * While held, a close by the peer is noticed only after tlsc_ev_unhold.
  *
  * REENTRANCY RULES (what a callback may do):
  *   - call any tlsc_ev_* function on its own or any other connection,
@@ -73,8 +76,8 @@
  *
  * DNS: host names are resolved without blocking the loop: on POSIX by a
  * short-lived worker thread per lookup (the system resolver has no
- * non-blocking form) that signals the loop through a pipe, which the loop
- * watches like a socket. IP literals are used at once. On an RTOS the same
+ * non-blocking form) that signals the loop through a socket pair, which
+ * the loop watches like a connection's socket. IP literals are used at once. On an RTOS the same
  * platform hook (src/platform/platform.h: tlsc__resolve_*) maps to lwIP's
  * dns_gethostbyname() callback. Up to 4 addresses are tried in the
  * resolver's order while the TCP connect fails (as the blocking driver

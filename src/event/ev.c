@@ -288,9 +288,13 @@ static void finish(tlsc_ev *ev, tlsc_close_how how, tlsc_err err)
     e.how = how;
     e.err = err;
     e.len = ev->queued; /* never sent: reported, then discarded */
-    e.detail = err != TLSC_OK && ev->conn ? tlsc_conn_errmsg(ev->conn) : "";
-    if (how == TLSC_CLOSE_CLEAN)
-        e.detail = "peer sent close_notify";
+    /* A copy: the callback may tlsc_ev_connect again, which replaces the
+     * tlsc_conn that holds the detail. */
+    snprintf(ev->detail, sizeof ev->detail, "%s",
+             how == TLSC_CLOSE_CLEAN ? "peer sent close_notify"
+             : err != TLSC_OK        ? tlsc_conn_errmsg(ev->conn)
+                                     : "");
+    e.detail = ev->detail;
     ev->state = EV_IDLE;
     /* Dropped before the event, so data the callback queues for its next
      * connection stays. */

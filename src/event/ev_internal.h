@@ -63,6 +63,7 @@ struct tlsc_ev {
     unsigned rc_max, rc_failed; /* reconnection policy, failures in a row */
     uint32_t rc_first_ms, rc_max_ms;
 
+    char detail[TLSC_ERRMSG_MAX]; /* of the DISCONNECTED event */
     unsigned char *session;     /* newest session blob, for reconnecting */
     size_t session_len;
 };

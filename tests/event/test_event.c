@@ -162,6 +162,16 @@ static tlsc_ev *new_ev(tlsc_loop *loop, tlsc_config *cfg, rec *r)
     return ev;
 }
 
+/* A loop with one connection (recorded into r) under ca_config(3000, hs_ms). */
+static tlsc_ev *loop_with_ev(tlsc_loop **loop, rec *r, uint32_t hs_ms)
+{
+    tlsc_config *cfg = ca_config(3000, hs_ms);
+    assert_int_equal(tlsc_loop_new(loop), TLSC_OK);
+    tlsc_ev *ev = new_ev(*loop, cfg, r);
+    tlsc_config_free(cfg);
+    return ev;
+}
+
 static size_t count_kind(const rec *r, tlsc_event_kind k)
 {
     return (size_t)r->count[k];
@@ -197,12 +207,9 @@ static void events_in_order(const char *host)
 {
     peer p = {0};
     int port = rev_server(&p, "1", NULL);
-    tlsc_config *cfg = ca_config(3000, 5000);
-    tlsc_loop *loop = NULL;
-    assert_int_equal(tlsc_loop_new(&loop), TLSC_OK);
     rec r = { .expect = "niaga", .hook = send_two };
-    tlsc_ev *ev = new_ev(loop, cfg, &r);
-    tlsc_config_free(cfg);
+    tlsc_loop *loop = NULL;
+    tlsc_ev *ev = loop_with_ev(&loop, &r, 5000);
     char addr[64];
     uint16_t pport;
     assert_int_equal(tlsc_ev_getpeer(ev, addr, sizeof addr, &pport), TLSC_ERR_STATE);
@@ -241,15 +248,24 @@ static void test_events_async_dns(void **state)
     events_in_order("localhost");
 }
 
+/* DISCONNECTED's detail stays valid when the callback connects again
+ * (which replaces the connection underneath). */
+static void reconnect_then_read(tlsc_ev *ev, const tlsc_event *e, rec *r)
+{
+    if (e->kind != TLSC_EV_DISCONNECTED || r->count[TLSC_EV_DISCONNECTED] != 2)
+        return;
+    char before[400];
+    snprintf(before, sizeof before, "%s", e->detail);
+    assert_int_equal(tlsc_ev_connect(ev, "127.0.0.1", (uint16_t)closed_port()), TLSC_OK);
+    assert_string_equal(e->detail, before);
+}
+
 static void test_dns_failure(void **state)
 {
     (void)state;
-    tlsc_config *cfg = ca_config(3000, 3000);
-    tlsc_loop *loop = NULL;
-    assert_int_equal(tlsc_loop_new(&loop), TLSC_OK);
     rec r = {0};
-    tlsc_ev *ev = new_ev(loop, cfg, &r);
-    tlsc_config_free(cfg);
+    tlsc_loop *loop = NULL;
+    tlsc_ev *ev = loop_with_ev(&loop, &r, 3000);
     assert_int_equal(tlsc_ev_connect(ev, "no-such-host.invalid", 443), TLSC_OK);
     assert_int_equal(tlsc_loop_run(loop, 20000), TLSC_OK);
     assert_int_equal(tlsc_err_category(r.err), TLSC_CAT_DNS);
@@ -257,6 +273,12 @@ static void test_dns_failure(void **state)
     assert_int_equal(count_kind(&r, TLSC_EV_DNS), 0);
     assert_int_equal(r.how, TLSC_CLOSE_ERROR);
     assert_int_equal(tlsc_ev_connect(ev, "bad host!", 443), TLSC_ERR_HOSTNAME);
+    /* connect again from inside DISCONNECTED: refused this time */
+    r.hook = reconnect_then_read;
+    assert_int_equal(tlsc_ev_connect(ev, "no-such-host.invalid", 443), TLSC_OK);
+    assert_int_equal(tlsc_loop_run(loop, 20000), TLSC_OK);
+    assert_int_equal(count_kind(&r, TLSC_EV_DISCONNECTED), 3);
+    assert_int_equal(r.err, TLSC_ERR_CONN_REFUSED);
     tlsc_loop_free(loop);
 }
 
@@ -265,12 +287,9 @@ static void test_dns_failure(void **state)
 static void test_queue_bound(void **state)
 {
     (void)state;
-    tlsc_config *cfg = ca_config(3000, 3000);
-    tlsc_loop *loop = NULL;
-    assert_int_equal(tlsc_loop_new(&loop), TLSC_OK);
     rec r = {0};
-    tlsc_ev *ev = new_ev(loop, cfg, &r);
-    tlsc_config_free(cfg);
+    tlsc_loop *loop = NULL;
+    tlsc_ev *ev = loop_with_ev(&loop, &r, 3000);
     char data[100] = {0};
     assert_int_equal(tlsc_ev_set_queue_limit(ev, 100), TLSC_OK);
     assert_int_equal(tlsc_ev_set_queue_limit(ev, 0), TLSC_ERR_INVALID_ARG);
@@ -338,13 +357,10 @@ static void test_peer_stops_reading(void **state)
     peer p = {0};
     const char *args[] = { "sink", path("server-p256-chain.pem"), path("server-p256.key"), NULL };
     int port = py_peer(&p, args);
-    tlsc_config *cfg = ca_config(3000, 5000);
-    tlsc_loop *loop = NULL;
-    assert_int_equal(tlsc_loop_new(&loop), TLSC_OK);
     filler f = {0};
     rec r = { .hook = refill, .ctx = &f };
-    tlsc_ev *ev = new_ev(loop, cfg, &r);
-    tlsc_config_free(cfg);
+    tlsc_loop *loop = NULL;
+    tlsc_ev *ev = loop_with_ev(&loop, &r, 5000);
     assert_int_equal(tlsc_ev_set_queue_limit(ev, 65536), TLSC_OK);
     assert_int_equal(tlsc_ev_set_idle_timeout(ev, 1500), TLSC_OK);
     assert_int_equal(tlsc_ev_connect(ev, "127.0.0.1", (uint16_t)port), TLSC_OK);
@@ -394,12 +410,9 @@ static void test_hold_stops_reading(void **state)
     const char *args[] = { "flood", path("server-p256-chain.pem"), path("server-p256.key"),
                            total, NULL };
     int port = py_peer(&p, args);
-    tlsc_config *cfg = ca_config(3000, 5000);
-    tlsc_loop *loop = NULL;
-    assert_int_equal(tlsc_loop_new(&loop), TLSC_OK);
     rec r = { .hold_on_connect = true, .expect_bytes = FLOOD_BYTES };
-    tlsc_ev *ev = new_ev(loop, cfg, &r);
-    tlsc_config_free(cfg);
+    tlsc_loop *loop = NULL;
+    tlsc_ev *ev = loop_with_ev(&loop, &r, 5000);
     assert_int_equal(tlsc_ev_connect(ev, "127.0.0.1", (uint16_t)port), TLSC_OK);
     while (count_kind(&r, TLSC_EV_CONNECTED) == 0 && count_kind(&r, TLSC_EV_DISCONNECTED) == 0)
         assert_int_equal(tlsc_loop_run_once(loop, 1000), TLSC_OK);
@@ -483,12 +496,9 @@ static void test_trickle(void **state)
     snprintf(target, sizeof target, "%d", rev_server(&s, "1", NULL));
     const char *args[] = { "relay", target, "--trickle", NULL };
     int port = py_peer(&relay, args);
-    tlsc_config *cfg = ca_config(3000, 20000);
-    tlsc_loop *loop = NULL;
-    assert_int_equal(tlsc_loop_new(&loop), TLSC_OK);
     rec r = { .expect = "olleh\n" };
-    tlsc_ev *ev = new_ev(loop, cfg, &r);
-    tlsc_config_free(cfg);
+    tlsc_loop *loop = NULL;
+    tlsc_ev *ev = loop_with_ev(&loop, &r, 20000);
     assert_int_equal(tlsc_ev_send(ev, "hello\n", 6), TLSC_OK);
     assert_int_equal(tlsc_ev_connect(ev, "127.0.0.1", (uint16_t)port), TLSC_OK);
     assert_int_equal(tlsc_loop_run(loop, 40000), TLSC_OK);
@@ -510,12 +520,9 @@ static void test_verify_failure_not_retried(void **state)
                            "-cert_chain", path("int.pem"), "-rev", "-naccept", "1", NULL };
     int port = peer_start(&s, args);
     assert_true(port > 0);
-    tlsc_config *cfg = ca_config(3000, 5000);
-    tlsc_loop *loop = NULL;
-    assert_int_equal(tlsc_loop_new(&loop), TLSC_OK);
     rec r = {0};
-    tlsc_ev *ev = new_ev(loop, cfg, &r);
-    tlsc_config_free(cfg);
+    tlsc_loop *loop = NULL;
+    tlsc_ev *ev = loop_with_ev(&loop, &r, 5000);
     assert_int_equal(tlsc_ev_set_reconnect(ev, 5, 10, 100), TLSC_OK);
     assert_int_equal(tlsc_ev_connect(ev, "localhost", (uint16_t)port), TLSC_OK);
     assert_int_equal(tlsc_loop_run(loop, 20000), TLSC_OK);
@@ -809,12 +816,9 @@ static void test_reconnect_resumes(void **state)
     snprintf(target, sizeof target, "%d", rev_server(&s, "2", NULL));
     const char *args[] = { "relay", target, "--cut-ms", "2000", "--drop-first", "1", NULL };
     int port = py_peer(&relay, args);
-    tlsc_config *cfg = ca_config(3000, 5000);
-    tlsc_loop *loop = NULL;
-    assert_int_equal(tlsc_loop_new(&loop), TLSC_OK);
     rec r = { .expect = "olleh" };
-    tlsc_ev *ev = new_ev(loop, cfg, &r);
-    tlsc_config_free(cfg);
+    tlsc_loop *loop = NULL;
+    tlsc_ev *ev = loop_with_ev(&loop, &r, 5000);
     assert_int_equal(tlsc_ev_set_reconnect(ev, 2, 50, 100), TLSC_OK);
     assert_int_equal(tlsc_ev_connect(ev, "localhost", (uint16_t)port), TLSC_OK);
     /* first connection: up, gets its ticket, then cut without close_notify */
