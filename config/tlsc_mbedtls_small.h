@@ -107,6 +107,7 @@
 #define MBEDTLS_PEM_PARSE_C
 #define MBEDTLS_X509_USE_C
 #define MBEDTLS_X509_CRT_PARSE_C
+#define MBEDTLS_X509_CRL_PARSE_C /* tlsc_config_add_crl (every profile has the API) */
 #define MBEDTLS_X509_TRUSTED_CERTIFICATE_CALLBACK
 
 /* ---- TLS ---- */

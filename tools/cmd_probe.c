@@ -151,7 +151,8 @@ static int trial_config(const probe_opts *o, const trial_spec *s, tlsc_config **
     tlsc_err err = TLSC_OK;
     if (rc != CLI_EXIT_OK)
         return rc;
-    if (s->version != 0)
+    err = tlsc_config_keep_peer_chain(*out, true); /* chain_* lines */
+    if (err == TLSC_OK && s->version != 0)
         err = tlsc_config_set_versions(*out, s->version, s->version);
     if (err == TLSC_OK && s->suite != NULL)
         err = tlsc_config_set_suites(*out, s->suite);

@@ -83,6 +83,14 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_set_suites(tlsc_config *cfg,
  * in tlsc's order of preference), or NULL past the last one. Static. */
 TLSC_API const char *tlsc_suite_name(size_t index);
 
+/*
+ * Keep the certificates the server sent for the life of each connection,
+ * so that tlsc_conn_peer_cert can show them after the handshake (default:
+ * false — they are freed once verified, a few KB per connection).
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_keep_peer_chain(tlsc_config *cfg,
+                                                             bool keep);
+
 /* ---- trust ------------------------------------------------------------ */
 
 /* Many roots at once, used in place from flash: see tlsc/bundle.h

@@ -223,8 +223,11 @@ typedef struct tlsc_peer_cert {
  * The index-th certificate of the chain the server sent in this
  * connection's handshake, in the order it was sent (0 = the leaf): fills
  * *out and returns true. Returns false past the end, and when no chain is
- * known: before the handshake, with a PSK, after resumption. out->der stays
- * valid until tlsc_conn_free.
+ * known: before the handshake, with a PSK, after resumption, and once the
+ * handshake is over unless the configuration keeps the chain
+ * (tlsc_config_keep_peer_chain: by default tlsc frees the server's
+ * certificates once they are verified, to keep an idle connection small).
+ * out->der stays valid until tlsc_conn_free.
  */
 TLSC_API bool tlsc_conn_peer_cert(const tlsc_conn *conn, size_t index,
                                   tlsc_peer_cert *out);

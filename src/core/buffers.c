@@ -173,7 +173,8 @@ tlsc_err tlsc__conn_buffers_after_handshake(tlsc_conn *c)
      * its handshake size, which is safe (writes are clamped to `out`). */
     if (tlsc__shrink_out_buffer(&c->ssl, out) != 0)
         tlsc__log(c->cfg, TLSC_LOG_DEBUG, "output buffer kept at its handshake size");
-    tlsc__drop_live_peer_cert(&c->ssl);
+    if (!c->cfg->keep_peer_chain)
+        tlsc__drop_live_peer_cert(&c->ssl);
     return TLSC_OK;
 }
 

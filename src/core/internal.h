@@ -43,6 +43,7 @@ struct tlsc_config {
     tlsc_verify_fn verify_fn;
     void *verify_ud;
     bool insecure;
+    bool keep_peer_chain;       /* tlsc_config_keep_peer_chain */
     bool allow_cn;              /* CN when the leaf has no SAN (legacy) */
     unsigned max_depth;         /* intermediates allowed (default 8) */
 

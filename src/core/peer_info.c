@@ -19,6 +19,14 @@ static void describe_key(const mbedtls_pk_context *pk, char *out, size_t cap)
         snprintf(out, cap, "unknown");
 }
 
+tlsc_err tlsc_config_keep_peer_chain(tlsc_config *cfg, bool keep)
+{
+    tlsc_err err = tlsc__config_editable(cfg);
+    if (err == TLSC_OK)
+        cfg->keep_peer_chain = keep;
+    return err;
+}
+
 bool tlsc_conn_peer_cert(const tlsc_conn *c, size_t index, tlsc_peer_cert *out)
 {
     if (c == NULL || out == NULL || c->state == TLSC__NEW)

@@ -40,6 +40,7 @@ static tlsc_config *config(const char *suites)
     assert_int_equal(tlsc_config_set_timeouts(cfg, 3000, 3000, 3000), TLSC_OK);
     if (suites != NULL)
         assert_int_equal(tlsc_config_set_suites(cfg, suites), TLSC_OK);
+    assert_int_equal(tlsc_config_keep_peer_chain(cfg, true), TLSC_OK);
     return cfg;
 }
 
@@ -212,11 +213,29 @@ static void peer_chain_tls13_p384(void **state)
     chain_and_largest_message("server-p384.pem", "ec secp384r1", "-tls1_3");
 }
 
+/* By default the chain is freed once verified (an idle connection stays
+ * small): the getter then reports none. */
+static void chain_dropped_by_default(void **state)
+{
+    (void)state;
+    peer p = { 0 };
+    int port = serve(&p, "server-p256", NULL);
+    tlsc_config *cfg = config(NULL);
+    assert_int_equal(tlsc_config_keep_peer_chain(cfg, false), TLSC_OK);
+    tlsc_conn *c = connect_to(cfg, port, TLSC_OK);
+    tlsc_peer_cert pc;
+    assert_false(tlsc_conn_peer_cert(c, 0, &pc));
+    assert_true(tlsc_conn_max_handshake_message(c) > 0);
+    tlsc_conn_free(c);
+    peer_stop(&p);
+}
+
 static void null_arguments(void **state)
 {
     (void)state;
     tlsc_peer_cert pc;
     assert_false(tlsc_conn_peer_cert(NULL, 0, &pc));
+    assert_int_equal(tlsc_config_keep_peer_chain(NULL, true), TLSC_ERR_INVALID_ARG);
     assert_int_equal(tlsc_conn_max_handshake_message(NULL), 0);
 }
 
@@ -230,6 +249,7 @@ int main(void)
         cmocka_unit_test(nothing_to_offer),
         cmocka_unit_test(peer_chain_tls12_rsa),
         cmocka_unit_test(peer_chain_tls13_p384),
+        cmocka_unit_test(chain_dropped_by_default),
         cmocka_unit_test(null_arguments),
     };
     return cmocka_run_group_tests_name("api_peer_info", tests, make_pki, drop_pki);
