@@ -158,9 +158,10 @@ static tlsc_err fail_eof(tlsc_conn *c, const char *during)
 
 /*
  * mbedTLS stops verifying with a "fatal error" at a chain longer than its
- * compile-time limit (the other causes, an allocation or the clock
- * failing, are caught before). The TLS 1.3 code keeps the chain it
- * parsed, so its length can be named; the TLS 1.2 code frees it first.
+ * compile-time limit; its other causes (the clock or a trusted-CA callback
+ * failing; allocations are caught before) are rare. The TLS 1.3 code keeps
+ * the chain it parsed, so its length can be named; the TLS 1.2 code frees
+ * it first, so then the cause is only likely.
  */
 static tlsc_err fail_chain(tlsc_conn *c, const char *why)
 {
@@ -172,6 +173,10 @@ static tlsc_err fail_chain(tlsc_conn *c, const char *why)
                                "chains of at most %d intermediate CAs "
                                "(MBEDTLS_X509_MAX_INTERMEDIATE_CA)%s", sent,
                                MBEDTLS_X509_MAX_INTERMEDIATE_CA, why);
+    if (sent != 0)
+        return tlsc__conn_fail(c, TLSC_ERR_VERIFY,
+                               "certificate verification stopped with a fatal error (chain of "
+                               "%zu certificates)%s", sent, why);
     return tlsc__conn_fail(c, TLSC_ERR_VERIFY,
                            "certificate verification stopped before it checked a "
                            "certificate; most likely the server's chain has more than %d "
