@@ -165,18 +165,18 @@ static tlsc_err fail_eof(tlsc_conn *c, const char *during)
  */
 static tlsc_err fail_chain(tlsc_conn *c, const char *why)
 {
-    c->v.vflags |= TLSC_VERIFY_CHAIN_DEPTH;
     size_t sent = tlsc__peek_peer_chain_len(&c->ssl);
-    if (sent > MBEDTLS_X509_MAX_INTERMEDIATE_CA + 1)
+    if (sent != 0 && sent <= MBEDTLS_X509_MAX_INTERMEDIATE_CA + 1)
+        return tlsc__conn_fail(c, TLSC_ERR_VERIFY,
+                               "certificate verification stopped with a fatal error (chain of "
+                               "%zu certificates)%s", sent, why);
+    c->v.vflags |= TLSC_VERIFY_CHAIN_DEPTH;
+    if (sent != 0)
         return tlsc__conn_fail(c, TLSC_ERR_VERIFY,
                                "the server sent a chain of %zu certificates; tlsc verifies "
                                "chains of at most %d intermediate CAs "
                                "(MBEDTLS_X509_MAX_INTERMEDIATE_CA)%s", sent,
                                MBEDTLS_X509_MAX_INTERMEDIATE_CA, why);
-    if (sent != 0)
-        return tlsc__conn_fail(c, TLSC_ERR_VERIFY,
-                               "certificate verification stopped with a fatal error (chain of "
-                               "%zu certificates)%s", sent, why);
     return tlsc__conn_fail(c, TLSC_ERR_VERIFY,
                            "certificate verification stopped before it checked a "
                            "certificate; most likely the server's chain has more than %d "
