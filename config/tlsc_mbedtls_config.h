@@ -41,11 +41,11 @@
 #define MBEDTLS_PSA_CRYPTO_C
 #define MBEDTLS_USE_PSA_CRYPTO
 #define MBEDTLS_PSA_KEY_STORE_DYNAMIC
-/* PSA copies every input and output buffer unless told that the caller's
- * buffers are its own (they are: one address space, no isolated crypto
- * service). Without this, decrypting one 16 KiB record allocates 2 x 16 KiB
- * more. */
-#define MBEDTLS_PSA_ASSUME_EXCLUSIVE_BUFFERS
+/* Not MBEDTLS_PSA_ASSUME_EXCLUSIVE_BUFFERS here (the small profiles have
+ * it; it saves 2 x 16 KiB of copies per record): with it, the allocation-
+ * failure test (tests/api/test_alloc_fail.c) reaches an mbedTLS 3.6.6 bug —
+ * an allocation failure inside a DRBG reseed leaves the entropy accumulator
+ * half set up, and the next reseed dereferences NULL (sha512.c:775). */
 
 /* ---- symmetric ---- */
 #define MBEDTLS_AES_C
