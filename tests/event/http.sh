@@ -9,7 +9,8 @@
 # private temp dir, in the foreground, on a random free port (retried when
 # taken), with the echo module for chunked responses with trailers.
 #
-# Environment: TLSC_TEST_BIN (test_event_http), TLSC_PKI_GEN,
+# Environment: TLSC_TEST_BIN (test_event_http), TLSC_EXAMPLE_BIN
+# (example_event_https_get, run too when set), TLSC_PKI_GEN,
 # TLSC_EVENT_PEERS (peers.py).
 set -u
 : "${TLSC_TEST_BIN:?}" "${TLSC_EVENT_PEERS:?}"
@@ -94,8 +95,22 @@ for i in $(seq 1 50); do grep -q ACCEPT "$T/cut.out" && break; sleep 0.1; done
 cut_port=$(sed -n 's/^ACCEPT .*:\([0-9]*\)$/\1/p' "$T/cut.out")
 [ -n "$cut_port" ] || fail "httpcut peer did not start"
 
-"$TLSC_TEST_BIN" "$T/pki/root.pem" "$port" "$cut_port" "$cut_bytes" "$sha"
+"$TLSC_TEST_BIN" "$T/pki/root.pem" "$port" "$cut_port" "$cut_bytes" "$sha" "$T/pki/client-ca.pem"
 rc=$?
+
+# The README's example: three GETs at once, digests as sha256sum says.
+if [ -n "${TLSC_EXAMPLE_BIN:-}" ]; then
+  base=https://127.0.0.1:$port/files
+  out=$("$TLSC_EXAMPLE_BIN" "$T/pki/root.pem" "$base/1m" "$base/one" "$base/1m" 2>&1)
+  ex=$?
+  want1=$(printf '200 %s 1048576 %s' "$sha" "$base/1m")
+  want2=$(printf '200 %s 1 %s' "$(sha256sum "$T/www/files/one" | cut -d' ' -f1)" "$base/one")
+  if [ "$ex" = 0 ] && [ "$(grep -cxF "$want1" <<< "$out")" = 2 ] && grep -qxF "$want2" <<< "$out"; then
+    echo "ok - examples/event_https_get: 3 GETs at once, sizes and SHA-256 right"
+  else
+    echo "not ok - examples/event_https_get (exit $ex):"; sed 's/^/# /' <<< "$out"; rc=1
+  fi
+fi
 third=$(grep -c '^[0-9]* 3 "GET /files/1m ' "$T/logs/access.log")
 if [ "$third" -ge 20 ]; then
   echo "ok - nginx saw $third connections carry a 3rd GET of /files/1m (keep-alive)"

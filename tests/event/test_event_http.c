@@ -2,14 +2,16 @@
  * HTTP over the event driver (tlsc_http_ev, tlsc/http.h) against a real
  * nginx and a truncating TLS peer, both started by tests/event/http.sh:
  *
- *   test_event_http CA NGINX_PORT CUT_PORT CUT_BYTES SHA256_OF_1M
+ *   test_event_http CA NGINX_PORT CUT_PORT CUT_BYTES SHA256_OF_1M OTHER_CA
  *
  * 20 connections at once, each 3 kept-alive GETs of a 1 MiB file checked by
  * size and SHA-256 (some of them holding and resuming the body, checking
  * the documented bound of what still arrives after tlsc_http_ev_hold); a
  * chunked response with a trailer; a 404 then a GET on the same
- * connection; HEAD; a close-delimited body ended cleanly; and one cut
- * without close_notify (TLSC_ERR_TRUNCATED). Prints "N passed, M failed".
+ * connection; HEAD; a close-delimited body ended cleanly; one cut
+ * without close_notify (TLSC_ERR_TRUNCATED); and a server that OTHER_CA
+ * does not vouch for (a verification error, not "no response").
+ * Prints "N passed, M failed".
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -182,8 +184,9 @@ static void job_free(job *j)
 
 int main(int argc, char **argv)
 {
-    if (argc != 6) {
-        fprintf(stderr, "usage: %s CA NGINX_PORT CUT_PORT CUT_BYTES SHA256_OF_1M\n", argv[0]);
+    if (argc != 7) {
+        fprintf(stderr, "usage: %s CA NGINX_PORT CUT_PORT CUT_BYTES SHA256_OF_1M OTHER_CA\n",
+                argv[0]);
         return 2;
     }
     int port = atoi(argv[2]), cut_port = atoi(argv[3]);
@@ -280,6 +283,21 @@ int main(int argc, char **argv)
              j->bytes, tlsc_strerror(j->err), j->detail);
     check(j->err == TLSC_ERR_TRUNCATED && j->status == 200 && j->bytes == cut_bytes, what);
     job_free(j);
+
+    /* 6. a server the configuration does not trust: the connection's own
+     * error ends the request, not "no response" */
+    tlsc_config *good_cfg = cfg;
+    if (tlsc_config_new(&cfg) != TLSC_OK || tlsc_config_add_ca_file(cfg, argv[6]) != TLSC_OK)
+        return 1;
+    job_start(j, port, "/files/one", 1);
+    run(j, 1, 20000);
+    snprintf(what, sizeof what, "untrusted server: %s (%s)", tlsc_strerror(j->err), j->detail);
+    check(j->ended == 1 && j->err / 100 == TLSC_CAT_VERIFY && j->detail[0] != '\0' &&
+              tlsc_http_ev_connection(j->hx) == NULL,
+          what);
+    job_free(j);
+    tlsc_config_free(cfg);
+    cfg = good_cfg;
 
     tlsc_loop_free(loop);
     tlsc_config_free(cfg);
