@@ -426,7 +426,8 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_download(tlsc_http *h,
  * server had closed before answering is sent once more on a new one.
  * Interim (1xx) responses are skipped. Redirects are NOT followed (the
  * 3xx response is delivered; resolve its Location with tlsc_url_resolve
- * and send a new request) and no session is carried to a new connection.
+ * and send a new request). A new connection to the same host and port
+ * offers the session of the previous one (resumption: a short handshake).
  *
  * Endings: a close-delimited body completes only on a clean end
  * (close_notify); a connection cut without it fails the request with

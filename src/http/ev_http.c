@@ -6,8 +6,9 @@
  * between a clean close-delimited body and a truncated one.
  *
  * A connection that can no longer carry a request (Connection: close, an
- * error, the peer closed it) is freed at once; the next request makes a
- * new one. A request sent on a reused connection that the server had
+ * error, the peer closed it) is freed at once, its TLS session kept; the
+ * next request makes a new one, offering that session (resumption: a
+ * short handshake, as the blocking client does). A request sent on a reused connection that the server had
  * already closed (no response byte came back) is sent again once on a
  * new connection, as the blocking client does.
  */
@@ -23,6 +24,8 @@ struct tlsc_http_ev {
     char host[TLSC_URL_HOST_MAX + 1];
     uint16_t port;
     bool reused;                /* ev carried a request before this one */
+    unsigned char *session;     /* of the last connection to host:port */
+    size_t session_len;         /* (TLSC_SESSION_MAX bytes allocated) */
     bool held;
 
     tlsc_http_parser *parser;   /* callbacks: the wrappers below */
@@ -96,8 +99,30 @@ static tlsc_err w_done(void *ud)
 
 /* ---- connection and request ending ---------------------------------------- */
 
+/* Keep the newest session of the connection for the next one. */
+static void save_session(tlsc_http_ev *hx)
+{
+    size_t len = 0;
+    if (hx->ev == NULL)
+        return;
+    if (hx->session == NULL)
+        hx->session = tlsc__calloc(1, TLSC_SESSION_MAX);
+    if (hx->session != NULL &&
+        tlsc_conn_export_session(tlsc_ev_conn(hx->ev), hx->session, TLSC_SESSION_MAX, &len) ==
+            TLSC_OK)
+        hx->session_len = len;
+}
+
+static void forget_session(tlsc_http_ev *hx)
+{
+    tlsc__free_secret(hx->session, TLSC_SESSION_MAX);
+    hx->session = NULL;
+    hx->session_len = 0;
+}
+
 static void drop_conn(tlsc_http_ev *hx)
 {
+    save_session(hx);
     tlsc_ev_free(hx->ev); /* allowed inside its own callback */
     hx->ev = NULL;
     hx->reused = false;
@@ -122,6 +147,11 @@ static tlsc_err start(tlsc_http_ev *hx)
     tlsc_err err = TLSC_OK;
     if (hx->ev == NULL) {
         err = tlsc_ev_new(hx->loop, hx->cfg, on_event, hx, &hx->ev);
+        /* The core offers it only to the name and configuration it
+         * belongs to; an unusable one means a full handshake. */
+        if (err == TLSC_OK && hx->session_len > 0 &&
+            tlsc_conn_set_session(tlsc_ev_conn(hx->ev), hx->session, hx->session_len) != TLSC_OK)
+            hx->session_len = 0;
         if (err == TLSC_OK)
             err = tlsc_ev_connect(hx->ev, hx->host, hx->port);
         if (err != TLSC_OK) {
@@ -132,7 +162,7 @@ static tlsc_err start(tlsc_http_ev *hx)
         if (hx->held)
             tlsc_ev_hold(hx->ev);
     }
-    if (hx->req_len > tlsc_ev_queued(hx->ev) + TLSC_EV_QUEUE_DEFAULT)
+    if (hx->req_len + tlsc_ev_queued(hx->ev) > TLSC_EV_QUEUE_DEFAULT)
         err = tlsc_ev_set_queue_limit(hx->ev, hx->req_len + tlsc_ev_queued(hx->ev));
     if (err == TLSC_OK)
         err = tlsc_ev_send(hx->ev, hx->req, hx->req_len);
@@ -193,7 +223,8 @@ static void on_disconnected(tlsc_http_ev *hx, const tlsc_event *e)
     bool started = tlsc_http_parser_started(hx->parser);
     /* A kept-alive connection the server closed before our request
      * reached it: send it again, once, on a new connection. */
-    if (reused && !started && !hx->retried && e->how != TLSC_CLOSE_ERROR) {
+    if (reused && !started && !hx->retried &&
+        (e->how != TLSC_CLOSE_ERROR || tlsc_err_category(e->err) == TLSC_CAT_NETWORK)) {
         hx->retried = true;
         tlsc_err err = start(hx);
         if (err != TLSC_OK)
@@ -216,6 +247,7 @@ static void on_disconnected(tlsc_http_ev *hx, const tlsc_event *e)
 static void release(tlsc_http_ev *hx)
 {
     tlsc_ev_free(hx->ev);
+    forget_session(hx);
     tlsc_http_parser_free(hx->parser);
     tlsc_config_free(hx->cfg);
     tlsc__free(hx->req);
@@ -230,6 +262,8 @@ static void on_event(tlsc_ev *ev, const tlsc_event *e, void *ud)
     hx->depth++;
     if (e->kind == TLSC_EV_RECEIVE)
         on_receive(hx, e->data, e->len);
+    else if (e->kind == TLSC_EV_SESSION)
+        save_session(hx); /* a TLS 1.3 ticket may come long after CONNECTED */
     else if (e->kind == TLSC_EV_DISCONNECTED)
         on_disconnected(hx, e);
     if (--hx->depth == 0 && hx->dead)
@@ -302,8 +336,11 @@ TLSC_API tlsc_err tlsc_http_ev_request(tlsc_http_ev *hx, const tlsc_http_ev_req 
     if (r->body_len > 0)
         memcpy(req + head, r->body, r->body_len);
     /* Another host or port: the open connection cannot serve it. */
-    if (hx->ev != NULL && (strcmp(hx->host, r->url->host) != 0 || hx->port != r->url->port))
-        drop_conn(hx);
+    if (strcmp(hx->host, r->url->host) != 0 || hx->port != r->url->port) {
+        if (hx->ev != NULL)
+            drop_conn(hx);
+        forget_session(hx);
+    }
     memcpy(hx->host, r->url->host, sizeof hx->host);
     hx->port = r->url->port;
     hx->req = req;

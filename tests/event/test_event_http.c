@@ -55,6 +55,7 @@ typedef struct job {
     bool held;
     unsigned long long held_at, after_hold_max;
     int holds;
+    bool resumed;            /* the connection at the last end resumed */
 } job;
 
 static char hexd[65];
@@ -104,11 +105,12 @@ static tlsc_err send_next(job *j);
 
 static void on_end(tlsc_http_ev *hx, tlsc_err err, const char *detail, void *ud)
 {
-    (void)hx;
     job *j = ud;
     unsigned char d[32];
     j->ended++;
     j->err = err;
+    tlsc_ev *ev = tlsc_http_ev_connection(hx);
+    j->resumed = ev != NULL && tlsc_conn_resumed(tlsc_ev_conn(ev));
     snprintf(j->detail, sizeof j->detail, "%s", detail);
     if (mbedtls_sha256_finish(&j->sha, d) != 0)
         return;
@@ -274,6 +276,14 @@ int main(int argc, char **argv)
     check(j->err == TLSC_OK && j->status == 200 && strcmp(j->body, "closing\n") == 0 &&
               tlsc_http_ev_connection(j->hx) == NULL,
           "close-delimited body ended by close_notify: complete, connection gone");
+    j->gets_left = 1;
+    j->sha_hex = NULL;
+    j->expect_bytes = 0;
+    snprintf(j->url.target, sizeof j->url.target, "/files/one");
+    check(send_next(j) == TLSC_OK, "GET queued after the connection closed");
+    run(j, 1, 20000);
+    check(j->err == TLSC_OK && j->status == 200 && strcmp(j->body, "x") == 0 && j->resumed,
+          "GET on a new connection: it resumed the previous connection's TLS session");
     job_free(j);
 
     /* 5. close-delimited body cut without close_notify */
