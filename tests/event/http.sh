@@ -65,6 +65,7 @@ http {
     root $T/www;
     location = /chunked { add_trailer X-Trailer done; echo hello; echo_flush; echo world; }
     location = /close { chunked_transfer_encoding off; echo closing; }
+    location = /short { keepalive_timeout 1s; echo short; }
   }
 }
 CONF

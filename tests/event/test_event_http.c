@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "mbedtls/sha256.h"
 #include "tlsc/tlsc.h"
@@ -284,6 +285,24 @@ int main(int argc, char **argv)
     run(j, 1, 20000);
     check(j->err == TLSC_OK && j->status == 200 && strcmp(j->body, "x") == 0 && j->resumed,
           "GET on a new connection: it resumed the previous connection's TLS session");
+    job_free(j);
+
+    /* 4b. the server closes the kept-alive connection while we do not look
+     * (keepalive_timeout 1s at /short): the next request, sent on it,
+     * goes again on a new connection */
+    job_start(j, port, "/short", 1);
+    run(j, 1, 20000);
+    check(j->err == TLSC_OK && j->status == 200 && tlsc_http_ev_connection(j->hx) != NULL,
+          "/short: kept alive for 1 s");
+    struct timespec pause = { 1, 600000000 };
+    nanosleep(&pause, NULL);
+    j->gets_left = 1;
+    snprintf(j->url.target, sizeof j->url.target, "/files/one");
+    check(send_next(j) == TLSC_OK, "GET queued on the connection the server closed");
+    run(j, 1, 20000);
+    snprintf(what, sizeof what, "GET sent again on a new connection: %s (%s), status %d",
+             tlsc_strerror(j->err), j->detail, j->status);
+    check(j->err == TLSC_OK && j->status == 200 && strcmp(j->body, "x") == 0 && j->resumed, what);
     job_free(j);
 
     /* 5. close-delimited body cut without close_notify */
