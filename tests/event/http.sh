@@ -15,6 +15,7 @@
 set -u
 : "${TLSC_TEST_BIN:?}" "${TLSC_EVENT_PEERS:?}"
 here=$(cd "$(dirname "$0")" && pwd)
+source "$here/nginx_start.sh"
 gen=${TLSC_PKI_GEN:-$here/../pki/gen.sh}
 nginx=$(command -v nginx || echo /usr/sbin/nginx)
 py=$(command -v /usr/bin/python3 || command -v python3)
@@ -24,6 +25,7 @@ export OPENSSL_CONF=/dev/null
 T=$(mktemp -d "${TMPDIR:-/tmp}/tlsc-evhttp.XXXXXX") || exit 1
 pid="" cpid=""
 cleanup() {
+  pid=${pid:-${NGINX_PID:-}}
   [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
   [ -n "$cpid" ] && kill "$cpid" 2>/dev/null && wait "$cpid" 2>/dev/null
   rm -rf "$T"
@@ -71,22 +73,8 @@ http {
 CONF
 }
 
-port=""
-for attempt in 1 2 3 4 5 6 7 8 9 10; do
-  p=$((20000 + RANDOM % 40000))
-  write_conf "$p"
-  : > "$T/logs/error.log"
-  "$nginx" -p "$T" -c "$T/nginx.conf" -e "$T/logs/error.log" &
-  pid=$!
-  for i in $(seq 1 50); do
-    kill -0 "$pid" 2>/dev/null || break
-    if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then port=$p; break; fi
-    sleep 0.1
-  done
-  [ -n "$port" ] && break
-  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; pid=""
-done
-[ -n "$port" ] || { cat "$T/logs/error.log"; fail "nginx did not start"; }
+nginx_start "$T" write_conf && port=$NGINX_PORT pid=$NGINX_PID
+[ -n "${port:-}" ] || { cat "$T/logs/error.log"; fail "nginx did not start"; }
 
 cut_bytes=30000
 "$py" "$TLSC_EVENT_PEERS" httpcut "$T/pki/server-p256-chain.pem" "$T/pki/server-p256.key" \
