@@ -67,6 +67,7 @@ http {
     root $T/www;
     location = /chunked { add_trailer X-Trailer done; echo hello; echo_flush; echo world; }
     location = /close { chunked_transfer_encoding off; echo closing; }
+    location = /echo-body { client_body_buffer_size 64k; echo_read_request_body; echo_request_body; }
     location = /short { keepalive_timeout 1s; echo short; }
   }
 }

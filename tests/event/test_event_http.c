@@ -57,6 +57,8 @@ typedef struct job {
     unsigned long long held_at, after_hold_max;
     int holds;
     bool resumed;            /* the connection at the last end resumed */
+    const void *upload;      /* request body, or NULL */
+    size_t upload_len;
 } job;
 
 static char hexd[65];
@@ -130,7 +132,8 @@ static void on_end(tlsc_http_ev *hx, tlsc_err err, const char *detail, void *ud)
 
 static tlsc_err send_next(job *j)
 {
-    tlsc_http_ev_req r = { .method = j->method, .url = &j->url, .end = on_end, .ud = j };
+    tlsc_http_ev_req r = { .method = j->method, .url = &j->url, .end = on_end, .ud = j,
+                           .body = j->upload, .body_len = j->upload_len };
     r.cb.on_status = on_status;
     r.cb.on_body = on_body;
     r.cb.on_trailer = on_trailer;
@@ -269,6 +272,26 @@ int main(int argc, char **argv)
     check(j->err == TLSC_OK && j->status == 200 && j->good == 1 &&
               tlsc_http_ev_connection(j->hx) == first,
           "GET after 404 and HEAD: right body, same connection");
+    job_free(j);
+
+    /* 3b. POST of 20000 bytes (more than the default send queue), echoed */
+    static unsigned char upload[20000];
+    unsigned char want[32];
+    for (size_t i = 0; i < sizeof upload; i++)
+        upload[i] = (unsigned char)(i * 7 + i / 251);
+    if (mbedtls_sha256(upload, sizeof upload, want, 0) != 0)
+        return 1;
+    static char want_hex[65];
+    memcpy(want_hex, hex(want), sizeof want_hex);
+    j->method = "POST";
+    j->upload = upload;
+    j->upload_len = sizeof upload;
+    j->sha_hex = want_hex;
+    j->expect_bytes = sizeof upload;
+    job_start(j, port, "/echo-body", 1);
+    run(j, 1, 20000);
+    check(j->err == TLSC_OK && j->status == 200 && j->good == 1,
+          "POST of 20000 bytes (above the default send queue): echoed back intact");
     job_free(j);
 
     /* 4. close-delimited body, clean end (close_notify) */
