@@ -2,7 +2,7 @@
  * tlsc/http.h — an HTTP/1.1 client over tlsc connections, and verified
  * downloads (firmware updates).
  *
- * Two layers:
+ * Three layers:
  *
  * 1. PURE, transport-independent pieces, usable from any driver (the
  *    blocking calls below, the event driver, or an application's own
@@ -21,6 +21,10 @@
  *    (tlsc_http_download) to a sink or a file, checked against an
  *    expected SHA-256 and size, optionally in Range pieces that survive a
  *    dropped connection.
+ *
+ * 3. REQUESTS ON THE EVENT DRIVER (tlsc_http_ev_*): the same serializer
+ *    and parser bound to tlsc_ev connections of a tlsc_loop, so that many
+ *    requests run at once in one thread (see the end of this file).
  *
  * HTTPS only: a URL with scheme http is refused (TLSC_ERR_HTTP_URL), and a
  * redirect from https to http is refused (TLSC_ERR_HTTP_REDIRECT): tlsc
@@ -46,6 +50,7 @@
 #include "tlsc/common.h"
 #include "tlsc/error.h"
 #include "tlsc/config.h"
+#include "tlsc/event.h"
 
 TLSC_BEGIN_DECLS
 
@@ -407,6 +412,102 @@ typedef struct tlsc_download_result {
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_download(tlsc_http *h,
                                                     const tlsc_download *d,
                                                     tlsc_download_result *res);
+
+/* ---- requests on the event driver (tlsc/event.h) ---------------------------- */
+
+/*
+ * tlsc_http_ev runs requests, one after the other, over event connections
+ * (tlsc_ev) of a tlsc_loop, with the same serializer and push parser as the
+ * blocking client: many of them share one loop and one thread. It opens
+ * the connection to the URL's host and port at the first request, keeps it
+ * for the next request when the response allows (keep-alive), and opens a
+ * new one when it is gone (Connection: close, an error, the server closed
+ * it, another host or port). A request sent on a kept-alive connection the
+ * server had closed before answering is sent once more on a new one.
+ * Interim (1xx) responses are skipped. Redirects are NOT followed (the
+ * 3xx response is delivered; resolve its Location with tlsc_url_resolve
+ * and send a new request). A new connection to the same host and port
+ * offers the session of the previous one (resumption: a short handshake).
+ *
+ * Endings: a close-delimited body completes only on a clean end
+ * (close_notify); a connection cut without it fails the request with
+ * TLSC_ERR_TRUNCATED. Other errors: those of tlsc_http_parser_feed and
+ * _eof, the connection's own error when it failed before any response
+ * byte (TLSC_ERR_VERIFY, TLSC_ERR_CONNECT, ...), or a callback's error.
+ * After an error the connection is dropped.
+ *
+ * BACKPRESSURE: a callback (typically on_body, e.g. while a flash page is
+ * written) may call tlsc_http_ev_hold: no further RECEIVE is read from the
+ * socket (TCP flow control then stops the server) until
+ * tlsc_http_ev_unhold. The rest of the receive event being parsed is still
+ * delivered: at most 4096 bytes more.
+ *
+ * Reentrancy: every callback (the request's cb and end) may call
+ * tlsc_http_ev_request (from end: the next request) and tlsc_http_ev_free
+ * (nothing more is delivered afterwards), and may not call tlsc_loop_run.
+ */
+typedef struct tlsc_http_ev tlsc_http_ev;
+
+/* The request ended: err is TLSC_OK after cb.on_done of a complete final
+ * response, else why it failed, with words in detail (never NULL; valid
+ * during the call). The next request may be sent from here. */
+typedef void (*tlsc_http_ev_end_fn)(tlsc_http_ev *hx, tlsc_err err, const char *detail,
+                                    void *ud);
+
+/* One request on the event driver. Every pointer is borrowed for the call
+ * to tlsc_http_ev_request (the request is formatted and copied at once),
+ * except ud, passed to cb and end until end returned. */
+typedef struct tlsc_http_ev_req {
+    const char *method;          /* NULL = "GET"; "HEAD": no body read */
+    const tlsc_url *url;         /* from tlsc_url_parse */
+    const tlsc_http_header *headers;
+    size_t header_count;
+    const void *body;            /* NULL: no body; else body_len bytes */
+    size_t body_len;             /* (Content-Length), copied */
+    tlsc_http_callbacks cb;      /* the final response (on_body: no copy) */
+    tlsc_http_ev_end_fn end;     /* may be NULL */
+    void *ud;
+} tlsc_http_ev_req;
+
+/*
+ * Create a requester on loop whose connections use cfg (referenced and
+ * frozen as by tlsc_ev_new). limits may be NULL (parser defaults).
+ * Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_NO_MEMORY.
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_ev_new(tlsc_loop *loop, tlsc_config *cfg,
+                                                  const tlsc_http_limits *limits,
+                                                  tlsc_http_ev **out);
+
+/* Close the connection at once (as tlsc_ev_free) and free; a request in
+ * flight ends without its end callback. Allowed inside its callbacks.
+ * NULL is allowed. Free every tlsc_http_ev before its loop. */
+TLSC_API void tlsc_http_ev_free(tlsc_http_ev *hx);
+
+/*
+ * Format r's request and queue it (connecting first if needed); events
+ * follow from the loop. One request at a time: send the next from end.
+ * The send queue is enlarged to hold the request when it is larger than
+ * TLSC_EV_QUEUE_DEFAULT (so the body is in RAM once more: stream large
+ * uploads with the blocking client's producer instead).
+ * Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_STATE (a request is in flight),
+ * those of tlsc_http_request_format, tlsc_ev_new and tlsc_ev_connect,
+ * TLSC_ERR_NO_MEMORY.
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_ev_request(tlsc_http_ev *hx,
+                                                      const tlsc_http_ev_req *r);
+
+/* Stop / resume reading responses (see BACKPRESSURE above); also applies
+ * to connections made later. Idempotent; NULL is ignored. */
+TLSC_API void tlsc_http_ev_hold(tlsc_http_ev *hx);
+TLSC_API void tlsc_http_ev_unhold(tlsc_http_ev *hx);
+
+/* Whether a request is in flight. */
+TLSC_API bool tlsc_http_ev_busy(const tlsc_http_ev *hx);
+
+/* The current connection (for tlsc_ev_conn's getters, tlsc_ev_getpeer),
+ * or NULL; replaced when a new connection is made, so do not keep it.
+ * Do not send on it or free it. */
+TLSC_API tlsc_ev *tlsc_http_ev_connection(tlsc_http_ev *hx);
 
 TLSC_END_DECLS
 

@@ -17,6 +17,7 @@
 set -u
 : "${TLSC_BIN:?TLSC_BIN must name the tlsc binary}"
 here=$(cd "$(dirname "$0")" && pwd)
+source "$here/nginx_start.sh"
 gen=${TLSC_PKI_GEN:-$here/../pki/gen.sh}
 n=${TLSC_NGINX_N:-1000}
 c=${TLSC_NGINX_C:-200}
@@ -26,6 +27,7 @@ export OPENSSL_CONF=/dev/null
 T=$(mktemp -d "${TMPDIR:-/tmp}/tlsc-nginx.XXXXXX") || exit 1
 pid=""
 cleanup() {
+  pid=${pid:-${NGINX_PID:-}}
   [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
   rm -rf "$T"
 }
@@ -67,23 +69,8 @@ http {
 CONF
 }
 
-# A random port; nginx exits at once when it is taken: try another.
-port=""
-for attempt in 1 2 3 4 5 6 7 8 9 10; do
-  p=$((20000 + RANDOM % 40000))
-  write_conf "$p"
-  : > "$T/logs/error.log"
-  "$nginx" -p "$T" -c "$T/nginx.conf" -e "$T/logs/error.log" &
-  pid=$!
-  for i in $(seq 1 50); do
-    kill -0 "$pid" 2>/dev/null || break
-    if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then port=$p; break; fi
-    sleep 0.1
-  done
-  [ -n "$port" ] && break
-  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; pid=""
-done
-[ -n "$port" ] || { cat "$T/logs/error.log"; fail "nginx did not start"; }
+nginx_start "$T" write_conf && port=$NGINX_PORT pid=$NGINX_PID
+[ -n "${port:-}" ] || { cat "$T/logs/error.log"; fail "nginx did not start"; }
 
 # bench/connect.sh: one table over several concurrencies, no pass/fail.
 if [ "${1:-}" = --table ]; then

@@ -18,6 +18,10 @@ until killed.
       when the last byte was accepted by the kernel, then wait.
   sink CERT KEY
       TLS server: complete the handshake, then never read again.
+  httpcut CERT KEY BYTES
+      TLS server: read a request head, answer "200, Connection: close"
+      with a close-delimited body of BYTES 'x', then end TCP without
+      close_notify (a truncated body).
 """
 import socket
 import ssl
@@ -126,12 +130,29 @@ def sink(conn, args):
     time.sleep(3600)
 
 
+def httpcut(conn, args):
+    try:
+        head = b""
+        while b"\r\n\r\n" not in head:
+            data = conn.recv(4096)
+            if not data:
+                return
+            head += data
+        conn.sendall(b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" + b"x" * int(args[0]))
+        conn.shutdown(socket.SHUT_RDWR)  # SSLSocket.shutdown: no close_notify
+    except (OSError, ssl.SSLError):
+        pass
+    conn.close()
+
+
 def main():
     mode, argv = sys.argv[1], sys.argv[2:]
     if mode == "relay":
         relay(argv)
     elif mode == "flood":
         serve(argv, flood)
+    elif mode == "httpcut":
+        serve(argv, httpcut)
     elif mode == "sink":
         serve(argv, sink)
     else:

@@ -1,0 +1,358 @@
+/*
+ * HTTP over the event driver (tlsc_http_ev, tlsc/http.h) against a real
+ * nginx and a truncating TLS peer, both started by tests/event/http.sh:
+ *
+ *   test_event_http CA NGINX_PORT CUT_PORT CUT_BYTES SHA256_OF_1M OTHER_CA
+ *
+ * 20 connections at once, each 3 kept-alive GETs of a 1 MiB file checked by
+ * size and SHA-256 (some of them holding and resuming the body, checking
+ * the documented bound of what still arrives after tlsc_http_ev_hold); a
+ * chunked response with a trailer; a 404 then a GET on the same
+ * connection; HEAD; a close-delimited body ended cleanly; one cut
+ * without close_notify (TLSC_ERR_TRUNCATED); and a server that OTHER_CA
+ * does not vouch for (a verification error, not "no response").
+ * Prints "N passed, M failed".
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "mbedtls/sha256.h"
+#include "tlsc/tlsc.h"
+
+#define NJOBS 20
+#define GETS 3
+#define MIB 1048576u
+
+static int passed, failed;
+
+static void check(bool ok, const char *what)
+{
+    if (ok)
+        passed++;
+    else
+        failed++;
+    printf("%s - %s\n", ok ? "ok" : "not ok", what);
+    fflush(stdout);
+}
+
+typedef struct job {
+    tlsc_http_ev *hx;
+    tlsc_url url;
+    const char *method;
+    int gets_left;
+    int status;
+    unsigned long long bytes;
+    mbedtls_sha256_context sha;
+    char body[512];          /* first bytes of the body */
+    char trailer[64];
+    tlsc_err err;
+    char detail[256];
+    int ended, good;         /* requests ended, ... with size and digest right */
+    const char *sha_hex;     /* expected digest of each body, or NULL */
+    unsigned long long expect_bytes;
+    bool hold;               /* hold after each 256 KiB */
+    bool held;
+    unsigned long long held_at, after_hold_max;
+    int holds;
+    bool resumed;            /* the connection at the last end resumed */
+    const void *upload;      /* request body, or NULL */
+    size_t upload_len;
+} job;
+
+static char hexd[65];
+
+static const char *hex(const unsigned char d[32])
+{
+    for (int i = 0; i < 32; i++)
+        snprintf(hexd + 2 * i, 3, "%02x", d[i]);
+    return hexd;
+}
+
+static tlsc_err on_status(void *ud, int status, const char *r, size_t n)
+{
+    (void)r, (void)n;
+    ((job *)ud)->status = status;
+    return TLSC_OK;
+}
+
+static tlsc_err on_trailer(void *ud, const char *n, size_t nl, const char *v, size_t vl)
+{
+    job *j = ud;
+    snprintf(j->trailer, sizeof j->trailer, "%.*s=%.*s", (int)nl, n, (int)vl, v);
+    return TLSC_OK;
+}
+
+static tlsc_err on_body(void *ud, const void *data, size_t len)
+{
+    job *j = ud;
+    if (j->held && j->bytes + len - j->held_at > j->after_hold_max)
+        j->after_hold_max = j->bytes + len - j->held_at;
+    if (j->bytes < sizeof j->body - 1) {
+        size_t n = sizeof j->body - 1 - j->bytes;
+        memcpy(j->body + j->bytes, data, len < n ? len : n);
+    }
+    unsigned long long before = j->bytes;
+    j->bytes += len;
+    if (j->hold && !j->held && before / 262144 != j->bytes / 262144) {
+        tlsc_http_ev_hold(j->hx); /* the test's loop resumes it later */
+        j->held = true;
+        j->held_at = j->bytes;
+        j->holds++;
+    }
+    return mbedtls_sha256_update(&j->sha, data, len) == 0 ? TLSC_OK : TLSC_ERR_INTERNAL;
+}
+
+static tlsc_err send_next(job *j);
+
+static void on_end(tlsc_http_ev *hx, tlsc_err err, const char *detail, void *ud)
+{
+    job *j = ud;
+    unsigned char d[32];
+    j->ended++;
+    j->err = err;
+    tlsc_ev *ev = tlsc_http_ev_connection(hx);
+    j->resumed = ev != NULL && tlsc_conn_resumed(tlsc_ev_conn(ev));
+    snprintf(j->detail, sizeof j->detail, "%s", detail);
+    if (mbedtls_sha256_finish(&j->sha, d) != 0)
+        return;
+    if (getenv("TLSC_TEST_VERBOSE") != NULL)
+        fprintf(stderr, "# end %s (%s): status %d, %llu bytes, sha256 %s\n", tlsc_strerror(err),
+                detail, j->status, j->bytes, hex(d));
+    bool size_ok = j->expect_bytes == 0 || j->bytes == j->expect_bytes;
+    bool sha_ok = j->sha_hex == NULL || strcmp(hex(d), j->sha_hex) == 0;
+    if (err == TLSC_OK && size_ok && sha_ok)
+        j->good++;
+    else if (err == TLSC_OK)
+        fprintf(stderr, "# body: %llu bytes, sha256 %s\n", j->bytes, hex(d));
+    if (err == TLSC_OK && --j->gets_left > 0 && send_next(j) != TLSC_OK)
+        j->err = TLSC_ERR_INTERNAL;
+}
+
+static tlsc_err send_next(job *j)
+{
+    tlsc_http_ev_req r = { .method = j->method, .url = &j->url, .end = on_end, .ud = j,
+                           .body = j->upload, .body_len = j->upload_len };
+    r.cb.on_status = on_status;
+    r.cb.on_body = on_body;
+    r.cb.on_trailer = on_trailer;
+    j->status = 0;
+    j->bytes = 0;
+    j->body[0] = '\0';
+    memset(j->body, 0, sizeof j->body);
+    mbedtls_sha256_init(&j->sha);
+    if (mbedtls_sha256_starts(&j->sha, 0) != 0)
+        return TLSC_ERR_INTERNAL;
+    return tlsc_http_ev_request(j->hx, &r);
+}
+
+static tlsc_loop *loop;
+static tlsc_config *cfg;
+
+static void job_start(job *j, int port, const char *target, int gets)
+{
+    char url[256];
+    snprintf(url, sizeof url, "https://127.0.0.1:%d%s", port, target);
+    j->gets_left = gets;
+    j->err = TLSC_ERR_INTERNAL; /* until an end says otherwise */
+    if (tlsc_url_parse(url, &j->url, NULL, 0) != TLSC_OK ||
+        tlsc_http_ev_new(loop, cfg, NULL, &j->hx) != TLSC_OK || send_next(j) != TLSC_OK)
+        fprintf(stderr, "# cannot start %s\n", url);
+}
+
+/* Run until every job ended its requests; resume held ones after a pass. */
+static void run(job *jobs, size_t n, int limit_ms)
+{
+    uint64_t until = tlsc_now_ms() + (uint64_t)limit_ms;
+    while (tlsc_now_ms() < until) {
+        bool busy = false;
+        for (size_t i = 0; i < n; i++) {
+            busy |= tlsc_http_ev_busy(jobs[i].hx);
+            if (jobs[i].held) {
+                jobs[i].held = false;
+                tlsc_http_ev_unhold(jobs[i].hx);
+            }
+        }
+        if (!busy)
+            return;
+        if (tlsc_loop_run_once(loop, 100) != TLSC_OK)
+            return;
+    }
+}
+
+static void job_free(job *j)
+{
+    tlsc_http_ev_free(j->hx);
+    mbedtls_sha256_free(&j->sha);
+    memset(j, 0, sizeof *j);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 7) {
+        fprintf(stderr, "usage: %s CA NGINX_PORT CUT_PORT CUT_BYTES SHA256_OF_1M OTHER_CA\n",
+                argv[0]);
+        return 2;
+    }
+    int port = atoi(argv[2]), cut_port = atoi(argv[3]);
+    unsigned long long cut_bytes = strtoull(argv[4], NULL, 10);
+    if (tlsc_config_new(&cfg) != TLSC_OK || tlsc_config_add_ca_file(cfg, argv[1]) != TLSC_OK ||
+        tlsc_loop_new(&loop) != TLSC_OK) {
+        fprintf(stderr, "setup failed\n");
+        return 1;
+    }
+    static job jobs[NJOBS];
+    char what[512];
+
+    /* 1. 20 connections x 3 kept-alive GETs of 1 MiB; every 4th holds. */
+    uint64_t t0 = tlsc_now_ms();
+    for (int i = 0; i < NJOBS; i++) {
+        jobs[i].sha_hex = argv[5];
+        jobs[i].expect_bytes = MIB;
+        jobs[i].hold = i % 4 == 0;
+        job_start(&jobs[i], port, "/files/1m", GETS);
+    }
+    run(jobs, NJOBS, 60000);
+    int good = 0, holds = 0;
+    unsigned long long after_max = 0;
+    for (int i = 0; i < NJOBS; i++) {
+        good += jobs[i].good;
+        holds += jobs[i].holds;
+        if (jobs[i].after_hold_max > after_max)
+            after_max = jobs[i].after_hold_max;
+        if (jobs[i].good != GETS)
+            fprintf(stderr, "# job %d: %d good, err %s: %s\n", i, jobs[i].good,
+                    tlsc_strerror(jobs[i].err), jobs[i].detail);
+    }
+    snprintf(what, sizeof what,
+             "%d of %d GETs of 1 MiB over %d connections at once: size and SHA-256 right "
+             "(%llu ms)", good, NJOBS * GETS, NJOBS, (unsigned long long)(tlsc_now_ms() - t0));
+    check(good == NJOBS * GETS, what);
+    snprintf(what, sizeof what,
+             "body held %d times, at most %llu bytes delivered after a hold (bound 4096)",
+             holds, after_max);
+    check(holds >= 5 * GETS && after_max <= 4096, what);
+    for (int i = 0; i < NJOBS; i++)
+        job_free(&jobs[i]);
+
+    /* 2. chunked, with a trailer */
+    job *j = &jobs[0];
+    job_start(j, port, "/chunked", 1);
+    run(j, 1, 20000);
+    check(j->err == TLSC_OK && j->status == 200 && strcmp(j->body, "hello\nworld\n") == 0 &&
+              strcmp(j->trailer, "X-Trailer=done") == 0,
+          "chunked response: body and trailer");
+    job_free(j);
+
+    /* 3. 404, then HEAD and GET on the same connection */
+    job_start(j, port, "/nope", 1);
+    run(j, 1, 20000);
+    tlsc_ev *first = tlsc_http_ev_connection(j->hx);
+    check(j->err == TLSC_OK && j->status == 404 && first != NULL,
+          "404: a complete response, the connection kept");
+    j->method = "HEAD";
+    check(tlsc_url_parse("https://127.0.0.1/files/1m", &j->url, NULL, 0) == TLSC_OK, "url");
+    j->url.port = (uint16_t)port;
+    j->gets_left = 1;
+    check(send_next(j) == TLSC_OK, "HEAD queued");
+    check(send_next(j) == TLSC_ERR_STATE, "a second request while one is in flight: STATE");
+    run(j, 1, 20000);
+    check(j->err == TLSC_OK && j->status == 200 && j->bytes == 0 &&
+              tlsc_http_ev_connection(j->hx) == first,
+          "HEAD: no body read, same connection");
+    j->method = NULL;
+    j->sha_hex = "2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881";
+    j->expect_bytes = 1;
+    j->good = 0;
+    snprintf(j->url.target, sizeof j->url.target, "/files/one");
+    j->gets_left = 1;
+    check(send_next(j) == TLSC_OK, "GET queued");
+    run(j, 1, 20000);
+    check(j->err == TLSC_OK && j->status == 200 && j->good == 1 &&
+              tlsc_http_ev_connection(j->hx) == first,
+          "GET after 404 and HEAD: right body, same connection");
+    job_free(j);
+
+    /* 3b. POST of 20000 bytes (more than the default send queue), echoed */
+    static unsigned char upload[20000];
+    unsigned char want[32];
+    for (size_t i = 0; i < sizeof upload; i++)
+        upload[i] = (unsigned char)(i * 7 + i / 251);
+    if (mbedtls_sha256(upload, sizeof upload, want, 0) != 0)
+        return 1;
+    static char want_hex[65];
+    memcpy(want_hex, hex(want), sizeof want_hex);
+    j->method = "POST";
+    j->upload = upload;
+    j->upload_len = sizeof upload;
+    j->sha_hex = want_hex;
+    j->expect_bytes = sizeof upload;
+    job_start(j, port, "/echo-body", 1);
+    run(j, 1, 20000);
+    check(j->err == TLSC_OK && j->status == 200 && j->good == 1,
+          "POST of 20000 bytes (above the default send queue): echoed back intact");
+    job_free(j);
+
+    /* 4. close-delimited body, clean end (close_notify) */
+    job_start(j, port, "/close", 1);
+    run(j, 1, 20000);
+    check(j->err == TLSC_OK && j->status == 200 && strcmp(j->body, "closing\n") == 0 &&
+              tlsc_http_ev_connection(j->hx) == NULL,
+          "close-delimited body ended by close_notify: complete, connection gone");
+    j->gets_left = 1;
+    j->sha_hex = NULL;
+    j->expect_bytes = 0;
+    snprintf(j->url.target, sizeof j->url.target, "/files/one");
+    check(send_next(j) == TLSC_OK, "GET queued after the connection closed");
+    run(j, 1, 20000);
+    check(j->err == TLSC_OK && j->status == 200 && strcmp(j->body, "x") == 0 && j->resumed,
+          "GET on a new connection: it resumed the previous connection's TLS session");
+    job_free(j);
+
+    /* 4b. the server closes the kept-alive connection while we do not look
+     * (keepalive_timeout 1s at /short): the next request, sent on it,
+     * goes again on a new connection */
+    job_start(j, port, "/short", 1);
+    run(j, 1, 20000);
+    check(j->err == TLSC_OK && j->status == 200 && tlsc_http_ev_connection(j->hx) != NULL,
+          "/short: kept alive for 1 s");
+    struct timespec pause = { 1, 600000000 };
+    nanosleep(&pause, NULL);
+    j->gets_left = 1;
+    snprintf(j->url.target, sizeof j->url.target, "/files/one");
+    check(send_next(j) == TLSC_OK, "GET queued on the connection the server closed");
+    run(j, 1, 20000);
+    snprintf(what, sizeof what, "GET sent again on a new connection: %s (%s), status %d",
+             tlsc_strerror(j->err), j->detail, j->status);
+    check(j->err == TLSC_OK && j->status == 200 && strcmp(j->body, "x") == 0 && j->resumed, what);
+    job_free(j);
+
+    /* 5. close-delimited body cut without close_notify */
+    job_start(j, cut_port, "/", 1);
+    run(j, 1, 20000);
+    snprintf(what, sizeof what, "close-delimited body cut after %llu bytes: %s (%s)",
+             j->bytes, tlsc_strerror(j->err), j->detail);
+    check(j->err == TLSC_ERR_TRUNCATED && j->status == 200 && j->bytes == cut_bytes, what);
+    job_free(j);
+
+    /* 6. a server the configuration does not trust: the connection's own
+     * error ends the request, not "no response" */
+    tlsc_config *good_cfg = cfg;
+    if (tlsc_config_new(&cfg) != TLSC_OK || tlsc_config_add_ca_file(cfg, argv[6]) != TLSC_OK)
+        return 1;
+    job_start(j, port, "/files/one", 1);
+    run(j, 1, 20000);
+    snprintf(what, sizeof what, "untrusted server: %s (%s)", tlsc_strerror(j->err), j->detail);
+    check(j->ended == 1 && j->err / 100 == TLSC_CAT_VERIFY && j->detail[0] != '\0' &&
+              tlsc_http_ev_connection(j->hx) == NULL,
+          what);
+    job_free(j);
+    tlsc_config_free(cfg);
+    cfg = good_cfg;
+
+    tlsc_loop_free(loop);
+    tlsc_config_free(cfg);
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed == 0 ? 0 : 1;
+}
