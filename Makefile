@@ -36,7 +36,7 @@ build: deps-build build/release/CMakeCache.txt
 	cmake --build build/release -j $(JOBS)
 
 build/check/CMakeCache.txt: | deps-check
-	cmake -S . -B build/check -G "$(CMAKE_GEN)" -DCMAKE_BUILD_TYPE=Debug \
+	cmake -S . -B build/check -G "$(CMAKE_GEN)" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS_DEBUG="-g -O1" \
 	  -DTLSC_SANITIZE=ON -DTLSC_DEPS_DIR=$(DEPS_DIR)
 
 # The ECC-only profiles (config/tlsc_mbedtls_small*.h), with the same
@@ -51,7 +51,7 @@ SMALL_TARGETS := unit_ip unit_hostname unit_codec unit_time unit_str unit_error 
                  test_api test_memory test_arena tlsc_cli
 SMALL4K_TARGETS := test_memory test_arena
 build/check-%/CMakeCache.txt: | deps-check
-	cmake -S . -B build/check-$* -G "$(CMAKE_GEN)" -DCMAKE_BUILD_TYPE=Debug \
+	cmake -S . -B build/check-$* -G "$(CMAKE_GEN)" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS_DEBUG="-g -O1" \
 	  -DTLSC_SANITIZE=ON -DTLSC_DEPS_DIR=$(DEPS_DIR) \
 	  -DTLSC_MBEDTLS_CONFIG=$(CURDIR)/config/tlsc_mbedtls_$*.h
 

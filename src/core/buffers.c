@@ -209,10 +209,11 @@ bool tlsc__conn_fail_record_size(tlsc_conn *c, const char *during)
         return false;
     size_t in;
     tlsc_config_get_buffers(c->cfg, &in, NULL);
-    /* At the build's maximum no buffer setting helps: the record breaks the
-     * protocol's limits, or the message the build's; record_error.c names
-     * what the server did instead of giving advice. */
-    if (in >= tlsc__record_max_in())
+    /* With a build whose buffers already take TLS's largest records, at
+     * its maximum no setting helps: the record breaks the protocol's limits
+     * or the message the build's; record_error.c names what the server did
+     * instead of giving advice. */
+    if (tlsc__record_max_in() >= TLS_MAX_RECORD && in >= tlsc__record_max_in())
         return false;
     if (hs_len != 0)
         tlsc__conn_fail(c, TLSC_ERR_RECORD_TOO_LARGE,
