@@ -25,8 +25,7 @@ static bool is_alpha(char c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-/* Value of one hex digit, or -1. */
-static int hex_value(char c)
+int tlsc__hex_value(char c)
 {
     if (is_digit(c))
         return c - '0';
@@ -118,7 +117,7 @@ static bool parse_group(const char *s, size_t len, unsigned char out[2])
         return false;
     unsigned value = 0;
     for (size_t i = 0; i < len; i++) {
-        int v = hex_value(s[i]);
+        int v = tlsc__hex_value(s[i]);
         if (v < 0)
             return false;
         value = value * 16 + (unsigned)v;
@@ -409,8 +408,8 @@ bool tlsc__dns_name_matches(const char *pattern, size_t pattern_len,
 /* The byte spelled by two hex digits, or -1. */
 static int hex_pair(const char *p)
 {
-    int hi = hex_value(p[0]);
-    int lo = hex_value(p[1]);
+    int hi = tlsc__hex_value(p[0]);
+    int lo = tlsc__hex_value(p[1]);
     if (hi < 0 || lo < 0)
         return -1;
     return hi << 4 | lo;

@@ -33,6 +33,9 @@ bool tlsc__parse_ip(const char *text, unsigned char out[16], size_t *out_len);
  */
 bool tlsc__host_valid(const char *host);
 
+/* Value of one hex digit (either case), or -1. */
+int tlsc__hex_value(char c);
+
 /*
  * RFC 6125 matching of one SAN dNSName `pattern` (pattern_len bytes, NOT
  * NUL-terminated, may contain any bytes) against the reference host name

@@ -509,17 +509,6 @@ static tlsc_err headers_done(tlsc_http_parser *p)
 
 /* ---- chunks -------------------------------------------------------------------------- */
 
-static int hexval(char c)
-{
-    if (digit(c))
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* quoted-string starting at l[*i] == '"' */
 static bool skip_quoted(const char *l, size_t len, size_t *i)
 {
@@ -588,10 +577,10 @@ static tlsc_err chunk_size_line(tlsc_http_parser *p)
     uint64_t n = 0;
     size_t i = 0;
     char q[80];
-    for (; i < p->line_len && hexval(l[i]) >= 0; i++) {
+    for (; i < p->line_len && tlsc__hex_value(l[i]) >= 0; i++) {
         if (i >= 15)
             return fail(p, TLSC_ERR_HTTP_MALFORMED, "chunk size has more than 15 hex digits");
-        n = n * 16 + (uint64_t)hexval(l[i]);
+        n = n * 16 + (uint64_t)tlsc__hex_value(l[i]);
     }
     if (i == 0 || !chunk_ext_ok(l, p->line_len, i)) {
         tlsc__http_quote(q, sizeof q, l, p->line_len);
