@@ -109,6 +109,8 @@ val() { sed -n "s/.*[ ]$1=\([^ ]*\).*/\1/p" <<< " $2"; }
 
 # ---- runs -----------------------------------------------------------------------
 pki
+"$full/tools/tlsc" bundle build -o "$work/root.bundle" "$work/root.pem" >/dev/null 2>&1 ||
+  { echo "bench: cannot build the root bundle with $full/tools/tlsc" >&2; exit 1; }
 declare -A bin
 for p in full small small4k; do
   bin[$p]=$(profile_build "$p") || { echo "bench: cannot build the $p profile" >&2; exit 1; }
@@ -122,16 +124,20 @@ row() { # scenario label version size target
   printf '\n%s (target %s)\n' "$label" "$target"
   printf '  %-22s %9s %9s %8s %9s %11s %s\n' build "peak KB" "+hdr KB" allocs "held KB" "record in/out" result
   for p in full small small4k; do
-    start_server "$ver" "$size"
-    line=$("${bin[$p]}" "$scen" "$port" "$work/root.pem" || true)
-    if grep -q '^error=' <<< "$line"; then
-      printf '  %-22s %s\n' "tlsc $p" \
-        "fails: $(sed -n 's/.*\(record of [0-9]* bytes\).*\(holds records of [0-9]* bytes\).*/\1, buffer \2/p;t;s/^error=//p' <<< "$line" | cut -c1-110)"
-      continue
-    fi
-    printf '  %-22s %9s %9s %8s %9s %11s %s\n' "tlsc $p" "$(kb "$(val peak "$line")")" \
-      "$(kb "$(val peak_hdr "$line")")" "$(val allocs "$line")" "$(kb "$(val held "$line")")" \
-      "$(val rec_in "$line")/$(val rec_out "$line")" "$(val protocol "$line")"
+    for ca in pem bundle; do
+      local label="tlsc $p" trust=$work/root.pem
+      if [ "$ca" = bundle ]; then label="  ... CA in bundle"; trust=bundle:$work/root.bundle; fi
+      start_server "$ver" "$size"
+      line=$("${bin[$p]}" "$scen" "$port" "$trust" || true)
+      if grep -q '^error=' <<< "$line"; then
+        printf '  %-22s %s\n' "$label" \
+          "fails: $(sed -n 's/.*\(record of [0-9]* bytes\).*\(holds records of [0-9]* bytes\).*/\1, buffer \2/p;t;s/^error=//p' <<< "$line" | cut -c1-110)"
+        continue
+      fi
+      printf '  %-22s %9s %9s %8s %9s %11s %s\n' "$label" "$(kb "$(val peak "$line")")" \
+        "$(kb "$(val peak_hdr "$line")")" "$(val allocs "$line")" "$(kb "$(val held "$line")")" \
+        "$(val rec_in "$line")/$(val rec_out "$line")" "$(val protocol "$line")"
+    done
   done
   start_server "$ver" "$size"
   local mfl=""
@@ -154,8 +160,10 @@ row() { # scenario label version size target
 
 echo "Heap of one verified connection (bytes requested through the allocator; KB = 1000 bytes)"
 echo "tlsc record buffers: tls12-4k in=4096 out=1024 (max_fragment_length 4096);"
-echo "tls13-16k in=build maximum out=1024. 'held' = what the open connection keeps"
-echo "after its first response, configuration/CA/PSA state excluded."
+echo "tls13-16k in=build maximum out=1024; input buffers elastic (the default)."
+echo "'held' = what the open connection keeps after its first response,"
+echo "configuration/CA/PSA state excluded. 'CA in bundle': the root from a tlsc"
+echo "bundle used in place (flash on a device), not parsed onto the heap."
 row tls12-4k "TLS 1.2 ECDHE-ECDSA P-256, leaf+intermediate, 4 KiB records (MFL), 64-byte response" \
   1.2 64 "peak <= 12 KB; held <= 6 KB"
 row tls13-16k "TLS 1.3 verified handshake + first response in one 16 KiB record" 1.3 16384 \
@@ -163,13 +171,15 @@ row tls13-16k "TLS 1.3 verified handshake + first response in one 16 KiB record"
 cat <<'NOTES'
 
 Notes: "peak" counts from before tlsc_config_new: PSA state, the
-configuration (tlsc_config 2.7 KB with mbedtls_ssl_config inside), the
-parsed CA, the connection object (tlsc_conn 4.2 KB with mbedtls_ssl_context
-inside), the record buffers and everything the handshake allocates.
-ssl_client2 keeps its SSL context, configuration, CA chain head and RNG
-contexts on the stack: its figure is mbedTLS's heap only. The small
-profile's tls12-4k peak is mbedtls_ssl_setup allocating the 16 KiB input
-buffer before tlsc shrinks it (mbedTLS 3.6 has no size argument); small4k
-never allocates more than 4 KiB. small4k cannot receive a 16 KiB record
-(its maximum is 4096): its tls13-16k row shows the error a device gets.
+configuration (with mbedtls_ssl_config inside), the parsed CA (PEM rows),
+the connection object (with mbedtls_ssl_context inside), the record
+buffers and everything the handshake allocates. The input buffer is
+elastic: it is created at 512 bytes (tlsc's allocator hands
+mbedtls_ssl_setup that much for it: the build maximum is never allocated),
+grows to the record being read, and returns to 512 bytes once the
+handshake is over and whenever the connection waits with nothing
+buffered. ssl_client2 keeps its SSL context, configuration, CA chain head
+and RNG contexts on the stack: its figure is mbedTLS's heap only.
+small4k cannot receive a 16 KiB record (its maximum is 4096): its
+tls13-16k row shows the error a device gets.
 NOTES

@@ -1,13 +1,17 @@
 /*
  * bench/memory_bench.c — heap of one verified connection, for bench/memory.sh.
  *
- *   memory_bench SCENARIO PORT CA_FILE
+ *   memory_bench SCENARIO PORT CA_FILE|bundle:BUNDLE_FILE
  *
  * SCENARIO:
  *   tls12-4k    TLS 1.2, record buffers in=4096 out=1024 (max_fragment_length
  *               4096 offered), verified handshake, then a 64-byte response
  *   tls13-16k   TLS 1.3 (chosen explicitly), in=16384 out=1024, verified
  *               handshake, then a 16384-byte response (one 16 KiB record)
+ *
+ * CA_FILE is parsed into the configuration (heap); bundle:FILE attaches a
+ * tlsc root bundle as a device keeps it in flash: the file is read into
+ * memory this program owns (not counted), and tlsc uses it in place.
  *
  * Prints one line "key=value ..." that bench/memory.sh turns into a table:
  *   peak       peak of the bytes tlsc and mbedTLS requested, from before
@@ -75,6 +79,25 @@ static void die(const char *what, tlsc_err err, const char *detail)
     exit(1);
 }
 
+/* The "flash" of a bundle: read with stdio, outside tlsc's allocator. */
+static tlsc_err attach_bundle(tlsc_config *cfg, const char *path)
+{
+    static unsigned char flash[64 * 1024];
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return TLSC_ERR_FILE;
+    size_t n = fread(flash, 1, sizeof flash, f);
+    fclose(f);
+    return tlsc_config_set_bundle(cfg, flash, n);
+}
+
+static tlsc_err add_trust(tlsc_config *cfg, const char *ca)
+{
+    if (strncmp(ca, "bundle:", 7) == 0)
+        return attach_bundle(cfg, ca + 7);
+    return tlsc_config_add_ca_file(cfg, ca);
+}
+
 static tlsc_config *make_config(const char *ca, bool tls13, size_t in, size_t out)
 {
     tlsc_config *cfg = NULL;
@@ -82,7 +105,7 @@ static tlsc_config *make_config(const char *ca, bool tls13, size_t in, size_t ou
     if (err != TLSC_OK)
         die("config", err, "");
     tlsc_tls_version v = tls13 ? TLSC_TLS1_3 : TLSC_TLS1_2;
-    if ((err = tlsc_config_add_ca_file(cfg, ca)) != TLSC_OK ||
+    if ((err = add_trust(cfg, ca)) != TLSC_OK ||
         (err = tlsc_config_set_versions(cfg, v, v)) != TLSC_OK ||
         (err = tlsc_config_set_buffers(cfg, in, out)) != TLSC_OK ||
         (err = tlsc_config_set_resumption(cfg, TLSC_RESUMPTION_OFF)) != TLSC_OK)
@@ -107,7 +130,7 @@ static void read_response(tlsc_conn *c, size_t want)
 int main(int argc, char **argv)
 {
     if (argc != 4) {
-        fprintf(stderr, "usage: memory_bench tls12-4k|tls13-16k PORT CA_FILE\n");
+        fprintf(stderr, "usage: memory_bench tls12-4k|tls13-16k PORT CA_FILE|bundle:FILE\n");
         return 2;
     }
     bool tls13 = strcmp(argv[1], "tls13-16k") == 0;

@@ -400,19 +400,41 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_set_timeouts(tlsc_config *cfg,
  *  - `out`: tlsc_conn_send/tlsc_conn_write send records of at most `out`
  *    bytes (and at most what the server's max_fragment_length or
  *    record_size_limit allows).
- * Memory, and why it is not all runtime: mbedTLS 3.6 allocates both
- * buffers at the build's maxima in tlsc_conn_new (no API takes a size);
- * tlsc then shrinks the input buffer to `in` at once (mbedTLS bounds every
- * read by the real size), but must keep the output buffer at the build's
- * maximum until the handshake is over (mbedTLS bounds the handshake
- * messages it writes by the compile-time maximum) and shrinks it to `out`
- * then. A build whose maxima are the sizes needed (small4k) never holds
- * more. tlsc_conn_record_limit reports what was negotiated.
+ * Memory: `in` is the input buffer's largest size. By default the input
+ * buffer is elastic (see tlsc_config_set_buffers_elastic): it holds the
+ * record being read and is 512 bytes when nothing is buffered, so a
+ * connection pays for `in` only while a record that large is in hand.
+ * The output buffer is allocated at the build's maximum in tlsc_conn_new
+ * and kept so until the handshake is over (mbedTLS 3.6 bounds the
+ * handshake messages it writes by the compile-time maximum, no API takes a
+ * size), then shrunk to `out`. tlsc_conn_record_limit reports what was
+ * negotiated.
  * Errors: TLSC_ERR_INVALID_ARG (a size not 0 and outside 512..maximum).
  */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_set_buffers(tlsc_config *cfg,
                                                          size_t in,
                                                          size_t out);
+
+/*
+ * Input buffer policy of connections made from cfg.
+ * elastic = true (the default): the buffer starts at 512 bytes, grows when
+ *   a record's header says the record needs more (in steps of 256 bytes,
+ *   up to `in` of tlsc_config_set_buffers plus the record overhead), and
+ *   goes back to 512 bytes once the handshake is over and whenever the
+ *   connection waits for data with nothing buffered. The heap a
+ *   connection needs is then what the records really sent need: an
+ *   ECDSA handshake stays within about 2 KB, an idle connection holds
+ *   512 bytes. Growing allocates while the connection runs; if that
+ *   fails, the read fails with TLSC_ERR_NO_MEMORY.
+ * elastic = false (fixed): the buffer is allocated once, at `in` plus the
+ *   overhead, in tlsc_conn_new, and never resized: no allocation for
+ *   records after tlsc_conn_new, nothing for a fragmented heap to refuse
+ *   later, at the price of holding `in` for the connection's lifetime.
+ * Either way a record larger than `in` fails with TLSC_ERR_RECORD_TOO_LARGE.
+ * Errors: TLSC_ERR_INVALID_ARG (cfg NULL), TLSC_ERR_CONFIG_FROZEN.
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_set_buffers_elastic(tlsc_config *cfg,
+                                                                 bool elastic);
 
 /* The sizes connections of cfg will use (after rounding; 0 resolved). */
 TLSC_API void tlsc_config_get_buffers(const tlsc_config *cfg, size_t *in,

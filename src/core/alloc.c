@@ -39,6 +39,35 @@ unsigned long tlsc__alloc_failures(void)
     return tl_failures;
 }
 
+/* See tlsc__alloc_clamp_next (internal.h): one request of exactly
+ * tl_clamp_match bytes gets tl_clamp_give bytes; tl_clamped records it. */
+static TLSC__THREAD_LOCAL size_t tl_clamp_match, tl_clamp_give;
+static TLSC__THREAD_LOCAL void *tl_clamped;
+
+void tlsc__alloc_clamp_next(size_t match, size_t give)
+{
+    tl_clamp_match = match;
+    tl_clamp_give = give;
+    tl_clamped = NULL;
+}
+
+void *tlsc__alloc_clamped(void)
+{
+    void *p = tl_clamped;
+    tlsc__alloc_clamp_next(0, 0);
+    return p;
+}
+
+/* The size to allocate for a request of `bytes`: clamped once if armed. */
+static size_t clamp(size_t bytes, bool *clamped)
+{
+    *clamped = tl_clamp_match != 0 && bytes == tl_clamp_match && tl_clamp_give < bytes;
+    if (!*clamped)
+        return bytes;
+    tl_clamp_match = 0;
+    return tl_clamp_give;
+}
+
 static void raise_peak(size_t now)
 {
     size_t peak = atomic_load(&g_peak);
@@ -63,7 +92,8 @@ void *tlsc__calloc(size_t n, size_t size)
 {
     if (n != 0 && size > (SIZE_MAX - HDR) / n)
         return NULL;
-    size_t bytes = n * size;
+    bool clamped;
+    size_t bytes = clamp(n * size, &clamped);
     if (!reserve(bytes)) {
         tl_failures++;
         return NULL;
@@ -75,6 +105,8 @@ void *tlsc__calloc(size_t n, size_t size)
         return NULL;
     }
     memcpy(block, &bytes, sizeof bytes);
+    if (clamped)
+        tl_clamped = block + HDR;
     return block + HDR;
 }
 

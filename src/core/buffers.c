@@ -20,6 +20,9 @@
 #define TLSC_PROFILE_NAME "custom"
 #endif
 #define MIN_BUFFER 512u
+/* The elastic input buffer's size when it holds nothing (bytes, overhead
+ * included): room for the record header and small records. */
+#define IN_IDLE 512u
 
 /* The max_fragment_length values RFC 6066 defines, largest first. */
 static const struct {
@@ -79,6 +82,15 @@ tlsc_err tlsc_config_set_buffers(tlsc_config *cfg, size_t in, size_t out)
     return TLSC_OK;
 }
 
+tlsc_err tlsc_config_set_buffers_elastic(tlsc_config *cfg, bool elastic)
+{
+    tlsc_err err = tlsc__config_editable(cfg);
+    if (err != TLSC_OK)
+        return err;
+    cfg->buf_fixed = !elastic;
+    return TLSC_OK;
+}
+
 void tlsc_config_get_buffers(const tlsc_config *cfg, size_t *in, size_t *out)
 {
     size_t i = cfg != NULL && cfg->buf_in != 0 ? cfg->buf_in : effective_in(0);
@@ -122,15 +134,53 @@ int tlsc__buffers_apply(tlsc_config *cfg)
     return tlsc__conf_set_mfl(&cfg->ssl, mfl_code_for(in), in);
 }
 
-/* After mbedtls_ssl_setup: the input buffer takes its configured size. */
-tlsc_err tlsc__conn_buffers_setup(tlsc_conn *c)
+/* The input buffer's largest size: records of the configured `in`. */
+static size_t in_max_total(const tlsc_config *cfg)
 {
     size_t in;
-    tlsc_config_get_buffers(c->cfg, &in, NULL);
-    int ret = tlsc__resize_in_buffer(&c->ssl, in);
+    tlsc_config_get_buffers(cfg, &in, NULL);
+    return in + tlsc__record_overhead();
+}
+
+size_t tlsc__conn_in_max(const tlsc_conn *c)
+{
+    return in_max_total(c->cfg);
+}
+
+/* Its size when it holds nothing (elastic) or always (fixed). */
+static size_t in_idle_total(const tlsc_config *cfg)
+{
+    size_t max = in_max_total(cfg);
+    return cfg->buf_fixed || max < IN_IDLE ? max : IN_IDLE;
+}
+
+tlsc_err tlsc__conn_ssl_setup(tlsc_conn *c)
+{
+    int ret = tlsc__ssl_setup_sized(&c->ssl, &c->cfg->ssl, in_idle_total(c->cfg));
+    if (ret == 0)
+        return TLSC_OK;
+    return ret == MBEDTLS_ERR_SSL_ALLOC_FAILED ? TLSC_ERR_NO_MEMORY : TLSC_ERR_INTERNAL;
+}
+
+int tlsc__conn_in_fit(tlsc_conn *c, const unsigned char *buf, size_t got)
+{
+    size_t have = tlsc__in_buffer_len(&c->ssl), want = 0;
+    int ret = tlsc__in_buffer_fit(&c->ssl, buf, got, in_max_total(c->cfg), &want);
     if (ret == MBEDTLS_ERR_SSL_ALLOC_FAILED)
-        return TLSC_ERR_NO_MEMORY;
-    return ret == 0 ? TLSC_OK : TLSC_ERR_INTERNAL;
+        tlsc__conn_fail(c, TLSC_ERR_NO_MEMORY,
+                        "out of memory: the input buffer could not grow from %zu to %zu bytes "
+                        "for the record the server sent (heap in use %zu bytes); "
+                        "tlsc_config_set_buffers_elastic(cfg, false) allocates it whole when "
+                        "the connection is created", have, want, tlsc_heap_current());
+    return ret;
+}
+
+void tlsc__conn_buffers_idle(tlsc_conn *c)
+{
+    /* Failing to shrink (no memory for the smaller block) keeps the larger
+     * one, which is safe. */
+    if (!c->cfg->buf_fixed)
+        (void)tlsc__in_buffer_idle(&c->ssl, in_idle_total(c->cfg));
 }
 
 static size_t negotiated_in(const tlsc_conn *c)
@@ -150,18 +200,20 @@ static size_t negotiated_in(const tlsc_conn *c)
 
 /*
  * Once the handshake is over: record the negotiated limits, give the input
- * buffer back its configured size, shrink the output buffer (the handshake
- * needed the compile-time size), and drop the verified peer certificate.
- * The input side: at the end of the handshake mbedTLS resizes the input
- * buffer to the max_fragment_length in force, which without one (TLS 1.3)
- * it takes as min(in, out maximum) — 1-2 KiB in the small profiles, whose
- * output maximum is small. A 16 KiB record could then no longer be read.
+ * buffer its idle size (elastic) or back its configured size (fixed),
+ * shrink the output buffer (the handshake needed the compile-time size),
+ * and drop the verified peer certificate. The fixed input side: at the end
+ * of the handshake mbedTLS resizes the input buffer to the
+ * max_fragment_length in force, which without one (TLS 1.3) it takes as
+ * min(in, out maximum) — 1-2 KiB in the small profiles, whose output
+ * maximum is small. A 16 KiB record could then no longer be read.
  */
 tlsc_err tlsc__conn_buffers_after_handshake(tlsc_conn *c)
 {
     size_t in, out;
     tlsc_config_get_buffers(c->cfg, &in, &out);
-    if (tlsc__resize_in_buffer(&c->ssl, in) != 0)
+    tlsc__conn_buffers_idle(c);
+    if (c->cfg->buf_fixed && tlsc__resize_in_buffer(&c->ssl, in) != 0)
         return tlsc__conn_fail(c, TLSC_ERR_NO_MEMORY,
                                "no memory to give the input buffer back its %zu bytes after "
                                "the handshake (heap in use %zu bytes)", in, tlsc_heap_current());
@@ -205,7 +257,7 @@ static const char *advice(const tlsc_conn *c)
 bool tlsc__conn_fail_record_size(tlsc_conn *c, const char *during)
 {
     size_t len, room, hs_len;
-    if (!tlsc__peek_record_too_large(&c->ssl, &len, &room, &hs_len))
+    if (!tlsc__peek_record_too_large(&c->ssl, in_max_total(c->cfg), &len, &room, &hs_len))
         return false;
     size_t in;
     tlsc_config_get_buffers(c->cfg, &in, NULL);

@@ -76,6 +76,8 @@ static int bio_recv(void *ctx, unsigned char *buf, size_t len)
     tlsc_err e = c->tp.recv(c->tp_ctx, buf, (size_t)clip(len), &got);
     if (e == TLSC_OK) {
         c->peer_closed = (got == 0);
+        if (got != 0 && tlsc__conn_in_fit(c, buf, got) != 0)
+            return MBEDTLS_ERR_SSL_ALLOC_FAILED; /* no room for the record */
         return (int)got; /* 0: end of stream, mbedTLS reports CONN_EOF */
     }
     if (tlsc__is_want(e))
@@ -89,12 +91,12 @@ static int bio_recv(void *ctx, unsigned char *buf, size_t len)
 static tlsc_err setup_ssl(tlsc_conn *c)
 {
     mbedtls_ssl_init(&c->ssl);
-    int ret = mbedtls_ssl_setup(&c->ssl, &c->cfg->ssl);
-    if (ret != 0)
-        return ret == MBEDTLS_ERR_SSL_ALLOC_FAILED ? TLSC_ERR_NO_MEMORY : TLSC_ERR_INTERNAL;
+    tlsc_err err = tlsc__conn_ssl_setup(c);
+    if (err != TLSC_OK)
+        return err;
     mbedtls_ssl_set_verify(&c->ssl, tlsc__verify_cb, &c->v);
     mbedtls_ssl_set_bio(&c->ssl, c, bio_send, bio_recv, NULL);
-    return tlsc__conn_buffers_setup(c);
+    return TLSC_OK;
 }
 
 tlsc_err tlsc_conn_new(tlsc_config *cfg, tlsc_conn **out)
@@ -381,6 +383,8 @@ static tlsc_err mbedtls_want(tlsc_conn *c, int ret)
 {
     c->want_read = (ret == MBEDTLS_ERR_SSL_WANT_READ);
     c->want_write = (ret == MBEDTLS_ERR_SSL_WANT_WRITE);
+    if (c->want_read && c->state == TLSC__OPEN)
+        tlsc__conn_buffers_idle(c); /* waiting: nothing is buffered */
     return c->want_read ? TLSC_WANT_READ : TLSC_WANT_WRITE;
 }
 

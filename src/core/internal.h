@@ -64,6 +64,7 @@ struct tlsc_config {
     tlsc_tls_version vmin, vmax;
     bool versions_set;          /* by the application (buffers.c policy) */
     size_t buf_in, buf_out;     /* record buffers (0 = profile maximum) */
+    bool buf_fixed;             /* tlsc_config_set_buffers_elastic(false) */
     char *alpn_block;           /* one allocation: pointer array + names */
     const char **alpn;          /* NULL-terminated, inside alpn_block */
     int suites[16];
@@ -357,8 +358,8 @@ void tlsc__peek_spki(const mbedtls_x509_crt *crt, const unsigned char **p,
  * or NULL; the 5 header bytes (and 2 more) of the record just read and the
  * most such a record may hold (false when there is no input buffer). */
 const char *tlsc__peek_awaited(const mbedtls_ssl_context *ssl);
-bool tlsc__peek_record_header(const mbedtls_ssl_context *ssl, unsigned char hdr[7],
-                              size_t *limit, bool *protected_record);
+bool tlsc__peek_record_header(const mbedtls_ssl_context *ssl, size_t max_total,
+                              unsigned char hdr[7], size_t *limit, bool *protected_record);
 /* peek_state.c: certificates the server sent in the running handshake;
  * the type and length (with header) of a handshake message being
  * reassembled from several records (false if none). */
@@ -370,10 +371,18 @@ bool tlsc__peek_hs_reassembly(const mbedtls_ssl_context *ssl, int *type, size_t 
 bool tlsc__record_error(tlsc_conn *c, int ret, const char *during, const char *why);
 /* buffers.c: record buffers and the policy they imply */
 int tlsc__buffers_apply(tlsc_config *cfg);
-tlsc_err tlsc__conn_buffers_setup(tlsc_conn *c);
 tlsc_err tlsc__conn_buffers_after_handshake(tlsc_conn *c);
 /* The largest application-data record tlsc_conn_send may write. */
 size_t tlsc__conn_send_max(const tlsc_conn *c);
+/* mbedtls_ssl_setup for c with its input buffer at the starting size. */
+tlsc_err tlsc__conn_ssl_setup(tlsc_conn *c);
+/* BIO: `got` bytes were received at buf; grow the input buffer if they
+ * complete the header of a record it cannot hold (0, or an mbedTLS error). */
+int tlsc__conn_in_fit(tlsc_conn *c, const unsigned char *buf, size_t got);
+/* The input buffer's largest size in bytes (overhead included). */
+size_t tlsc__conn_in_max(const tlsc_conn *c);
+/* Nothing is buffered for c now: the elastic input buffer shrinks. */
+void tlsc__conn_buffers_idle(tlsc_conn *c);
 /* If a read failed on a record larger than the input buffer, fail c with
  * TLSC_ERR_RECORD_TOO_LARGE (sizes and advice) and return true. */
 bool tlsc__conn_fail_record_size(tlsc_conn *c, const char *during);
@@ -383,10 +392,16 @@ size_t tlsc__record_overhead(void);
 size_t tlsc__record_max_in(void);
 size_t tlsc__record_max_out(void);
 int tlsc__resize_in_buffer(mbedtls_ssl_context *ssl, size_t content);
+size_t tlsc__in_buffer_len(const mbedtls_ssl_context *ssl);
+int tlsc__ssl_setup_sized(mbedtls_ssl_context *ssl, const mbedtls_ssl_config *conf,
+                          size_t total);
+int tlsc__in_buffer_fit(mbedtls_ssl_context *ssl, const unsigned char *buf, size_t got,
+                        size_t max_total, size_t *want);
+int tlsc__in_buffer_idle(mbedtls_ssl_context *ssl, size_t total);
 int tlsc__shrink_out_buffer(mbedtls_ssl_context *ssl, size_t content);
 void tlsc__buffer_sizes(const mbedtls_ssl_context *ssl, size_t *in, size_t *out);
-bool tlsc__peek_record_too_large(const mbedtls_ssl_context *ssl, size_t *len, size_t *room,
-                                 size_t *hs_len);
+bool tlsc__peek_record_too_large(const mbedtls_ssl_context *ssl, size_t max_total,
+                                 size_t *len, size_t *room, size_t *hs_len);
 void tlsc__drop_live_peer_cert(mbedtls_ssl_context *ssl);
 size_t tlsc__peer_rsl(const mbedtls_ssl_context *ssl);
 int tlsc__conf_mfl_code(const mbedtls_ssl_config *conf);
@@ -414,6 +429,12 @@ void *tlsc__calloc(size_t n, size_t size);
 void tlsc__free(void *p);
 /* Number of allocations that failed on this thread so far. */
 unsigned long tlsc__alloc_failures(void);
+/* The next request on this thread of exactly `match` bytes gets a block of
+ * `give` (< match) bytes instead; tlsc__alloc_clamped returns that block
+ * (NULL if no request matched) and disarms. Only for mbedtls_ssl_setup's
+ * input buffer, whose size mbedTLS takes from the build (peek_buffers.c). */
+void tlsc__alloc_clamp_next(size_t match, size_t give);
+void *tlsc__alloc_clamped(void);
 /* Zeroize and free a block of len bytes (secrets). */
 void tlsc__free_secret(void *p, size_t len);
 void tlsc__zeroize(void *p, size_t len);

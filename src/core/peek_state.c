@@ -49,34 +49,24 @@ const char *tlsc__peek_awaited(const mbedtls_ssl_context *ssl)
     return NULL;
 }
 
-#if defined(MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH)
-static size_t in_buf_len(const mbedtls_ssl_context *ssl)
-{
-    return ssl->in_buf_len;
-}
-#else
-static size_t in_buf_len(const mbedtls_ssl_context *ssl)
-{
-    (void)ssl;
-    return MBEDTLS_SSL_IN_BUFFER_LEN;
-}
-#endif
-
 /*
  * The header of the record at the head of the input buffer (type, version,
  * length: TLS, not DTLS) and the first two bytes after it, the most such a record may hold (unprotected:
- * the content limit; protected: what fits in the input buffer) and whether
+ * the content limit; protected: what fits in an input buffer of
+ * `max_total` bytes, its largest size) and whether
  * it is protected. in_left is not checked: mbedTLS zeroes it once a whole
  * record is read, before it checks the record, and the header stays in
  * place; the caller uses this only right after mbedTLS refused a record.
  */
-bool tlsc__peek_record_header(const mbedtls_ssl_context *ssl, unsigned char hdr[7],
-                              size_t *limit, bool *protected_record)
+bool tlsc__peek_record_header(const mbedtls_ssl_context *ssl, size_t max_total,
+                              unsigned char hdr[7], size_t *limit, bool *protected_record)
 {
     if (ssl->in_buf == NULL || ssl->in_hdr == NULL)
         return false;
     size_t offset = (size_t)(ssl->in_hdr - ssl->in_buf);
-    size_t room = in_buf_len(ssl);
+    size_t room = max_total;
+    if (offset + 7 > ssl->in_buf_len)
+        return false;
     if (offset + 7 > room)
         return false;
     memcpy(hdr, ssl->in_hdr, 7);

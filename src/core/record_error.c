@@ -103,7 +103,7 @@ bool tlsc__record_error(tlsc_conn *c, int ret, const char *during, const char *w
     if (ret != MBEDTLS_ERR_SSL_BAD_INPUT_DATA && ret != MBEDTLS_ERR_SSL_INVALID_RECORD &&
         ret != MBEDTLS_ERR_SSL_INVALID_MAC)
         return false;
-    if (!tlsc__peek_record_header(&c->ssl, h, &limit, &protected_record))
+    if (!tlsc__peek_record_header(&c->ssl, tlsc__conn_in_max(c), h, &limit, &protected_record))
         return false;
     if (ret == MBEDTLS_ERR_SSL_INVALID_MAC)
         return clear_alert(c, h, protected_record, during, why);

@@ -22,7 +22,6 @@ struct tlsc__tcp {
     int fd;
     struct addrinfo *list;
     struct addrinfo *cur;       /* address being tried */
-    char host[TLSC_HOST_MAX + 1];
     uint16_t port;
 };
 
@@ -115,7 +114,6 @@ tlsc_err tlsc__tcp_open(tlsc__tcp **out, const char *host, uint16_t port,
         return TLSC_ERR_NO_MEMORY;
     t->fd = -1;
     t->port = port;
-    snprintf(t->host, sizeof t->host, "%s", host);
     struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
                               .ai_flags = AI_ADDRCONFIG | AI_NUMERICSERV };
     char service[8];

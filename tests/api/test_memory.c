@@ -232,8 +232,18 @@ static void rsa_servers_need_an_rsa_profile(void **state)
 
 /* ---- heap ---------------------------------------------------------------------- */
 
-/* The idle connection holds about its two buffers and small state, and
- * everything goes back when it is freed. */
+/* Nothing buffered, nothing sent by the server: a non-blocking read waits
+ * (and the elastic input buffer goes back to its idle size). */
+static void go_idle(tlsc_conn *c)
+{
+    char b[16];
+    size_t got = 0;
+    assert_int_equal(tlsc_conn_recv(c, b, sizeof b, &got), TLSC_WANT_READ);
+}
+
+/* The idle connection holds its output buffer, a 512-byte input buffer
+ * (elastic, the default) and small state, and everything goes back when
+ * it is freed. */
 static void idle_connection_heap_and_baseline(void **state)
 {
     (void)state;
@@ -242,14 +252,107 @@ static void idle_connection_heap_and_baseline(void **state)
     tlsc_config *cfg = config(4096, 1024);
     size_t before = tlsc_heap_current();
     tlsc_conn *c = connect_to(cfg, port);
-    assert_int_equal(echo_big_line(c, 10), TLSC_OK);
+    assert_int_equal(echo_big_line(c, 3000), TLSC_OK); /* a 3001-byte record */
+    go_idle(c);
     size_t held = tlsc_heap_current() - before;
-    /* 4096 + 1024 of buffers and their overhead, the connection object,
+    /* 1024 + 512 of buffers and their overhead, the connection object,
      * session and keys; the peer certificate is dropped */
-    assert_true(held > 5120);
-    assert_true(held < 16 * 1024);
+    assert_true(held > 1536);
+    assert_true(held < 12 * 1024);
     tlsc_conn_free(c);
     assert_true(tlsc_heap_current() < before); /* the configuration went too */
+    peer_stop(&p);
+}
+
+/* The elastic input buffer grows to a full 16 KiB record and back. */
+static void elastic_input_buffer_grows_and_shrinks(void **state)
+{
+    (void)state;
+    size_t max_in;
+    tlsc_record_max(&max_in, NULL);
+    peer p = { 0 };
+    int port = start_p256(&p, NULL, NULL);
+    size_t before = tlsc_heap_current();
+    tlsc_conn *c = connect_to(config(max_in, 1024), port);
+    go_idle(c);
+    size_t idle = tlsc_heap_current() - before;
+    tlsc_heap_reset_peak();
+    size_t peak_before = tlsc_heap_peak();
+    assert_int_equal(echo_big_line(c, max_in - 100), TLSC_OK); /* one large record */
+    assert_true(tlsc_heap_peak() >= peak_before + max_in - 512);
+    go_idle(c);
+    assert_int_equal(tlsc_heap_current() - before, idle);
+    assert_int_equal(echo_big_line(c, 10), TLSC_OK);
+    tlsc_conn_free(c);
+    peer_stop(&p);
+}
+
+/* The heap an idle connection holds after a 3001-byte record, elastic or
+ * fixed input buffer. */
+static size_t idle_heap(bool elastic)
+{
+    peer p = { 0 };
+    int port = start_p256(&p, NULL, NULL);
+    tlsc_config *cfg = config(4096, 1024);
+    assert_int_equal(tlsc_config_set_buffers_elastic(cfg, elastic), TLSC_OK);
+    size_t before = tlsc_heap_current();
+    tlsc_conn *c = connect_to(cfg, port);
+    assert_int_equal(echo_big_line(c, 3000), TLSC_OK);
+    go_idle(c);
+    size_t held = tlsc_heap_current() - before;
+    tlsc_conn_free(c);
+    peer_stop(&p);
+    return held;
+}
+
+/* Fixed buffers: allocated once at their size, never resized. */
+static void fixed_input_buffer_keeps_its_size(void **state)
+{
+    (void)state;
+    /* the fixed one holds 4096 + overhead where the elastic one has 512 */
+    assert_true(idle_heap(false) >= idle_heap(true) + 4096 - 512);
+    peer p = { 0 };
+    int port = start_p256(&p, NULL, NULL);
+    tlsc_config *cfg = config(4096, 1024);
+    assert_int_equal(tlsc_config_set_buffers_elastic(cfg, false), TLSC_OK);
+    assert_int_equal(tlsc_config_set_buffers_elastic(NULL, false), TLSC_ERR_INVALID_ARG);
+    size_t before = tlsc_heap_current();
+    tlsc_conn *c = NULL;
+    assert_int_equal(tlsc_conn_new(cfg, &c), TLSC_OK);
+    assert_int_equal(tlsc_config_set_buffers_elastic(cfg, true), TLSC_ERR_CONFIG_FROZEN);
+    tlsc_config_free(cfg);
+    assert_int_equal(tlsc_conn_connect(c, "localhost", (uint16_t)port), TLSC_OK);
+    assert_int_equal(echo_big_line(c, 3000), TLSC_OK);
+    go_idle(c);
+    size_t held = tlsc_heap_current() - before;
+    assert_true(held > 4096 + 1024);
+    tlsc_conn_free(c);
+    peer_stop(&p);
+}
+
+/* No memory to grow the input buffer for a record: a clean error, and
+ * every byte comes back. */
+static void no_memory_to_grow_fails_cleanly(void **state)
+{
+    (void)state;
+    peer p = { 0 };
+    int port = start_p256(&p, NULL, NULL);
+    size_t before = tlsc_heap_current();
+    tlsc_conn *c = connect_to(config(4096, 1024), port);
+    go_idle(c);
+    static char line[3001], back[3001];
+    memset(line, 'x', 3000);
+    line[3000] = '\n';
+    assert_int_equal(tlsc_conn_write(c, line, sizeof line), TLSC_OK);
+    /* room for decryption's small blocks, not for a 3001-byte record */
+    tlsc_heap_set_limit(tlsc_heap_current() + 1024);
+    size_t got = 0;
+    assert_int_equal(tlsc_conn_read(c, back, sizeof back, &got), TLSC_ERR_NO_MEMORY);
+    tlsc_heap_set_limit(0);
+    if (strstr(tlsc_conn_errmsg(c), "input buffer could not grow from") == NULL)
+        fail_msg("detail: %s", tlsc_conn_errmsg(c));
+    tlsc_conn_free(c);
+    assert_true(tlsc_heap_current() <= before);
     peer_stop(&p);
 }
 
@@ -264,6 +367,9 @@ int main(void)
         cmocka_unit_test(tls13_full_record_with_small_output),
         cmocka_unit_test(rsa_servers_need_an_rsa_profile),
         cmocka_unit_test(idle_connection_heap_and_baseline),
+        cmocka_unit_test(elastic_input_buffer_grows_and_shrinks),
+        cmocka_unit_test(fixed_input_buffer_keeps_its_size),
+        cmocka_unit_test(no_memory_to_grow_fails_cleanly),
     };
     return cmocka_run_group_tests_name("api_memory", tests, make_pki, drop_pki);
 }
