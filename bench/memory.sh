@@ -17,7 +17,7 @@
 # (MBEDTLS_MEMORY_BUFFER_ALLOC_C + MEMORY_DEBUG added to the default
 # configuration): the peak of the bytes requested, rounded up to 8 each;
 # ssl_client2 keeps its SSL context, configuration and RNG on the stack,
-# tlsc on the heap (about 7 KB of the tlsc figures; see the notes printed).
+# tlsc on the heap (about 2.3 KB of the tlsc figures; see the notes printed).
 #
 # Server: a Python (OpenSSL) TLS server with an ECDSA P-256 leaf and a P-256
 # intermediate under a P-256 root, generated here; it sends the response in
@@ -163,9 +163,10 @@ row tls13-16k "TLS 1.3 verified handshake + first response in one 16 KiB record"
 cat <<'NOTES'
 
 Notes: "peak" counts from before tlsc_config_new: PSA state, the
-configuration (tlsc_config 2.7 KB with mbedtls_ssl_config inside), the
-parsed CA, the connection object (tlsc_conn 4.2 KB with mbedtls_ssl_context
-inside), the record buffers and everything the handshake allocates.
+configuration (tlsc_config 1.4 KB with mbedtls_ssl_config and the CA chain
+head inside), the parsed CA, the connection object (tlsc_conn 0.9 KB with
+mbedtls_ssl_context inside), the record buffers and everything the
+handshake allocates.
 ssl_client2 keeps its SSL context, configuration, CA chain head and RNG
 contexts on the stack: its figure is mbedTLS's heap only. The small
 profile's tls12-4k peak is mbedtls_ssl_setup allocating the 16 KiB input
