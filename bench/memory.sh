@@ -17,7 +17,7 @@
 # (MBEDTLS_MEMORY_BUFFER_ALLOC_C + MEMORY_DEBUG added to the default
 # configuration): the peak of the bytes requested, rounded up to 8 each;
 # ssl_client2 keeps its SSL context, configuration and RNG on the stack,
-# tlsc on the heap (about 7 KB of the tlsc figures; see the notes printed).
+# tlsc on the heap (about 2.3 KB of the tlsc figures; see the notes printed).
 #
 # Server: a Python (OpenSSL) TLS server with an ECDSA P-256 leaf and a P-256
 # intermediate under a P-256 root, generated here; it sends the response in
@@ -171,15 +171,15 @@ row tls13-16k "TLS 1.3 verified handshake + first response in one 16 KiB record"
 cat <<'NOTES'
 
 Notes: "peak" counts from before tlsc_config_new: PSA state, the
-configuration (with mbedtls_ssl_config inside), the parsed CA (PEM rows),
-the connection object (with mbedtls_ssl_context inside), the record
-buffers and everything the handshake allocates. The input buffer is
-elastic: it is created at 512 bytes (tlsc's allocator hands
-mbedtls_ssl_setup that much for it: the build maximum is never allocated),
-grows to the record being read, and returns to 512 bytes once the
-handshake is over and whenever the connection waits with nothing
-buffered. ssl_client2 keeps its SSL context, configuration, CA chain head
-and RNG contexts on the stack: its figure is mbedTLS's heap only.
-small4k cannot receive a 16 KiB record (its maximum is 4096): its
-tls13-16k row shows the error a device gets.
+configuration (tlsc_config 1.4 KB with mbedtls_ssl_config and the CA chain
+head inside), the parsed CA (PEM rows), the connection object (tlsc_conn
+0.9 KB with mbedtls_ssl_context inside), the record buffers and everything
+the handshake allocates. The input buffer is elastic: it is created at 512
+bytes (tlsc's allocator hands mbedtls_ssl_setup that much for it: the
+build maximum is never allocated), grows to the record being read, and
+returns to 512 bytes once the handshake is over and whenever the
+connection waits with nothing buffered. ssl_client2 keeps its SSL context,
+configuration, CA chain head and RNG contexts on the stack: its figure is
+mbedTLS's heap only. small4k cannot receive a 16 KiB record (its maximum
+is 4096): its tls13-16k row shows the error a device gets.
 NOTES

@@ -136,6 +136,22 @@ void tlsc__free_secret(void *p, size_t len)
     tlsc__free(p);
 }
 
+char *tlsc__strdup(const char *s)
+{
+    size_t len = strlen(s);
+    char *copy = tlsc__calloc(1, len + 1);
+    if (copy != NULL)
+        memcpy(copy, s, len);
+    return copy;
+}
+
+void tlsc__replace_str(char **dst, const char *s)
+{
+    char *copy = tlsc__strdup(s);
+    tlsc__free(*dst);
+    *dst = copy;
+}
+
 tlsc_err tlsc_set_allocator(tlsc_calloc_fn calloc_fn, tlsc_free_fn free_fn,
                             void *ud)
 {

@@ -289,9 +289,10 @@ static const char *format_name(tlsc_bundle_format f)
 static tlsc_err attach(tlsc_config *cfg, const void *data, size_t len, unsigned char *owned)
 {
     tlsc__bundle b;
-    tlsc_err err = tlsc__bundle_open(&b, data, len, cfg->errmsg, sizeof cfg->errmsg);
+    char why[TLSC_ERRMSG_MAX] = "";
+    tlsc_err err = tlsc__bundle_open(&b, data, len, why, sizeof why);
     if (err != TLSC_OK)
-        return err;
+        return tlsc__config_detail(cfg, err, why);
     tlsc__bundle_release(&cfg->bundle);
     b.owned = owned;
     cfg->bundle = b;

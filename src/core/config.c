@@ -34,19 +34,39 @@ static const uint16_t SIG_ALGS[] = {
 };
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Only the static text changes on a frozen configuration: connections on
+ * other threads may be reading it (an atomic pointer to constant text). */
+tlsc_err tlsc__config_fail_static(tlsc_config *cfg, tlsc_err err, const char *text)
+{
+    atomic_store(&cfg->errmsg_static, text);
+    return err;
+}
+
+/* The heap text is kept only when a setter fails (a detail per
+ * configuration, exact length); without memory, err's static message. */
 tlsc_err tlsc__config_fail(tlsc_config *cfg, tlsc_err err, const char *fmt, ...)
 {
+    const char *fallback = err != TLSC_OK ? tlsc_strerror(err) : "";
+    if (atomic_load(&cfg->frozen) != 0)
+        return tlsc__config_fail_static(cfg, err, fallback);
+    char text[TLSC_ERRMSG_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(cfg->errmsg, sizeof cfg->errmsg, fmt, ap);
+    vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
-    return err;
+    tlsc__replace_str(&cfg->errmsg, text);
+    return tlsc__config_fail_static(cfg, err, cfg->errmsg != NULL ? NULL : fallback);
+}
+
+tlsc_err tlsc__config_detail(tlsc_config *cfg, tlsc_err err, const char *text)
+{
+    return text[0] != '\0' ? tlsc__config_fail(cfg, err, "%s", text) : err;
 }
 
 tlsc_err tlsc__config_fail_file(tlsc_config *cfg, tlsc_err err, const char *path)
 {
     char inner[TLSC_ERRMSG_MAX];
-    memcpy(inner, cfg->errmsg, sizeof inner);
+    snprintf(inner, sizeof inner, "%s", tlsc_config_errmsg(cfg));
     return tlsc__config_fail(cfg, err, "%s: %s", path, inner);
 }
 
@@ -56,10 +76,12 @@ tlsc_err tlsc__config_editable(tlsc_config *cfg)
 {
     if (cfg == NULL)
         return TLSC_ERR_INVALID_ARG;
-    cfg->errmsg[0] = '\0';
     if (atomic_load(&cfg->frozen) != 0)
-        return tlsc__config_fail(cfg, TLSC_ERR_CONFIG_FROZEN,
-                                 "configuration is in use by a connection");
+        return tlsc__config_fail_static(cfg, TLSC_ERR_CONFIG_FROZEN,
+                                        "configuration is in use by a connection");
+    tlsc__free(cfg->errmsg);
+    cfg->errmsg = NULL;
+    atomic_store(&cfg->errmsg_static, NULL);
     return TLSC_OK;
 }
 
@@ -78,9 +100,7 @@ tlsc_err tlsc_config_new(tlsc_config **out)
     atomic_init(&cfg->frozen, 0);
     mbedtls_ssl_config_init(&cfg->ssl);
     mbedtls_x509_crt_init(&cfg->ca);
-    mbedtls_x509_crl_init(&cfg->crl);
-    mbedtls_x509_crt_init(&cfg->own_cert);
-    mbedtls_pk_init(&cfg->own_key);
+    atomic_init(&cfg->errmsg_static, NULL);
     cfg->vmin = TLSC_TLS1_2;
     cfg->vmax = TLSC_TLS1_3;
     cfg->connect_ms = 10000;
@@ -110,18 +130,23 @@ void tlsc_config_free(tlsc_config *cfg)
         return;
     mbedtls_ssl_config_free(&cfg->ssl);
     mbedtls_x509_crt_free(&cfg->ca);
-    mbedtls_x509_crl_free(&cfg->crl);
+    tlsc__crl_free(cfg);
     tlsc__bundle_release(&cfg->bundle);
-    mbedtls_x509_crt_free(&cfg->own_cert);
-    mbedtls_pk_free(&cfg->own_key); /* mbedTLS zeroizes key material */
+    tlsc__creds_free(cfg);
     tlsc__free(cfg->pins);
     free_alpn(cfg);
-    tlsc__free_secret(cfg, sizeof *cfg); /* wipes the PSK with it */
+    tlsc__free(cfg->errmsg);
+    tlsc__free_secret(cfg, sizeof *cfg);
 }
 
 const char *tlsc_config_errmsg(const tlsc_config *cfg)
 {
-    return cfg ? cfg->errmsg : "";
+    if (cfg == NULL)
+        return "";
+    const char *text = atomic_load(&((tlsc_config *)cfg)->errmsg_static);
+    if (text != NULL)
+        return text;
+    return cfg->errmsg != NULL ? cfg->errmsg : "";
 }
 
 static bool version_known(tlsc_tls_version v)
@@ -153,11 +178,11 @@ tlsc_err tlsc_config_add_ca(tlsc_config *cfg, const void *data, size_t len)
     if (data == NULL || len == 0)
         return tlsc__config_fail(cfg, TLSC_ERR_INVALID_ARG, "empty CA data");
     size_t parsed = 0;
-    err = tlsc__parse_certs(&cfg->ca, data, len, cfg->errmsg, sizeof cfg->errmsg,
-                            &parsed);
+    char why[TLSC_ERRMSG_MAX] = "";
+    err = tlsc__parse_certs(&cfg->ca, data, len, why, sizeof why, &parsed);
     if (err == TLSC_OK)
         cfg->ca_count += parsed;
-    return err;
+    return tlsc__config_detail(cfg, err, why); /* also on success: skipped ones */
 }
 
 tlsc_err tlsc__config_read_file(tlsc_config *cfg, const char *path, unsigned char **data,
@@ -168,7 +193,8 @@ tlsc_err tlsc__config_read_file(tlsc_config *cfg, const char *path, unsigned cha
         return err;
     if (path == NULL)
         return TLSC_ERR_INVALID_ARG;
-    return tlsc__read_file(path, data, len, cfg->errmsg, sizeof cfg->errmsg);
+    char why[TLSC_ERRMSG_MAX] = "";
+    return tlsc__config_detail(cfg, tlsc__read_file(path, data, len, why, sizeof why), why);
 }
 
 tlsc_err tlsc_config_add_ca_file(tlsc_config *cfg, const char *path)
@@ -198,11 +224,11 @@ tlsc_err tlsc_config_add_pin(tlsc_config *cfg, const char *pins)
             return TLSC_ERR_NO_MEMORY;
     }
     size_t count = cfg->pin_count;
-    err = tlsc__parse_pins(pins, cfg->pins, TLSC_PIN_MAX, &count, cfg->errmsg,
-                           sizeof cfg->errmsg);
+    char why[TLSC_ERRMSG_MAX] = "";
+    err = tlsc__parse_pins(pins, cfg->pins, TLSC_PIN_MAX, &count, why, sizeof why);
     if (err == TLSC_OK)
         cfg->pin_count = count;
-    return err;
+    return tlsc__config_detail(cfg, err, why);
 }
 
 tlsc_err tlsc_config_set_verify_callback(tlsc_config *cfg, tlsc_verify_fn fn,
@@ -394,8 +420,8 @@ static void apply_resumption(tlsc_config *cfg)
 static int apply_credentials(tlsc_config *cfg)
 {
     int ret = 0;
-    if (cfg->has_cert)
-        ret = mbedtls_ssl_conf_own_cert(&cfg->ssl, &cfg->own_cert, &cfg->own_key);
+    if (cfg->own != NULL)
+        ret = mbedtls_ssl_conf_own_cert(&cfg->ssl, &cfg->own->crt, &cfg->own->key);
     if (ret == 0 && cfg->psk_len != 0)
         ret = mbedtls_ssl_conf_psk(&cfg->ssl, cfg->psk, cfg->psk_len,
                                    (const unsigned char *)cfg->psk_identity,
@@ -420,7 +446,7 @@ static void apply_trust(tlsc_config *cfg)
     if (cfg->bundle.data != NULL)
         mbedtls_ssl_conf_ca_cb(&cfg->ssl, tlsc__trust_ca_cb, cfg);
     else if (cfg->ca_count != 0)
-        mbedtls_ssl_conf_ca_chain(&cfg->ssl, &cfg->ca, cfg->crl_count ? &cfg->crl : NULL);
+        mbedtls_ssl_conf_ca_chain(&cfg->ssl, &cfg->ca, cfg->crl);
     else
         mbedtls_ssl_conf_ca_cb(&cfg->ssl, tlsc__no_ca_cb, NULL);
 }

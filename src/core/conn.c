@@ -9,7 +9,6 @@
  *    (user transport: NEW --start--> HANDSHAKE)      any --error--> FAILED
  */
 #include <limits.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "core/internal.h"
@@ -23,12 +22,11 @@ static int want_to_mbedtls(tlsc_err e)
     return e == TLSC_WANT_READ ? MBEDTLS_ERR_SSL_WANT_READ : MBEDTLS_ERR_SSL_WANT_WRITE;
 }
 
+/* The text is made from these facts if the error becomes sticky (errmap.c). */
 static void note_io_error(tlsc_conn *c, tlsc_err e, const char *op)
 {
     c->io_err = e;
     c->io_err_on_send = (op[0] == 's');
-    snprintf(c->io_detail, sizeof c->io_detail, "%s %s port %u failed (%s)", op, c->host,
-             c->port, tlsc_strerror(e));
 }
 
 static int clip(size_t len)
@@ -105,13 +103,13 @@ tlsc_err tlsc_conn_new(tlsc_config *cfg, tlsc_conn **out)
         return TLSC_ERR_INVALID_ARG;
     *out = NULL;
     if (!tlsc__config_has_trust(cfg))
-        return tlsc__config_fail(cfg, TLSC_ERR_NO_TRUST,
-                                 "the configuration has no CA, CA bundle, pin or PSK");
+        return tlsc__config_fail_static(cfg, TLSC_ERR_NO_TRUST,
+                                        "the configuration has no CA, CA bundle, pin or PSK");
     if (!tlsc__suites_offerable(cfg))
-        return tlsc__config_fail(cfg, TLSC_ERR_CONFIG,
-                                 "no cipher suite to offer: those allowed by "
-                                 "tlsc_config_set_suites do not fit the TLS versions or "
-                                 "credentials of the configuration");
+        return tlsc__config_fail_static(cfg, TLSC_ERR_CONFIG,
+                                        "no cipher suite to offer: those allowed by "
+                                        "tlsc_config_set_suites do not fit the TLS versions "
+                                        "or credentials of the configuration");
     tlsc_err err = tlsc__config_freeze(cfg);
     if (err != TLSC_OK)
         return err;
@@ -148,6 +146,10 @@ void tlsc_conn_free(tlsc_conn *c)
     close_transport(c);
     tlsc__session_free(c);
     mbedtls_ssl_free(&c->ssl); /* zeroizes keys and buffers */
+    tlsc__verify_end(&c->v);
+    tlsc__free(c->errmsg);
+    tlsc__free(c->host);
+    tlsc__free(c->name);
     tlsc_config_free(c->cfg);
     tlsc__free_secret(c, sizeof *c);
 }
@@ -170,7 +172,7 @@ tlsc_err tlsc_conn_set_transport(tlsc_conn *c, const tlsc_transport *ops, void *
 static bool copy_host(char dst[TLSC_HOST_MAX + 1], const char *host)
 {
     if (host == NULL || !tlsc__host_valid(host))
-        return false;
+        return false; /* host_valid: at most TLSC_HOST_MAX characters */
     size_t len = strlen(host);
     if (host[0] == '[' && len > 2 && host[len - 1] == ']') {
         host++;
@@ -191,20 +193,29 @@ tlsc_err tlsc_conn_set_server_name(tlsc_conn *c, const char *name)
     if (c->state != TLSC__NEW)
         return TLSC_ERR_STATE;
     if (name == NULL) {
-        c->name[0] = '\0';
+        tlsc__free(c->name);
+        c->name = NULL;
         return TLSC_OK;
     }
-    return copy_host(c->name, name) ? TLSC_OK : TLSC_ERR_HOSTNAME;
+    char text[TLSC_HOST_MAX + 1];
+    if (!copy_host(text, name))
+        return TLSC_ERR_HOSTNAME;
+    tlsc__replace_str(&c->name, text);
+    return c->name != NULL ? TLSC_OK : TLSC_ERR_NO_MEMORY;
 }
 
 static tlsc_err set_host(tlsc_conn *c, const char *host, uint16_t port)
 {
-    if (!copy_host(c->host, host))
+    char text[TLSC_HOST_MAX + 1];
+    if (!copy_host(text, host))
         return tlsc__conn_fail(c, TLSC_ERR_HOSTNAME, "invalid host name '%.80s'",
                                host ? host : "(null)");
+    c->host = tlsc__strdup(text);
+    if (c->host != NULL && c->name == NULL)
+        c->name = tlsc__strdup(text);
+    if (c->host == NULL || c->name == NULL)
+        return tlsc__conn_fail(c, TLSC_ERR_NO_MEMORY, "no memory for the host name");
     c->port = port;
-    if (c->name[0] == '\0')
-        memcpy(c->name, c->host, sizeof c->name);
     if (!tlsc__parse_ip(c->name, c->ip, &c->ip_len))
         c->ip_len = 0;
     tlsc__verify_begin(&c->v, c->cfg, c->name, c->ip, c->ip_len);
@@ -269,10 +280,10 @@ static void begin_handshake(tlsc_conn *c)
 
 static tlsc_err open_tcp(tlsc_conn *c)
 {
-    tlsc_err err = tlsc__tcp_open(&c->tcp, c->host, c->port, c->io_detail,
-                                  sizeof c->io_detail);
+    char detail[TLSC_ERRMSG_MAX] = "";
+    tlsc_err err = tlsc__tcp_open(&c->tcp, c->host, c->port, detail, sizeof detail);
     if (err != TLSC_OK)
-        return tlsc__conn_fail(c, err, "%s", c->io_detail);
+        return tlsc__conn_fail(c, err, "%s", detail);
     c->tp = tlsc__tcp_transport;
     c->tp_ctx = c->tcp;
     c->state = TLSC__CONNECTING;
@@ -322,26 +333,23 @@ static tlsc_err step_connect(tlsc_conn *c)
         return tlsc__conn_fail(c, TLSC_ERR_TIMEOUT_CONNECT,
                                "TCP connection to %s port %u not established within %lu ms",
                                c->host, c->port, (unsigned long)c->cfg->connect_ms);
-    tlsc_err err = tlsc__tcp_poll_connect(c->tcp, c->io_detail, sizeof c->io_detail);
+    char detail[TLSC_ERRMSG_MAX] = "";
+    tlsc_err err = tlsc__tcp_poll_connect(c->tcp, detail, sizeof detail);
     if (err == TLSC_WANT_WRITE)
         return err;
     if (err != TLSC_OK)
-        return tlsc__conn_fail(c, err, "%s", c->io_detail);
+        return tlsc__conn_fail(c, err, "%s", detail);
     tlsc__log(c->cfg, TLSC_LOG_DEBUG, "TCP connected to %s port %u", c->host, c->port);
     begin_handshake(c);
     return TLSC_OK;
 }
 
-/* mbedTLS names suites "TLS1-3-AES-128-GCM-SHA256" and
- * "TLS-ECDHE-ECDSA-WITH-AES-128-GCM-SHA256"; users know the IANA names. */
-static void iana_suite_name(const char *mb, char *out, size_t cap)
+/* Users know the IANA names; mbedTLS's own (static too) is the fallback
+ * for a suite outside tlsc's table, which tlsc never offers. */
+static const char *suite_name(const mbedtls_ssl_context *ssl)
 {
-    const char *rest = strncmp(mb, "TLS1-3-", 7) == 0 ? mb + 7 : mb + 4;
-    snprintf(out, cap, "TLS_%s", strncmp(mb, "TLS", 3) == 0 ? rest : mb);
-    for (char *p = out; *p; p++) {
-        if (*p == '-')
-            *p = '_';
-    }
+    const char *name = tlsc__suite_iana_name(mbedtls_ssl_get_ciphersuite_id_from_ssl(ssl));
+    return name != NULL ? name : mbedtls_ssl_get_ciphersuite(ssl);
 }
 
 static tlsc_err finish_handshake(tlsc_conn *c)
@@ -353,9 +361,7 @@ static tlsc_err finish_handshake(tlsc_conn *c)
     c->want_read = c->want_write = false;
     c->handshake_ms = (uint32_t)(tlsc_now_ms() - c->handshake_start);
     c->handshake_heap_peak = tlsc_heap_peak();
-    iana_suite_name(mbedtls_ssl_get_ciphersuite(&c->ssl), c->cipher, sizeof c->cipher);
-    if (c->resumed && c->v.peer_subject[0] == '\0')
-        memcpy(c->v.peer_subject, c->offer_subject, sizeof c->v.peer_subject);
+    c->cipher = suite_name(&c->ssl);
     /* TLS 1.3 tickets come after the handshake (see tlsc_conn_recv). */
     if (mbedtls_ssl_get_version_number(&c->ssl) == MBEDTLS_SSL_VERSION_TLS1_2)
         tlsc__session_capture(c);
@@ -609,14 +615,17 @@ tlsc_err tlsc_conn_error(const tlsc_conn *c)
     return c ? c->err : TLSC_ERR_INVALID_ARG;
 }
 
+/* Without memory for the detail, the error's static message. */
 const char *tlsc_conn_errmsg(const tlsc_conn *c)
 {
-    return c ? c->errmsg : "";
+    if (c == NULL || c->err == TLSC_OK)
+        return "";
+    return c->errmsg != NULL ? c->errmsg : tlsc_strerror(c->err);
 }
 
 static bool handshake_done(const tlsc_conn *c)
 {
-    return c != NULL && c->cipher[0] != '\0';
+    return c != NULL && c->cipher != NULL;
 }
 
 const char *tlsc_conn_protocol(const tlsc_conn *c)
@@ -626,7 +635,7 @@ const char *tlsc_conn_protocol(const tlsc_conn *c)
 
 const char *tlsc_conn_cipher(const tlsc_conn *c)
 {
-    return c ? c->cipher : "";
+    return handshake_done(c) ? c->cipher : "";
 }
 
 const char *tlsc_conn_group(const tlsc_conn *c)
@@ -642,7 +651,7 @@ const char *tlsc_conn_alpn(const tlsc_conn *c)
 
 const char *tlsc_conn_peer_subject(const tlsc_conn *c)
 {
-    return c ? c->v.peer_subject : "";
+    return c ? tlsc__conn_subject(c) : "";
 }
 
 uint32_t tlsc_conn_verify_flags(const tlsc_conn *c)

@@ -179,7 +179,33 @@ tlsc_err tlsc__parse_key(mbedtls_pk_context *key, const void *data,
     return ret == 0 ? TLSC_OK : key_error(ret, detail, cap);
 }
 
-/* Parse into temporaries and install only when everything checks out. */
+/* mbedTLS zeroizes the key material. */
+static void free_own(tlsc__own_cert *own)
+{
+    if (own == NULL)
+        return;
+    mbedtls_x509_crt_free(&own->crt);
+    mbedtls_pk_free(&own->key);
+    tlsc__free(own);
+}
+
+static void free_psk(tlsc_config *cfg)
+{
+    if (cfg->psk != NULL)
+        tlsc__free_secret(cfg->psk, cfg->psk_len + strlen(cfg->psk_identity) + 1);
+    cfg->psk = NULL;
+    cfg->psk_identity = NULL;
+    cfg->psk_len = 0;
+}
+
+void tlsc__creds_free(tlsc_config *cfg)
+{
+    free_own(cfg->own);
+    cfg->own = NULL;
+    free_psk(cfg);
+}
+
+/* Parse into a new block and install it only when everything checks out. */
 tlsc_err tlsc_config_set_client_cert(tlsc_config *cfg, const void *cert,
                                      size_t cert_len, const void *key,
                                      size_t key_len, const char *password)
@@ -189,35 +215,32 @@ tlsc_err tlsc_config_set_client_cert(tlsc_config *cfg, const void *cert,
     tlsc_err frozen = tlsc__config_editable(cfg);
     if (frozen != TLSC_OK)
         return frozen;
-    mbedtls_x509_crt crt;
-    mbedtls_pk_context pk;
-    mbedtls_x509_crt_init(&crt);
-    mbedtls_pk_init(&pk);
+    tlsc__own_cert *own = tlsc__calloc(1, sizeof *own);
+    if (own == NULL)
+        return TLSC_ERR_NO_MEMORY;
+    mbedtls_x509_crt_init(&own->crt);
+    mbedtls_pk_init(&own->key);
     size_t parsed;
     char why[TLSC_ERRMSG_MAX] = "";
-    tlsc_err err = tlsc__parse_certs(&crt, cert, cert_len, why, sizeof why, &parsed);
+    tlsc_err err = tlsc__parse_certs(&own->crt, cert, cert_len, why, sizeof why, &parsed);
     if (err == TLSC_OK)
-        err = tlsc__parse_key(&pk, key, key_len, password, why, sizeof why);
+        err = tlsc__parse_key(&own->key, key, key_len, password, why, sizeof why);
     if (err != TLSC_OK)
         tlsc__config_fail(cfg, err, "%s: %.300s",
                           err == TLSC_ERR_CERT_PARSE ? "client certificate" : "client key",
                           why);
     if (err == TLSC_OK &&
-        mbedtls_pk_check_pair(&crt.pk, &pk, mbedtls_psa_get_random,
+        mbedtls_pk_check_pair(&own->crt.pk, &own->key, mbedtls_psa_get_random,
                               MBEDTLS_PSA_RANDOM_STATE) != 0)
         err = tlsc__config_fail(cfg, TLSC_ERR_KEY_MISMATCH,
                                 "the private key does not match the client certificate's "
                                 "public key");
     if (err != TLSC_OK) {
-        mbedtls_x509_crt_free(&crt);
-        mbedtls_pk_free(&pk);
+        free_own(own);
         return err;
     }
-    mbedtls_x509_crt_free(&cfg->own_cert);
-    mbedtls_pk_free(&cfg->own_key);
-    cfg->own_cert = crt;
-    cfg->own_key = pk;
-    cfg->has_cert = true;
+    free_own(cfg->own);
+    cfg->own = own;
     return TLSC_OK;
 }
 
@@ -230,11 +253,11 @@ tlsc_err tlsc_config_set_client_cert_file(tlsc_config *cfg,
         return TLSC_ERR_INVALID_ARG;
     unsigned char *cert = NULL, *key = NULL;
     size_t cert_len = 0, key_len = 0;
-    tlsc_err err = tlsc__read_file(cert_path, &cert, &cert_len, cfg->errmsg,
-                                   sizeof cfg->errmsg);
+    char why[TLSC_ERRMSG_MAX] = "";
+    tlsc_err err = tlsc__read_file(cert_path, &cert, &cert_len, why, sizeof why);
     if (err == TLSC_OK)
-        err = tlsc__read_file(key_path, &key, &key_len, cfg->errmsg,
-                              sizeof cfg->errmsg);
+        err = tlsc__read_file(key_path, &key, &key_len, why, sizeof why);
+    (void)tlsc__config_detail(cfg, err, why);
     if (err == TLSC_OK)
         err = tlsc_config_set_client_cert(cfg, cert, cert_len + 1, key, key_len + 1,
                                           password);
@@ -262,10 +285,15 @@ tlsc_err tlsc_config_set_psk(tlsc_config *cfg, const char *identity,
     if (key_len == 0 || key_len > TLSC_PSK_MAX)
         return tlsc__config_fail(cfg, TLSC_ERR_PSK,
                                  "PSK must be 1..%d bytes (got %zu)", TLSC_PSK_MAX, key_len);
-    tlsc__zeroize(cfg->psk, sizeof cfg->psk);
-    memcpy(cfg->psk, key, key_len);
+    unsigned char *block = tlsc__calloc(1, key_len + id_len + 1);
+    if (block == NULL)
+        return TLSC_ERR_NO_MEMORY;
+    memcpy(block, key, key_len);
+    memcpy(block + key_len, identity, id_len);
+    free_psk(cfg);
+    cfg->psk = block;
     cfg->psk_len = key_len;
-    memcpy(cfg->psk_identity, identity, id_len + 1);
+    cfg->psk_identity = (const char *)block + key_len;
     return TLSC_OK;
 }
 

@@ -30,6 +30,32 @@ static tlsc_err check_crls(const mbedtls_x509_crl *crl, char *detail, size_t cap
     return TLSC_OK;
 }
 
+void tlsc__crl_free(tlsc_config *cfg)
+{
+    if (cfg->crl == NULL)
+        return;
+    mbedtls_x509_crl_free(cfg->crl);
+    tlsc__free(cfg->crl);
+    cfg->crl = NULL;
+}
+
+/* Append CRLs that parsed and passed to the configuration's list, which
+ * exists only once a CRL is added. */
+static tlsc_err keep_crls(tlsc_config *cfg, const unsigned char *data, size_t len)
+{
+    if (cfg->crl == NULL) {
+        cfg->crl = tlsc__calloc(1, sizeof *cfg->crl);
+        if (cfg->crl == NULL)
+            return TLSC_ERR_NO_MEMORY;
+        mbedtls_x509_crl_init(cfg->crl);
+    }
+    if (mbedtls_x509_crl_parse(cfg->crl, data, len) == 0)
+        return TLSC_OK;
+    if (cfg->crl_count == 0)
+        tlsc__crl_free(cfg);
+    return TLSC_ERR_NO_MEMORY;
+}
+
 /* Parse into a scratch list first: a configuration keeps only CRLs that
  * all parsed and passed, so a failing call changes nothing. */
 static tlsc_err parse_crls(tlsc_config *cfg, const unsigned char *data, size_t len)
@@ -47,13 +73,12 @@ static tlsc_err parse_crls(tlsc_config *cfg, const unsigned char *data, size_t l
                                 "critical extension other than those mbedTLS knows is refused): "
                                 "%s", why);
     } else {
-        err = check_crls(&tmp, cfg->errmsg, sizeof cfg->errmsg);
+        char why[TLSC_ERRMSG_MAX] = "";
+        err = tlsc__config_detail(cfg, check_crls(&tmp, why, sizeof why), why);
     }
     mbedtls_x509_crl_free(&tmp);
-    if (err == TLSC_OK) {
-        ret = mbedtls_x509_crl_parse(&cfg->crl, data, len);
-        err = ret == 0 ? TLSC_OK : TLSC_ERR_NO_MEMORY;
-    }
+    if (err == TLSC_OK)
+        err = keep_crls(cfg, data, len);
     return err;
 }
 

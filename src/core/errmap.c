@@ -77,13 +77,17 @@ tlsc_err tlsc__conn_fail(tlsc_conn *c, tlsc_err err, const char *fmt, ...)
     if (c->err != TLSC_OK)
         return c->err; /* keep the first cause */
     c->err = err;
+    char text[TLSC_ERRMSG_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(c->errmsg, sizeof c->errmsg, fmt, ap);
+    vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
+    /* Kept only now that it is needed; without memory tlsc_conn_errmsg
+     * falls back to the error's static message. */
+    c->errmsg = tlsc__strdup(text);
     c->state = TLSC__FAILED;
     tlsc__log(c->cfg, err == TLSC_ERR_CLOSED ? TLSC_LOG_INFO : TLSC_LOG_ERROR, "%s: %s",
-              tlsc_strerror(err), c->errmsg);
+              tlsc_strerror(err), text);
     return err;
 }
 
@@ -224,7 +228,10 @@ tlsc_err tlsc__conn_fail_mbedtls(tlsc_conn *c, int ret, const char *during)
     mbedtls_strerror(ret, text, sizeof text);
     snprintf(why, sizeof why, " [mbedTLS -0x%04x: %s]", (unsigned)-ret, text);
     if (c->io_err != TLSC_OK)
-        return tlsc__conn_fail(c, c->io_err, "%s %s", c->io_detail, during);
+        return tlsc__conn_fail(c, c->io_err, "%s %s port %u failed (%s) %s",
+                               c->io_err_on_send ? "sending to" : "receiving from",
+                               c->host ? c->host : "", c->port, tlsc_strerror(c->io_err),
+                               during);
     if (ret != MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE && tlsc__conn_fail_record_size(c, during))
         return c->err;
     if (tlsc__alloc_failures() != c->alloc_mark && ret != MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE)
@@ -233,7 +240,7 @@ tlsc_err tlsc__conn_fail_mbedtls(tlsc_conn *c, int ret, const char *during)
                                "mbedTLS reported it as%s", during, tlsc_heap_current(),
                                tlsc_heap_peak(), why);
     if (ret == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED && c->v.vfail != 0)
-        return tlsc__conn_fail(c, tlsc__verify_error(&c->v), "%s", c->v.vdetail);
+        return tlsc__conn_fail(c, tlsc__verify_error(&c->v), "%s", tlsc__verify_detail(&c->v));
     if (x509_parse_error(ret))
         return fail_cert_parse(c, ret, why);
     if (ret == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE)

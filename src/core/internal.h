@@ -26,6 +26,12 @@
 
 /* ---- configuration ------------------------------------------------------ */
 
+/* A client certificate chain and its key (tlsc_config_set_client_cert). */
+typedef struct tlsc__own_cert {
+    mbedtls_x509_crt crt;
+    mbedtls_pk_context key;
+} tlsc__own_cert;
+
 struct tlsc_config {
     atomic_int refs;
     atomic_int frozen;          /* 0 open, 1 finalizing, 2 frozen */
@@ -35,7 +41,7 @@ struct tlsc_config {
     /* trust */
     mbedtls_x509_crt ca;
     size_t ca_count;
-    mbedtls_x509_crl crl;       /* tlsc_config_add_crl (crl.c) */
+    mbedtls_x509_crl *crl;      /* tlsc_config_add_crl (crl.c): heap, NULL = none */
     size_t crl_count;
     tlsc__bundle bundle;        /* roots used in place (bundle_*.c) */
     unsigned char (*pins)[32];
@@ -52,13 +58,11 @@ struct tlsc_config {
     void *clock_ud;
     bool allow_unknown_time;
 
-    /* credentials */
-    mbedtls_x509_crt own_cert;
-    mbedtls_pk_context own_key;
-    bool has_cert;
-    unsigned char psk[TLSC_PSK_MAX];
-    size_t psk_len;
-    char psk_identity[TLSC_PSK_ID_MAX + 1];
+    /* credentials (creds.c): heap, only when set */
+    tlsc__own_cert *own;        /* client certificate and key, or NULL */
+    unsigned char *psk;         /* one block: key bytes, then the identity ... */
+    size_t psk_len;             /* ... (0 = no PSK) */
+    const char *psk_identity;   /* NUL-terminated, inside the psk block */
 
     /* protocol */
     tlsc_tls_version vmin, vmax;
@@ -84,7 +88,11 @@ struct tlsc_config {
     int log_level;
     int mbedtls_level;
 
-    char errmsg[TLSC_ERRMSG_MAX];
+    /* the last failing setter's detail: heap text (exact length), only
+     * changed while the configuration is open, or a static text
+     * (errmsg_static, set instead once frozen: shared by threads) */
+    char *errmsg;
+    _Atomic(const char *) errmsg_static;
 };
 
 /* First half of every *_file setter: editable, path given, file read into
@@ -104,9 +112,14 @@ bool tlsc__config_has_trust(const tlsc_config *cfg);
 bool tlsc__config_psk_only(const tlsc_config *cfg);
 /* The configured clock's answer (negative = unknown). */
 int64_t tlsc__config_now(const tlsc_config *cfg);
-/* Record a setter's failure detail and return err. */
+/* Record a setter's failure detail and return err. On a frozen
+ * configuration (shared by threads) the detail is err's static message. */
 tlsc_err tlsc__config_fail(tlsc_config *cfg, tlsc_err err, const char *fmt,
                            ...) TLSC_PRINTF(3, 4);
+/* The same with a static text, safe on a frozen configuration. */
+tlsc_err tlsc__config_fail_static(tlsc_config *cfg, tlsc_err err, const char *text);
+/* Record text (a parser's detail, "" = none) as the detail; returns err. */
+tlsc_err tlsc__config_detail(tlsc_config *cfg, tlsc_err err, const char *text);
 
 /* suites.c: the suites cfg offers (0-terminated, at most cap-1 of them). */
 size_t tlsc__choose_suites(const tlsc_config *cfg, int *out, size_t cap);
@@ -114,8 +127,15 @@ size_t tlsc__choose_suites(const tlsc_config *cfg, int *out, size_t cap);
 void tlsc__suite_versions(const tlsc_config *cfg, int *vmin, int *vmax);
 /* suites.c: whether cfg has a suite to offer in that range. */
 bool tlsc__suites_offerable(const tlsc_config *cfg);
+/* suites.c: the IANA name of one of tlsc's suites by mbedTLS id, or NULL. */
+const char *tlsc__suite_iana_name(int id);
 
 /* ---- credentials (creds.c) ---------------------------------------------- */
+
+/* Free the client certificate, key and PSK (zeroized). */
+void tlsc__creds_free(tlsc_config *cfg);
+/* crl.c: free the CRLs. */
+void tlsc__crl_free(tlsc_config *cfg);
 
 tlsc_err tlsc__parse_certs(mbedtls_x509_crt *chain, const void *data,
                            size_t len, char *detail, size_t cap,
@@ -153,8 +173,9 @@ typedef struct tlsc__verify {
 
     uint32_t vflags;            /* every failure seen (public getter) */
     uint32_t vfail;             /* failures that count under the policy */
-    char vdetail[TLSC_ERRMSG_MAX];
-    char peer_subject[256];
+    char *vdetail;              /* why (heap, TLSC_ERRMSG_MAX): NULL until a failure is
+                                 * described, or if that allocation failed */
+    char *peer_subject;         /* the leaf's subject (heap, exact length) or NULL */
 
     /* state while mbedTLS walks the chain (root first) */
     const mbedtls_x509_crt *top;/* the first certificate reported */
@@ -167,9 +188,16 @@ typedef struct tlsc__verify {
 } tlsc__verify;
 
 /* Make v ready for a new verification of cfg against `name` (the IP bytes
- * when it is an IP literal). name and ip are borrowed for the check. */
+ * when it is an IP literal). name and ip are borrowed for the check. v is
+ * zeroed or was used before (its texts are freed). */
 void tlsc__verify_begin(tlsc__verify *v, const tlsc_config *cfg, const char *name,
                         const unsigned char *ip, size_t ip_len);
+/* Free v's texts. */
+void tlsc__verify_end(tlsc__verify *v);
+/* The detail text ("" if none) / replace it with a formatted one (dropped
+ * if there is no memory for it: the flags still tell). */
+const char *tlsc__verify_detail(const tlsc__verify *v);
+void tlsc__verify_set_detail(tlsc__verify *v, const char *fmt, ...) TLSC_PRINTF(2, 3);
 /* The verification profile: RSA >= 2048 bits, SHA-256/384/512. */
 extern const mbedtls_x509_crt_profile tlsc__profile;
 
@@ -222,8 +250,14 @@ void tlsc__session_capture(tlsc_conn *c);
 /* At start: offer the imported session if it belongs here. */
 tlsc_err tlsc__session_offer(tlsc_conn *c);
 void tlsc__session_free(tlsc_conn *c);
+/* The server's subject: from the verification, or, when the handshake
+ * resumed without a certificate, from the imported session ("" if none). */
+const char *tlsc__conn_subject(const tlsc_conn *c);
 
 /* ---- connection ----------------------------------------------------------- */
+
+/* An imported session (session.c). */
+typedef struct tlsc__offer tlsc__offer;
 
 typedef enum tlsc__state {
     TLSC__NEW = 0,
@@ -241,18 +275,20 @@ struct tlsc_conn {
 
     /* the sticky error */
     tlsc_err err;
-    char errmsg[TLSC_ERRMSG_MAX];
+    char *errmsg;               /* its detail (exact-length heap text), NULL until a
+                                 * failure or if that allocation failed */
     tlsc_err io_err;            /* transport error behind an mbedTLS one */
     bool io_err_on_send;        /* ... and it happened while sending */
     unsigned long alloc_mark;   /* tlsc__alloc_failures() when the call began */
-    char io_detail[TLSC_ERRMSG_MAX];
 
-    /* peer: where we connect (host) and who it must be (name) */
-    char host[TLSC_HOST_MAX + 1];
+    /* peer: where we connect (host) and who it must be (name); exact-length
+     * heap text, lower case. host is NULL before start; name is NULL until
+     * set or, at start, copied from host. */
+    char *host;
     uint16_t port;
-    char name[TLSC_HOST_MAX + 1]; /* SNI + verification; defaults to host */
-    unsigned char ip[16];         /* name as an IP literal ... */
-    size_t ip_len;                /* ... or 0 for a DNS name */
+    char *name;                 /* SNI + verification */
+    unsigned char ip[16];       /* name as an IP literal ... */
+    size_t ip_len;              /* ... or 0 for a DNS name */
 
     /* transport */
     tlsc_transport tp;
@@ -269,23 +305,18 @@ struct tlsc_conn {
     /* verification: context and results, filled by the verify callback */
     tlsc__verify v;
 
-    /* sessions: the newest one captured, and the one offered */
-    mbedtls_ssl_session saved;
-    bool have_saved;
-    mbedtls_ssl_session offer;
-    bool have_offer;
-    char offer_name[TLSC_HOST_MAX + 1];
-    char offer_subject[256];
-    unsigned char offer_id[32];
-    int64_t offer_expires;      /* Unix seconds, 0 = unknown */
-    bool offered;               /* the saved session went into the ClientHello */
+    /* sessions (session.c), heap objects only while there is one: the
+     * newest one captured, and the one imported to be offered */
+    mbedtls_ssl_session *saved;
+    tlsc__offer *offer;
+    bool offered;               /* the imported session went into the ClientHello */
 
     /* the server asked to renegotiate and mbedTLS declined (conn.c) */
     bool in_read;               /* inside mbedtls_ssl_read */
     bool reneg_refused;
 
     /* facts */
-    char cipher[64];
+    const char *cipher;         /* static IANA name, NULL until the handshake is done */
     const char *group;
     bool resumed;
     size_t rec_in, rec_out;     /* negotiated record limits (buffers.c) */
@@ -438,5 +469,9 @@ void *tlsc__alloc_clamped(void);
 /* Zeroize and free a block of len bytes (secrets). */
 void tlsc__free_secret(void *p, size_t len);
 void tlsc__zeroize(void *p, size_t len);
+/* Exact-length heap copy of s (NULL when out of memory). */
+char *tlsc__strdup(const char *s);
+/* Free *dst and make it a copy of s (NULL when out of memory). */
+void tlsc__replace_str(char **dst, const char *s);
 
 #endif /* TLSC_CORE_INTERNAL_H */

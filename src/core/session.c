@@ -28,6 +28,18 @@
 #define SESSION_ID_LIFETIME 86400u
 /* RFC 8446 4.6.1: no ticket lives longer than 7 days. */
 #define TICKET_LIFETIME_MAX 604800u
+/* Longest peer subject an envelope may carry (as tlsc writes them). */
+#define SUBJECT_MAX 255
+
+/* An imported session: allocated by tlsc_conn_set_session only. */
+struct tlsc__offer {
+    mbedtls_ssl_session s;
+    unsigned char id[32];       /* configuration fingerprint */
+    int64_t expires;            /* Unix seconds, 0 = unknown */
+    size_t size;                /* of the block, to zeroize it */
+    const char *subject;        /* in text, after the name */
+    char text[];                /* name NUL subject NUL */
+};
 
 /* ---- configuration fingerprint ---------------------------------------------- */
 
@@ -73,12 +85,12 @@ int tlsc__config_fingerprint(tlsc_config *cfg)
     /* the rest of the verification policy: a session verified under a
      * laxer one must not be resumed under a stricter one */
     hash_u32(&h, (uint32_t)cfg->allow_cn << 8 | cfg->max_depth);
-    for (const mbedtls_x509_crl *crl = &cfg->crl; cfg->crl_count && crl != NULL; crl = crl->next)
+    for (const mbedtls_x509_crl *crl = cfg->crl; crl != NULL; crl = crl->next)
         hash_bytes(&h, crl->raw.p, crl->raw.len);
     hash_bytes(&h, cfg->bundle.data, cfg->bundle.data ? cfg->bundle.len : 0);
     hash_bytes(&h, cfg->pins, cfg->pin_count * 32);
-    hash_chain(&h, cfg->has_cert ? &cfg->own_cert : NULL);
-    hash_bytes(&h, cfg->psk_identity, strlen(cfg->psk_identity));
+    hash_chain(&h, cfg->own != NULL ? &cfg->own->crt : NULL);
+    hash_bytes(&h, cfg->psk_identity, cfg->psk != NULL ? strlen(cfg->psk_identity) : 0);
     hash_bytes(&h, cfg->psk, cfg->psk_len);
     for (size_t i = 0; cfg->alpn != NULL && cfg->alpn[i] != NULL; i++)
         hash_bytes(&h, cfg->alpn[i], strlen(cfg->alpn[i]));
@@ -101,31 +113,56 @@ tlsc_err tlsc_config_set_resumption(tlsc_config *cfg, tlsc_resumption mode)
 
 /* ---- capture -------------------------------------------------------------- */
 
+/* mbedtls_ssl_session_free zeroizes the session (master secret, ticket). */
+static void free_saved(mbedtls_ssl_session *s)
+{
+    if (s == NULL)
+        return;
+    mbedtls_ssl_session_free(s);
+    tlsc__free(s);
+}
+
+static void free_offer(tlsc__offer *o)
+{
+    if (o == NULL)
+        return;
+    mbedtls_ssl_session_free(&o->s);
+    tlsc__free_secret(o, o->size);
+}
+
+/* Without memory the session is not kept, as when mbedTLS cannot copy it. */
 void tlsc__session_capture(tlsc_conn *c)
 {
     if (c->cfg->resumption == TLSC_RESUMPTION_OFF)
         return;
-    mbedtls_ssl_session s;
-    mbedtls_ssl_session_init(&s);
-    if (mbedtls_ssl_get_session(&c->ssl, &s) != 0 || !tlsc__session_resumable(&s)) {
-        mbedtls_ssl_session_free(&s);
+    mbedtls_ssl_session *s = tlsc__calloc(1, sizeof *s);
+    if (s == NULL)
+        return;
+    mbedtls_ssl_session_init(s);
+    if (mbedtls_ssl_get_session(&c->ssl, s) != 0 || !tlsc__session_resumable(s)) {
+        free_saved(s);
         return;
     }
-    tlsc__session_drop_peer_cert(&s); /* not needed to resume; ~1 KB */
-    if (c->have_saved)
-        mbedtls_ssl_session_free(&c->saved);
+    tlsc__session_drop_peer_cert(s); /* not needed to resume; ~1 KB */
+    free_saved(c->saved);
     c->saved = s;
-    c->have_saved = true;
     tlsc__log(c->cfg, TLSC_LOG_DEBUG, "resumable session from %s captured", c->name);
 }
 
 void tlsc__session_free(tlsc_conn *c)
 {
-    if (c->have_saved)
-        mbedtls_ssl_session_free(&c->saved); /* zeroizes the master secret */
-    if (c->have_offer)
-        mbedtls_ssl_session_free(&c->offer);
-    c->have_saved = c->have_offer = false;
+    free_saved(c->saved);
+    free_offer(c->offer);
+    c->saved = NULL;
+    c->offer = NULL;
+}
+
+const char *tlsc__conn_subject(const tlsc_conn *c)
+{
+    if (c->v.peer_subject != NULL)
+        return c->v.peer_subject;
+    /* resumed: no certificate this time; the subject it was verified with */
+    return c->resumed && c->offer != NULL ? c->offer->subject : "";
 }
 
 /* ---- export --------------------------------------------------------------- */
@@ -159,7 +196,7 @@ static void write_head(const tlsc_conn *c, unsigned char *p, size_t name_len,
     memcpy(p, MAGIC, 7);
     p[7] = FORMAT_VERSION;
     put_u(p + 8, (uint64_t)(now < 0 ? 0 : now), 8);
-    put_u(p + 16, lifetime_of(&c->saved), 4);
+    put_u(p + 16, lifetime_of(c->saved), 4);
     memcpy(p + 20, c->cfg->id, 32);
     p[52] = (unsigned char)name_len;
     put_u(p + 53, subj_len, 2);
@@ -170,22 +207,23 @@ tlsc_err tlsc_conn_export_session(const tlsc_conn *c, void *buf, size_t cap, siz
 {
     if (c == NULL || len == NULL)
         return TLSC_ERR_INVALID_ARG;
-    if (!c->have_saved)
+    if (c->saved == NULL)
         return TLSC_ERR_NO_SESSION;
     size_t blob_len = 0;
-    int ret = mbedtls_ssl_session_save(&c->saved, NULL, 0, &blob_len);
+    int ret = mbedtls_ssl_session_save(c->saved, NULL, 0, &blob_len);
     if (ret != 0 && ret != MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL)
         return TLSC_ERR_INTERNAL;
-    size_t name_len = strlen(c->name), subj_len = strlen(c->v.peer_subject);
+    const char *subject = tlsc__conn_subject(c);
+    size_t name_len = strlen(c->name), subj_len = strlen(subject);
     *len = HEAD_LEN + name_len + subj_len + blob_len + SUM_LEN;
     if (buf == NULL || cap < *len)
         return buf == NULL ? TLSC_OK : TLSC_ERR_BUFFER_SIZE;
     unsigned char *p = buf;
     write_head(c, p, name_len, subj_len, blob_len);
     memcpy(p + HEAD_LEN, c->name, name_len);
-    memcpy(p + HEAD_LEN + name_len, c->v.peer_subject, subj_len);
+    memcpy(p + HEAD_LEN + name_len, subject, subj_len);
     unsigned char *blob = p + HEAD_LEN + name_len + subj_len;
-    if (mbedtls_ssl_session_save(&c->saved, blob, blob_len, &blob_len) != 0)
+    if (mbedtls_ssl_session_save(c->saved, blob, blob_len, &blob_len) != 0)
         return TLSC_ERR_INTERNAL;
     return mbedtls_sha256(p, *len - SUM_LEN, p + *len - SUM_LEN, 0) == 0 ? TLSC_OK
                                                                          : TLSC_ERR_INTERNAL;
@@ -214,7 +252,7 @@ static tlsc_err check_envelope(tlsc_conn *c, const unsigned char *p, size_t len)
     unsigned char sum[32];
     if (mbedtls_sha256(p, body, sum, 0) != 0 || memcmp(sum, p + body, SUM_LEN) != 0)
         return reject(c, "checksum mismatch (corrupted or tampered)");
-    if (p[52] == 0 || p[52] > TLSC_HOST_MAX || get_u(p + 53, 2) >= sizeof c->offer_subject)
+    if (p[52] == 0 || p[52] > TLSC_HOST_MAX || get_u(p + 53, 2) > SUBJECT_MAX)
         return reject(c, "name or subject out of range");
     return TLSC_OK;
 }
@@ -223,23 +261,27 @@ static tlsc_err load_envelope(tlsc_conn *c, const unsigned char *p)
 {
     size_t name_len = p[52], subj_len = (size_t)get_u(p + 53, 2);
     size_t blob_len = (size_t)get_u(p + 55, 4);
-    memcpy(c->offer_name, p + HEAD_LEN, name_len);
-    c->offer_name[name_len] = '\0';
-    mbedtls_ssl_session_init(&c->offer);
-    int ret = mbedtls_ssl_session_load(&c->offer, p + HEAD_LEN + name_len + subj_len, blob_len);
+    size_t size = sizeof(tlsc__offer) + name_len + 1 + subj_len + 1;
+    tlsc__offer *o = tlsc__calloc(1, size);
+    if (o == NULL)
+        return TLSC_ERR_NO_MEMORY;
+    o->size = size;
+    memcpy(o->text, p + HEAD_LEN, name_len);
+    o->subject = o->text + name_len + 1;
+    memcpy(o->text + name_len + 1, p + HEAD_LEN + name_len, subj_len);
+    mbedtls_ssl_session_init(&o->s);
+    int ret = mbedtls_ssl_session_load(&o->s, p + HEAD_LEN + name_len + subj_len, blob_len);
     if (ret == 0)
-        ret = tlsc__session_pin_hostname(&c->offer, c->offer_name);
+        ret = tlsc__session_pin_hostname(&o->s, o->text);
     if (ret != 0) {
-        mbedtls_ssl_session_free(&c->offer);
+        free_offer(o);
         return ret == MBEDTLS_ERR_SSL_ALLOC_FAILED ? TLSC_ERR_NO_MEMORY
                                                    : reject(c, "mbedTLS cannot load the session");
     }
-    memcpy(c->offer_subject, p + HEAD_LEN + name_len, subj_len);
-    c->offer_subject[subj_len] = '\0';
-    memcpy(c->offer_id, p + 20, 32);
+    memcpy(o->id, p + 20, 32);
     int64_t created = (int64_t)get_u(p + 8, 8);
-    c->offer_expires = created > 0 ? created + (int64_t)get_u(p + 16, 4) : 0;
-    c->have_offer = true;
+    o->expires = created > 0 ? created + (int64_t)get_u(p + 16, 4) : 0;
+    c->offer = o;
     return TLSC_OK;
 }
 
@@ -249,10 +291,8 @@ tlsc_err tlsc_conn_set_session(tlsc_conn *c, const void *blob, size_t len)
         return TLSC_ERR_INVALID_ARG;
     if (c->state != TLSC__NEW)
         return TLSC_ERR_STATE;
-    if (c->have_offer) {
-        mbedtls_ssl_session_free(&c->offer);
-        c->have_offer = false;
-    }
+    free_offer(c->offer);
+    c->offer = NULL;
     tlsc_err err = check_envelope(c, blob, len);
     return err == TLSC_OK ? load_envelope(c, blob) : err;
 }
@@ -264,26 +304,27 @@ static const char *unfit(const tlsc_conn *c, int64_t now)
 {
     if (c->cfg->resumption == TLSC_RESUMPTION_OFF)
         return "resumption is off in this configuration";
-    if (strcmp(c->offer_name, c->name) != 0) /* both lower-case */
+    const tlsc__offer *o = c->offer;
+    if (strcmp(o->text, c->name) != 0) /* both lower-case */
         return "it was saved for another server name";
-    if (memcmp(c->offer_id, c->cfg->id, 32) != 0)
+    if (memcmp(o->id, c->cfg->id, 32) != 0)
         return "it was saved under a different trust or credential configuration";
-    if (now >= 0 && c->offer_expires != 0 && now >= c->offer_expires)
+    if (now >= 0 && o->expires != 0 && now >= o->expires)
         return "it has expired";
     return NULL;
 }
 
 tlsc_err tlsc__session_offer(tlsc_conn *c)
 {
-    if (!c->have_offer)
+    if (c->offer == NULL)
         return TLSC_OK;
     const char *why = unfit(c, tlsc__config_now(c->cfg));
     if (why != NULL) {
         tlsc__log(c->cfg, TLSC_LOG_DEBUG, "saved session (for %s) not offered to %s: %s",
-                  c->offer_name, c->name, why);
+                  c->offer->text, c->name, why);
         return TLSC_OK;
     }
-    int ret = mbedtls_ssl_set_session(&c->ssl, &c->offer);
+    int ret = mbedtls_ssl_set_session(&c->ssl, &c->offer->s);
     if (ret == MBEDTLS_ERR_SSL_ALLOC_FAILED)
         return tlsc__conn_fail(c, TLSC_ERR_NO_MEMORY, "no memory to offer the saved session");
     if (ret != 0) {
@@ -303,9 +344,9 @@ tlsc_err tlsc_conn_await_session(tlsc_conn *c, uint32_t timeout_ms)
     if (c == NULL)
         return TLSC_ERR_INVALID_ARG;
     uint64_t deadline = tlsc_now_ms() + timeout_ms;
-    while (!c->have_saved && c->cfg->resumption != TLSC_RESUMPTION_OFF) {
+    while (c->saved == NULL && c->cfg->resumption != TLSC_RESUMPTION_OFF) {
         tlsc_err err = tlsc__conn_pump(c);
-        if (err == TLSC_OK || c->have_saved)
+        if (err == TLSC_OK || c->saved != NULL)
             break; /* a ticket, or application data came first */
         if (!tlsc__is_want(err))
             return err;
@@ -315,5 +356,5 @@ tlsc_err tlsc_conn_await_session(tlsc_conn *c, uint32_t timeout_ms)
         if (err != TLSC_OK)
             return err;
     }
-    return c->have_saved ? TLSC_OK : TLSC_ERR_NO_SESSION;
+    return c->saved != NULL ? TLSC_OK : TLSC_ERR_NO_SESSION;
 }

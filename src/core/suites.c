@@ -46,6 +46,16 @@ const char *tlsc_suite_name(size_t index)
     return index < SUITE_COUNT ? SUITES[index].name : NULL;
 }
 
+/* tlsc offers only these suites, so the negotiated one is among them. */
+const char *tlsc__suite_iana_name(int id)
+{
+    for (size_t i = 0; i < SUITE_COUNT; i++) {
+        if (SUITES[i].id == id)
+            return SUITES[i].name;
+    }
+    return NULL;
+}
+
 static bool kind_usable(const tlsc_config *cfg, suite_kind kind)
 {
     switch (kind) {

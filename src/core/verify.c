@@ -95,9 +95,17 @@ int tlsc__no_ca_cb(void *ctx, mbedtls_x509_crt const *child,
     return 0;
 }
 
+void tlsc__verify_end(tlsc__verify *v)
+{
+    tlsc__free(v->vdetail);
+    tlsc__free(v->peer_subject);
+    v->vdetail = v->peer_subject = NULL;
+}
+
 void tlsc__verify_begin(tlsc__verify *v, const tlsc_config *cfg, const char *name,
                         const unsigned char *ip, size_t ip_len)
 {
+    tlsc__verify_end(v);
     memset(v, 0, sizeof *v);
     v->cfg = cfg;
     v->name = name != NULL ? name : "";
@@ -127,16 +135,53 @@ static bool self_issued(const mbedtls_x509_crt *crt)
     return same_buf(&crt->issuer_raw, &crt->subject_raw);
 }
 
+/* The detail buffer, allocated on the first failure described (most
+ * verifications have none), or NULL without memory. */
+static char *detail_buf(tlsc__verify *v)
+{
+    if (v->vdetail == NULL)
+        v->vdetail = tlsc__calloc(1, TLSC_ERRMSG_MAX);
+    return v->vdetail;
+}
+
+const char *tlsc__verify_detail(const tlsc__verify *v)
+{
+    return v->vdetail != NULL ? v->vdetail : "";
+}
+
+void tlsc__verify_set_detail(tlsc__verify *v, const char *fmt, ...)
+{
+    char *d = detail_buf(v);
+    if (d == NULL)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(d, TLSC_ERRMSG_MAX, fmt, ap);
+    va_end(ap);
+}
+
 /* Append "; " + text to the detail. */
 static void say(tlsc__verify *v, const char *fmt, ...) TLSC_PRINTF(2, 3);
 static void say(tlsc__verify *v, const char *fmt, ...)
 {
+    char *d = detail_buf(v);
+    if (d == NULL)
+        return;
     char text[TLSC_ERRMSG_MAX];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
-    tlsc__str_append(v->vdetail, sizeof v->vdetail, "%s%s", v->vdetail[0] ? "; " : "", text);
+    tlsc__str_append(d, TLSC_ERRMSG_MAX, "%s%s", d[0] ? "; " : "", text);
+}
+
+/* Keep the leaf's subject (tlsc_conn_peer_subject, saved sessions). */
+static bool keep_subject(tlsc__verify *v, const mbedtls_x509_crt *leaf)
+{
+    char text[256];
+    dn_text(&leaf->subject, text, sizeof text);
+    tlsc__replace_str(&v->peer_subject, text);
+    return v->peer_subject != NULL;
 }
 
 /* ---- host name ------------------------------------------------------------ */
@@ -605,7 +650,8 @@ int tlsc__verify_cb(void *p_vrfy, mbedtls_x509_crt *crt, int depth,
     bool anchor = crt == v->top && !(mf & MBEDTLS_X509_BADCERT_NOT_TRUSTED) && depth > 0;
     t |= own_rules(v, crt, depth, anchor, who);
     if (depth == 0) {
-        dn_text(&crt->subject, v->peer_subject, sizeof v->peer_subject);
+        if (!keep_subject(v, crt))
+            return MBEDTLS_ERR_X509_ALLOC_FAILED; /* a fact lost: fail (no memory) */
         if (v->cfg->pin_count != 0)
             t |= check_pin(v, crt);
     }

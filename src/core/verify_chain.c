@@ -36,14 +36,15 @@ static tlsc_err parse_fail(offline *o, int index, int ret, const char *oid)
         return TLSC_ERR_NO_MEMORY;
     if (ret == TLSC__ERR_X509_UNKNOWN_CRITICAL && oid[0] != '\0') {
         o->v.vflags |= TLSC_VERIFY_CRITICAL_EXT;
-        snprintf(o->v.vdetail, sizeof o->v.vdetail,
-                 "certificate %d of the chain has an unknown critical extension %s", index, oid);
+        tlsc__verify_set_detail(&o->v,
+                                "certificate %d of the chain has an unknown critical "
+                                "extension %s", index, oid);
         return TLSC_ERR_CERT_BAD;
     }
     mbedtls_strerror(ret, text, sizeof text);
     o->v.vflags |= TLSC_VERIFY_OTHER;
-    snprintf(o->v.vdetail, sizeof o->v.vdetail,
-             "certificate %d of the chain cannot be parsed: %s", index, text);
+    tlsc__verify_set_detail(&o->v, "certificate %d of the chain cannot be parsed: %s", index,
+                            text);
     return TLSC_ERR_CERT_BAD;
 }
 
@@ -103,9 +104,8 @@ static tlsc_err parse_lone_der(offline *o, const unsigned char *data, size_t len
     if (err != TLSC_ERR_CERT_BAD || (o->v.vflags & TLSC_VERIFY_CRITICAL_EXT))
         return err;
     o->v.vflags = 0;
-    snprintf(o->v.vdetail, sizeof o->v.vdetail,
-             "no certificate in the chain data (neither PEM CERTIFICATE blocks nor one DER "
-             "certificate)");
+    tlsc__verify_set_detail(&o->v, "no certificate in the chain data (neither PEM CERTIFICATE "
+                                   "blocks nor one DER certificate)");
     return TLSC_ERR_CERT_PARSE;
 }
 
@@ -121,7 +121,7 @@ static tlsc_err parse_chain(offline *o, const unsigned char *data, size_t len)
     tlsc_err err = add_pem(o, text, &count);
     tlsc__free(text);
     if (err == TLSC_OK && count == 0) {
-        snprintf(o->v.vdetail, sizeof o->v.vdetail, "no certificate in the chain data");
+        tlsc__verify_set_detail(&o->v, "no certificate in the chain data");
         return TLSC_ERR_CERT_PARSE;
     }
     return err;
@@ -159,7 +159,7 @@ static int run_mbedtls(offline *o, tlsc_config *cfg)
                                                   &o->v);
     if (cfg->ca_count != 0)
         return mbedtls_x509_crt_verify_with_profile(&o->chain, &cfg->ca,
-                                                    cfg->crl_count ? &cfg->crl : NULL,
+                                                    cfg->crl,
                                                     &tlsc__profile,
                                                     NULL, &mf, tlsc__verify_cb, &o->v);
     return mbedtls_x509_crt_verify_with_ca_cb(&o->chain, tlsc__no_ca_cb, NULL, &tlsc__profile,
@@ -176,9 +176,9 @@ static tlsc_err check_time(offline *o, int64_t unix_time)
     if (!o->v.unknown_time || cfg->allow_unknown_time || cfg->insecure)
         return TLSC_OK;
     o->v.vflags |= TLSC_VERIFY_CLOCK;
-    snprintf(o->v.vdetail, sizeof o->v.vdetail,
-             "the clock does not know the current time, so certificate dates cannot be "
-             "checked; give a time, or call tlsc_config_allow_unknown_time");
+    tlsc__verify_set_detail(&o->v, "the clock does not know the current time, so certificate "
+                                   "dates cannot be checked; give a time, or call "
+                                   "tlsc_config_allow_unknown_time");
     return TLSC_ERR_CLOCK_NOT_SET;
 }
 
@@ -208,13 +208,12 @@ static tlsc_err verify(offline *o, tlsc_config *cfg, const unsigned char *data, 
     if (ret == MBEDTLS_ERR_X509_FATAL_ERROR) {
         /* allocation failures were caught above: the chain is too long */
         o->v.vflags |= TLSC_VERIFY_CHAIN_DEPTH;
-        snprintf(o->v.vdetail, sizeof o->v.vdetail,
-                 "the chain is longer than mbedTLS can verify (more than %d intermediates, "
-                 "or a loop)", MBEDTLS_X509_MAX_INTERMEDIATE_CA);
+        tlsc__verify_set_detail(&o->v, "the chain is longer than mbedTLS can verify (more than "
+                                       "%d intermediates, or a loop)",
+                                MBEDTLS_X509_MAX_INTERMEDIATE_CA);
         return TLSC_ERR_CERT_BAD;
     }
-    snprintf(o->v.vdetail, sizeof o->v.vdetail, "certificate rejected (mbedTLS -0x%04x)",
-             (unsigned)-ret);
+    tlsc__verify_set_detail(&o->v, "certificate rejected (mbedTLS -0x%04x)", (unsigned)-ret);
     o->v.vflags |= TLSC_VERIFY_OTHER;
     return TLSC_ERR_VERIFY;
 }
@@ -224,7 +223,7 @@ static void copy_out(const offline *o, uint32_t *flags, char *detail, size_t cap
     if (flags != NULL)
         *flags = o->v.vflags;
     if (detail != NULL && cap != 0)
-        snprintf(detail, cap, "%s", o->v.vdetail);
+        snprintf(detail, cap, "%s", tlsc__verify_detail(&o->v));
 }
 
 tlsc_err tlsc_verify_chain(tlsc_config *cfg, const void *chain, size_t len, const char *host,
@@ -251,6 +250,7 @@ tlsc_err tlsc_verify_chain(tlsc_config *cfg, const void *chain, size_t len, cons
         err = verify(o, cfg, chain, len, unix_time);
     copy_out(o, flags, detail, detail_cap);
     mbedtls_x509_crt_free(&o->chain);
+    tlsc__verify_end(&o->v);
     tlsc__free(o);
     return err;
 }

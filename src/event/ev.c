@@ -254,8 +254,12 @@ static tlsc_err renew_conn(tlsc_ev *ev, bool same_host)
     tlsc_err err = tlsc_conn_new(ev->cfg, &fresh);
     if (err != TLSC_OK)
         return err;
-    if (same_host && ev->conn->name[0] != '\0')
-        memcpy(fresh->name, ev->conn->name, sizeof fresh->name);
+    if (same_host && ev->conn->name != NULL)
+        err = tlsc_conn_set_server_name(fresh, ev->conn->name);
+    if (err != TLSC_OK) {
+        tlsc_conn_free(fresh);
+        return err;
+    }
     /* A refused blob only means a full handshake (the core logs why). */
     if (same_host && ev->session_len > 0 &&
         tlsc_conn_set_session(fresh, ev->session, ev->session_len) != TLSC_OK)
@@ -364,10 +368,12 @@ static void start_tls(tlsc_ev *ev, bool announce)
     if (announce && !emit(ev, &e))
         return;
     /* The core connects to the numeric address and verifies the name. */
-    if (ev->conn->name[0] == '\0')
-        memcpy(ev->conn->name, ev->host, sizeof ev->conn->name);
+    tlsc_err err = TLSC_OK;
+    if (ev->conn->name == NULL)
+        err = tlsc_conn_set_server_name(ev->conn, ev->host);
     tlsc__loop_sample_heap(ev->loop);
-    tlsc_err err = tlsc_conn_start(ev->conn, ev->addr, ev->port);
+    if (err == TLSC_OK)
+        err = tlsc_conn_start(ev->conn, ev->addr, ev->port);
     tlsc__loop_sample_heap(ev->loop);
     if (err != TLSC_OK) {
         failed(ev, err);
