@@ -268,6 +268,15 @@ typedef enum tlsc__state {
     TLSC__FAILED
 } tlsc__state;
 
+/* A captured session as mbedtls_ssl_session_save wrote it (a third of the
+ * heap of an mbedtls_ssl_session holding the same ticket), its lifetime,
+ * in one block: blob follows the struct. */
+typedef struct tlsc__saved {
+    size_t len;
+    uint32_t lifetime;          /* seconds, as lifetime_of() computes it */
+    unsigned char blob[];
+} tlsc__saved;
+
 struct tlsc_conn {
     tlsc_config *cfg;
     mbedtls_ssl_context ssl;
@@ -307,7 +316,7 @@ struct tlsc_conn {
 
     /* sessions (session.c), heap objects only while there is one: the
      * newest one captured, and the one imported to be offered */
-    mbedtls_ssl_session *saved;
+    tlsc__saved *saved;         /* the newest session, serialized (session.c) */
     tlsc__offer *offer;
     bool offered;               /* the imported session went into the ClientHello */
 
