@@ -14,7 +14,8 @@
  *     server fails with "no common parameters"; tlsc_profile_has_rsa()
  *     tells a program which profile it was built with);
  *   - private keys PEM/DER unencrypted (no PKCS#5 / encrypted PEM);
- *   - no mbedTLS debug output (tlsc's own log still works).
+ *   - no mbedTLS debug output (tlsc's own log still works) and no mbedTLS
+ *     message table (details name the mbedTLS code, see below).
  * Record buffers: compile-time maxima of 16 KiB in and 2 KiB out, allocated
  * at tlsc_conn_new; the input buffer is immediately resized to what the
  * configuration asks for (tlsc_config_set_buffers; VARIABLE_BUFFER_LENGTH),
@@ -37,7 +38,10 @@
 #define MBEDTLS_HAVE_TIME
 #define MBEDTLS_HAVE_TIME_DATE
 #define MBEDTLS_HAVE_ASM
-#define MBEDTLS_ERROR_C
+/* No MBEDTLS_ERROR_C: its message table is ~12 KB of flash on a
+ * Cortex-M4. Detail strings still give the mbedTLS code in hex, with the
+ * module and, for certificate and key errors, words from tlsc
+ * (src/core/mbedtls_text.c). */
 #define MBEDTLS_VERSION_C
 #if defined(__unix__) || defined(__APPLE__)
 #define MBEDTLS_THREADING_C
