@@ -16,10 +16,12 @@
  * to show each floor configuration really completes a verified handshake.
  */
 #include <string.h>
+#include <time.h>
 
 #include "mbedtls/build_info.h"
 #include "mbedtls/ctr_drbg.h"
 #include "mbedtls/platform_time.h"
+#include "mbedtls/platform_util.h"
 #include "mbedtls/entropy.h"
 #include "mbedtls/ssl.h"
 #include "mbedtls/x509_crt.h"
@@ -143,6 +145,14 @@ volatile uint32_t board_ticks_ms; /* incremented by the SysTick handler */
 mbedtls_ms_time_t mbedtls_ms_time(void)
 {
     return board_ticks_ms;
+}
+
+/* The overlay config/tlsc_platform_none.h asks the platform for the
+ * calendar (newlib's gmtime would pull in assert and stdio); tlsc's none
+ * platform has its own, a port of mini_client.c would use gmtime_r. */
+struct tm *mbedtls_platform_gmtime_r(const mbedtls_time_t *tt, struct tm *tm_buf)
+{
+    return gmtime_r(tt, tm_buf);
 }
 
 int mbedtls_hardware_poll(void *data, unsigned char *output, size_t len, size_t *olen);
