@@ -14,7 +14,8 @@
  *     server fails with "no common parameters"; tlsc_profile_has_rsa()
  *     tells a program which profile it was built with);
  *   - private keys PEM/DER unencrypted (no PKCS#5 / encrypted PEM);
- *   - no mbedTLS debug output (tlsc's own log still works).
+ *   - no mbedTLS debug output (tlsc's own log still works) and no mbedTLS
+ *     message table (details name the mbedTLS code, see below).
  * Record buffers: compile-time maxima of 16 KiB in and 2 KiB out, allocated
  * at tlsc_conn_new; the input buffer is immediately resized to what the
  * configuration asks for (tlsc_config_set_buffers; VARIABLE_BUFFER_LENGTH),
@@ -37,7 +38,10 @@
 #define MBEDTLS_HAVE_TIME
 #define MBEDTLS_HAVE_TIME_DATE
 #define MBEDTLS_HAVE_ASM
-#define MBEDTLS_ERROR_C
+/* No MBEDTLS_ERROR_C: its message table is ~12 KB of flash on a
+ * Cortex-M4. Detail strings still give the mbedTLS code in hex, with the
+ * module and, for certificate and key errors, words from tlsc
+ * (src/core/mbedtls_text.c). */
 #define MBEDTLS_VERSION_C
 #if defined(__unix__) || defined(__APPLE__)
 #define MBEDTLS_THREADING_C
@@ -69,6 +73,10 @@
 /* ---- symmetric ---- */
 #define MBEDTLS_AES_C
 #define MBEDTLS_AES_FEWER_TABLES /* 2 KB of tables instead of 8 KB */
+/* GCM, CTR_DRBG and PSA's AES only ever encrypt with the block cipher (no
+ * CBC: encrypted private keys are not in this profile): no decryption code
+ * or tables (-1.4 KB flash, -1.3 KB RAM on a Cortex-M4). */
+#define MBEDTLS_BLOCK_CIPHER_NO_DECRYPT
 #define MBEDTLS_GCM_C
 #define MBEDTLS_CHACHA20_C
 #define MBEDTLS_POLY1305_C
@@ -79,8 +87,10 @@
 #define MBEDTLS_MD_C
 #define MBEDTLS_SHA224_C   /* required by SHA256_C's shared code */
 #define MBEDTLS_SHA256_C
+#define MBEDTLS_SHA256_SMALLER /* rolled loop: -1.3 KB; hashing is a small part of a handshake */
 #define MBEDTLS_SHA384_C   /* P-384 roots (ecdsa-with-SHA384), *_SHA384 suites */
 #define MBEDTLS_SHA512_C
+#define MBEDTLS_SHA512_SMALLER /* -1.7 KB; SHA-384 is used only with P-384 and *_SHA384 suites */
 #define MBEDTLS_HKDF_C
 
 /* ---- public key: ECC only ---- */
@@ -92,6 +102,9 @@
 #define MBEDTLS_ECP_DP_SECP384R1_ENABLED
 #define MBEDTLS_ECP_NIST_OPTIM
 #define MBEDTLS_ECP_WINDOW_SIZE 2   /* smaller comb tables on the heap */
+/* No precomputed generator tables in flash (-5.5 KB): the bignum ECP code
+ * only does P-384 (P-256 is p256-m's), whose signature checks get slower. */
+#define MBEDTLS_ECP_FIXED_POINT_OPTIM 0
 #define MBEDTLS_MPI_MAX_SIZE 64     /* P-384 needs 48; no RSA */
 #define MBEDTLS_MPI_WINDOW_SIZE 2
 #define MBEDTLS_PK_C

@@ -6,6 +6,9 @@
 #   make -f scripts/baremetal.mk REPO=. MBEDTLS_DIR=... PROFILE=config/x.h OUT=dir [lib|elf]
 # lib  builds OUT/libtlsc.a (tlsc only) and OUT/libmbedtls.a
 # elf  also links bench/footprint_client.c into OUT/client.elf (+ client.map)
+# mini links bench/footprint_mini_client.c (mbedTLS's mini_client, no tlsc)
+#      against OUT/libmbedtls.a only into OUT/mini_client.elf (+ .map): the
+#      "mbedTLS alone" rows of bench/footprint.sh, with bench/mbedtls_floor_*.h
 # The platform layer is chosen here by file, not by #if: POSIX's
 # src/platform/*.c are left out and src/platform/none/*.c go in.
 REPO ?= .
@@ -37,9 +40,10 @@ TLSC_OBJ := $(patsubst $(REPO)/src/%.c,$(OUT)/tlsc/%.o,$(TLSC_SRC))
 MBEDTLS_OBJ := $(patsubst $(MBEDTLS_DIR)/library/%.c,$(OUT)/mbedtls/%.o,$(MBEDTLS_SRC)) \
   $(patsubst $(MBEDTLS_DIR)/3rdparty/%.c,$(OUT)/mbedtls/3rdparty/%.o,$(P256M_SRC))
 
-.PHONY: lib elf
+.PHONY: lib elf mini
 lib: $(OUT)/libtlsc.a $(OUT)/libmbedtls.a
 elf: $(OUT)/client.elf
+mini: $(OUT)/mini_client.elf
 
 # Every object also depends on the profile (a changed profile rebuilds all).
 $(OUT)/tlsc/%.o: $(REPO)/src/%.c $(PROFILE) $(REPO)/config/tlsc_platform_none.h
@@ -67,4 +71,11 @@ $(OUT)/client.elf: $(OUT)/client.o $(OUT)/libtlsc.a $(OUT)/libmbedtls.a
 	$(CC) $(LDFLAGS) -Wl,-Map=$(OUT)/client.map -o $@ $(OUT)/client.o \
 	  -Wl,--start-group $(OUT)/libtlsc.a $(OUT)/libmbedtls.a -lc -lnosys -Wl,--end-group
 
--include $(TLSC_OBJ:.o=.d) $(MBEDTLS_OBJ:.o=.d) $(OUT)/client.d
+$(OUT)/mini_client.o: $(REPO)/bench/footprint_mini_client.c $(PROFILE)
+	$(CC) $(CFLAGS_COMMON) $(TLSC_WARNINGS) -c $< -o $@
+
+$(OUT)/mini_client.elf: $(OUT)/mini_client.o $(OUT)/libmbedtls.a
+	$(CC) $(LDFLAGS) -Wl,-Map=$(OUT)/mini_client.map -o $@ $(OUT)/mini_client.o \
+	  -Wl,--start-group $(OUT)/libmbedtls.a -lc -lnosys -Wl,--end-group
+
+-include $(TLSC_OBJ:.o=.d) $(MBEDTLS_OBJ:.o=.d) $(OUT)/client.d $(OUT)/mini_client.d

@@ -41,6 +41,18 @@ bm_build() { # REPO MBEDTLS_DIR PROFILE OUT
   fi
 }
 
+# Build mbedTLS alone with CONFIG and link bench/footprint_mini_client.c
+# (mbedTLS's mini_client) into OUT/mini_client.elf: the floor rows.
+bm_build_mini() { # REPO MBEDTLS_DIR CONFIG OUT
+  mkdir -p "$4"
+  if ! make -f "$1/scripts/baremetal.mk" -j"${BM_JOBS:-2}" REPO="$1" MBEDTLS_DIR="$2" \
+        PROFILE="$3" OUT="$4" mini >"$4/build.log" 2>&1; then
+    echo "Cortex-M4 build of mini_client with $(basename "$3") failed ($4/build.log):" >&2
+    grep -E 'error|undefined' "$4/build.log" | head -20 >&2
+    return 1
+  fi
+}
+
 bm_need_toolchain() {
   if ! command -v arm-none-eabi-gcc >/dev/null ||
      ! arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb --specs=nano.specs \

@@ -189,7 +189,7 @@ static const char *parse_failure(candidate *c, int ret)
     char text[100];
     if (c->name_constraints)
         return "it has critical name constraints, which a bundle cannot store (add it with --ca instead)";
-    mbedtls_strerror(ret, text, sizeof text);
+    tlsc__mbedtls_text(ret, text, sizeof text);
     snprintf(c->why, sizeof c->why, "it does not parse: %s", text);
     return c->why;
 }
@@ -241,7 +241,7 @@ static void report_bad_pem(int ret, tlsc_bundle_root_fn fn, void *ud)
 {
     char text[100], why[160];
     tlsc_bundle_root info = { .subject = "", .key_type = "unknown", .path_len = -1, .skip = why };
-    mbedtls_strerror(ret, text, sizeof text);
+    tlsc__mbedtls_text(ret, text, sizeof text);
     snprintf(why, sizeof why, "its PEM block does not decode: %s", text);
     if (fn != NULL)
         (void)fn(ud, &info);

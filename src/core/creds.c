@@ -47,7 +47,7 @@ static const unsigned char *pem_terminated(const unsigned char *data,
 
 static void mbedtls_reason(int ret, char *out, size_t cap)
 {
-    mbedtls_strerror(ret, out, cap);
+    tlsc__mbedtls_text(ret, out, cap);
 }
 
 static tlsc_err parse_der_cert(mbedtls_x509_crt *chain, const unsigned char *p,

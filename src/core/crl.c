@@ -68,7 +68,7 @@ static tlsc_err parse_crls(tlsc_config *cfg, const unsigned char *data, size_t l
         err = TLSC_ERR_NO_MEMORY;
     } else if (ret != 0) {
         char why[128];
-        mbedtls_strerror(ret, why, sizeof why);
+        tlsc__mbedtls_text(ret, why, sizeof why);
         err = tlsc__config_fail(cfg, TLSC_ERR_CERT_PARSE, "not a valid PEM or DER CRL (a "
                                 "critical extension other than those mbedTLS knows is refused): "
                                 "%s", why);

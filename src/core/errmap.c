@@ -224,9 +224,9 @@ static tlsc_err fail_cert_parse(tlsc_conn *c, int ret, const char *why)
 
 tlsc_err tlsc__conn_fail_mbedtls(tlsc_conn *c, int ret, const char *during)
 {
-    char why[160], text[128], note[96];
-    mbedtls_strerror(ret, text, sizeof text);
-    snprintf(why, sizeof why, " [mbedTLS -0x%04x: %s]", (unsigned)-ret, text);
+    char why[160], text[150], note[96];
+    tlsc__mbedtls_text(ret, text, sizeof text);
+    snprintf(why, sizeof why, " [%s]", text);
     if (c->io_err != TLSC_OK)
         return tlsc__conn_fail(c, c->io_err, "%s %s port %u failed (%s) %s",
                                c->io_err_on_send ? "sending to" : "receiving from",

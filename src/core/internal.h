@@ -367,6 +367,12 @@ bool tlsc__trust_local_ee(const tlsc_config *cfg, const mbedtls_x509_crt *crt);
 int tlsc__no_ca_cb(void *ctx, mbedtls_x509_crt const *child,
                    mbedtls_x509_crt **candidates);
 
+/* mbedtls_text.c: "mbedTLS -0xCODE: words" for an mbedTLS error code
+ * (mbedTLS's own message with MBEDTLS_ERROR_C, otherwise the module and,
+ * for common certificate and key errors, what went wrong). Always
+ * NUL-terminated when cap > 0. */
+void tlsc__mbedtls_text(int ret, char *out, size_t cap);
+
 /* errmap.c */
 const char *tlsc__alert_name(int alert);
 tlsc_err tlsc__alert_error(int alert);

@@ -528,6 +528,16 @@ static void put_digits(char *out, int64_t value, int width)
     }
 }
 
+tlsc__utc tlsc__unix_to_utc(int64_t unix_seconds)
+{
+    int64_t days = floor_div(unix_seconds, SECONDS_PER_DAY);
+    int64_t secs = unix_seconds - days * SECONDS_PER_DAY;
+    struct civil c = civil_from_days(days);
+    tlsc__utc u = { c.year, c.month, c.day, (int)(secs / 3600), (int)(secs / 60 % 60),
+                    (int)(secs % 60) };
+    return u;
+}
+
 /*
  * Times outside years 0000..9999 cannot be written with four digits; they
  * are clamped to the nearest end so the text is always well-formed (and
@@ -542,16 +552,14 @@ void tlsc__format_utc(int64_t unix_seconds, char out[21])
         t = UTC_FIRST;
     if (t > UTC_LAST)
         t = UTC_LAST;
-    int64_t days = floor_div(t, SECONDS_PER_DAY);
-    int64_t secs = t - days * SECONDS_PER_DAY;
-    struct civil c = civil_from_days(days);
+    tlsc__utc u = tlsc__unix_to_utc(t);
     memcpy(out, "0000-00-00T00:00:00Z", 21);
-    put_digits(out, c.year, 4);
-    put_digits(out + 5, c.month, 2);
-    put_digits(out + 8, c.day, 2);
-    put_digits(out + 11, secs / 3600, 2);
-    put_digits(out + 14, secs / 60 % 60, 2);
-    put_digits(out + 17, secs % 60, 2);
+    put_digits(out, u.year, 4);
+    put_digits(out + 5, u.month, 2);
+    put_digits(out + 8, u.day, 2);
+    put_digits(out + 11, u.hour, 2);
+    put_digits(out + 14, u.min, 2);
+    put_digits(out + 17, u.sec, 2);
 }
 
 /*

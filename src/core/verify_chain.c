@@ -41,7 +41,7 @@ static tlsc_err parse_fail(offline *o, int index, int ret, const char *oid)
                                 "extension %s", index, oid);
         return TLSC_ERR_CERT_BAD;
     }
-    mbedtls_strerror(ret, text, sizeof text);
+    tlsc__mbedtls_text(ret, text, sizeof text);
     o->v.vflags |= TLSC_VERIFY_OTHER;
     tlsc__verify_set_detail(&o->v, "certificate %d of the chain cannot be parsed: %s", index,
                             text);

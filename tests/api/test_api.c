@@ -298,6 +298,9 @@ static void bad_inputs_are_config_errors(void **state)
     assert_int_equal(tlsc_config_new(&cfg), TLSC_OK);
     assert_int_equal(tlsc_config_add_ca(cfg, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", 60), TLSC_ERR_CERT_PARSE);
     assert_int_equal(tlsc_config_add_ca(cfg, "\x30\x03\x02\x01\x01", 5), TLSC_ERR_CERT_PARSE);
+    /* the mbedTLS code and words, with or without MBEDTLS_ERROR_C */
+    assert_non_null(strstr(tlsc_config_errmsg(cfg), "mbedTLS -0x2"));
+    assert_non_null(strstr(tlsc_config_errmsg(cfg), "X509"));
     assert_int_equal(tlsc_config_add_ca_file(cfg, "/nonexistent/ca.pem"), TLSC_ERR_FILE);
     assert_non_null(strstr(tlsc_config_errmsg(cfg), "/nonexistent/ca.pem"));
     assert_int_equal(tlsc_config_add_pin(cfg, "sha1//abc"), TLSC_ERR_PIN);

@@ -190,6 +190,29 @@ static void test_dense_edges(void **state)
     UNIT_DONE(failures);
 }
 
+/* tlsc__unix_to_utc (the none platform's gmtime_r for mbedTLS) against
+ * the C library's gmtime_r, every 9973 s from 1901 to 2100 and at the
+ * edges of days. */
+static void test_unix_to_utc(void **state)
+{
+    (void)state;
+    int failures = 0;
+    for (int64_t t = -2177452800; t < 4102444800 && failures < 10; t += 9973) {
+        for (int64_t dt = 0; dt <= 1; dt++) {
+            time_t tt = (time_t)(t - t % 86400 - dt);
+            struct tm want;
+            tlsc__utc got = tlsc__unix_to_utc((int64_t)tt);
+            UNIT_CHECK(failures, gmtime_r(&tt, &want) != NULL &&
+                       got.year == want.tm_year + 1900 && got.month == want.tm_mon + 1 &&
+                       got.day == want.tm_mday && got.hour == want.tm_hour &&
+                       got.min == want.tm_min && got.sec == want.tm_sec,
+                       "%lld: %lld-%d-%d %d:%d:%d", (long long)tt, (long long)got.year,
+                       got.month, got.day, got.hour, got.min, got.sec);
+        }
+    }
+    UNIT_DONE(failures);
+}
+
 static void test_format_null(void **state)
 {
     (void)state;
@@ -204,6 +227,7 @@ int main(void)
         cmocka_unit_test(test_to_unix_extremes),
         cmocka_unit_test(test_against_gmtime),
         cmocka_unit_test(test_dense_edges),
+        cmocka_unit_test(test_unix_to_utc),
         cmocka_unit_test(test_format_null),
     };
     return cmocka_run_group_tests_name("time", tests, NULL, NULL);
