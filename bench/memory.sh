@@ -94,11 +94,11 @@ CNF
   cd - >/dev/null
 }
 
-# start_server VERSION DEFAULT_SIZE: sets $port
+# start_server VERSION DEFAULT_SIZE [TICKETS]: sets $port
 start_server() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
   "$py" "$root/bench/memory_server.py" "$work/chain.pem" "$work/leaf.key" "$1" "$1" "$2" \
-    > "$work/port" &
+    "${3:-0}" > "$work/port" &
   server_pid=$!
   for _ in $(seq 50); do [ -s "$work/port" ] && break; sleep 0.1; done
   port=$(cat "$work/port")
@@ -119,15 +119,15 @@ client2=$(client2_build) || { echo "bench: cannot build ssl_client2" >&2; exit 1
 
 kb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1000 }'; }
 
-row() { # scenario label version size target
-  local scen=$1 label=$2 ver=$3 size=$4 target=$5 out line
+row() { # scenario label version size target [tickets]
+  local scen=$1 label=$2 ver=$3 size=$4 target=$5 tickets=${6:-0} out line
   printf '\n%s (target %s)\n' "$label" "$target"
   printf '  %-22s %9s %9s %8s %9s %11s %s\n' build "peak KB" "+hdr KB" allocs "held KB" "record in/out" result
   for p in full small small4k; do
     for ca in pem bundle; do
       local label="tlsc $p" trust=$work/root.pem
       if [ "$ca" = bundle ]; then label="  ... CA in bundle"; trust=bundle:$work/root.bundle; fi
-      start_server "$ver" "$size"
+      start_server "$ver" "$size" "$tickets"
       line=$("${bin[$p]}" "$scen" "$port" "$trust" || true)
       if grep -q '^error=' <<< "$line"; then
         printf '  %-22s %s\n' "$label" \
@@ -139,7 +139,7 @@ row() { # scenario label version size target
         "$(val rec_in "$line")/$(val rec_out "$line")" "$(val protocol "$line")"
     done
   done
-  start_server "$ver" "$size"
+  start_server "$ver" "$size" "$tickets"
   local mfl=""
   [ "$ver" = 1.2 ] && mfl="max_frag_len=4096"
   out=$("$client2" server_name=localhost server_addr=127.0.0.1 server_port="$port" \
@@ -168,6 +168,8 @@ row tls12-4k "TLS 1.2 ECDHE-ECDSA P-256, leaf+intermediate, 4 KiB records (MFL),
   1.2 64 "peak <= 12 KB; held <= 6 KB"
 row tls13-16k "TLS 1.3 verified handshake + first response in one 16 KiB record" 1.3 16384 \
   "peak <= 24 KB"
+row tls13-16k-resume "the same with resumption on: the server sends 2 TLS 1.3 tickets, the newest is kept" \
+  1.3 16384 "peak <= 24 KB" 2
 cat <<'NOTES'
 
 Notes: "peak" counts from before tlsc_config_new: PSA state, the

@@ -8,6 +8,9 @@
  *               4096 offered), verified handshake, then a 64-byte response
  *   tls13-16k   TLS 1.3 (chosen explicitly), in=16384 out=1024, verified
  *               handshake, then a 16384-byte response (one 16 KiB record)
+ *   tls13-16k-resume  the same with resumption on (the default): the
+ *               connection keeps the newest TLS 1.3 ticket the server sends
+ * Resumption is off in the other scenarios.
  *
  * CA_FILE is parsed into the configuration (heap); bundle:FILE attaches a
  * tlsc root bundle as a device keeps it in flash: the file is read into
@@ -98,7 +101,8 @@ static tlsc_err add_trust(tlsc_config *cfg, const char *ca)
     return tlsc_config_add_ca_file(cfg, ca);
 }
 
-static tlsc_config *make_config(const char *ca, bool tls13, size_t in, size_t out)
+static tlsc_config *make_config(const char *ca, bool tls13, bool resume, size_t in,
+                                size_t out)
 {
     tlsc_config *cfg = NULL;
     tlsc_err err = tlsc_config_new(&cfg);
@@ -108,7 +112,8 @@ static tlsc_config *make_config(const char *ca, bool tls13, size_t in, size_t ou
     if ((err = add_trust(cfg, ca)) != TLSC_OK ||
         (err = tlsc_config_set_versions(cfg, v, v)) != TLSC_OK ||
         (err = tlsc_config_set_buffers(cfg, in, out)) != TLSC_OK ||
-        (err = tlsc_config_set_resumption(cfg, TLSC_RESUMPTION_OFF)) != TLSC_OK)
+        (err = tlsc_config_set_resumption(cfg, resume ? TLSC_RESUMPTION_ON
+                                                      : TLSC_RESUMPTION_OFF)) != TLSC_OK)
         die("config", err, tlsc_config_errmsg(cfg));
     return cfg;
 }
@@ -130,10 +135,11 @@ static void read_response(tlsc_conn *c, size_t want)
 int main(int argc, char **argv)
 {
     if (argc != 4) {
-        fprintf(stderr, "usage: memory_bench tls12-4k|tls13-16k PORT CA_FILE|bundle:FILE\n");
+        fprintf(stderr, "usage: memory_bench tls12-4k|tls13-16k|tls13-16k-resume PORT CA_FILE|bundle:FILE\n");
         return 2;
     }
-    bool tls13 = strcmp(argv[1], "tls13-16k") == 0;
+    bool resume = strcmp(argv[1], "tls13-16k-resume") == 0;
+    bool tls13 = resume || strcmp(argv[1], "tls13-16k") == 0;
     if (!tls13 && strcmp(argv[1], "tls12-4k") != 0) {
         fprintf(stderr, "memory_bench: unknown scenario '%s'\n", argv[1]);
         return 2;
@@ -144,7 +150,7 @@ int main(int argc, char **argv)
 
     size_t max_in;
     tlsc_record_max(&max_in, NULL);
-    tlsc_config *cfg = make_config(argv[3], tls13, tls13 ? max_in : 4096, 1024);
+    tlsc_config *cfg = make_config(argv[3], tls13, resume, tls13 ? max_in : 4096, 1024);
     size_t before_conn = tlsc_heap_current();
     tlsc_conn *c = NULL;
     tlsc_err err = tlsc_conn_new(cfg, &c);

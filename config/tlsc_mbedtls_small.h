@@ -53,6 +53,9 @@
 
 /* ---- randomness ---- */
 #define MBEDTLS_ENTROPY_C
+/* A SHA-256 entropy accumulator (the pool a 256-bit DRBG needs) instead of
+ * SHA-512: 108 bytes less heap for the process lifetime. */
+#define MBEDTLS_ENTROPY_FORCE_SHA256
 #define MBEDTLS_CTR_DRBG_C
 
 /* ---- PSA crypto (required by TLS 1.3) ---- */
