@@ -3,11 +3,12 @@
  * connect the way a device would, several times, and report what the
  * server needs from it as stable `key: value` lines.
  *
- * Each trial is a complete, verified handshake over cli_wire.c's transport
- * (but the max_fragment_length one, which a small buffer may end early),
- * which reads the record framing; the library adds what the wire cannot
- * show (the negotiated parameters, the chain as sent, the largest
- * handshake message — encrypted in TLS 1.3).
+ * Each trial is a verified handshake over cli_wire.c's transport, which
+ * reads the record framing; the library adds what the wire cannot show
+ * (the negotiated parameters, the chain as sent, the largest handshake
+ * message — encrypted in TLS 1.3). The max_fragment_length trial's
+ * 512-byte input buffer may end its handshake early: its verdict is the
+ * wire's.
  */
 #include "cli.h"
 
@@ -35,10 +36,11 @@ static const char *const probe_help_head[] = {
     "Usage: tlsc probe HOST:PORT [options]",
     "",
     "Connect to HOST:PORT the way a device would, several times (both TLS",
-    "versions, then each one alone, then each cipher suite tlsc supports), and",
-    "print what the server needs from a device, one 'key: value' line each on",
-    "stdout. Every connection is verified with the trust options below, as by",
-    "'tlsc connect'; --tls1.2 / --tls1.3 limit the probe to that version;",
+    "versions, then each one alone, then each cipher suite tlsc supports,",
+    "then TLS 1.2 offering max_fragment_length 512), and print what the server",
+    "needs from a device, one 'key: value' line each on stdout. Every",
+    "connection is verified with the trust options below, as by 'tlsc",
+    "connect'; --tls1.2 / --tls1.3 limit the probe to that version;",
     "--sess-in, --sess-out and --resumption do not apply. --timeout MS limits",
     "each connection's TCP connect and handshake.",
     "",
