@@ -197,8 +197,9 @@ typedef struct wire_scan {
     size_t hdr_have;
     size_t body_left;
     bool ccs_seen;              /* a change_cipher_spec went by */
-    size_t max_len[2][2];       /* largest record fragment [after CCS][application_data] */
-    size_t records;
+    size_t max_len[2][2];       /* largest record fragment [after CCS][application_data],
+                                   counted from the header (body read or not) */
+    size_t records;             /* records whose header went by */
 } wire_scan;
 
 typedef struct wire {

@@ -20,6 +20,20 @@
 #define TLS_CCS 20
 #define TLS_APPDATA 23
 
+/* A record's header is complete: count its announced length. Counting it
+ * here, not once its body has gone by, keeps the record that made mbedTLS
+ * stop (too large for the input buffer: its body is never read). */
+static void scan_header(wire_scan *s)
+{
+    bool appdata = s->hdr[0] == TLS_APPDATA;
+    size_t len = ((size_t)s->hdr[3] << 8) | s->hdr[4];
+    size_t *max = &s->max_len[s->ccs_seen][appdata];
+    if (len > *max)
+        *max = len;
+    s->records++;
+    s->body_left = len;
+}
+
 /* Take n bytes of one direction's stream. */
 static void scan_bytes(wire_scan *s, const unsigned char *p, size_t n)
 {
@@ -28,7 +42,7 @@ static void scan_bytes(wire_scan *s, const unsigned char *p, size_t n)
             s->hdr[s->hdr_have++] = *p++;
             n--;
             if (s->hdr_have == 5)
-                s->body_left = ((size_t)s->hdr[3] << 8) | s->hdr[4];
+                scan_header(s);
         } else {
             size_t take = n < s->body_left ? n : s->body_left;
             p += take;
@@ -36,12 +50,8 @@ static void scan_bytes(wire_scan *s, const unsigned char *p, size_t n)
             s->body_left -= take;
         }
         if (s->hdr_have == 5 && s->body_left == 0) {
-            bool appdata = s->hdr[0] == TLS_APPDATA;
-            size_t len = ((size_t)s->hdr[3] << 8) | s->hdr[4];
-            size_t *max = &s->max_len[s->ccs_seen][appdata];
-            if (len > *max)
-                *max = len;
-            s->records++;
+            /* The record is over: a change_cipher_spec changes how the
+             * records after it are counted. */
             if (s->hdr[0] == TLS_CCS)
                 s->ccs_seen = true;
             s->hdr_have = 0;

@@ -3,10 +3,12 @@
  * connect the way a device would, several times, and report what the
  * server needs from it as stable `key: value` lines.
  *
- * Each trial is a complete, verified handshake over cli_wire.c's transport,
- * which reads the record framing; the library adds what the wire cannot
- * show (the negotiated parameters, the chain as sent, the largest
- * handshake message — encrypted in TLS 1.3).
+ * Each trial is a verified handshake over cli_wire.c's transport, which
+ * reads the record framing; the library adds what the wire cannot show
+ * (the negotiated parameters, the chain as sent, the largest handshake
+ * message — encrypted in TLS 1.3). The max_fragment_length trial's
+ * 512-byte input buffer may end its handshake early: its verdict is the
+ * wire's.
  */
 #include "cli.h"
 
@@ -17,7 +19,7 @@
 
 #define CMD "probe"
 #define KEYS_MAX 256
-/* The record size limit offered: the smallest max_fragment_length, which a
+/* The max_fragment_length offered: the smallest (RFC 6066), which a
  * certificate chain always exceeds, so ignoring the offer shows. */
 #define PROBE_LIMIT 512
 
@@ -34,10 +36,11 @@ static const char *const probe_help_head[] = {
     "Usage: tlsc probe HOST:PORT [options]",
     "",
     "Connect to HOST:PORT the way a device would, several times (both TLS",
-    "versions, then each one alone, then each cipher suite tlsc supports), and",
-    "print what the server needs from a device, one 'key: value' line each on",
-    "stdout. Every connection is verified with the trust options below, as by",
-    "'tlsc connect'; --tls1.2 / --tls1.3 limit the probe to that version;",
+    "versions, then each one alone, then each cipher suite tlsc supports,",
+    "then TLS 1.2 offering max_fragment_length 512), and print what the server",
+    "needs from a device, one 'key: value' line each on stdout. Every",
+    "connection is verified with the trust options below, as by 'tlsc",
+    "connect'; --tls1.2 / --tls1.3 limit the probe to that version;",
     "--sess-in, --sess-out and --resumption do not apply. --timeout MS limits",
     "each connection's TCP connect and handshake.",
     "",
@@ -54,10 +57,15 @@ static const char *const probe_help[] = {
     "  suites                 suites the server accepted, comma-separated",
     "  suites_rejected        suites it refused (PSK suites only with --psk)",
     "  max_fragment_length    whether the server honours a TLS 1.2",
-    "                         max_fragment_length offer of 512 (every record",
-    "                         it sends fits): yes, no, skipped (no TLS 1.2) or",
-    "                         unknown (this tlsc cannot offer it yet)",
-    "  record_size_limit      the same for TLS 1.3's record_size_limit",
+    "                         max_fragment_length offer of 512: yes (every",
+    "                         record it sent fits), no (a larger record, or it",
+    "                         refused the offer), skipped (no TLS 1.2)",
+    "  record_size_limit      whether the server honours TLS 1.3's",
+    "                         record_size_limit: yes (it sent its own, RFC",
+    "                         8449), no, skipped (no TLS 1.3), or unknown: this",
+    "                         build of tlsc does not offer record_size_limit",
+    "                         (only the small mbedTLS profiles do, with their",
+    "                         input record size)",
     "  max_record_in          largest record the server sent (fragment bytes",
     "                         after the 5-byte header, as on the wire)",
     "  max_record_out         largest record tlsc sent",
@@ -99,6 +107,7 @@ typedef struct trial {
     char group[24];
     wire w;
     size_t hs_max;
+    size_t peer_rsl;            /* record_size_limit the server sent (TLS 1.3) */
     size_t chain_certs, chain_bytes;
     char leaf_key[32];
     char chain_keys[KEYS_MAX];
@@ -108,10 +117,8 @@ typedef struct trial {
 typedef struct trial_spec {
     tlsc_tls_version version;   /* 0 = the user's range */
     const char *suite;          /* NULL = every suite */
-    size_t record_limit;        /* offer max_fragment_length / record_size_limit; 0 = no */
+    size_t record_limit;        /* offer this max_fragment_length (TLS 1.2); 0 = no */
 } trial_spec;
-
-static bool offer_record_limit(tlsc_config *cfg, size_t bytes);
 
 static void copy(char *dst, size_t cap, const char *src)
 {
@@ -131,6 +138,7 @@ static void collect(trial *t, const tlsc_conn *conn)
     copy(t->cipher, sizeof t->cipher, tlsc_conn_cipher(conn));
     copy(t->group, sizeof t->group, tlsc_conn_group(conn));
     t->hs_max = tlsc_conn_max_handshake_message(conn);
+    t->peer_rsl = tlsc_conn_peer_record_size_limit(conn);
     for (size_t i = 0; tlsc_conn_peer_cert(conn, i, &pc); i++) {
         if (i == 0)
             copy(t->leaf_key, sizeof t->leaf_key, pc.key);
@@ -156,8 +164,10 @@ static int trial_config(const probe_opts *o, const trial_spec *s, tlsc_config **
         err = tlsc_config_set_versions(*out, s->version, s->version);
     if (err == TLSC_OK && s->suite != NULL)
         err = tlsc_config_set_suites(*out, s->suite);
-    if (err == TLSC_OK && s->record_limit != 0 && !offer_record_limit(*out, s->record_limit))
-        err = TLSC_ERR_CONFIG;
+    /* An input buffer below 16384 offers max_fragment_length of its size
+     * when the version range is TLS 1.2 only (tlsc_config_set_buffers). */
+    if (err == TLSC_OK && s->record_limit != 0)
+        err = tlsc_config_set_buffers(*out, s->record_limit, 0);
     if (err == TLSC_OK)
         return CLI_EXIT_OK;
     rc = cli_report(err, tlsc_config_errmsg(*out));
@@ -229,30 +239,6 @@ static void progress(const char *what)
         fprintf(stderr, "tlsc: probing %s ...\n", what);
 }
 
-/* ---- the record size limits ------------------------------------------------- */
-
-/*
- * Offer max_fragment_length (TLS 1.2) / record_size_limit (TLS 1.3) of
- * `bytes` in cfg. tlsc has no API to offer them yet (they come with the
- * per-connection buffers of issue #7); until then this returns false and
- * the probe reports "unknown" instead of guessing. Wiring it later is this
- * one call, e.g. `return tlsc_config_set_record_limit(cfg, bytes) == TLSC_OK;`.
- */
-static bool offer_record_limit(tlsc_config *cfg, size_t bytes)
-{
-    (void)cfg;
-    (void)bytes;
-    return false;
-}
-
-static bool can_offer_record_limit(void)
-{
-    tlsc_config *cfg = NULL;
-    bool can = tlsc_config_new(&cfg) == TLSC_OK && offer_record_limit(cfg, PROBE_LIMIT);
-    tlsc_config_free(cfg);
-    return can;
-}
-
 /* ---- the probe -------------------------------------------------------------- */
 
 typedef struct probe {
@@ -296,27 +282,58 @@ static int try_version(probe *p, tlsc_tls_version v, trial *t, const char **verd
     return CLI_EXIT_OK;
 }
 
-/* "yes" when the server kept every record within the limit offered, "no"
- * when it sent a larger one or refused the offer, "unknown" when this tlsc
- * cannot offer it, "skipped" when the version is not accepted. */
-static int try_record_limit(probe *p, tlsc_tls_version v, const char *ver, const char **verdict)
+/* ---- the record size limits ------------------------------------------------- */
+
+/*
+ * max_fragment_length: a TLS 1.2 trial offering PROBE_LIMIT. The verdict
+ * comes from the wire, not from the handshake's outcome: mbedTLS 3.6
+ * reassembles a handshake message only if it fits whole in the input
+ * buffer, so the trial usually ends with TLSC_ERR_RECORD_TOO_LARGE (the
+ * server's ~1 KB Certificate message) even when the server honours the
+ * offer. "yes" when every record the server sent fits PROBE_LIMIT
+ * (cli_wire.c counts a record from its header, so the oversize record that
+ * stopped mbedTLS is counted), "no" when one did not or the server refused
+ * the offer, "skipped" when TLS 1.2 is not accepted.
+ */
+static bool mfl_outcome_known(tlsc_err err)
 {
-    *verdict = strcmp(ver, "yes") != 0 ? "skipped" : "unknown";
-    if (strcmp(ver, "yes") != 0 || !can_offer_record_limit())
+    return err == TLSC_OK || err == TLSC_ERR_RECORD_TOO_LARGE || refused(err);
+}
+
+static int try_mfl(probe *p)
+{
+    p->mfl = "skipped";
+    if (strcmp(p->ver12, "yes") != 0)
         return CLI_EXIT_OK;
-    progress(v == TLSC_TLS1_2 ? "max_fragment_length" : "record_size_limit");
+    progress("max_fragment_length");
     trial *t = malloc(sizeof *t);
-    trial_spec s = {v, NULL, PROBE_LIMIT};
+    trial_spec s = {TLSC_TLS1_2, NULL, PROBE_LIMIT};
     int rc = t != NULL ? run_trial(p->o, &s, t) : cli_report(TLSC_ERR_NO_MEMORY, NULL);
-    if (rc == CLI_EXIT_OK && t->err != TLSC_OK && !refused(t->err))
+    if (rc == CLI_EXIT_OK && !mfl_outcome_known(t->err))
         rc = cli_report(t->err, t->detail);
-    if (rc == CLI_EXIT_OK)
-        *verdict = t->err == TLSC_OK && wire_max_plaintext(&t->w.in, v == TLSC_TLS1_3,
-                                                             expansion(t)) <= PROBE_LIMIT
-                       ? "yes"
-                       : "no";
+    if (rc == CLI_EXIT_OK) {
+        bool refusal = t->err != TLSC_OK && t->err != TLSC_ERR_RECORD_TOO_LARGE;
+        bool fits = wire_max_plaintext(&t->w.in, false, expansion(t)) <= PROBE_LIMIT;
+        p->mfl = !refusal && fits ? "yes" : "no";
+    }
     free(t);
     return rc;
+}
+
+/*
+ * record_size_limit: mbedTLS offers it (with its compile-time input record
+ * size) in every TLS 1.3 ClientHello of the builds that have it, so the
+ * TLS 1.3 trial already asked; a server that supports it answers with its
+ * own in EncryptedExtensions. The full profile does not offer it: then
+ * nothing can be learnt ("unknown", kept a bare word for scripts).
+ */
+static const char *rsl_verdict(const probe *p)
+{
+    if (strcmp(p->ver13, "yes") != 0)
+        return "skipped";
+    if (tlsc_record_size_limit_offered() == 0)
+        return "unknown";
+    return p->v13.peer_rsl != 0 ? "yes" : "no";
 }
 
 /* A PSK and no certificate trust: tlsc offers PSK suites only. */
@@ -415,9 +432,8 @@ static int run_probe(probe *p)
     if (rc == CLI_EXIT_OK)
         rc = try_suites(p);
     if (rc == CLI_EXIT_OK)
-        rc = try_record_limit(p, TLSC_TLS1_2, p->ver12, &p->mfl);
-    if (rc == CLI_EXIT_OK)
-        rc = try_record_limit(p, TLSC_TLS1_3, p->ver13, &p->rsl);
+        rc = try_mfl(p);
+    p->rsl = rsl_verdict(p);
     if (rc == CLI_EXIT_OK)
         print_probe(p);
     return rc;

@@ -444,6 +444,13 @@ TLSC_API void tlsc_config_get_buffers(const tlsc_config *cfg, size_t *in,
  * of the mbedTLS profile tlsc was built with). */
 TLSC_API void tlsc_record_max(size_t *in, size_t *out);
 
+/* The record_size_limit (RFC 8449) this build offers in every TLS 1.3
+ * ClientHello, in bytes: MBEDTLS_SSL_IN_CONTENT_LEN in builds with
+ * MBEDTLS_SSL_RECORD_SIZE_LIMIT (the small profiles), 0 when the build
+ * does not offer one (the full profile). Fixed at compile time: no
+ * configuration changes it (mbedTLS 3.6 has no run-time setting). */
+TLSC_API size_t tlsc_record_size_limit_offered(void);
+
 /* The mbedTLS configuration profile of this build: "full" (RSA and ECC),
  * "small" (ECC only), "small4k" (ECC only, 4 KiB records) or "custom". */
 TLSC_API const char *tlsc_profile(void);

@@ -205,6 +205,14 @@ TLSC_API size_t tlsc_conn_handshake_heap_peak(const tlsc_conn *conn);
  */
 TLSC_API void tlsc_conn_record_limit(const tlsc_conn *conn, size_t *in,
                                      size_t *out);
+/*
+ * The record_size_limit (RFC 8449) the server sent in its TLS 1.3
+ * EncryptedExtensions, in bytes; a server that sends one honours the one
+ * tlsc offered (tlsc_record_size_limit_offered). 0 when it sent none, when
+ * the connection is not TLS 1.3 or its handshake is not over, and always
+ * in a build that does not offer record_size_limit (the full profile).
+ */
+TLSC_API size_t tlsc_conn_peer_record_size_limit(const tlsc_conn *conn);
 /* Monotonic milliseconds clock used for all deadlines. */
 TLSC_API uint64_t tlsc_now_ms(void);
 

@@ -16,6 +16,11 @@
 #else
 #define PROFILE_HAS_RSA false
 #endif
+#if defined(MBEDTLS_SSL_RECORD_SIZE_LIMIT)
+#define RSL_OFFERED ((size_t)MBEDTLS_SSL_IN_CONTENT_LEN) /* what mbedTLS writes */
+#else
+#define RSL_OFFERED ((size_t)0)
+#endif
 #ifndef TLSC_PROFILE_NAME
 #define TLSC_PROFILE_NAME "custom"
 #endif
@@ -236,6 +241,18 @@ void tlsc_conn_record_limit(const tlsc_conn *c, size_t *in, size_t *out)
         *in = c != NULL ? c->rec_in : 0;
     if (out != NULL)
         *out = c != NULL ? c->rec_out : 0;
+}
+
+size_t tlsc_record_size_limit_offered(void)
+{
+    return RSL_OFFERED;
+}
+
+/* Read from the established session: mbedTLS keeps the server's value
+ * there (0 until the handshake is over and without the extension). */
+size_t tlsc_conn_peer_record_size_limit(const tlsc_conn *c)
+{
+    return c != NULL ? tlsc__peer_rsl(&c->ssl) : 0;
 }
 
 size_t tlsc__conn_send_max(const tlsc_conn *c)

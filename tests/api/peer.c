@@ -1,7 +1,7 @@
 /*
  * Test peers for the API tests: spawns `openssl s_server` on 127.0.0.1 with
- * an ephemeral port (it prints "ACCEPT host:port"), and simple TCP
- * listeners that accept and stay silent.
+ * an ephemeral port (it prints "ACCEPT host:port"), `gnutls-serv` on a
+ * free port, and simple TCP listeners that accept and stay silent.
  */
 #include "peer.h"
 
@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,32 +61,94 @@ int peer_start(peer *p, const char *const *args)
     return peer_spawn(p, argv);
 }
 
-int peer_spawn(peer *p, const char *const *argv)
+/* Spawn argv with its file descriptor `fd` (1 or 2) on a pipe read as
+ * p->out, stdin from /dev/null, and the other output to /dev/null unless
+ * TLSC_TEST_VERBOSE is set. */
+static int spawn_piped(peer *p, const char *const *argv, int fd)
 {
     int out[2];
     if (pipe(out) != 0)
         return -1;
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+    posix_spawn_file_actions_adddup2(&fa, out[1], fd);
     posix_spawn_file_actions_addclose(&fa, out[0]);
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     if (getenv("TLSC_TEST_VERBOSE") == NULL)
-        posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+        posix_spawn_file_actions_addopen(&fa, 3 - fd, "/dev/null", O_WRONLY, 0);
     int rc = posix_spawnp(&p->pid, argv[0], &fa, NULL, (char *const *)argv, environ);
     posix_spawn_file_actions_destroy(&fa);
     close(out[1]);
     if (rc != 0) {
         close(out[0]);
+        p->pid = 0;
         return -1;
     }
     p->out = out[0];
+    return 0;
+}
+
+int peer_spawn(peer *p, const char *const *argv)
+{
+    if (spawn_piped(p, argv, 1) != 0)
+        return -1;
     p->port = read_port(p->out, 5000);
     if (p->port <= 0) {
         peer_stop(p);
         return -1;
     }
     return p->port;
+}
+
+/* Read from fd until `done` (up) or `failed` appears, or timeout. */
+static bool read_until(int fd, const char *done, const char *failed, int timeout_ms)
+{
+    char buf[4096];
+    size_t len = 0;
+    while (len < sizeof buf - 1) {
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+        if (poll(&p, 1, timeout_ms) <= 0)
+            return false;
+        ssize_t n = read(fd, buf + len, sizeof buf - 1 - len);
+        if (n <= 0)
+            return false;
+        len += (size_t)n;
+        buf[len] = '\0';
+        if (strstr(buf, failed) != NULL)
+            return false;
+        if (strstr(buf, done) != NULL)
+            return true;
+    }
+    return false;
+}
+
+/* gnutls-serv needs its port up front and stays up when bind() fails: a
+ * port free a moment ago is tried, and another if it was taken since. Its
+ * stderr says "... port N...done" once it listens. */
+int peer_start_gnutls(peer *p, const char *const *args)
+{
+    for (int attempt = 0; attempt < 5; attempt++) {
+        char port[8], done[32];
+        const char *argv[64];
+        size_t n = 0;
+        int free_port = closed_port();
+        snprintf(port, sizeof port, "%d", free_port);
+        snprintf(done, sizeof done, "port %d...done", free_port);
+        argv[n++] = "gnutls-serv";
+        argv[n++] = "-p";
+        argv[n++] = port;
+        for (size_t i = 0; args[i] != NULL && n < 63; i++)
+            argv[n++] = args[i];
+        argv[n] = NULL;
+        if (free_port <= 0 || spawn_piped(p, argv, 2) != 0)
+            return -1;
+        if (read_until(p->out, done, "bind() failed", 5000)) {
+            p->port = free_port;
+            return free_port;
+        }
+        peer_stop(p);
+    }
+    return -1;
 }
 
 void peer_stop(peer *p)

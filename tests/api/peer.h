@@ -17,6 +17,9 @@ int peer_start(peer *p, const char *const *args);
 /* Start any server argv (NULL-terminated, argv[0] searched in PATH) that
  * prints "ACCEPT host:PORT" on stdout; returns the port or -1. */
 int peer_spawn(peer *p, const char *const *argv);
+/* Start `gnutls-serv -p PORT ARGS...` (NULL-terminated) on a free loopback
+ * port; returns the port or -1. */
+int peer_start_gnutls(peer *p, const char *const *args);
 void peer_stop(peer *p);
 /* A TCP listener on loopback that never accepts; returns its port. */
 int listener_start(int *fd, int family);

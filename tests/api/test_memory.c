@@ -2,7 +2,8 @@
  * Small-memory mode through the public API, against real openssl s_server
  * peers: record buffer sizes and the policy they imply (max_fragment_length
  * in TLS 1.2, TLS 1.2 by default below a full record), the error when a
- * record does not fit, record limits, and heap accounting. Runs in every
+ * record does not fit, record limits (and record_size_limit, against
+ * gnutls-serv too), and heap accounting. Runs in every
  * profile; cases that need RSA skip themselves where the build has none.
  */
 #include <setjmp.h>
@@ -207,6 +208,54 @@ static void tls13_full_record_with_small_output(void **state)
     peer_stop(&p);
 }
 
+/* record_size_limit (RFC 8449): the small profiles offer it in TLS 1.3
+ * with their input record size, the full one does not. OpenSSL 3.0
+ * ignores it (no answer); GnuTLS answers with its own. */
+static tlsc_conn *connect_tls13(int port)
+{
+    tlsc_config *cfg = config(0, 0);
+    /* small4k: a 4 KiB input buffer offers TLS 1.2 only unless asked */
+    assert_int_equal(tlsc_config_set_versions(cfg, TLSC_TLS1_3, TLSC_TLS1_3), TLSC_OK);
+    tlsc_conn *c = connect_to(cfg, port);
+    assert_string_equal(tlsc_conn_protocol(c), "TLSv1.3");
+    return c;
+}
+
+static void record_size_limit_offered_and_answered(void **state)
+{
+    (void)state;
+    size_t max_in, offered = tlsc_record_size_limit_offered();
+    tlsc_record_max(&max_in, NULL);
+    if (strcmp(tlsc_profile(), "full") == 0)
+        assert_int_equal(offered, 0);
+    else if (strncmp(tlsc_profile(), "small", 5) == 0)
+        assert_int_equal(offered, max_in);
+    assert_int_equal(tlsc_conn_peer_record_size_limit(NULL), 0);
+
+    peer p = { 0 };
+    int port = start_p256(&p, "-tls1_3", NULL);
+    tlsc_conn *c = connect_tls13(port);
+    assert_int_equal(tlsc_conn_peer_record_size_limit(c), 0);
+    tlsc_conn_free(c);
+    peer_stop(&p);
+
+    const char *args[] = { "--echo", "--x509certfile", path("server-p256-chain.pem"),
+                           "--x509keyfile", path("server-p256.key"), NULL };
+    port = peer_start_gnutls(&p, args);
+    assert_true(port > 0);
+    c = connect_tls13(port);
+    size_t rsl = tlsc_conn_peer_record_size_limit(c), in;
+    tlsc_conn_record_limit(c, &in, NULL);
+    if (offered == 0) {
+        assert_int_equal(rsl, 0);
+    } else {
+        assert_true(rsl >= 64 && rsl <= 16385); /* RFC 8449's range in TLS 1.3 */
+        assert_int_equal(in, max_in);           /* it honours ours */
+    }
+    tlsc_conn_free(c);
+    peer_stop(&p);
+}
+
 /* ---- profiles ------------------------------------------------------------------ */
 
 static void rsa_servers_need_an_rsa_profile(void **state)
@@ -369,6 +418,7 @@ int main(void)
         cmocka_unit_test(handshake_message_too_large_says_so),
         cmocka_unit_test(tls13_record_too_large_says_so),
         cmocka_unit_test(tls13_full_record_with_small_output),
+        cmocka_unit_test(record_size_limit_offered_and_answered),
         cmocka_unit_test(rsa_servers_need_an_rsa_profile),
         cmocka_unit_test(idle_connection_heap_and_baseline),
         cmocka_unit_test(elastic_input_buffer_grows_and_shrinks),

@@ -4,8 +4,9 @@
     hostile.py SCENARIO [--upstream PORT] [--k N] [--size N] [--count N] ...
 
 Listens on 127.0.0.1 (port chosen by the kernel), prints "LISTEN 127.0.0.1:PORT"
-on stdout, serves ONE client connection according to SCENARIO, logs on stderr
-what it did (one line per record it forwarded, injected or dropped), and exits.
+on stdout, serves ONE client connection according to SCENARIO (or
+--connections N, one after the other), logs on stderr what it did (one line
+per record it forwarded, injected or dropped), and exits.
 
 Two kinds of scenario (see SCENARIOS below and tests/hostile/README.md):
 
@@ -17,7 +18,8 @@ Two kinds of scenario (see SCENARIOS below and tests/hostile/README.md):
           (--upstream PORT, e.g. `openssl s_server`): it parses the TLS record
           headers of both directions and rewrites the server's stream — cuts it
           after the k-th record, injects an alert, a HelloRequest or empty
-          records, re-fragments plaintext handshake records, trickles bytes.
+          records, re-fragments or merges plaintext handshake records,
+          trickles bytes.
           It can only touch what is in clear: record headers, and the payload
           of records sent before encryption starts (all TLS 1.2 handshake
           messages up to ChangeCipherSpec; only the ServerHello in TLS 1.3).
@@ -197,6 +199,7 @@ class Relay:
         self.client_appdata = 0     # client records of type 23 so far
         self.server_encrypted = False  # after the server's ChangeCipherSpec / in TLS 1.3
         self.done = False
+        self.pending = b""          # plaintext handshake bytes held back (coalesce)
 
     def client_to_server(self):
         stream = Stream(self.client)
@@ -283,6 +286,44 @@ def relay_fragment(r, rtype, payload):
     return send(r.client, b"".join(record(rtype, p) for p in pieces), "fragments")
 
 
+def flight_over(data):
+    """Whether data (handshake messages) ends with a whole ServerHelloDone,
+    or a whole TLS 1.3 ServerHello: the server waits for the client or
+    encrypts what follows, so nothing is to be merged with it."""
+    i, last = 0, None
+    while i + 4 <= len(data):
+        last = data[i:i + 4 + int.from_bytes(data[i + 1:i + 4], "big")]
+        i += len(last)
+    if i != len(data) or last is None:
+        return False
+    return last[0] == 14 or (last[0] == 2 and b"\x00\x2b\x00\x02\x03\x04" in last)
+
+
+def flush_pending(r):
+    """Send the held-back handshake bytes in records of at most 16384."""
+    data, r.pending = r.pending, b""
+    if not data:
+        return True
+    pieces = [data[i:i + 16384] for i in range(0, len(data), 16384)]
+    log("server handshake bytes merged into %d record(s) of %s bytes" % (
+        len(pieces), ",".join(str(len(p)) for p in pieces)))
+    return send(r.client, b"".join(record(HANDSHAKE, p) for p in pieces), "merged records")
+
+
+def relay_coalesce(r, rtype, payload):
+    """Merge the server's plaintext handshake records into one record per
+    flight: the framing of a server that ignores max_fragment_length (a
+    server honouring an offer of 512 sends records of <= 512 bytes; the
+    client then sees one larger record). Legal framing otherwise: record
+    boundaries are not part of the handshake transcript."""
+    if rtype == HANDSHAKE and not r.server_encrypted:
+        log("server record %d: %s held back" % (r.server_records,
+                                                describe(rtype, payload, False)))
+        r.pending += payload
+        return flush_pending(r) if flight_over(r.pending) else True
+    return flush_pending(r) and r.forward(rtype, payload)
+
+
 def relay_zeros_after(r, rtype, payload):
     """After --k server records, inject --count empty records of --type."""
     if r.server_records == r.args.k + 1:
@@ -348,6 +389,7 @@ SCENARIOS = {
     "close-after": (relay_close_after, True),
     "alert-after": (relay_alert_after, True),
     "fragment": (relay_fragment, True),
+    "coalesce": (relay_coalesce, True),
     "zeros-after": (relay_zeros_after, True),
     "hello-request-after": (relay_hello_request_after, True),
     "oversize-after": (relay_oversize_after, True),
@@ -371,12 +413,29 @@ def parse_args():
     p.add_argument("--garbage", default="HTTP/1.1 400 Bad Request\\r\\n\\r\\n")
     p.add_argument("--lifetime", type=float, default=60.0,
                    help="give up when no client came within this many seconds")
+    p.add_argument("--connections", type=int, default=1,
+                   help="serve this many connections, one after the other")
     args = p.parse_args()
     if SCENARIOS[args.scenario][1] and args.upstream is None:
         p.error("scenario %s needs --upstream PORT" % args.scenario)
+    if args.connections < 1:
+        p.error("--connections must be at least 1")
     if not 0 <= args.size <= 65535:
         p.error("--size must be 0..65535 (a record length is 16 bits)")
     return args
+
+
+def serve(client, fn, is_relay, args):
+    client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    log("client connected; scenario %s" % args.scenario)
+    if not is_relay:
+        fn(client, args)
+        client.close()
+        return
+    upstream = socket.create_connection(("127.0.0.1", args.upstream), timeout=10)
+    upstream.settimeout(None)
+    upstream.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    Relay(client, upstream, args).run(fn)
 
 
 def main():
@@ -388,22 +447,15 @@ def main():
     listener.listen(1)
     listener.settimeout(args.lifetime)
     print("LISTEN 127.0.0.1:%d" % listener.getsockname()[1], flush=True)
-    try:
-        client, _ = listener.accept()
-    except socket.timeout:
-        log("no client within %.0f s" % args.lifetime)
-        return 1
-    listener.close()
-    client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    log("client connected; scenario %s" % args.scenario)
-    if not is_relay:
-        fn(client, args)
-        client.close()
-        return 0
-    upstream = socket.create_connection(("127.0.0.1", args.upstream), timeout=10)
-    upstream.settimeout(None)
-    upstream.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    Relay(client, upstream, args).run(fn)
+    for n in range(args.connections):
+        try:
+            client, _ = listener.accept()
+        except socket.timeout:
+            log("no client within %.0f s" % args.lifetime)
+            return 1 if n == 0 else 0
+        if n == args.connections - 1:
+            listener.close()  # a client after the last is refused, not queued
+        serve(client, fn, is_relay, args)
     return 0
 
 

@@ -1,7 +1,15 @@
 #!/usr/bin/env bash
 # tests/interop/probe.sh — `tlsc probe` against openssl s_server set up the
 # way real servers differ: TLS 1.2 only, TLS 1.3 only, an ECDSA or an RSA
-# chain, a restricted suite list, small records (-max_send_frag).
+# chain, a restricted suite list, small records (-max_send_frag); against
+# gnutls-serv (which answers record_size_limit); and through a relay
+# (tests/hostile/hostile.py coalesce) that merges the server's records the
+# way a server ignoring max_fragment_length sends them.
+#
+# record_size_limit depends on the build: the full profile does not offer
+# it ("unknown"), the small ones do (openssl 3.0 ignores it: "no";
+# gnutls-serv answers: "yes"). The first case learns which from the
+# openssl line; the gnutls case checks the pair.
 #
 # Expected values are computed from the certificates the server sends, not
 # copied from tlsc's output: the chain size is the sum of the DER sizes, and
@@ -28,6 +36,20 @@ serve() {
 }
 
 probe() { run_tlsc probe "localhost:$SRV_PORT" --ca "$ROOT" "$@"; }
+
+# start_hostile_relay SCENARIO ARGS...: tests/hostile/hostile.py on a port
+# chosen by the kernel ("LISTEN 127.0.0.1:PORT"). Sets SRV_PORT, SRV_LOG.
+HOSTILE=$(cd "$(dirname "$0")/../hostile" && pwd)/hostile.py
+start_hostile_relay() {
+  _next_log
+  _spawn "$SRV_LOG" "${TLSC_PYTHON:-/usr/bin/python3}" "$HOSTILE" "$@" --lifetime "$SERVER_LIFETIME" --hold 5
+  if ! _wait_for_log "$SRV_PID" "$SRV_LOG" '^LISTEN ' 10; then
+    fail "hostile.py did not start: $(head -3 "$SRV_LOG" | tr '\n' ' ')"
+    SRV_PORT=1
+    return 1
+  fi
+  SRV_PORT=$(sed -n 's/^LISTEN .*:\([0-9][0-9]*\)$/\1/p' "$SRV_LOG" | head -1)
+}
 
 # The value of probe output line KEY ("key: value") on stdout.
 value() { sed -n "/^$1: /{s/^$1: //p;q}" <<< "$OUT"; }
@@ -78,10 +100,12 @@ expect_re cipher "$RE_TLS13_SUITE"
 expect_re group "$RE_GROUP"
 expect suites "$TLS13_SUITES,$ECDSA_SUITES"
 expect suites_rejected "$RSA_SUITES"
-# tlsc cannot offer max_fragment_length / record_size_limit yet (issue #7):
-# the probe must say so rather than guess. Update when the offer is wired.
-expect max_fragment_length unknown
-expect record_size_limit unknown
+# s_server honours max_fragment_length (records of <= 512 bytes; the probe's
+# 512-byte buffer cannot reassemble the Certificate message, which is not
+# the server's fault).
+expect max_fragment_length yes
+expect_re record_size_limit '^(unknown|no)$'
+RSL_OPENSSL=$(value record_size_limit)
 expect_chain server-p256 "ec secp256r1,ec secp256r1"
 expect max_handshake_message "$CERT13"
 # The Certificate message travels in one record: 16-byte tag + content type.
@@ -104,7 +128,7 @@ expect protocol TLSv1.2
 expect_re cipher "$RE_TLS12_ECDSA_SUITE"
 expect suites "$ECDSA_SUITES"
 expect suites_rejected "$TLS13_SUITES,$RSA_SUITES"
-expect max_fragment_length unknown
+expect max_fragment_length yes
 expect record_size_limit skipped
 expect_chain server-p256 "ec secp256r1,ec secp256r1"
 expect max_handshake_message "$CERT12"
@@ -121,7 +145,7 @@ expect protocol TLSv1.3
 expect suites "$TLS13_SUITES"
 expect suites_rejected "$ECDSA_SUITES,$RSA_SUITES"
 expect max_fragment_length skipped
-expect record_size_limit unknown
+expect record_size_limit "$RSL_OPENSSL"
 expect_chain server-p256 "ec secp256r1,ec secp256r1"
 expect max_handshake_message "$CERT13"
 expect_absent buffers_tls1.2
@@ -152,6 +176,31 @@ expect_le max_record_in $((512 + 17))
 expect max_handshake_message "$CERT13"
 expect_gt max_handshake_message 512
 expect_re buffers "^$CERT13,"
+expect max_fragment_length yes
+
+case_begin "gnutls-serv: honours max_fragment_length, answers record_size_limit"
+start_gnutls --http --x509certfile "$PKI/server-p256-chain.pem" --x509keyfile "$PKI/server-p256.key"
+probe
+expect_exit 0
+expect tls1.2 yes
+expect tls1.3 yes
+expect max_fragment_length yes
+case $RSL_OPENSSL in
+  unknown) expect record_size_limit unknown ;;  # the full profile offers none
+  *) expect record_size_limit yes ;;
+esac
+
+case_begin "a server ignoring max_fragment_length (relay merging its records)"
+serve server-p256
+# Each probe connection goes through the relay; about 10 with --tls1.2.
+start_hostile_relay coalesce --upstream "$SRV_PORT" --connections 20
+probe --tls1.2
+expect_exit 0
+expect tls1.2 yes
+expect max_fragment_length no
+expect record_size_limit skipped
+expect_chain server-p256 "ec secp256r1,ec secp256r1"
+expect_gt max_record_in 1024
 
 case_begin "--tls1.2 limits the probe to TLS 1.2"
 serve server-p256
@@ -179,6 +228,8 @@ expect suites "TLS_AES_128_GCM_SHA256,TLS_CHACHA20_POLY1305_SHA256,TLS_ECDHE_PSK
 expect suites_rejected "TLS_AES_256_GCM_SHA384,TLS_PSK_WITH_AES_256_GCM_SHA384,TLS_PSK_WITH_CHACHA20_POLY1305_SHA256"
 expect chain_certs 0
 expect chain_bytes 0
+# No certificate: the handshake fits records of 512 bytes and completes.
+expect max_fragment_length yes
 expect leaf_key none
 expect chain_keys none
 expect_re buffers '^[1-9][0-9]*,[1-9][0-9]*$'
@@ -195,6 +246,8 @@ run_tlsc probe --help
 expect_exit 0
 grep -q '^Usage: tlsc probe HOST:PORT' <<< "$OUT" || fail "--help lacks the usage line"
 grep -q 'max_handshake_message' <<< "$OUT" || fail "--help lacks the output keys"
+grep -q 'does not offer record_size_limit' <<< "$OUT" ||
+  fail "--help does not explain record_size_limit: unknown"
 run_tlsc probe localhost:1 --sess-in "$T/none" --insecure
 expect_exit "$EXIT_USAGE"
 expect_stderr_contains "do not apply to probe"
