@@ -82,6 +82,16 @@ static const char *const probe_help[] = {
     "                         largest record or handshake message each way",
     "  buffers_tls1.2,        the same for a device limited to that version",
     "  buffers_tls1.3         (when the server accepts it)",
+    "  buffers_setting        'IN,OUT VERSIONS': the smallest --buffers setting",
+    "                         (tlsc_config_set_buffers) confirmed by one more",
+    "                         connection made with it. When the server accepts",
+    "                         TLS 1.2 and honours max_fragment_length: the",
+    "                         smallest of 512/1024/2048/4096 holding its TLS 1.2",
+    "                         records and handshake messages, VERSIONS 'tls1.2'",
+    "                         (tlsc then offers only TLS 1.2 with that",
+    "                         max_fragment_length, so the server's records stay",
+    "                         that small). Otherwise the build's maximum, 'any'.",
+    "                         'none' when no setting worked",
     "",
     "Exit status: 0 when the server could be probed; otherwise that of",
     "'tlsc connect' for the first connection's error (the error is printed",
@@ -117,7 +127,9 @@ typedef struct trial {
 typedef struct trial_spec {
     tlsc_tls_version version;   /* 0 = the user's range */
     const char *suite;          /* NULL = every suite */
-    size_t record_limit;        /* offer this max_fragment_length (TLS 1.2); 0 = no */
+    size_t record_limit;        /* input buffer (below 16384 and TLS 1.2 only: offers
+                                   that max_fragment_length); 0 = the user's */
+    size_t out_limit;           /* output buffer; 0 = the build's maximum */
 } trial_spec;
 
 static void copy(char *dst, size_t cap, const char *src)
@@ -167,7 +179,7 @@ static int trial_config(const probe_opts *o, const trial_spec *s, tlsc_config **
     /* An input buffer below 16384 offers max_fragment_length of its size
      * when the version range is TLS 1.2 only (tlsc_config_set_buffers). */
     if (err == TLSC_OK && s->record_limit != 0)
-        err = tlsc_config_set_buffers(*out, s->record_limit, 0);
+        err = tlsc_config_set_buffers(*out, s->record_limit, s->out_limit);
     if (err == TLSC_OK)
         return CLI_EXIT_OK;
     rc = cli_report(err, tlsc_config_errmsg(*out));
@@ -247,6 +259,8 @@ typedef struct probe {
     trial v12, v13;             /* one version each */
     const char *ver12, *ver13;  /* yes / no / skipped */
     const char *mfl, *rsl;      /* yes / no / unknown / skipped */
+    char setting[48];           /* buffers_setting: "IN,OUT VERSIONS" or "" */
+    bool setting_stop;
     char suites[1024], rejected[1024];
 } probe;
 
@@ -272,7 +286,7 @@ static int try_version(probe *p, tlsc_tls_version v, trial *t, const char **verd
     if (p->o->tls.version != 0 && p->o->tls.version != v)
         return CLI_EXIT_OK;
     progress(v == TLSC_TLS1_2 ? "TLS 1.2" : "TLS 1.3");
-    trial_spec s = {v, NULL, 0};
+    trial_spec s = {v, NULL, 0, 0};
     int rc = run_trial(p->o, &s, t);
     if (rc != CLI_EXIT_OK)
         return rc;
@@ -307,7 +321,7 @@ static int try_mfl(probe *p)
         return CLI_EXIT_OK;
     progress("max_fragment_length");
     trial *t = malloc(sizeof *t);
-    trial_spec s = {TLSC_TLS1_2, NULL, PROBE_LIMIT};
+    trial_spec s = {TLSC_TLS1_2, NULL, PROBE_LIMIT, 0};
     int rc = t != NULL ? run_trial(p->o, &s, t) : cli_report(TLSC_ERR_NO_MEMORY, NULL);
     if (rc == CLI_EXIT_OK && !mfl_outcome_known(t->err))
         rc = cli_report(t->err, t->detail);
@@ -368,7 +382,7 @@ static int try_suites(probe *p)
     int rc = CLI_EXIT_OK;
     const char *name;
     for (size_t i = 0; rc == CLI_EXIT_OK && (name = tlsc_suite_name(i)) != NULL; i++) {
-        trial_spec s = {0, name, 0};
+        trial_spec s = {0, name, 0, 0};
         if (!suite_applies(p, name, &s.version))
             continue;
         bool version_ok = strcmp(s.version == TLSC_TLS1_3 ? p->ver13 : p->ver12, "yes") == 0;
@@ -386,6 +400,77 @@ static int try_suites(probe *p)
             list_add(p->rejected, sizeof p->rejected, name);
     }
     free(t);
+    return rc;
+}
+
+/* ---- the buffer setting that works ----------------------------------------- */
+
+/*
+ * The smallest tlsc_config_set_buffers setting (--buffers IN,OUT) a device
+ * can use with this server, confirmed by a connection made with it. The
+ * `buffers` lines give bytes; a setting below 16384 is one of the
+ * max_fragment_length sizes and offers it, in TLS 1.2 only. So: with a
+ * server that accepts TLS 1.2 and honours max_fragment_length, the
+ * smallest size holding TLS 1.2's largest record and handshake message,
+ * in TLS 1.2 (the server then never sends more); otherwise the build's
+ * maximum, in the versions of the user's options. If a size fails with
+ * TLSC_ERR_RECORD_TOO_LARGE the next one is tried.
+ */
+static const size_t SETTING_IN[] = {512, 1024, 2048, 4096, 16384};
+
+static size_t setting_out(const trial *t)
+{
+    size_t in, out, max_out;
+    buffers(t, &in, &out);
+    tlsc_record_max(NULL, &max_out);
+    out = out < 512 ? 512 : out;
+    return out > max_out ? max_out : out;
+}
+
+static bool small_setting_fits(const probe *p)
+{
+    return strcmp(p->ver12, "yes") == 0 && strcmp(p->mfl, "yes") == 0;
+}
+
+static int try_setting(probe *p, size_t in, size_t out, tlsc_tls_version v, bool *works)
+{
+    trial *t = malloc(sizeof *t);
+    trial_spec s = {v, NULL, in, out};
+    int rc = t != NULL ? run_trial(p->o, &s, t) : cli_report(TLSC_ERR_NO_MEMORY, NULL);
+    *works = rc == CLI_EXIT_OK && t->err == TLSC_OK;
+    if (rc == CLI_EXIT_OK && t->err != TLSC_OK && t->err != TLSC_ERR_RECORD_TOO_LARGE)
+        p->setting_stop = true; /* refused for another reason: a larger one will not help */
+    free(t);
+    return rc;
+}
+
+static int try_buffer_setting(probe *p)
+{
+    size_t max_in, need, unused;
+    tlsc_record_max(&max_in, NULL);
+    bool small = small_setting_fits(p);
+    const trial *base = small ? &p->v12 : &p->base;
+    buffers(base, &need, &unused);
+    tlsc_tls_version v = small ? TLSC_TLS1_2 : 0;
+    size_t out = setting_out(base);
+    int rc = CLI_EXIT_OK;
+    progress("the smallest buffer setting");
+    for (size_t i = 0; i < sizeof SETTING_IN / sizeof SETTING_IN[0] && rc == CLI_EXIT_OK; i++) {
+        size_t in = SETTING_IN[i];
+        bool works = false;
+        if (in > max_in)
+            break;
+        if (small ? in < need : in != max_in)
+            continue;
+        rc = try_setting(p, in, out, v, &works);
+        if (works) {
+            snprintf(p->setting, sizeof p->setting, "%zu,%zu %s", in, out,
+                     small ? "tls1.2" : "any");
+            break;
+        }
+        if (p->setting_stop)
+            break;
+    }
     return rc;
 }
 
@@ -415,11 +500,12 @@ static void print_probe(const probe *p)
     print_buffers("buffers", b);
     print_buffers("buffers_tls1.2", &p->v12);
     print_buffers("buffers_tls1.3", &p->v13);
+    printf("buffers_setting: %s\n", p->setting[0] ? p->setting : "none");
 }
 
 static int run_probe(probe *p)
 {
-    trial_spec all = {0, NULL, 0};
+    trial_spec all = {0, NULL, 0, 0};
     progress("with every version and suite");
     int rc = run_trial(p->o, &all, &p->base);
     if (rc != CLI_EXIT_OK)
@@ -434,6 +520,8 @@ static int run_probe(probe *p)
     if (rc == CLI_EXIT_OK)
         rc = try_mfl(p);
     p->rsl = rsl_verdict(p);
+    if (rc == CLI_EXIT_OK)
+        rc = try_buffer_setting(p);
     if (rc == CLI_EXIT_OK)
         print_probe(p);
     return rc;

@@ -117,6 +117,11 @@ expect_re buffers_tls1.2 "^$CERT12,[1-9][0-9]*\$"
 expect_re buffers_tls1.3 "^$CERT13,[1-9][0-9]*\$"
 [ "$(value buffers_tls1.2 | cut -d, -f2)" -lt "$OUT_BASE" ] ||
   fail "a TLS 1.2-only ClientHello should be smaller than one offering both versions"
+# The smallest max_fragment_length size holding TLS 1.2's Certificate
+# message, confirmed by a connection; the ClientHello fits 512 bytes.
+SET12=512
+while [ "$SET12" -lt "$CERT12" ]; do SET12=$((SET12 * 2)); done
+expect buffers_setting "$SET12,512 tls1.2"
 
 case_begin "TLS 1.2-only server"
 serve server-p256 -tls1_2
@@ -149,6 +154,8 @@ expect record_size_limit "$RSL_OPENSSL"
 expect_chain server-p256 "ec secp256r1,ec secp256r1"
 expect max_handshake_message "$CERT13"
 expect_absent buffers_tls1.2
+# No TLS 1.2, so no max_fragment_length: only a full record buffer is safe.
+expect_re buffers_setting '^16384,[0-9]+ any$'
 
 case_begin "RSA 2048 leaf"
 serve server-rsa2048
@@ -201,6 +208,7 @@ expect max_fragment_length no
 expect record_size_limit skipped
 expect_chain server-p256 "ec secp256r1,ec secp256r1"
 expect_gt max_record_in 1024
+expect_re buffers_setting '^16384,[0-9]+ any$'
 
 case_begin "--tls1.2 limits the probe to TLS 1.2"
 serve server-p256
