@@ -28,29 +28,28 @@ bm_profile_has() { # REPO MBEDTLS_DIR PROFILE OPT
       '-DMBEDTLS_USER_CONFIG_FILE="tlsc_platform_none.h"' - 2>/dev/null | grep -q TLSC_HAS_IT
 }
 
-# Build the archives and the minimal client for one profile into OUT
-# (incremental). Output goes to OUT/build.log; on failure its tail is shown.
-bm_build() { # REPO MBEDTLS_DIR PROFILE OUT
-  mkdir -p "$4"
-  if ! make -f "$1/scripts/baremetal.mk" -j"${BM_JOBS:-2}" REPO="$1" MBEDTLS_DIR="$2" \
-        PROFILE="$3" OUT="$4" elf >"$4/build.log" 2>&1; then
-    echo "Cortex-M4 build of profile $(bm_profile_name "$3") failed ($4/build.log):" >&2
-    grep -E 'error|undefined' "$4/build.log" | head -20 >&2
-    tail -5 "$4/build.log" >&2
+# make TARGET of scripts/baremetal.mk into OUT (incremental). Output goes to
+# OUT/build.log; on failure, WHAT is named and the log's errors are shown.
+bm_make() { # TARGET WHAT REPO MBEDTLS_DIR PROFILE OUT
+  mkdir -p "$6"
+  if ! make -f "$3/scripts/baremetal.mk" -j"${BM_JOBS:-2}" REPO="$3" MBEDTLS_DIR="$4" \
+        PROFILE="$5" OUT="$6" "$1" >"$6/build.log" 2>&1; then
+    echo "Cortex-M4 build of $2 failed ($6/build.log):" >&2
+    grep -E 'error|undefined' "$6/build.log" | head -20 >&2
+    tail -5 "$6/build.log" >&2
     return 1
   fi
+}
+
+# Build the archives and the minimal client for one profile into OUT.
+bm_build() { # REPO MBEDTLS_DIR PROFILE OUT
+  bm_make elf "profile $(bm_profile_name "$3")" "$@"
 }
 
 # Build mbedTLS alone with CONFIG and link bench/footprint_mini_client.c
 # (mbedTLS's mini_client) into OUT/mini_client.elf: the floor rows.
 bm_build_mini() { # REPO MBEDTLS_DIR CONFIG OUT
-  mkdir -p "$4"
-  if ! make -f "$1/scripts/baremetal.mk" -j"${BM_JOBS:-2}" REPO="$1" MBEDTLS_DIR="$2" \
-        PROFILE="$3" OUT="$4" mini >"$4/build.log" 2>&1; then
-    echo "Cortex-M4 build of mini_client with $(basename "$3") failed ($4/build.log):" >&2
-    grep -E 'error|undefined' "$4/build.log" | head -20 >&2
-    return 1
-  fi
+  bm_make mini "mini_client with $(basename "$3")" "$@"
 }
 
 bm_need_toolchain() {
