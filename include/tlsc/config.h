@@ -421,11 +421,11 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_set_buffers(tlsc_config *cfg,
  *   a record's header says the record needs more (in steps of 256 bytes,
  *   up to `in` of tlsc_config_set_buffers plus the record overhead), and
  *   goes back to 512 bytes once the handshake is over and whenever the
- *   connection waits for data with nothing buffered. The heap a
- *   connection needs is then what the records really sent need: an
- *   ECDSA handshake stays within about 2 KB, an idle connection holds
- *   512 bytes. Growing allocates while the connection runs; if that
- *   fails, the read fails with TLSC_ERR_NO_MEMORY.
+ *   connection waits for data with nothing buffered. The buffer is then
+ *   only as large as the records really sent: 1-2 KB during an ECDSA
+ *   handshake, 512 bytes on an idle connection. Growing allocates while
+ *   the connection runs; if that fails, the read fails with
+ *   TLSC_ERR_NO_MEMORY.
  * elastic = false (fixed): the buffer is allocated once, at `in` plus the
  *   overhead, in tlsc_conn_new, and never resized: no allocation for
  *   records after tlsc_conn_new, nothing for a fragmented heap to refuse
