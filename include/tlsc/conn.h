@@ -87,7 +87,8 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_conn_connect(tlsc_conn *conn,
 /*
  * Wait for application data and copy up to len bytes into buf; *got is the
  * number copied (> 0 on TLSC_OK). End of stream is an error code:
- * TLSC_ERR_CLOSED (peer sent close_notify; a clean end) or
+ * TLSC_ERR_CLOSED (peer sent close_notify; a clean end: tlsc has answered
+ * with its own, in one attempt that does not wait) or
  * TLSC_ERR_TRUNCATED (the peer closed without close_notify, so the data may
  * be incomplete). Errors: TLSC_ERR_TIMEOUT_READ and any category.
  */

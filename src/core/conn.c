@@ -482,13 +482,28 @@ static tlsc_err check_open(tlsc_conn *c)
     return c->state == TLSC__OPEN ? TLSC_OK : TLSC_ERR_STATE;
 }
 
+/*
+ * The peer's close_notify is answered with ours (RFC 5246 7.2.1 requires
+ * it; RFC 8446 6.1 lets a TLS 1.3 peer expect it), in one non-blocking
+ * attempt: the peer may have gone already, and nothing more is owed. A
+ * transport error here is not the connection's error.
+ */
+static void answer_close_notify(tlsc_conn *c)
+{
+    tlsc__conn_enter(c);
+    (void)mbedtls_ssl_close_notify(&c->ssl);
+    tlsc__time_leave();
+    c->io_err = TLSC_OK;
+}
+
 static tlsc_err read_error(tlsc_conn *c, int ret)
 {
     if (ret == 0)
         return tlsc__conn_fail(c, TLSC_ERR_TRUNCATED,
                                "peer closed the connection without close_notify");
     if (ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {
-        tlsc__log(c->cfg, TLSC_LOG_INFO, "%s sent close_notify", c->host);
+        tlsc__log(c->cfg, TLSC_LOG_INFO, "%s sent close_notify; answered", c->host);
+        answer_close_notify(c);
         return tlsc__conn_fail(c, TLSC_ERR_CLOSED, "peer sent close_notify");
     }
     return tlsc__conn_fail_mbedtls(c, ret, "while reading");

@@ -402,6 +402,21 @@ for v in 1.2 1.3; do
   fi
 done
 
+# The server's close_notify is answered with tlsc's own (RFC 5246 7.2.1),
+# by both drivers. TLS 1.2 shows the alert's record type in clear; the
+# relay logs the client's records.
+for driver in blocking event; do
+  if want "a server's close_notify is answered with close_notify, TLS1.2, $driver driver"; then
+    relay "-tls1_2 -www" pass
+    run_tlsc_input 'GET / HTTP/1.0\r\n\r\n' 5 connect "localhost:$SRV_PORT" --ca "$ROOT" \
+      --timeout "$TIMEOUT_MS" --driver "$driver"
+    expect_exit 0
+    expect_server_log "server record [0-9]+: alert \(26 bytes\) forwarded"
+    expect_server_log "client record: alert \(26 bytes\)"
+    expect_fast
+  fi
+done
+
 # ---- certificate chains and sizes -----------------------------------------------------
 
 # make_chain DIR N: root (DIR/ca0) and N intermediates (DIR/ca1..caN, each
