@@ -122,7 +122,8 @@ kb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1000 }'; }
 row() { # scenario label version size target [tickets]
   local scen=$1 label=$2 ver=$3 size=$4 target=$5 tickets=${6:-0} out line
   printf '\n%s (target %s)\n' "$label" "$target"
-  printf '  %-22s %9s %9s %8s %9s %11s %s\n' build "peak KB" "+hdr KB" allocs "held KB" "record in/out" result
+  printf '  %-22s %9s %9s %8s %9s %9s %11s %s\n' build "peak KB" "+hdr KB" allocs "held KB" \
+    "stack KB" "record in/out" result
   for p in full small small4k; do
     for ca in pem bundle; do
       local label="tlsc $p" trust=$work/root.pem
@@ -134,9 +135,10 @@ row() { # scenario label version size target [tickets]
           "fails: $(sed -n 's/.*\(record of [0-9]* bytes\).*\(holds records of [0-9]* bytes\).*/\1, buffer \2/p;t;s/^error=//p' <<< "$line" | cut -c1-110)"
         continue
       fi
-      printf '  %-22s %9s %9s %8s %9s %11s %s\n' "$label" "$(kb "$(val peak "$line")")" \
+      printf '  %-22s %9s %9s %8s %9s %9s %11s %s\n' "$label" "$(kb "$(val peak "$line")")" \
         "$(kb "$(val peak_hdr "$line")")" "$(val allocs "$line")" "$(kb "$(val held "$line")")" \
-        "$(val rec_in "$line")/$(val rec_out "$line")" "$(val protocol "$line")"
+        "$(kb "$(val stack "$line")")" "$(val rec_in "$line")/$(val rec_out "$line")" \
+        "$(val protocol "$line")"
     done
   done
   start_server "$ver" "$size" "$tickets"
@@ -150,8 +152,8 @@ row() { # scenario label version size target [tickets]
   if [ -n "$st" ]; then
     local bytes blocks
     blocks=$(awk '{print $2}' <<< "$st"); bytes=$(awk '{print $5}' <<< "$st")
-    printf '  %-22s %9s %9s %8s %9s %11s %s\n' "ssl_client2 (default)" "$(kb "$bytes")" \
-      "-" "$(grep -o 'alloc / free: [0-9]*' <<< "$out" | awk '{print $4}')" "-" "-" \
+    printf '  %-22s %9s %9s %8s %9s %9s %11s %s\n' "ssl_client2 (default)" "$(kb "$bytes")" \
+      "-" "$(grep -o 'alloc / free: [0-9]*' <<< "$out" | awk '{print $4}')" "-" "-" "-" \
       "peak $blocks blocks at once"
   else
     printf '  %-22s %s\n' "ssl_client2 (default)" "no heap statistics: $(tail -1 <<< "$out")"
@@ -164,6 +166,8 @@ echo "tls13-16k in=build maximum out=1024; input buffers elastic (the default)."
 echo "'held' = what the open connection keeps after its first response,"
 echo "configuration/CA/PSA state excluded. 'CA in bundle': the root from a tlsc"
 echo "bundle used in place (flash on a device), not parsed onto the heap."
+echo "'stack' = the deepest stack the handshake, request and response used"
+echo "(x86-64; DNS and TCP connect excluded; see bench/memory_bench.c)."
 row tls12-4k "TLS 1.2 ECDHE-ECDSA P-256, leaf+intermediate, 4 KiB records (MFL), 64-byte response" \
   1.2 64 "peak <= 12 KB; held <= 6 KB"
 row tls13-16k "TLS 1.3 verified handshake + first response in one 16 KiB record" 1.3 16384 \

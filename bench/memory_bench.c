@@ -31,9 +31,17 @@
  *              PSA state excluded: they are shared by all connections)
  *   held_all   everything still allocated at that moment
  *   rec_in/rec_out  tlsc_conn_record_limit
+ *   stack      deepest stack the TLS part used: handshake (after DNS and
+ *              the TCP connect), request and response run in a thread on a
+ *              stack this program painted, minus what an empty thread on
+ *              the same stack uses (glibc keeps its thread descriptor and
+ *              static TLS there). x86-64: pointers are twice a Cortex-M's,
+ *              so a device needs somewhat less
  * The allocator counts blocks through tlsc_set_allocator: no LD_PRELOAD,
  * no malloc hooks.
  */
+#include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,6 +140,65 @@ static void read_response(tlsc_conn *c, size_t want)
     }
 }
 
+/* ---- the TLS part on a painted stack ------------------------------------------ */
+
+#define STACK_SIZE (256 * 1024)
+#define PAINT 0xA5
+static unsigned char g_stack[STACK_SIZE] __attribute__((aligned(64)));
+
+typedef struct tls_part {
+    tlsc_conn *c;
+    size_t response;
+} tls_part;
+
+/* Finish the handshake started by tlsc_conn_start (poll + step). */
+static void handshake(tlsc_conn *c)
+{
+    tlsc_err err;
+    while ((err = tlsc_conn_step(c)) == TLSC_WANT_READ || err == TLSC_WANT_WRITE) {
+        int fd;
+        bool r, w;
+        tlsc_conn_poll_info(c, &fd, &r, &w, NULL);
+        struct pollfd p = { .fd = fd, .events = (short)((r ? POLLIN : 0) | (w ? POLLOUT : 0)) };
+        (void)poll(&p, 1, 5000);
+    }
+    if (err != TLSC_OK)
+        die("handshake", err, tlsc_conn_errmsg(c));
+}
+
+static void *run_tls(void *arg)
+{
+    tls_part *t = arg;
+    if (t->c == NULL)
+        return NULL; /* the empty thread: the baseline */
+    handshake(t->c);
+    char req[16];
+    int n = snprintf(req, sizeof req, "%zu\n", t->response);
+    tlsc_err err = tlsc_conn_write(t->c, req, (size_t)n);
+    if (err != TLSC_OK)
+        die("write", err, tlsc_conn_errmsg(t->c));
+    read_response(t->c, t->response);
+    return NULL;
+}
+
+/* Run run_tls(t) on the painted stack; the bytes of it that were used. */
+static size_t on_painted_stack(tls_part *t)
+{
+    memset(g_stack, PAINT, sizeof g_stack);
+    pthread_attr_t attr;
+    pthread_t th;
+    if (pthread_attr_init(&attr) != 0 || pthread_attr_setstack(&attr, g_stack, STACK_SIZE) != 0 ||
+        pthread_create(&th, &attr, run_tls, t) != 0 || pthread_join(th, NULL) != 0) {
+        printf("error=\"cannot run a thread on the painted stack\"\n");
+        exit(1);
+    }
+    pthread_attr_destroy(&attr);
+    size_t untouched = 0;
+    while (untouched < STACK_SIZE && g_stack[untouched] == PAINT)
+        untouched++;
+    return STACK_SIZE - untouched;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 4) {
@@ -156,22 +223,21 @@ int main(int argc, char **argv)
     tlsc_err err = tlsc_conn_new(cfg, &c);
     if (err != TLSC_OK)
         die("connection", err, tlsc_config_errmsg(cfg));
-    err = tlsc_conn_connect(c, "localhost", (uint16_t)atoi(argv[2]));
-    if (err != TLSC_OK)
+    /* DNS and the TCP connect here: the device's are not glibc's */
+    err = tlsc_conn_start(c, "localhost", (uint16_t)atoi(argv[2]));
+    if (err != TLSC_OK && err != TLSC_WANT_READ && err != TLSC_WANT_WRITE)
         die("connect", err, tlsc_conn_errmsg(c));
-    char req[16];
-    int n = snprintf(req, sizeof req, "%zu\n", response);
-    if ((err = tlsc_conn_write(c, req, (size_t)n)) != TLSC_OK)
-        die("write", err, tlsc_conn_errmsg(c));
-    read_response(c, response);
+    tls_part none = { NULL, 0 }, part = { c, response };
+    size_t base = on_painted_stack(&none);
+    size_t stack = on_painted_stack(&part) - base;
 
     size_t held_all = tlsc_heap_current();
     size_t rin, rout;
     tlsc_conn_record_limit(c, &rin, &rout);
     printf("profile=%s scenario=%s protocol=%s peak=%zu peak_hdr=%zu allocs=%zu held=%zu "
-           "held_all=%zu rec_in=%zu rec_out=%zu\n", tlsc_profile(), argv[1],
+           "held_all=%zu rec_in=%zu rec_out=%zu stack=%zu\n", tlsc_profile(), argv[1],
            tlsc_conn_protocol(c), g_req_peak, g_peak, g_allocs, held_all - before_conn,
-           held_all, rin, rout);
+           held_all, rin, rout, stack);
     (void)tlsc_conn_close(c);
     tlsc_conn_free(c);
     tlsc_config_free(cfg);
