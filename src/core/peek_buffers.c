@@ -44,9 +44,9 @@ size_t tlsc__record_max_out(void)
     return MBEDTLS_SSL_OUT_CONTENT_LEN;
 }
 
-/* When the input buffer holds at most this many bytes worth keeping (the
- * 8-byte record counter and a record header), resizing frees it before
- * allocating the new one: the two never exist together. */
+/* When the input buffer grows and holds at most this many bytes worth
+ * keeping (the 8-byte record counter and a record header), it is freed
+ * before the new one is allocated: the two never exist together. */
 #define SMALL_USED 32u
 
 /*
@@ -96,7 +96,8 @@ static int resize_in(mbedtls_ssl_context *ssl, size_t total, size_t used)
     size_t hdr = (size_t)(ssl->in_hdr - ssl->in_buf), msg = (size_t)(ssl->in_msg - ssl->in_buf);
     size_t len = (size_t)(ssl->in_len - ssl->in_buf), iv = (size_t)(ssl->in_iv - ssl->in_buf);
     size_t got = total;
-    bool small = used <= SMALL_USED;
+    /* Shrinking allocates first: a failure then keeps the old buffer. */
+    bool small = used <= SMALL_USED && total > ssl->in_buf_len;
     unsigned char *b = small ? refill(ssl->in_buf, ssl->in_buf_len, &got, used)
                              : regrow(ssl->in_buf, ssl->in_buf_len, total);
     if (b == NULL && small) {
