@@ -184,14 +184,19 @@ int tlsc__in_buffer_fit(mbedtls_ssl_context *ssl, const unsigned char *buf, size
     return resize_in(ssl, *want, at + ssl->in_left + got);
 }
 
-/* Give the input buffer back its idle size `total` when it holds nothing:
- * no record bytes, no unread plaintext, no handshake message in pieces. */
+/* Give the input buffer back its idle size `total` when it holds nothing
+ * to read: no record bytes, no unread plaintext, no handshake message in
+ * pieces. A processed message mbedTLS has yet to discard (the server's
+ * Finished when the handshake has just ended) is kept where it is. */
 int tlsc__in_buffer_idle(mbedtls_ssl_context *ssl, size_t total)
 {
     if (ssl->in_buf == NULL || ssl->in_buf_len <= total || ssl->in_left != 0 ||
-        ssl->in_offt != NULL || ssl->in_msglen != 0 || ssl->badmac_seen_or_in_hsfraglen != 0)
+        ssl->in_offt != NULL || ssl->badmac_seen_or_in_hsfraglen != 0)
         return 0;
-    return resize_in(ssl, total, (size_t)(ssl->in_hdr - ssl->in_buf));
+    size_t used = (size_t)(ssl->in_hdr - ssl->in_buf);
+    size_t msg_end = (size_t)(ssl->in_msg - ssl->in_buf) + ssl->in_msglen;
+    used = msg_end > used ? msg_end : used;
+    return used <= total ? resize_in(ssl, total, used) : 0;
 }
 
 int tlsc__shrink_out_buffer(mbedtls_ssl_context *ssl, size_t content)
