@@ -42,8 +42,12 @@ struct tlsc_ev {
     bool dead;                  /* tlsc_ev_free during a pass */
     bool held;
     bool kick;                  /* work pending without I/O readiness */
-    bool rd_ready, wr_ready;    /* reported by tlsc_loop_fd_ready */
+    bool rd_ready, wr_ready;    /* reported by tlsc_loop_fd_ready or
+                                   tlsc_ev_transport_ready */
     bool session_told;          /* SESSION delivered for this connection */
+    bool user_tp;               /* over the application's transport
+                                   (tlsc_ev_connect_transport): no fd,
+                                   readiness from tlsc_ev_transport_ready */
     tlsc_err io_want;           /* last WANT of the core, or TLSC_OK */
     int watch_fd;               /* fd the loop maps to this ev, or -1 */
 
