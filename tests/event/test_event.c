@@ -1099,6 +1099,15 @@ static void test_transport_server_close(void **state)
     tp_drive_until(loop, &t, 1, 20000, &r, "ih\n");
     assert_string_equal(r.rx, "ih\n");
     assert_true(r.resumed);
+    /* The built-in loop does not sleep while readiness is pending (the
+     * connection is idle: no timer, no descriptor, so it would otherwise
+     * wait the whole 5 s). */
+    assert_int_equal(tlsc_loop_deadline(loop), 0);
+    uint64_t t0 = tlsc_now_ms();
+    tlsc_ev_transport_ready(ev, true, false);
+    assert_true(tlsc_loop_deadline(loop) != 0);
+    assert_int_equal(tlsc_loop_run_once(loop, 5000), TLSC_OK);
+    assert_true(tlsc_now_ms() - t0 < 1000);
     /* Queued on an idle open connection, it goes out in the next pass
      * with no readiness reported. */
     size_t before = r.sent_total;
