@@ -131,7 +131,10 @@
  * tlsc_ev_connect_transport again (the previous session is offered when
  * the server name is the same). The transport is closed (tp->close,
  * once) when the connection ends, before DISCONNECTED, or by tlsc_ev_free
- * / tlsc_loop_free.
+ * / tlsc_loop_free. On the bare-metal platform ("none", docs/footprint.md)
+ * user transports are the only way: there is no resolver and no TCP
+ * (a tlsc_ev_connect ends in DISCONNECTED with TLSC_ERR_CONFIG), and
+ * tlsc_loop_run_once only busy-waits until the next timer.
  *
  * Threads: a loop and its connections belong to one thread at a time.
  * Different loops may run in different threads.

@@ -680,12 +680,12 @@ static void check_idle(tlsc_ev *ev)
         return;
     if (ev->queued > 0)
         failed(ev, tlsc__conn_fail(ev->conn, TLSC_ERR_TIMEOUT_WRITE,
-                                   "%zu queued bytes could not be sent to %s for %u ms",
-                                   ev->queued, ev->host, ev->idle_ms));
+                                   "%zu queued bytes could not be sent to %s for %lu ms",
+                                   ev->queued, ev->host, (unsigned long)ev->idle_ms));
     else
         failed(ev, tlsc__conn_fail(ev->conn, TLSC_ERR_TIMEOUT_READ,
-                                   "nothing received from or sent to %s for %u ms", ev->host,
-                                   ev->idle_ms));
+                                   "nothing received from or sent to %s for %lu ms", ev->host,
+                                   (unsigned long)ev->idle_ms));
 }
 
 static void step_open(tlsc_ev *ev)
@@ -731,8 +731,8 @@ static void step_closing(tlsc_ev *ev)
         finish(ev, TLSC_CLOSE_LOCAL,
                tlsc__conn_fail(ev->conn, TLSC_ERR_TIMEOUT_WRITE,
                                "close: could not send %zu queued bytes and close_notify "
-                               "to %s within %u ms",
-                               ev->queued, ev->host, ev->cfg->io_ms));
+                               "to %s within %lu ms",
+                               ev->queued, ev->host, (unsigned long)ev->cfg->io_ms));
         return;
     }
     ev->io_want = TLSC_OK;
