@@ -1,4 +1,4 @@
-# Cross-build of tlsc (core + the "none" platform) and mbedTLS for a bare-
+# Cross-build of tlsc (core, event driver, the "none" platform) and mbedTLS for a bare-
 # metal Cortex-M4 with Debian's arm-none-eabi-gcc and newlib-nano, with one
 # mbedTLS profile. Incremental (dependency files), so `make check` pays the
 # full compile only once. Used by bench/footprint.sh and
@@ -6,6 +6,8 @@
 #   make -f scripts/baremetal.mk REPO=. MBEDTLS_DIR=... PROFILE=config/x.h OUT=dir [lib|elf]
 # lib  builds OUT/libtlsc.a (tlsc only) and OUT/libmbedtls.a
 # elf  also links bench/footprint_client.c into OUT/client.elf (+ client.map)
+# event_elf links bench/footprint_event_client.c (the event driver over a
+#      user transport) into OUT/event_client.elf (+ .map)
 # mini links bench/footprint_mini_client.c (mbedTLS's mini_client, no tlsc)
 #      against OUT/libmbedtls.a only into OUT/mini_client.elf (+ .map): the
 #      "mbedTLS alone" rows of bench/footprint.sh, with bench/mbedtls_floor_*.h
@@ -30,7 +32,8 @@ TLSC_CFLAGS := $(CFLAGS_COMMON) -DTLSC_NO_THREADS $(TLSC_WARNINGS) -I$(REPO)/inc
 MBEDTLS_CFLAGS := $(CFLAGS_COMMON) -w -I$(MBEDTLS_DIR)/library -I$(MBEDTLS_DIR)/3rdparty/p256-m
 LDFLAGS := $(ARCH) --specs=nano.specs --specs=nosys.specs -Wl,--gc-sections
 
-TLSC_SRC := $(wildcard $(REPO)/src/core/*.c) $(wildcard $(REPO)/src/platform/none/*.c)
+TLSC_SRC := $(wildcard $(REPO)/src/core/*.c) $(wildcard $(REPO)/src/event/*.c) \
+  $(wildcard $(REPO)/src/platform/none/*.c)
 MBEDTLS_SRC := $(wildcard $(MBEDTLS_DIR)/library/*.c)
 # p256-m (MBEDTLS_PSA_P256M_DRIVER_ENABLED, a small-profile choice): its
 # files compile to nothing unless the profile enables it.
@@ -40,9 +43,10 @@ TLSC_OBJ := $(patsubst $(REPO)/src/%.c,$(OUT)/tlsc/%.o,$(TLSC_SRC))
 MBEDTLS_OBJ := $(patsubst $(MBEDTLS_DIR)/library/%.c,$(OUT)/mbedtls/%.o,$(MBEDTLS_SRC)) \
   $(patsubst $(MBEDTLS_DIR)/3rdparty/%.c,$(OUT)/mbedtls/3rdparty/%.o,$(P256M_SRC))
 
-.PHONY: lib elf mini
+.PHONY: lib elf event_elf mini
 lib: $(OUT)/libtlsc.a $(OUT)/libmbedtls.a
 elf: $(OUT)/client.elf
+event_elf: $(OUT)/event_client.elf
 mini: $(OUT)/mini_client.elf
 
 # Every object also depends on the profile (a changed profile rebuilds all).
@@ -71,6 +75,13 @@ $(OUT)/client.elf: $(OUT)/client.o $(OUT)/libtlsc.a $(OUT)/libmbedtls.a
 	$(CC) $(LDFLAGS) -Wl,-Map=$(OUT)/client.map -o $@ $(OUT)/client.o \
 	  -Wl,--start-group $(OUT)/libtlsc.a $(OUT)/libmbedtls.a -lc -lnosys -Wl,--end-group
 
+$(OUT)/event_client.o: $(REPO)/bench/footprint_event_client.c $(PROFILE)
+	$(CC) $(TLSC_CFLAGS) -c $< -o $@
+
+$(OUT)/event_client.elf: $(OUT)/event_client.o $(OUT)/libtlsc.a $(OUT)/libmbedtls.a
+	$(CC) $(LDFLAGS) -Wl,-Map=$(OUT)/event_client.map -o $@ $(OUT)/event_client.o \
+	  -Wl,--start-group $(OUT)/libtlsc.a $(OUT)/libmbedtls.a -lc -lnosys -Wl,--end-group
+
 $(OUT)/mini_client.o: $(REPO)/bench/footprint_mini_client.c $(PROFILE)
 	$(CC) $(CFLAGS_COMMON) $(TLSC_WARNINGS) -c $< -o $@
 
@@ -78,4 +89,5 @@ $(OUT)/mini_client.elf: $(OUT)/mini_client.o $(OUT)/libmbedtls.a
 	$(CC) $(LDFLAGS) -Wl,-Map=$(OUT)/mini_client.map -o $@ $(OUT)/mini_client.o \
 	  -Wl,--start-group $(OUT)/libmbedtls.a -lc -lnosys -Wl,--end-group
 
--include $(TLSC_OBJ:.o=.d) $(MBEDTLS_OBJ:.o=.d) $(OUT)/client.d $(OUT)/mini_client.d
+-include $(TLSC_OBJ:.o=.d) $(MBEDTLS_OBJ:.o=.d) $(OUT)/client.d $(OUT)/event_client.d \
+  $(OUT)/mini_client.d

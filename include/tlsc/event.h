@@ -22,7 +22,9 @@
  *
  * Life of a connection and its events, in order:
  *
- *   tlsc_ev_connect -> DNS (the address)           [once per attempt]
+ *   tlsc_ev_connect -> DNS (the address)           [once per attempt;
+ *                                                   none over a user
+ *                                                   transport]
  *                   -> CONNECTED (handshake done and verified)
  *                   -> RECEIVE* / SENT* / DRAINED* / SESSION (once, when
  *                      a session can be exported)
@@ -99,10 +101,43 @@
  * SESSION event reports when a session can be exported (after a TLS 1.2
  * handshake, or when a TLS 1.3 ticket arrived).
  *
+ * USER TRANSPORTS (lwIP raw API, RTOS sockets without descriptors, the
+ * "none" platform): tlsc_ev_connect_transport runs the TLS connection over
+ * a tlsc_transport (tlsc/transport.h) that the application has already
+ * connected. Such a connection has no descriptor, so tlsc cannot wait for
+ * it; the application reports readiness instead:
+ *   - call tlsc_ev_transport_ready(ev, readable, writable) whenever the
+ *     transport got data, room to send, or an error/close (report an
+ *     error or close as readable and writable), e.g. from lwIP's recv,
+ *     sent and err callbacks, on the loop's thread (it only sets flags;
+ *     extra calls are harmless, a missed one stalls the connection until
+ *     the next report or timer);
+ *   - then run a pass: tlsc_loop_process, or tlsc_loop_run_once, which
+ *     does not sleep while a connection has readiness pending.
+ * Without a report, a pass also processes the connection when it has new
+ * work (data queued with tlsc_ev_send, unhold, close) or a timer is due
+ * (connect/handshake, idle, close), so writes start on their own and the
+ * timeouts fire as for sockets. tlsc_loop_watches never lists these
+ * connections; tlsc_loop_deadline covers their timers. The built-in loop
+ * cannot be woken by a transport: with user-transport connections, give
+ * tlsc_loop_run / tlsc_loop_run_once a bounded timeout or drive the loop
+ * from the application's (report readiness, then tlsc_loop_process).
+ * What differs from sockets: there is no DNS event and no address
+ * (tlsc_ev_getpeer returns TLSC_ERR_STATE); the connect timeout does not
+ * apply (the handshake timeout does); the reconnection policy does not
+ * apply, since tlsc cannot open a new transport: a failure delivers
+ * RECONNECTION with will_retry false, then DISCONNECTED, and the
+ * application may open a new transport and call
+ * tlsc_ev_connect_transport again (the previous session is offered when
+ * the server name is the same). The transport is closed (tp->close,
+ * once) when the connection ends, before DISCONNECTED, or by tlsc_ev_free
+ * / tlsc_loop_free. On the bare-metal platform ("none", docs/footprint.md)
+ * user transports are the only way: there is no resolver and no TCP
+ * (a tlsc_ev_connect ends in DISCONNECTED with TLSC_ERR_CONFIG), and
+ * tlsc_loop_run_once only busy-waits until the next timer.
+ *
  * Threads: a loop and its connections belong to one thread at a time.
- * Different loops may run in different threads. User transports
- * (tlsc_conn_set_transport) are not supported by the event driver: it
- * needs a socket descriptor to watch.
+ * Different loops may run in different threads.
  */
 #ifndef TLSC_EVENT_H
 #define TLSC_EVENT_H
@@ -111,6 +146,7 @@
 #include "tlsc/error.h"
 #include "tlsc/config.h"
 #include "tlsc/conn.h"
+#include "tlsc/transport.h"
 
 TLSC_BEGIN_DECLS
 
@@ -266,11 +302,42 @@ TLSC_API void tlsc_ev_free(tlsc_ev *ev);
  * tlsc_conn_connect for verification). Events follow from the loop.
  * Allowed on a new connection or after DISCONNECTED.
  * Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_HOSTNAME, TLSC_ERR_STATE (already
- * connecting, or a user transport is set), TLSC_ERR_NO_MEMORY.
+ * connecting, or a transport was set with tlsc_conn_set_transport on
+ * tlsc_ev_conn: use tlsc_ev_connect_transport), TLSC_ERR_NO_MEMORY.
  */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_ev_connect(tlsc_ev *ev,
                                                  const char *host,
                                                  uint16_t port);
+
+/*
+ * Start a TLS connection over tp/tp_ctx, a transport the application has
+ * already connected (see USER TRANSPORTS above): no DNS, no TCP connect;
+ * the handshake starts on the next pass. server_name (a DNS name or an IP
+ * literal, as for tlsc_ev_connect) is sent as SNI and verified against the
+ * certificate, as tlsc_conn_set_server_name. tp is copied. On TLSC_OK,
+ * tp_ctx belongs to the connection: tp->close (if set) is called exactly
+ * once, when the connection ends (before DISCONNECTED) or at tlsc_ev_free
+ * / tlsc_loop_free; on any error nothing is taken and tp->close is not
+ * called. Allowed on a new connection or after DISCONNECTED; then call
+ * tlsc_ev_transport_ready as the transport becomes ready.
+ * Errors: TLSC_ERR_INVALID_ARG (tp, tp->send or tp->recv missing),
+ * TLSC_ERR_HOSTNAME, TLSC_ERR_STATE (already connecting, or a transport was
+ * set on tlsc_ev_conn directly), TLSC_ERR_NO_MEMORY.
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_ev_connect_transport(
+    tlsc_ev *ev, const char *server_name, const tlsc_transport *tp,
+    void *tp_ctx);
+
+/*
+ * Report that the user transport of ev (tlsc_ev_connect_transport) can
+ * receive (readable: data, end of stream or an error is waiting) and/or
+ * send (writable). Only sets flags: the work happens in the next
+ * tlsc_loop_process / tlsc_loop_run_once, on the loop's thread (also
+ * allowed from a callback). Ignored for NULL, for a connection over a
+ * socket, and before tlsc_ev_connect_transport.
+ */
+TLSC_API void tlsc_ev_transport_ready(tlsc_ev *ev, bool readable,
+                                      bool writable);
 
 /*
  * Queue len bytes of buf (copied) to be sent once the connection is open

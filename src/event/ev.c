@@ -338,7 +338,9 @@ static void failed(tlsc_ev *ev, tlsc_err err)
     e.err = err;
     e.detail = tlsc_conn_errmsg(ev->conn);
     e.attempt = ev->rc_failed;
-    e.will_retry = ev->rc_failed <= ev->rc_max && retryable(err);
+    /* A user transport was opened by the application: tlsc cannot open
+     * another one, so the reconnection policy does not apply. */
+    e.will_retry = !ev->user_tp && ev->rc_failed <= ev->rc_max && retryable(err);
     e.retry_in_ms = e.will_retry ? backoff_ms(ev) : 0;
     if (!emit(ev, &e))
         return;
@@ -404,6 +406,21 @@ static void start_attempt(tlsc_ev *ev)
     ev->state = EV_RESOLVING;
 }
 
+/* Over the application's transport: no lookup, no TCP connect (the
+ * transport is connected already), no DNS event; the handshake starts. */
+static void start_transport(tlsc_ev *ev)
+{
+    tlsc__loop_sample_heap(ev->loop);
+    tlsc_err err = tlsc_conn_start(ev->conn, ev->host, 0);
+    tlsc__loop_sample_heap(ev->loop);
+    if (err != TLSC_OK) {
+        failed(ev, err);
+        return;
+    }
+    ev->state = EV_CONNECTING;
+    ev->io_want = TLSC_WANT_WRITE;
+}
+
 static void step_resolving(tlsc_ev *ev)
 {
     char detail[TLSC_ERRMSG_MAX];
@@ -424,6 +441,8 @@ static void step_resolving(tlsc_ev *ev)
  * gave (IPv6 then IPv4, say), as the blocking driver's getaddrinfo loop. */
 static bool try_next_address(tlsc_ev *ev, tlsc_err err)
 {
+    if (ev->user_tp)
+        return false;
     bool tcp_phase = ev->conn->handshake_start == 0;
     bool retry = tlsc_err_category(err) == TLSC_CAT_NETWORK || err == TLSC_ERR_TIMEOUT_CONNECT;
     if (!tcp_phase || !retry || ev->aidx + 1 >= ev->naddr)
@@ -466,6 +485,38 @@ static void step_connecting(tlsc_ev *ev)
     connected(ev);
 }
 
+/* Validate host and copy it into name without IPv6 brackets, as the core
+ * does ("[::1]" -> "::1"). */
+static tlsc_err take_host(char name[TLSC_HOST_MAX + 1], const char *host)
+{
+    if (strlen(host) > TLSC_HOST_MAX || !tlsc__host_valid(host))
+        return TLSC_ERR_HOSTNAME;
+    size_t len = strlen(host);
+    bool bracketed = host[0] == '[' && len > 2 && host[len - 1] == ']';
+    memcpy(name, host + bracketed, len - 2 * bracketed);
+    name[len - 2 * bracketed] = '\0';
+    return TLSC_OK;
+}
+
+/* A fresh tlsc_conn unless the current one was never started. */
+static tlsc_err fresh_conn_for(tlsc_ev *ev, const char *name)
+{
+    if (ev->conn->state == TLSC__NEW)
+        return TLSC_OK;
+    return renew_conn(ev, strcmp(name, ev->host) == 0);
+}
+
+/* The first attempt starts on the next pass. */
+static void arm_first_attempt(tlsc_ev *ev, const char *name, uint16_t port)
+{
+    memcpy(ev->host, name, strlen(name) + 1);
+    ev->port = port;
+    ev->rc_failed = 0;
+    ev->state = EV_RETRY_WAIT;
+    ev->retry_at = tlsc_now_ms();
+    ev->kick = true;
+}
+
 tlsc_err tlsc_ev_connect(tlsc_ev *ev, const char *host, uint16_t port)
 {
     if (ev == NULL || ev->dead || host == NULL)
@@ -473,31 +524,56 @@ tlsc_err tlsc_ev_connect(tlsc_ev *ev, const char *host, uint16_t port)
     if (ev->state != EV_IDLE || ev->conn->user_transport)
         return TLSC_ERR_STATE;
     char name[TLSC_HOST_MAX + 1];
-    if (strlen(host) > TLSC_HOST_MAX || !tlsc__host_valid(host))
-        return TLSC_ERR_HOSTNAME;
-    /* Brackets off, as the core does ("[::1]" -> "::1"). */
-    size_t len = strlen(host);
-    bool bracketed = host[0] == '[' && len > 2 && host[len - 1] == ']';
-    memcpy(name, host + bracketed, len - 2 * bracketed);
-    name[len - 2 * bracketed] = '\0';
-    if (ev->conn->state != TLSC__NEW) {
-        tlsc_err err = renew_conn(ev, strcmp(name, ev->host) == 0);
-        if (err != TLSC_OK)
-            return err;
-    }
-    memcpy(ev->host, name, sizeof name);
-    ev->port = port;
-    ev->rc_failed = 0;
-    ev->state = EV_RETRY_WAIT; /* the first attempt starts on the next pass */
-    ev->retry_at = tlsc_now_ms();
-    ev->kick = true;
+    tlsc_err err = take_host(name, host);
+    if (err == TLSC_OK)
+        err = fresh_conn_for(ev, name);
+    if (err != TLSC_OK)
+        return err;
+    ev->user_tp = false;
+    arm_first_attempt(ev, name, port);
     return TLSC_OK;
+}
+
+tlsc_err tlsc_ev_connect_transport(tlsc_ev *ev, const char *server_name,
+                                   const tlsc_transport *tp, void *tp_ctx)
+{
+    if (ev == NULL || ev->dead || server_name == NULL || tp == NULL || tp->send == NULL ||
+        tp->recv == NULL)
+        return TLSC_ERR_INVALID_ARG;
+    if (ev->state != EV_IDLE || ev->conn->user_transport)
+        return TLSC_ERR_STATE;
+    char name[TLSC_HOST_MAX + 1];
+    tlsc_err err = take_host(name, server_name);
+    if (err == TLSC_OK)
+        err = fresh_conn_for(ev, name);
+    /* Last, so that on any error tp_ctx stays the caller's. */
+    if (err == TLSC_OK)
+        err = tlsc_conn_set_transport(ev->conn, tp, tp_ctx);
+    if (err != TLSC_OK)
+        return err;
+    ev->user_tp = true;
+    ev->naddr = 0;
+    ev->addr[0] = '\0'; /* no address: tlsc_ev_getpeer says TLSC_ERR_STATE */
+    arm_first_attempt(ev, name, 0);
+    return TLSC_OK;
+}
+
+void tlsc_ev_transport_ready(tlsc_ev *ev, bool readable, bool writable)
+{
+    if (ev == NULL || ev->dead || !ev->user_tp)
+        return;
+    ev->rd_ready |= readable;
+    ev->wr_ready |= writable;
 }
 
 static void step_retry(tlsc_ev *ev)
 {
     if (tlsc_now_ms() < ev->retry_at)
         return;
+    if (ev->user_tp) {
+        start_transport(ev); /* never retried: the conn is the new one */
+        return;
+    }
     if (ev->conn->state != TLSC__NEW) {
         tlsc_err err = renew_conn(ev, true);
         if (err != TLSC_OK) {
@@ -604,12 +680,12 @@ static void check_idle(tlsc_ev *ev)
         return;
     if (ev->queued > 0)
         failed(ev, tlsc__conn_fail(ev->conn, TLSC_ERR_TIMEOUT_WRITE,
-                                   "%zu queued bytes could not be sent to %s for %u ms",
-                                   ev->queued, ev->host, ev->idle_ms));
+                                   "%zu queued bytes could not be sent to %s for %lu ms",
+                                   ev->queued, ev->host, (unsigned long)ev->idle_ms));
     else
         failed(ev, tlsc__conn_fail(ev->conn, TLSC_ERR_TIMEOUT_READ,
-                                   "nothing received from or sent to %s for %u ms", ev->host,
-                                   ev->idle_ms));
+                                   "nothing received from or sent to %s for %lu ms", ev->host,
+                                   (unsigned long)ev->idle_ms));
 }
 
 static void step_open(tlsc_ev *ev)
@@ -655,8 +731,8 @@ static void step_closing(tlsc_ev *ev)
         finish(ev, TLSC_CLOSE_LOCAL,
                tlsc__conn_fail(ev->conn, TLSC_ERR_TIMEOUT_WRITE,
                                "close: could not send %zu queued bytes and close_notify "
-                               "to %s within %u ms",
-                               ev->queued, ev->host, ev->cfg->io_ms));
+                               "to %s within %lu ms",
+                               ev->queued, ev->host, (unsigned long)ev->cfg->io_ms));
         return;
     }
     ev->io_want = TLSC_OK;
@@ -717,7 +793,9 @@ uint64_t tlsc__ev_deadline(const tlsc_ev *ev)
 
 bool tlsc__ev_watch(const tlsc_ev *ev, tlsc_watch *w)
 {
-    if (ev->dead)
+    /* A user transport has no descriptor: its readiness comes from
+     * tlsc_ev_transport_ready. */
+    if (ev->dead || ev->user_tp)
         return false;
     w->read = w->write = false;
     switch (ev->state) {

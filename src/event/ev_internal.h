@@ -42,8 +42,12 @@ struct tlsc_ev {
     bool dead;                  /* tlsc_ev_free during a pass */
     bool held;
     bool kick;                  /* work pending without I/O readiness */
-    bool rd_ready, wr_ready;    /* reported by tlsc_loop_fd_ready */
+    bool rd_ready, wr_ready;    /* reported by tlsc_loop_fd_ready or
+                                   tlsc_ev_transport_ready */
     bool session_told;          /* SESSION delivered for this connection */
+    bool user_tp;               /* over the application's transport
+                                   (tlsc_ev_connect_transport): no fd,
+                                   readiness from tlsc_ev_transport_ready */
     tlsc_err io_want;           /* last WANT of the core, or TLSC_OK */
     int watch_fd;               /* fd the loop maps to this ev, or -1 */
 
@@ -75,7 +79,8 @@ struct tlsc_loop {
     size_t heap_peak;
     tlsc_ev **by_fd;            /* descriptor -> connection */
     size_t by_fd_cap;
-    tlsc_watch *watches;        /* the built-in loop's arrays */
+    tlsc_watch *watches;        /* the built-in loop's arrays (the
+                                   platform's tlsc__loop_wait) */
     void *pollfds;
     size_t watch_cap;
     unsigned char buf[TLSC__EV_CHUNK];
@@ -94,5 +99,17 @@ void tlsc__ev_release(tlsc_ev *ev);
 void tlsc__loop_sample_heap(tlsc_loop *loop);
 void tlsc__loop_unmap(tlsc_loop *loop, tlsc_ev *ev);
 void tlsc__loop_unlink(tlsc_loop *loop, tlsc_ev *ev);
+
+/* How long the built-in loop may wait: until the next timer (0 when work
+ * is pending), at most max_ms (-1 = no limit). Ask after
+ * tlsc_loop_watches, which may mark work pending. */
+int tlsc__loop_wait_ms(const tlsc_loop *loop, int max_ms);
+
+/* The platform (src/platform/loop_wait_posix.c, none/event_none.c): wait
+ * for the loop's descriptors (tlsc_loop_watches) at most
+ * tlsc__loop_wait_ms(loop, max_ms), and report them with
+ * tlsc_loop_fd_ready. Errors: TLSC_ERR_NO_MEMORY, TLSC_ERR_INTERNAL (the
+ * wait failed). */
+tlsc_err tlsc__loop_wait(tlsc_loop *loop, int max_ms);
 
 #endif /* TLSC_EVENT_INTERNAL_H */

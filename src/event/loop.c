@@ -1,11 +1,10 @@
 /*
  * The loop: a list of event connections, the descriptors and timers they
  * wait for, and passes that advance the ready ones (tlsc/event.h). The
- * built-in poll() loop is the foreign-loop API (watches, deadline,
- * fd_ready, process) around one poll() call, so both are the same code.
+ * built-in loop is the foreign-loop API (watches, deadline, fd_ready,
+ * process) around one platform wait (tlsc__loop_wait: poll() on POSIX),
+ * so both are the same code.
  */
-#include <errno.h>
-#include <poll.h>
 #include <string.h>
 
 #include "event/ev_internal.h"
@@ -198,29 +197,9 @@ tlsc_err tlsc_loop_process(tlsc_loop *loop)
 
 /* ---- the built-in loop ------------------------------------------------------ */
 
-static bool grow_arrays(tlsc_loop *loop, size_t need)
-{
-    if (need <= loop->watch_cap)
-        return true;
-    size_t cap = need + need / 2 + 16;
-    tlsc_watch *w = tlsc__calloc(cap, sizeof *w);
-    struct pollfd *p = tlsc__calloc(cap, sizeof *p);
-    if (w == NULL || p == NULL) {
-        tlsc__free(w);
-        tlsc__free(p);
-        return false;
-    }
-    tlsc__free(loop->watches);
-    tlsc__free(loop->pollfds);
-    loop->watches = w;
-    loop->pollfds = p;
-    loop->watch_cap = cap;
-    return true;
-}
-
-/* Milliseconds poll() may wait: until the next timer, at most max_ms
+/* Milliseconds the platform may wait: until the next timer, at most max_ms
  * (-1 = no limit). */
-static int wait_ms(const tlsc_loop *loop, int max_ms)
+int tlsc__loop_wait_ms(const tlsc_loop *loop, int max_ms)
 {
     uint64_t d = tlsc_loop_deadline(loop);
     if (d == 0)
@@ -240,27 +219,9 @@ tlsc_err tlsc_loop_run_once(tlsc_loop *loop, int timeout_ms)
         return TLSC_ERR_INVALID_ARG;
     if (loop->depth > 0)
         return TLSC_ERR_STATE;
-    size_t n = tlsc_loop_watches(loop, NULL, 0);
-    if (!grow_arrays(loop, n))
-        return TLSC_ERR_NO_MEMORY;
-    n = tlsc_loop_watches(loop, loop->watches, loop->watch_cap);
-    struct pollfd *p = loop->pollfds;
-    for (size_t i = 0; i < n; i++) {
-        p[i].fd = loop->watches[i].fd;
-        p[i].events = (short)((loop->watches[i].read ? POLLIN : 0) |
-                              (loop->watches[i].write ? POLLOUT : 0));
-        p[i].revents = 0;
-    }
-    int rc = poll(p, (nfds_t)n, wait_ms(loop, timeout_ms));
-    if (rc < 0 && errno != EINTR)
-        return TLSC_ERR_INTERNAL;
-    for (size_t i = 0; rc > 0 && i < n; i++) {
-        short r = p[i].revents;
-        if (r == 0)
-            continue;
-        bool fault = (r & (POLLERR | POLLHUP | POLLNVAL)) != 0;
-        tlsc_loop_fd_ready(loop, p[i].fd, fault || (r & POLLIN), fault || (r & POLLOUT));
-    }
+    tlsc_err err = tlsc__loop_wait(loop, timeout_ms);
+    if (err != TLSC_OK)
+        return err;
     return tlsc_loop_process(loop);
 }
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Every mbedTLS profile still builds for a bare-metal Cortex-M4
 # (arm-none-eabi-gcc, newlib-nano, the "none" platform, -Werror for tlsc's
-# own sources) and the minimal client links: catches POSIX-only code in the
-# core, 64-bit assumptions (uint32_t is `long` there, enums are short) and
-# missing symbols. Incremental: only the first run compiles mbedTLS.
+# own sources) and the minimal clients link (blocking, and the event driver
+# over a user transport): catches POSIX-only code in the core and
+# src/event, 64-bit assumptions (uint32_t is `long` there, enums are short)
+# and missing symbols. Incremental: only the first run compiles mbedTLS.
 # Sizes are bench/footprint.sh's business, not this test's.
 set -u
 repo=${1:?usage: cortex_m4.sh REPO MBEDTLS_DIR OUT_DIR}
@@ -15,7 +16,10 @@ pass=0; fail=0
 while read -r profile; do
   name=$(bm_profile_name "$profile")
   if bm_build "$repo" "$mbedtls" "$profile" "$out/$name" &&
-     arm-none-eabi-nm "$out/$name/client.elf" | grep -q ' T tlsc_conn_connect$'; then
+     arm-none-eabi-nm "$out/$name/client.elf" | grep -q ' T tlsc_conn_connect$' &&
+     bm_make event_elf "the event client of profile $name" "$repo" "$mbedtls" "$profile" \
+       "$out/$name" &&
+     arm-none-eabi-nm "$out/$name/event_client.elf" | grep -q ' T tlsc_ev_connect_transport$'; then
     echo "ok: profile $name ($(arm-none-eabi-size -B "$out/$name/client.elf" | awk 'NR==2 {print $1 + $2}') bytes of flash)"
     pass=$((pass+1))
   else

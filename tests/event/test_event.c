@@ -14,8 +14,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <netinet/in.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <arpa/inet.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -891,6 +894,292 @@ static void test_foreign_loop(void **state)
     peer_stop(&s);
 }
 
+/* ---- user transports (tlsc_ev_connect_transport) ---------------------------------- */
+
+/* The application's transport: a non-blocking TCP socket the test opened
+ * itself and polls itself, reporting readiness with
+ * tlsc_ev_transport_ready (as an lwIP application would from its recv /
+ * sent callbacks). */
+typedef struct tcp_tp {
+    int fd;
+    bool want_write;        /* send hit EAGAIN: watch for room */
+    bool silent;            /* never report readiness */
+    int closes;             /* tp->close calls */
+    tlsc_ev *ev;
+} tcp_tp;
+
+static tlsc_err tp_send(void *ctx, const unsigned char *buf, size_t len, size_t *sent)
+{
+    tcp_tp *t = ctx;
+    ssize_t n = send(t->fd, buf, len, MSG_NOSIGNAL);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        t->want_write = true;
+        return TLSC_WANT_WRITE;
+    }
+    if (n < 0)
+        return TLSC_ERR_CONN_RESET;
+    *sent = (size_t)n;
+    return TLSC_OK;
+}
+
+static tlsc_err tp_recv(void *ctx, unsigned char *buf, size_t len, size_t *got)
+{
+    tcp_tp *t = ctx;
+    ssize_t n = recv(t->fd, buf, len, 0);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        return TLSC_WANT_READ;
+    if (n < 0)
+        return TLSC_ERR_CONN_RESET;
+    *got = (size_t)n;
+    return TLSC_OK;
+}
+
+static void tp_close(void *ctx)
+{
+    tcp_tp *t = ctx;
+    t->closes++;
+    close(t->fd);
+    t->fd = -1;
+}
+
+static const tlsc_transport tcp_transport = { tp_send, tp_recv, NULL, tp_close };
+
+/* Connect (blocking, then non-blocking) to 127.0.0.1:port. */
+static void tp_open(tcp_tp *t, int port)
+{
+    memset(t, 0, sizeof *t);
+    t->fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(t->fd >= 0);
+    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(connect(t->fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    assert_int_equal(fcntl(t->fd, F_SETFL, fcntl(t->fd, F_GETFL) | O_NONBLOCK), 0);
+}
+
+/* The application's loop: poll its own sockets, report readiness, run a
+ * pass; tlsc_loop_deadline bounds the wait (timers). Until no connection
+ * is active or (with until) r received it. */
+static void tp_drive_until(tlsc_loop *loop, tcp_tp *t, size_t n, uint32_t ms, const rec *r,
+                           const char *until)
+{
+    uint64_t end = tlsc_now_ms() + ms;
+    while (tlsc_loop_active(loop) > 0 && tlsc_now_ms() < end &&
+           (until == NULL || strstr(r->rx, until) == NULL)) {
+        assert_int_equal(tlsc_loop_watches(loop, NULL, 0), 0); /* no fd of tlsc's */
+        struct pollfd pf[16];
+        tcp_tp *of[16];
+        size_t m = 0;
+        for (size_t i = 0; i < n && m < 16; i++) {
+            if (t[i].fd < 0 || t[i].silent)
+                continue;
+            pf[m] = (struct pollfd){ .fd = t[i].fd,
+                                     .events = (short)(POLLIN | (t[i].want_write ? POLLOUT : 0)) };
+            of[m++] = &t[i];
+        }
+        uint64_t d = tlsc_loop_deadline(loop), now = tlsc_now_ms();
+        int wait = d == 0 ? 200 : d <= now ? 0 : (int)(d - now > 200 ? 200 : d - now);
+        assert_true(poll(pf, m, wait) >= 0);
+        for (size_t i = 0; i < m; i++) {
+            short rev = pf[i].revents;
+            if (rev == 0)
+                continue;
+            bool fault = (rev & (POLLERR | POLLHUP)) != 0;
+            if (rev & POLLOUT)
+                of[i]->want_write = false;
+            tlsc_ev_transport_ready(of[i]->ev, fault || (rev & POLLIN),
+                                    fault || (rev & POLLOUT));
+        }
+        assert_int_equal(tlsc_loop_process(loop), TLSC_OK);
+    }
+}
+
+static void tp_drive(tlsc_loop *loop, tcp_tp *t, size_t n, uint32_t ms)
+{
+    tp_drive_until(loop, t, n, ms, NULL, NULL);
+}
+
+/* Ten verified connections at once over user transports, each echoing a
+ * line queued before the transport was ever reported ready. */
+static void test_transport_many(void **state)
+{
+    (void)state;
+    enum { N = 10 };
+    peer s = {0};
+    int port = rev_server(&s, "10", NULL);
+    tlsc_config *cfg = ca_config(3000, 15000);
+    tlsc_loop *loop = NULL;
+    assert_int_equal(tlsc_loop_new(&loop), TLSC_OK);
+    static tcp_tp t[N];
+    static rec r[N];
+    static char expect[N][16];
+    for (size_t i = 0; i < N; i++) {
+        memset(&r[i], 0, sizeof r[i]);
+        snprintf(expect[i], sizeof expect[i], "%zuolleh\n", i);
+        r[i].expect = expect[i];
+        tlsc_ev *ev = new_ev(loop, cfg, &r[i]);
+        char line[16];
+        snprintf(line, sizeof line, "hello%zu\n", i);
+        assert_int_equal(tlsc_ev_send(ev, line, strlen(line)), TLSC_OK);
+        tp_open(&t[i], port);
+        t[i].ev = ev;
+        assert_int_equal(tlsc_ev_connect_transport(ev, "tlsc.test", &tcp_transport, &t[i]),
+                         TLSC_OK);
+        assert_int_equal(tlsc_ev_connect_transport(ev, "tlsc.test", &tcp_transport, &t[i]),
+                         TLSC_ERR_STATE);
+        assert_int_equal(tlsc_ev_connect(ev, "127.0.0.1", (uint16_t)port), TLSC_ERR_STATE);
+    }
+    tlsc_config_free(cfg);
+    tp_drive(loop, t, N, 60000);
+    for (size_t i = 0; i < N; i++) {
+        assert_int_equal(count_kind(&r[i], TLSC_EV_DNS), 0);
+        assert_int_equal(r[i].kinds[0], TLSC_EV_CONNECTED);
+        assert_int_equal(count_kind(&r[i], TLSC_EV_CONNECTED), 1);
+        assert_string_equal(r[i].rx, expect[i]);
+        assert_int_equal(r[i].sent_total, strlen(expect[i]));
+        assert_true(count_kind(&r[i], TLSC_EV_DRAINED) >= 1);
+        assert_int_equal(count_kind(&r[i], TLSC_EV_DISCONNECTED), 1);
+        assert_int_equal(r[i].how, TLSC_CLOSE_LOCAL);
+        assert_int_equal(r[i].err, TLSC_OK);
+        assert_int_equal(t[i].closes, 1); /* closed once, when it ended */
+    }
+    tlsc_loop_free(loop);
+    peer_stop(&s);
+}
+
+/* Checks at CONNECTED over a transport: verified, no address, no fd. */
+static void tp_connected(tlsc_ev *ev, const tlsc_event *e, rec *r)
+{
+    (void)r;
+    if (e->kind != TLSC_EV_CONNECTED)
+        return;
+    assert_int_equal(tlsc_conn_verify_flags(tlsc_ev_conn(ev)), 0);
+    char addr[64];
+    uint16_t port = 0;
+    assert_int_equal(tlsc_ev_getpeer(ev, addr, sizeof addr, &port), TLSC_ERR_STATE);
+    assert_int_equal(tlsc_loop_watches(r->loop, NULL, 0), 0);
+}
+
+/* The server ends the connection: DISCONNECTED says how; the policy does
+ * not reconnect a user transport; a new transport can follow. */
+static void test_transport_server_close(void **state)
+{
+    (void)state;
+    peer s = {0}, relay = {0};
+    char target[16];
+    snprintf(target, sizeof target, "%d", rev_server(&s, "3", NULL));
+    /* the relay cuts TCP (no close_notify) 1 s after the first accept */
+    const char *args[] = { "relay", target, "--cut-ms", "1000", "--drop-first", "1", NULL };
+    int port = py_peer(&relay, args);
+    rec r = { .hook = tp_connected };
+    tlsc_loop *loop = NULL;
+    tlsc_ev *ev = loop_with_ev(&loop, &r, 5000);
+    assert_int_equal(tlsc_ev_set_reconnect(ev, 3, 50, 200), TLSC_OK);
+    tcp_tp t;
+    tp_open(&t, port);
+    t.ev = ev;
+    assert_int_equal(tlsc_ev_connect_transport(ev, "tlsc.test", &tcp_transport, &t), TLSC_OK);
+    tp_drive(loop, &t, 1, 20000);
+    assert_int_equal(count_kind(&r, TLSC_EV_CONNECTED), 1);
+    assert_int_equal(count_kind(&r, TLSC_EV_RECONNECTION), 1);
+    assert_false(r.will_retry[1]); /* tlsc cannot open a user transport */
+    assert_int_equal(count_kind(&r, TLSC_EV_DISCONNECTED), 1);
+    assert_int_equal(r.how, TLSC_CLOSE_TRUNCATED);
+    assert_int_equal(r.err, TLSC_ERR_TRUNCATED);
+    assert_int_equal(t.closes, 1);
+
+    /* Again over a new transport to the same name: the session of the
+     * first connection is offered. */
+    memset(&r, 0, sizeof r);
+    r.loop = loop;
+    r.hook = tp_connected;
+    tp_open(&t, port);
+    t.ev = ev;
+    assert_int_equal(tlsc_ev_send(ev, "hi\n", 3), TLSC_OK);
+    assert_int_equal(tlsc_ev_connect_transport(ev, "tlsc.test", &tcp_transport, &t), TLSC_OK);
+    tp_drive_until(loop, &t, 1, 20000, &r, "ih\n");
+    assert_string_equal(r.rx, "ih\n");
+    assert_true(r.resumed);
+    /* The built-in loop does not sleep while readiness is pending (the
+     * connection is idle: no timer, no descriptor, so it would otherwise
+     * wait the whole 5 s). */
+    assert_int_equal(tlsc_loop_deadline(loop), 0);
+    uint64_t t0 = tlsc_now_ms();
+    tlsc_ev_transport_ready(ev, true, false);
+    assert_true(tlsc_loop_deadline(loop) != 0);
+    assert_int_equal(tlsc_loop_run_once(loop, 5000), TLSC_OK);
+    assert_true(tlsc_now_ms() - t0 < 1000);
+    /* Queued on an idle open connection, it goes out in the next pass
+     * with no readiness reported. */
+    size_t before = r.sent_total;
+    assert_int_equal(tlsc_ev_send(ev, "CLOSE\n", 6), TLSC_OK);
+    assert_int_equal(tlsc_loop_process(loop), TLSC_OK);
+    assert_int_equal(r.sent_total, before + 6);
+    assert_int_equal(tlsc_ev_queued(ev), 0);
+    /* s_server answers "CLOSE" by closing with close_notify */
+    tp_drive(loop, &t, 1, 20000);
+    assert_int_equal(count_kind(&r, TLSC_EV_CONNECTED), 1);
+    assert_int_equal(count_kind(&r, TLSC_EV_RECONNECTION), 0);
+    assert_int_equal(count_kind(&r, TLSC_EV_DISCONNECTED), 1);
+    assert_int_equal(r.how, TLSC_CLOSE_CLEAN);
+    assert_int_equal(r.err, TLSC_ERR_CLOSED);
+    assert_string_equal(r.detail, "peer sent close_notify");
+    assert_int_equal(t.closes, 1);
+    tlsc_loop_free(loop);
+    peer_stop(&relay);
+    peer_stop(&s);
+}
+
+/* A transport that never becomes ready: the handshake timeout fires in
+ * the built-in loop (which has no descriptor to wait for), without a
+ * retry; argument errors leave tp_ctx to the caller. */
+static void test_transport_handshake_timeout(void **state)
+{
+    (void)state;
+    int lfd = -1;
+    int port = listener_start(&lfd, AF_INET); /* never accepts */
+    rec r = {0};
+    tlsc_loop *loop = NULL;
+    tlsc_ev *ev = loop_with_ev(&loop, &r, 400);
+    assert_int_equal(tlsc_ev_set_reconnect(ev, 3, 50, 200), TLSC_OK);
+    tcp_tp t;
+    tp_open(&t, port);
+    t.ev = ev;
+    t.silent = true;
+    tlsc_transport no_recv = { tp_send, NULL, NULL, tp_close };
+    assert_int_equal(tlsc_ev_connect_transport(ev, "tlsc.test", NULL, &t), TLSC_ERR_INVALID_ARG);
+    assert_int_equal(tlsc_ev_connect_transport(ev, "tlsc.test", &no_recv, &t),
+                     TLSC_ERR_INVALID_ARG);
+    assert_int_equal(tlsc_ev_connect_transport(ev, "bad host!", &tcp_transport, &t),
+                     TLSC_ERR_HOSTNAME);
+    assert_int_equal(tlsc_ev_connect_transport(NULL, "tlsc.test", &tcp_transport, &t),
+                     TLSC_ERR_INVALID_ARG);
+    assert_int_equal(t.closes, 0);
+    tlsc_ev_transport_ready(NULL, true, true); /* ignored */
+    assert_int_equal(tlsc_ev_connect_transport(ev, "tlsc.test", &tcp_transport, &t), TLSC_OK);
+    uint64_t t0 = tlsc_now_ms();
+    assert_int_equal(tlsc_loop_run(loop, 10000), TLSC_OK);
+    uint64_t took = tlsc_now_ms() - t0;
+    assert_true(took >= 350 && took < 5000);
+    assert_int_equal(count_kind(&r, TLSC_EV_CONNECTED), 0);
+    assert_int_equal(count_kind(&r, TLSC_EV_RECONNECTION), 1);
+    assert_false(r.will_retry[1]);
+    assert_int_equal(r.err, TLSC_ERR_TIMEOUT_HANDSHAKE);
+    assert_int_equal(r.how, TLSC_CLOSE_ERROR);
+    assert_non_null(strstr(r.detail, "tlsc.test"));
+    assert_int_equal(t.closes, 1);
+
+    /* tlsc_ev_free of a connection in its handshake closes the transport. */
+    tcp_tp u;
+    tp_open(&u, port);
+    u.ev = ev;
+    assert_int_equal(tlsc_ev_connect_transport(ev, "tlsc.test", &tcp_transport, &u), TLSC_OK);
+    assert_int_equal(tlsc_loop_run_once(loop, 0), TLSC_OK);
+    tlsc_ev_free(ev);
+    assert_int_equal(u.closes, 1);
+    tlsc_loop_free(loop);
+    close(lfd);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -911,6 +1200,9 @@ int main(void)
         cmocka_unit_test(test_resume_tls12),
         cmocka_unit_test(test_reconnect_resumes),
         cmocka_unit_test(test_foreign_loop),
+        cmocka_unit_test(test_transport_many),
+        cmocka_unit_test(test_transport_server_close),
+        cmocka_unit_test(test_transport_handshake_timeout),
     };
     return cmocka_run_group_tests(tests, make_pki, drop_pki);
 }
