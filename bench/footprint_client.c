@@ -3,88 +3,15 @@
  * measures: a verified TLS connection through the public API, over a
  * user transport (there are no sockets on bare metal), with the
  * application's clock and entropy (tlsc/platform.h). It only has to link;
- * the "board" functions stand for what a real firmware has (a UART or modem
- * FIFO, an RTC, a TRNG) with the register layout of an STM32F4, so the
- * measured image contains a realistic amount of application code and no
- * more. Built by scripts/baremetal.mk, never by CMake.
+ * the "board" (footprint_board.c) stands for what a real firmware has (a
+ * UART or modem FIFO, an RTC, a TRNG) with the register layout of an
+ * STM32F4, so the measured image contains a realistic amount of
+ * application code and no more. Built by scripts/baremetal.mk, never by
+ * CMake.
  */
-#include <string.h>
 
 #include "tlsc/tlsc.h"
-#include "tlsc/platform.h"
-
-/* ---- the board: what a real firmware replaces ------------------------------ */
-
-#define REG(addr) (*(volatile uint32_t *)(addr))
-#define RNG_SR REG(0x50060804u)   /* bit 0: a random word is ready */
-#define RNG_DR REG(0x50060808u)
-#define FIFO_STATUS REG(0x40004400u) /* bit 5: byte received, bit 7: can send */
-#define FIFO_DATA REG(0x40004404u)
-#define RTC_SECONDS REG(0x40002800u) /* set by SNTP, 0 until then */
-
-volatile uint32_t board_ticks_ms; /* incremented by the SysTick handler */
-
-void SysTick_Handler(void);
-void SysTick_Handler(void)
-{
-    board_ticks_ms++;
-}
-
-uint64_t tlsc_platform_monotonic_ms(void)
-{
-    static uint32_t last;
-    static uint64_t high;
-    uint32_t now = board_ticks_ms;
-    if (now < last)
-        high += (uint64_t)1 << 32;
-    last = now;
-    return high | now;
-}
-
-int tlsc_platform_entropy(unsigned char *buf, size_t len)
-{
-    while (len > 0) {
-        unsigned spins = 0;
-        while ((RNG_SR & 1u) == 0)
-            if (++spins > 100000u)
-                return -1;
-        uint32_t word = RNG_DR;
-        size_t n = len < 4 ? len : 4;
-        memcpy(buf, &word, n);
-        buf += n;
-        len -= n;
-    }
-    return 0;
-}
-
-static int64_t rtc_clock(void *ud)
-{
-    (void)ud;
-    uint32_t s = RTC_SECONDS;
-    return s == 0 ? -1 : (int64_t)s;
-}
-
-static tlsc_err fifo_send(void *ctx, const unsigned char *buf, size_t len, size_t *sent)
-{
-    (void)ctx;
-    size_t n = 0;
-    while (n < len && (FIFO_STATUS & 0x80u) != 0)
-        FIFO_DATA = buf[n++];
-    *sent = n;
-    return n > 0 ? TLSC_OK : TLSC_WANT_WRITE;
-}
-
-static tlsc_err fifo_recv(void *ctx, unsigned char *buf, size_t len, size_t *got)
-{
-    (void)ctx;
-    size_t n = 0;
-    while (n < len && (FIFO_STATUS & 0x20u) != 0)
-        buf[n++] = (unsigned char)FIFO_DATA;
-    *got = n;
-    return n > 0 ? TLSC_OK : TLSC_WANT_READ;
-}
-
-static const tlsc_transport fifo = { fifo_send, fifo_recv, NULL, NULL };
+#include "footprint_board.h"
 
 /* The root the device trusts (P-256, ~500 bytes: a stand-in for the real one). */
 static const char root_ca[] =
@@ -125,13 +52,13 @@ int main(void)
         return 1;
     tlsc_err err = tlsc_config_add_ca(cfg, root_ca, sizeof root_ca);
     if (err == TLSC_OK)
-        err = tlsc_config_set_clock(cfg, rtc_clock, NULL);
+        err = tlsc_config_set_clock(cfg, board_rtc_clock, NULL);
     tlsc_conn *conn = NULL;
     if (err == TLSC_OK)
         err = tlsc_conn_new(cfg, &conn);
     tlsc_config_free(cfg);
     if (err == TLSC_OK)
-        err = tlsc_conn_set_transport(conn, &fifo, NULL);
+        err = tlsc_conn_set_transport(conn, &board_fifo, NULL);
     if (err == TLSC_OK)
         err = exchange(conn);
     tlsc_conn_free(conn);

@@ -68,18 +68,22 @@ $(OUT)/libtlsc.a: $(TLSC_OBJ)
 $(OUT)/libmbedtls.a: $(MBEDTLS_OBJ)
 	rm -f $@ && $(AR) rcs $@ $^
 
+$(OUT)/board.o: $(REPO)/bench/footprint_board.c $(PROFILE)
+	$(CC) $(TLSC_CFLAGS) -c $< -o $@
+
 $(OUT)/client.o: $(REPO)/bench/footprint_client.c $(PROFILE)
 	$(CC) $(TLSC_CFLAGS) -c $< -o $@
 
-$(OUT)/client.elf: $(OUT)/client.o $(OUT)/libtlsc.a $(OUT)/libmbedtls.a
-	$(CC) $(LDFLAGS) -Wl,-Map=$(OUT)/client.map -o $@ $(OUT)/client.o \
+$(OUT)/client.elf: $(OUT)/client.o $(OUT)/board.o $(OUT)/libtlsc.a $(OUT)/libmbedtls.a
+	$(CC) $(LDFLAGS) -Wl,-Map=$(OUT)/client.map -o $@ $(OUT)/client.o $(OUT)/board.o \
 	  -Wl,--start-group $(OUT)/libtlsc.a $(OUT)/libmbedtls.a -lc -lnosys -Wl,--end-group
 
 $(OUT)/event_client.o: $(REPO)/bench/footprint_event_client.c $(PROFILE)
 	$(CC) $(TLSC_CFLAGS) -c $< -o $@
 
-$(OUT)/event_client.elf: $(OUT)/event_client.o $(OUT)/libtlsc.a $(OUT)/libmbedtls.a
-	$(CC) $(LDFLAGS) -Wl,-Map=$(OUT)/event_client.map -o $@ $(OUT)/event_client.o \
+$(OUT)/event_client.elf: $(OUT)/event_client.o $(OUT)/board.o $(OUT)/libtlsc.a \
+                         $(OUT)/libmbedtls.a
+	$(CC) $(LDFLAGS) -Wl,-Map=$(OUT)/event_client.map -o $@ $(OUT)/event_client.o $(OUT)/board.o \
 	  -Wl,--start-group $(OUT)/libtlsc.a $(OUT)/libmbedtls.a -lc -lnosys -Wl,--end-group
 
 $(OUT)/mini_client.o: $(REPO)/bench/footprint_mini_client.c $(PROFILE)
@@ -89,5 +93,5 @@ $(OUT)/mini_client.elf: $(OUT)/mini_client.o $(OUT)/libmbedtls.a
 	$(CC) $(LDFLAGS) -Wl,-Map=$(OUT)/mini_client.map -o $@ $(OUT)/mini_client.o \
 	  -Wl,--start-group $(OUT)/libmbedtls.a -lc -lnosys -Wl,--end-group
 
--include $(TLSC_OBJ:.o=.d) $(MBEDTLS_OBJ:.o=.d) $(OUT)/client.d $(OUT)/event_client.d \
+-include $(TLSC_OBJ:.o=.d) $(MBEDTLS_OBJ:.o=.d) $(OUT)/client.d $(OUT)/event_client.d $(OUT)/board.d \
   $(OUT)/mini_client.d

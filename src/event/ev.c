@@ -360,6 +360,22 @@ static void fail_with(tlsc_ev *ev, tlsc_err err, const char *detail)
 
 /* ---- connecting ------------------------------------------------------------ */
 
+/* tlsc_conn_start (after err, the preparation's outcome), with the heap
+ * sampled around it: the connection then connects and shakes hands. */
+static void start_conn(tlsc_ev *ev, tlsc_err err, const char *addr, uint16_t port)
+{
+    tlsc__loop_sample_heap(ev->loop);
+    if (err == TLSC_OK)
+        err = tlsc_conn_start(ev->conn, addr, port);
+    tlsc__loop_sample_heap(ev->loop);
+    if (err != TLSC_OK) {
+        failed(ev, err);
+        return;
+    }
+    ev->state = EV_CONNECTING;
+    ev->io_want = TLSC_WANT_WRITE;
+}
+
 /* Connect to ev->addrs[ev->aidx]; announce = deliver the DNS event. */
 static void start_tls(tlsc_ev *ev, bool announce)
 {
@@ -373,16 +389,7 @@ static void start_tls(tlsc_ev *ev, bool announce)
     tlsc_err err = TLSC_OK;
     if (ev->conn->name == NULL)
         err = tlsc_conn_set_server_name(ev->conn, ev->host);
-    tlsc__loop_sample_heap(ev->loop);
-    if (err == TLSC_OK)
-        err = tlsc_conn_start(ev->conn, ev->addr, ev->port);
-    tlsc__loop_sample_heap(ev->loop);
-    if (err != TLSC_OK) {
-        failed(ev, err);
-        return;
-    }
-    ev->state = EV_CONNECTING;
-    ev->io_want = TLSC_WANT_WRITE;
+    start_conn(ev, err, ev->addr, ev->port);
 }
 
 static void start_attempt(tlsc_ev *ev)
@@ -410,15 +417,7 @@ static void start_attempt(tlsc_ev *ev)
  * transport is connected already), no DNS event; the handshake starts. */
 static void start_transport(tlsc_ev *ev)
 {
-    tlsc__loop_sample_heap(ev->loop);
-    tlsc_err err = tlsc_conn_start(ev->conn, ev->host, 0);
-    tlsc__loop_sample_heap(ev->loop);
-    if (err != TLSC_OK) {
-        failed(ev, err);
-        return;
-    }
-    ev->state = EV_CONNECTING;
-    ev->io_want = TLSC_WANT_WRITE;
+    start_conn(ev, TLSC_OK, ev->host, 0);
 }
 
 static void step_resolving(tlsc_ev *ev)
