@@ -1180,6 +1180,52 @@ static void test_transport_handshake_timeout(void **state)
     close(lfd);
 }
 
+/* Over a user transport too: hold stops reading (the bytes wait in the
+ * socket although the application keeps reporting it readable), unhold
+ * delivers them, and the idle timer ends the connection. */
+static void test_transport_hold_and_idle(void **state)
+{
+    (void)state;
+    peer s = {0};
+    int port = rev_server(&s, "1", NULL);
+    rec r = { .hold_on_connect = true, .hook = tp_connected };
+    tlsc_loop *loop = NULL;
+    tlsc_ev *ev = loop_with_ev(&loop, &r, 5000);
+    r.loop = loop;
+    tcp_tp t;
+    tp_open(&t, port);
+    t.ev = ev;
+    assert_int_equal(tlsc_ev_send(ev, "hello\n", 6), TLSC_OK);
+    assert_int_equal(tlsc_ev_connect_transport(ev, "tlsc.test", &tcp_transport, &t), TLSC_OK);
+    /* connects, sends, holds; then the echo arrives and stays unread */
+    int pending = 0;
+    uint64_t end = tlsc_now_ms() + 20000;
+    while ((count_kind(&r, TLSC_EV_CONNECTED) == 0 || pending == 0) && tlsc_now_ms() < end) {
+        tp_drive(loop, &t, 1, 100);
+        assert_int_equal(ioctl(t.fd, FIONREAD, &pending), 0);
+    }
+    assert_int_equal(count_kind(&r, TLSC_EV_CONNECTED), 1);
+    assert_true(pending > 0);
+    tp_drive(loop, &t, 1, 300); /* reported readable all along, still not read */
+    assert_int_equal(r.rx_total, 0);
+
+    tlsc_ev_unhold(ev);
+    tp_drive_until(loop, &t, 1, 10000, &r, "olleh\n");
+    assert_string_equal(r.rx, "olleh\n");
+
+    assert_int_equal(tlsc_ev_set_idle_timeout(ev, 300), TLSC_OK);
+    uint64_t t0 = tlsc_now_ms();
+    tp_drive(loop, &t, 1, 10000);
+    uint64_t took = tlsc_now_ms() - t0;
+    assert_true(took >= 250 && took < 5000);
+    assert_int_equal(count_kind(&r, TLSC_EV_DISCONNECTED), 1);
+    assert_int_equal(r.how, TLSC_CLOSE_ERROR);
+    assert_int_equal(r.err, TLSC_ERR_TIMEOUT_READ);
+    assert_int_equal(t.closes, 1);
+    tlsc_loop_free(loop);
+    peer_stop(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1203,6 +1249,7 @@ int main(void)
         cmocka_unit_test(test_transport_many),
         cmocka_unit_test(test_transport_server_close),
         cmocka_unit_test(test_transport_handshake_timeout),
+        cmocka_unit_test(test_transport_hold_and_idle),
     };
     return cmocka_run_group_tests(tests, make_pki, drop_pki);
 }
