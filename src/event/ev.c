@@ -516,16 +516,22 @@ static void arm_first_attempt(tlsc_ev *ev, const char *name, uint16_t port)
     ev->kick = true;
 }
 
+/* Both connects: an idle ev, a valid name (copied to name), a fresh
+ * tlsc_conn for it. */
+static tlsc_err prepare_connect(tlsc_ev *ev, const char *host, char name[TLSC_HOST_MAX + 1])
+{
+    if (ev->state != EV_IDLE || ev->conn->user_transport)
+        return TLSC_ERR_STATE;
+    tlsc_err err = take_host(name, host);
+    return err == TLSC_OK ? fresh_conn_for(ev, name) : err;
+}
+
 tlsc_err tlsc_ev_connect(tlsc_ev *ev, const char *host, uint16_t port)
 {
     if (ev == NULL || ev->dead || host == NULL)
         return TLSC_ERR_INVALID_ARG;
-    if (ev->state != EV_IDLE || ev->conn->user_transport)
-        return TLSC_ERR_STATE;
     char name[TLSC_HOST_MAX + 1];
-    tlsc_err err = take_host(name, host);
-    if (err == TLSC_OK)
-        err = fresh_conn_for(ev, name);
+    tlsc_err err = prepare_connect(ev, host, name);
     if (err != TLSC_OK)
         return err;
     ev->user_tp = false;
@@ -539,12 +545,8 @@ tlsc_err tlsc_ev_connect_transport(tlsc_ev *ev, const char *server_name,
     if (ev == NULL || ev->dead || server_name == NULL || tp == NULL || tp->send == NULL ||
         tp->recv == NULL)
         return TLSC_ERR_INVALID_ARG;
-    if (ev->state != EV_IDLE || ev->conn->user_transport)
-        return TLSC_ERR_STATE;
     char name[TLSC_HOST_MAX + 1];
-    tlsc_err err = take_host(name, server_name);
-    if (err == TLSC_OK)
-        err = fresh_conn_for(ev, name);
+    tlsc_err err = prepare_connect(ev, server_name, name);
     /* Last, so that on any error tp_ctx stays the caller's. */
     if (err == TLSC_OK)
         err = tlsc_conn_set_transport(ev->conn, tp, tp_ctx);
