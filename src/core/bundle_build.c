@@ -133,8 +133,8 @@ static void describe_cert(candidate *c)
     const unsigned char *spki;
     size_t spki_len;
     tlsc__peek_spki(crt, &spki, &spki_len);
-    if (mbedtls_x509_dn_gets(c->subject, sizeof c->subject, &crt->subject) >= 0)
-        c->info.subject = c->subject;
+    tlsc__x509_dn_text(&crt->subject, c->subject, sizeof c->subject);
+    c->info.subject = c->subject;
     c->info.key_type = mbedtls_pk_get_name(&crt->pk);
     c->info.key_bits = (unsigned)mbedtls_pk_get_bitlen(&crt->pk);
     (void)mbedtls_sha256(spki, spki_len, c->info.key_sha256, 0);

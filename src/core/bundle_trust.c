@@ -241,8 +241,7 @@ static void log_lookup(const tlsc_config *cfg, const gather *g, int ret)
     char issuer[200];
     if (ret == 0 && cfg->log_level < TLSC_LOG_DEBUG)
         return;
-    if (mbedtls_x509_dn_gets(issuer, sizeof issuer, &g->child->issuer) < 0)
-        snprintf(issuer, sizeof issuer, "(unprintable name)");
+    tlsc__x509_dn_text(&g->child->issuer, issuer, sizeof issuer);
     if (ret != 0)
         tlsc__log(cfg, TLSC_LOG_ERROR, "trust: out of memory looking up issuer %s", issuer);
     else
@@ -351,8 +350,10 @@ static int key_hash(const tlsc__root *r, mbedtls_pk_context *pk, unsigned char o
 static void describe_crt(const tlsc__root *r, mbedtls_x509_crt *crt, tlsc_bundle_root *info,
                          char *subject, size_t cap)
 {
-    if (r->subject != NULL && mbedtls_x509_dn_gets(subject, cap, &crt->subject) >= 0)
+    if (r->subject != NULL) {
+        tlsc__x509_dn_text(&crt->subject, subject, cap);
         info->subject = subject;
+    }
     info->key_type = mbedtls_pk_get_name(&crt->pk);
     info->key_bits = (unsigned)mbedtls_pk_get_bitlen(&crt->pk);
     if (key_hash(r, &crt->pk, info->key_sha256) != 0)

@@ -168,24 +168,6 @@ tlsc_err tlsc_conn_set_transport(tlsc_conn *c, const tlsc_transport *ops, void *
 
 /* ---- start ---------------------------------------------------------------- */
 
-/* Copy a host name into dst without IPv6 brackets, after validating it. */
-static bool copy_host(char dst[TLSC_HOST_MAX + 1], const char *host)
-{
-    if (host == NULL || !tlsc__host_valid(host))
-        return false; /* host_valid: at most TLSC_HOST_MAX characters */
-    size_t len = strlen(host);
-    if (host[0] == '[' && len > 2 && host[len - 1] == ']') {
-        host++;
-        len -= 2;
-    }
-    /* DNS names compare case-insensitively; one spelling everywhere (SNI,
-     * verification, saved sessions, which mbedTLS compares exactly). */
-    for (size_t i = 0; i < len; i++)
-        dst[i] = (char)(host[i] >= 'A' && host[i] <= 'Z' ? host[i] + 32 : host[i]);
-    dst[len] = '\0';
-    return true;
-}
-
 tlsc_err tlsc_conn_set_server_name(tlsc_conn *c, const char *name)
 {
     if (c == NULL)
@@ -198,7 +180,7 @@ tlsc_err tlsc_conn_set_server_name(tlsc_conn *c, const char *name)
         return TLSC_OK;
     }
     char text[TLSC_HOST_MAX + 1];
-    if (!copy_host(text, name))
+    if (!tlsc__host_copy(name, text, true))
         return TLSC_ERR_HOSTNAME;
     tlsc__replace_str(&c->name, text);
     return c->name != NULL ? TLSC_OK : TLSC_ERR_NO_MEMORY;
@@ -206,13 +188,15 @@ tlsc_err tlsc_conn_set_server_name(tlsc_conn *c, const char *name)
 
 static tlsc_err set_host(tlsc_conn *c, const char *host, uint16_t port)
 {
-    char text[TLSC_HOST_MAX + 1];
-    if (!copy_host(text, host))
+    char text[TLSC_HOST_MAX + 1], name[TLSC_HOST_MAX + 1];
+    if (!tlsc__host_copy(host, text, false) || !tlsc__host_copy(host, name, true))
         return tlsc__conn_fail(c, TLSC_ERR_HOSTNAME, "invalid host name '%.80s'",
                                host ? host : "(null)");
+    /* the host as given for the resolver; the canonical name for SNI,
+     * verification and sessions */
     c->host = tlsc__strdup(text);
     if (c->host != NULL && c->name == NULL)
-        c->name = tlsc__strdup(text);
+        c->name = tlsc__strdup(name);
     if (c->host == NULL || c->name == NULL)
         return tlsc__conn_fail(c, TLSC_ERR_NO_MEMORY, "no memory for the host name");
     c->port = port;
@@ -222,16 +206,12 @@ static tlsc_err set_host(tlsc_conn *c, const char *host, uint16_t port)
     return TLSC_OK;
 }
 
-/* SNI for names only (RFC 6066 forbids IP literals), without a final dot.
- * For an IP, NULL tells mbedTLS that tlsc verifies the address itself. */
+/* SNI for names only (RFC 6066 forbids IP literals; c->name has no final
+ * dot, see tlsc__host_copy). For an IP, NULL tells mbedTLS that tlsc
+ * verifies the address itself. */
 static tlsc_err set_sni(tlsc_conn *c)
 {
-    char sni[TLSC_HOST_MAX + 1];
-    size_t len = strlen(c->name);
-    memcpy(sni, c->name, len + 1);
-    if (len > 1 && sni[len - 1] == '.')
-        sni[len - 1] = '\0';
-    int ret = mbedtls_ssl_set_hostname(&c->ssl, c->ip_len ? NULL : sni);
+    int ret = mbedtls_ssl_set_hostname(&c->ssl, c->ip_len ? NULL : c->name);
     if (ret == MBEDTLS_ERR_SSL_ALLOC_FAILED)
         return tlsc__conn_fail(c, TLSC_ERR_NO_MEMORY, "no memory for the host name");
     if (ret != 0)

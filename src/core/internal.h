@@ -218,12 +218,14 @@ int tlsc__x509_parse_pem(mbedtls_x509_crt *chain, const unsigned char *pem, size
 /* crt's nameConstraints value, if it has one: 1 found, 0 none, <0 error. */
 int tlsc__x509_name_constraints(const mbedtls_x509_crt *crt, const unsigned char **p,
                                 size_t *len);
-/* Check crt's names (SAN dNSName/iPAddress/others, subject DN; cn_dns if
- * not NULL, the CN used as a host name) against one NameConstraints
- * value. 0 when allowed; else TLSC_VERIFY_NAME_CONSTRAINTS with the reason
- * in why. */
+/* Check crt's names (SAN dNSName/iPAddress/others, subject DN; cn_host if
+ * not NULL, the CN used as a host name by the legacy fallback: an
+ * iPAddress when tlsc__parse_ip reads it, as host matching does, else a
+ * dNSName) against one NameConstraints value. An absolute dNSName
+ * (trailing dot) fails, as does a dNSName subtree with one. 0 when
+ * allowed; else TLSC_VERIFY_NAME_CONSTRAINTS with the reason in why. */
 uint32_t tlsc__x509_nc_check(const unsigned char *nc, size_t nc_len,
-                             const mbedtls_x509_crt *crt, const char *cn_dns,
+                             const mbedtls_x509_crt *crt, const char *cn_host,
                              char *why, size_t cap);
 
 /* The place of a certificate in the chain, for tlsc__x509_lint. */
@@ -372,6 +374,10 @@ int tlsc__no_ca_cb(void *ctx, mbedtls_x509_crt const *child,
  * for common certificate and key errors, what went wrong). Always
  * NUL-terminated when cap > 0. */
 void tlsc__mbedtls_text(int ret, char *out, size_t cap);
+/* mbedtls_text.c: an X.509 Name as mbedtls_x509_dn_gets prints it
+ * ("CN=a, O=b"), "" for an empty Name, "(unprintable name)" when mbedTLS
+ * cannot print it or it does not fit. Always NUL-terminated when cap > 0. */
+void tlsc__x509_dn_text(const mbedtls_x509_name *dn, char *out, size_t cap);
 
 /* errmap.c */
 const char *tlsc__alert_name(int alert);

@@ -1,6 +1,7 @@
 /*
  * Words for an mbedTLS error code, for detail strings: "mbedTLS -0xCODE:
- * words".
+ * words"; and the text of an X.509 Name, which every tlsc caller of
+ * mbedtls_x509_dn_gets gets through tlsc__x509_dn_text.
  *
  * With MBEDTLS_ERROR_C (the full profile) these are mbedTLS's own messages.
  * The small profiles leave ERROR_C out: its message table is ~12 KB of flash
@@ -18,6 +19,22 @@
 
 #include "mbedtls/build_info.h"
 #include "mbedtls/error.h"
+
+/*
+ * mbedtls_x509_dn_gets writes nothing at all for an empty Name (no RDN,
+ * valid in a SAN-only leaf) and returns 0, and may leave a truncated text
+ * when it fails: start from "" and replace a failure by words, so the
+ * result is always a terminated string (the leaf's subject reaches
+ * tlsc_conn_peer_subject, verify callbacks and saved sessions).
+ */
+void tlsc__x509_dn_text(const mbedtls_x509_name *dn, char *out, size_t cap)
+{
+    if (out == NULL || cap == 0)
+        return;
+    out[0] = '\0';
+    if (mbedtls_x509_dn_gets(out, cap, dn) < 0)
+        snprintf(out, cap, "(unprintable name)");
+}
 
 #if defined(MBEDTLS_ERROR_C)
 

@@ -330,14 +330,26 @@ bool tlsc__host_valid(const char *host)
     return dns_name_valid(host, len) && !last_label_numeric(host, len);
 }
 
-/* ---- RFC 6125 name matching --------------------------------------------- */
-
-static size_t strip_trailing_dot(const char *s, size_t len)
+bool tlsc__host_copy(const char *host, char out[TLSC_HOST_MAX + 1], bool canonical)
 {
-    if (len > 0 && s[len - 1] == '.')
-        return len - 1;
-    return len;
+    if (out == NULL || !tlsc__host_valid(host))
+        return false; /* host_valid: at most TLSC_HOST_MAX characters */
+    size_t len = strlen(host);
+    if (host[0] == '[' && len > 2 && host[len - 1] == ']') {
+        host++;
+        len -= 2;
+    }
+    /* host_valid refuses a final dot on IP literals ("127.0.0.1." has an
+     * all-digit last label), so only DNS names lose one here. */
+    if (canonical && host[len - 1] == '.')
+        len--;
+    for (size_t i = 0; i < len; i++)
+        out[i] = (char)ascii_lower((unsigned char)host[i]);
+    out[len] = '\0';
+    return true;
 }
+
+/* ---- RFC 6125 name matching --------------------------------------------- */
 
 /* Number of dot-separated labels in p[0..len), or 0 if one is empty. */
 static size_t count_labels(const char *p, size_t len)
@@ -389,18 +401,27 @@ static bool wildcard_matches(const char *suffix, size_t suffix_len,
     return rest == suffix_len && ascii_caseeq(dot, suffix, suffix_len);
 }
 
+bool tlsc__dns_name_is_absolute(const char *name, size_t len)
+{
+    return name != NULL && len > 0 && name[len - 1] == '.';
+}
+
 bool tlsc__dns_name_matches(const char *pattern, size_t pattern_len,
                             const char *host)
 {
     if (pattern == NULL || host == NULL)
         return false;
-    size_t plen = strip_trailing_dot(pattern, pattern_len);
-    size_t hlen = strip_trailing_dot(host, strlen(host));
-    if (!pattern_acceptable(pattern, plen))
+    size_t hlen = strlen(host);
+    /* One canonical form (tlsc__host_copy): an absolute name on either
+     * side matches nothing, as the name-constraint check refuses it too. */
+    if (tlsc__dns_name_is_absolute(pattern, pattern_len) ||
+        tlsc__dns_name_is_absolute(host, hlen))
+        return false;
+    if (!pattern_acceptable(pattern, pattern_len))
         return false;
     if (pattern[0] == '*')
-        return wildcard_matches(pattern + 1, plen - 1, host, hlen);
-    return hlen == plen && ascii_caseeq(pattern, host, plen);
+        return wildcard_matches(pattern + 1, pattern_len - 1, host, hlen);
+    return hlen == pattern_len && ascii_caseeq(pattern, host, pattern_len);
 }
 
 /* ---- hex ---------------------------------------------------------------- */

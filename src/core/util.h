@@ -33,14 +33,35 @@ bool tlsc__parse_ip(const char *text, unsigned char out[16], size_t *out_len);
  */
 bool tlsc__host_valid(const char *host);
 
+/*
+ * Copy a host name given by the user into out after validating it with
+ * tlsc__host_valid: without IPv6 brackets, ASCII letters in lower case.
+ * With canonical, also without the final dot of an absolute DNS name
+ * ("example.com." -> "example.com"): the one form in which tlsc compares a
+ * host with a certificate (tlsc__dns_name_matches), sends it as SNI and
+ * keys saved sessions. This is the only place where a trailing dot is
+ * removed. Without canonical the dot stays (for the resolver, to which
+ * "localhost." is absolute). Returns false, writing nothing, if the host
+ * is invalid.
+ */
+bool tlsc__host_copy(const char *host, char out[TLSC_HOST_MAX + 1], bool canonical);
+
+/* Whether the DNS name name[0..len) is absolute (ends with a dot). tlsc
+ * refuses absolute names presented in certificates (SAN dNSName, the CN of
+ * the legacy fallback) and in name constraints, as webpki does. */
+bool tlsc__dns_name_is_absolute(const char *name, size_t len);
+
 /* Value of one hex digit (either case), or -1. */
 int tlsc__hex_value(char c);
 
 /*
  * RFC 6125 matching of one SAN dNSName `pattern` (pattern_len bytes, NOT
  * NUL-terminated, may contain any bytes) against the reference host name
- * `host` (NUL-terminated). Case-insensitive for ASCII. A single trailing dot
- * on either side is ignored. A wildcard is accepted only as the entire
+ * `host` (NUL-terminated, in the form tlsc__host_copy(..., true) gives).
+ * Case-insensitive for ASCII. An absolute name (trailing dot) on either side
+ * matches nothing: presented names must be relative, and the host's dot is
+ * removed once, by tlsc__host_copy, so that host matching and the
+ * name-constraint check (x509_ext.c) see the same name. A wildcard is accepted only as the entire
  * left-most label ("*.example.com"): it matches exactly one non-empty label
  * and never a partial label ("f*.example.com" and "*oo.example.com" do not
  * match anything), never an IP-literal host, and the pattern must have at

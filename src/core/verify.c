@@ -114,12 +114,6 @@ void tlsc__verify_begin(tlsc__verify *v, const tlsc_config *cfg, const char *nam
     v->unknown_time = tlsc__config_now(cfg) < 0;
 }
 
-static void dn_text(const mbedtls_x509_name *dn, char *out, size_t cap)
-{
-    if (mbedtls_x509_dn_gets(out, cap, dn) < 0)
-        snprintf(out, cap, "(unprintable name)");
-}
-
 static int64_t x509_unix(const mbedtls_x509_time *t)
 {
     return tlsc__utc_to_unix(t->year, t->mon, t->day, t->hour, t->min, t->sec);
@@ -179,7 +173,7 @@ static void say(tlsc__verify *v, const char *fmt, ...)
 static bool keep_subject(tlsc__verify *v, const mbedtls_x509_crt *leaf)
 {
     char text[256];
-    dn_text(&leaf->subject, text, sizeof text);
+    tlsc__x509_dn_text(&leaf->subject, text, sizeof text);
     tlsc__replace_str(&v->peer_subject, text);
     return v->peer_subject != NULL;
 }
@@ -261,6 +255,10 @@ static uint32_t host_mismatch(tlsc__verify *v, const mbedtls_x509_crt *crt, cons
     else if (!v->cfg->allow_cn)
         say(v, "hostname mismatch: wanted %s, certificate has no subjectAltName (the subject "
             "CN is not used for host names unless the legacy CN fallback is enabled)", v->name);
+    else if (subject_cn(crt, cn, sizeof cn) && tlsc__dns_name_is_absolute(cn, strlen(cn)))
+        say(v, "hostname mismatch: wanted %s, certificate has no subjectAltName and its "
+            "subject CN %s is an absolute name (trailing dot), which tlsc does not accept "
+            "(legacy CN fallback)", v->name, cn);
     else
         say(v, "hostname mismatch: wanted %s, certificate has no subjectAltName and its "
             "subject CN is %s (legacy CN fallback)", v->name,
@@ -366,9 +364,11 @@ static uint32_t check_nc(tlsc__verify *v, const mbedtls_x509_crt *crt, int depth
     uint32_t t = 0;
     /* RFC 5280 6.1.3 (b): self-issued intermediates are exempt. */
     bool exempt = depth > 0 && self_issued(crt);
-    const char *cn_dns = depth == 0 ? fallback_cn(v, crt, cn, sizeof cn) : NULL;
+    /* the CN a fallback match would use is a name of the leaf like its SAN
+     * entries: constrained as the type cn_matches reads it as */
+    const char *cn_host = depth == 0 ? fallback_cn(v, crt, cn, sizeof cn) : NULL;
     for (unsigned i = 0; i < v->nc_count && !exempt && t == 0; i++) {
-        t = tlsc__x509_nc_check(v->nc[i].p, v->nc[i].len, crt, cn_dns, why, sizeof why);
+        t = tlsc__x509_nc_check(v->nc[i].p, v->nc[i].len, crt, cn_host, why, sizeof why);
         if (t != 0)
             say(v, "name constraints of the CA at depth %d violated: %s (%s)", v->nc[i].depth,
                 why, who);
@@ -446,7 +446,7 @@ static uint32_t explain_untrusted(tlsc__verify *v, const mbedtls_x509_crt *leaf)
     char name[200];
     if (issuer == NULL || self_issued(top))
         return TLSC_VERIFY_UNTRUSTED;
-    dn_text(&issuer->subject, name, sizeof name);
+    tlsc__x509_dn_text(&issuer->subject, name, sizeof name);
     if (!tlsc__peek_is_ca(issuer)) {
         say(v, "issuer %s is not a CA (no basicConstraints CA:TRUE), so it cannot sign the "
             "certificate at depth %d", name, v->top_depth);
@@ -486,7 +486,7 @@ static void describe_untrusted(tlsc__verify *v, const mbedtls_x509_crt *crt, int
                                const char *who)
 {
     char issuer[200];
-    dn_text(&crt->issuer, issuer, sizeof issuer);
+    tlsc__x509_dn_text(&crt->issuer, issuer, sizeof issuer);
     if (self_issued(crt))
         say(v, "self-signed certificate is not trusted (%s)", who);
     else if (depth == 0)
@@ -545,8 +545,8 @@ static uint32_t call_user(tlsc__verify *v, const mbedtls_x509_crt *crt, int dept
 {
     const tlsc_config *cfg = v->cfg;
     char subject[256], issuer[256];
-    dn_text(&crt->subject, subject, sizeof subject);
-    dn_text(&crt->issuer, issuer, sizeof issuer);
+    tlsc__x509_dn_text(&crt->subject, subject, sizeof subject);
+    tlsc__x509_dn_text(&crt->issuer, issuer, sizeof issuer);
     tlsc_cert_view view = {
         .depth = depth, .der = crt->raw.p, .der_len = crt->raw.len,
         .subject = subject, .issuer = issuer,
@@ -626,7 +626,7 @@ static uint32_t chain_stop(tlsc__verify *v, const mbedtls_x509_crt *leaf)
     char subject[200], who[240];
     uint32_t why = explain_untrusted(v, leaf);
     if (why == TLSC_VERIFY_UNTRUSTED) {
-        dn_text(&v->top->subject, subject, sizeof subject);
+        tlsc__x509_dn_text(&v->top->subject, subject, sizeof subject);
         snprintf(who, sizeof who, "depth %d, %s", v->top_depth, subject);
         describe_untrusted(v, v->top, v->top_depth, who);
     } else if (!(v->vfail & TLSC_VERIFY_UNTRUSTED)) {
@@ -641,7 +641,7 @@ int tlsc__verify_cb(void *p_vrfy, mbedtls_x509_crt *crt, int depth,
     tlsc__verify *v = p_vrfy;
     uint32_t mf = *flags;
     char subject[200], who[240];
-    dn_text(&crt->subject, subject, sizeof subject);
+    tlsc__x509_dn_text(&crt->subject, subject, sizeof subject);
     snprintf(who, sizeof who, "depth %d, %s", depth, subject);
     remember_chain(v, crt, depth);
     uint32_t t = to_tlsc(mf) & ~TLSC_VERIFY_HOSTNAME;

@@ -133,16 +133,8 @@ static tlsc_err set_target(offline *o, const char *host)
         tlsc__verify_begin(&o->v, o->v.cfg, "", NULL, 0);
         return TLSC_OK;
     }
-    size_t len = strlen(host);
-    if (!tlsc__host_valid(host))
+    if (!tlsc__host_copy(host, o->name, true)) /* as a connection does */
         return TLSC_ERR_HOSTNAME;
-    if (host[0] == '[' && len > 2 && host[len - 1] == ']') {
-        host++;
-        len -= 2;
-    }
-    for (size_t i = 0; i < len; i++)
-        o->name[i] = (char)(host[i] >= 'A' && host[i] <= 'Z' ? host[i] + 32 : host[i]);
-    o->name[len] = '\0';
     if (!tlsc__parse_ip(o->name, o->ip, &o->ip_len))
         o->ip_len = 0;
     tlsc__verify_begin(&o->v, o->v.cfg, o->name, o->ip, o->ip_len);

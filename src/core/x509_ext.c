@@ -46,7 +46,7 @@ static int ext_cb(void *p_ctx, mbedtls_x509_crt const *crt, mbedtls_x509_buf con
     if (!critical)
         return 0;
     if (ctx != NULL && ctx->why != NULL && ctx->cap != 0 &&
-        mbedtls_oid_get_numeric_string(ctx->why, ctx->cap, oid) < 0)
+        mbedtls_oid_get_numeric_string(ctx->why, ctx->cap, oid) <= 0)
         snprintf(ctx->why, ctx->cap, "(unprintable OID)");
     return TLSC__ERR_X509_UNKNOWN_CRITICAL;
 }
@@ -218,10 +218,11 @@ static bool same_ci(const unsigned char *a, const unsigned char *b, size_t n)
 
 /* A dNSName constraint: letters, digits, '-' and '.', nothing else, and
  * not starting with '.' (that form is defined for URIs only; webpki
- * refuses it for DNS). */
+ * refuses it for DNS) nor ending with one (an absolute name: tlsc compares
+ * relative names only, see tlsc__host_copy; webpki refuses it too). */
 static bool dns_constraint_ok(const gname *c)
 {
-    if (c->len != 0 && c->p[0] == '.')
+    if (c->len != 0 && (c->p[0] == '.' || c->p[c->len - 1] == '.'))
         return false;
     for (size_t i = 0; i < c->len; i++) {
         unsigned char ch = lower(c->p[i]);
@@ -423,6 +424,15 @@ static uint32_t check_name(const subtrees *s, const gname *n, char *why, size_t 
 {
     verdict pv = { false, false, false }, ev = { false, false, false };
     char text[160];
+    /* "evil.example.com." is not inside "example.com" byte for byte, yet
+     * names the same host: refuse the form rather than compare it (host
+     * matching refuses it too, tlsc__dns_name_matches). */
+    if (n->tag == CTX(2) && tlsc__dns_name_is_absolute((const char *)n->p, n->len)) {
+        name_text(n, text, sizeof text);
+        snprintf(why, cap, "%s is an absolute name (trailing dot), which tlsc does not "
+                 "accept under name constraints", text);
+        return TLSC_VERIFY_NAME_CONSTRAINTS;
+    }
     if ((s->perm != NULL && scan_subtrees(s->perm, s->perm_end, n, false, &pv) != 0) ||
         (s->excl != NULL && scan_subtrees(s->excl, s->excl_end, n, true, &ev) != 0)) {
         snprintf(why, cap, "malformed nameConstraints");
@@ -476,8 +486,18 @@ static size_t count_names(const mbedtls_x509_crt *crt)
     return n;
 }
 
+/* The CN of the legacy fallback as the name host matching reads it
+ * (verify.c cn_matches): an IP literal, else a DNS name. */
+static gname cn_name(const char *cn, unsigned char ip[16])
+{
+    size_t ip_len;
+    if (tlsc__parse_ip(cn, ip, &ip_len))
+        return (gname){ CTX(7), ip, ip_len };
+    return (gname){ CTX(2), (const unsigned char *)cn, strlen(cn) };
+}
+
 uint32_t tlsc__x509_nc_check(const unsigned char *nc, size_t nc_len,
-                             const mbedtls_x509_crt *crt, const char *cn_dns,
+                             const mbedtls_x509_crt *crt, const char *cn_host,
                              char *why, size_t cap)
 {
     subtrees s;
@@ -502,8 +522,9 @@ uint32_t tlsc__x509_nc_check(const unsigned char *nc, size_t nc_len,
         gname dn = { CTX_C(4), crt->subject_raw.p, crt->subject_raw.len };
         r = check_name(&s, &dn, why, cap);
     }
-    if (r == 0 && cn_dns != NULL) {
-        gname cn = { CTX(2), (const unsigned char *)cn_dns, strlen(cn_dns) };
+    if (r == 0 && cn_host != NULL) {
+        unsigned char ip[16];
+        gname cn = cn_name(cn_host, ip);
         r = check_name(&s, &cn, why, cap);
     }
     return r;

@@ -314,7 +314,8 @@ static bool ldh(unsigned char c)
            c == '-';
 }
 
-/* A presented dNSName: LDH labels of 1..63, optionally "*." first. */
+/* A presented dNSName: LDH labels of 1..63, optionally "*." first, and
+ * relative: the trailing dot of an absolute name ends in an empty label. */
 static bool dns_name_ok(const unsigned char *p, size_t len)
 {
     if (len >= 2 && p[0] == '*' && p[1] == '.') {
@@ -333,7 +334,18 @@ static bool dns_name_ok(const unsigned char *p, size_t len)
             return false;
         }
     }
-    return label != 0 || len > 1;
+    return label != 0;
+}
+
+/* A dNSName that would be valid but for its trailing dot. Refused with a
+ * reason of its own: host matching and the name-constraint check agree on
+ * relative names only (tlsc__dns_name_matches, x509_ext.c check_name). */
+static uint32_t absolute_dns(lint *l, const mbedtls_x509_buf *b)
+{
+    snprintf(l->why, l->cap, "absolute dNSName (trailing dot) in subjectAltName: %.*s; "
+             "tlsc accepts relative names only", (int)(b->len > 120 ? 120 : b->len),
+             (const char *)b->p);
+    return TLSC_VERIFY_PROFILE;
 }
 
 static uint32_t check_san(lint *l)
@@ -351,7 +363,11 @@ static uint32_t check_san(lint *l)
     for (const mbedtls_x509_sequence *q = &l->crt->subject_alt_names; q != NULL && q->buf.p;
          q = q->next) {
         const mbedtls_x509_buf *b = &q->buf;
-        if (b->tag == (MBEDTLS_ASN1_CONTEXT_SPECIFIC | 2) && !dns_name_ok(b->p, b->len))
+        bool dns = b->tag == (MBEDTLS_ASN1_CONTEXT_SPECIFIC | 2);
+        if (dns && tlsc__dns_name_is_absolute((const char *)b->p, b->len) &&
+            dns_name_ok(b->p, b->len - 1))
+            return absolute_dns(l, b);
+        if (dns && !dns_name_ok(b->p, b->len))
             return fail(l, TLSC_VERIFY_PROFILE, "invalid dNSName in subjectAltName");
         if (b->tag == (MBEDTLS_ASN1_CONTEXT_SPECIFIC | 7) && b->len != 4 && b->len != 16)
             return fail(l, TLSC_VERIFY_PROFILE, "invalid iPAddress in subjectAltName");

@@ -1,5 +1,6 @@
 /*
- * tlsc__host_valid and tlsc__dns_name_matches (RFC 6125 name matching).
+ * tlsc__host_valid, tlsc__host_copy and tlsc__dns_name_matches (RFC 6125 name
+ * matching): the one canonical form of a host name.
  */
 #include "unit.h"
 
@@ -140,18 +141,24 @@ static const struct match_case match_cases[] = {
     {"example.co", "example.com", false},
     {"example.com", "xexample.com", false},
     {"example.com", "", false},
-    /* one trailing dot on either side is ignored, two are an empty label */
-    {"example.com.", "example.com", true},
-    {"example.com", "example.com.", true},
-    {"example.com.", "example.com.", true},
+    /* an absolute name (trailing dot) on either side matches nothing: the
+     * host's dot is removed once, by tlsc__host_copy, and certificates
+     * must present relative names (the name-constraint check agrees) */
+    {"example.com.", "example.com", false},
+    {"example.com", "example.com.", false},
+    {"example.com.", "example.com.", false},
+    {"EXAMPLE.COM.", "example.com", false},
+    {"localhost.", "localhost", false},
     {"example.com..", "example.com.", false},
     {"example.com.", "example.com..", false},
     {"example.com", "example.com..", false},
     /* wildcards: one whole left-most label, exactly one host label */
     {"*.example.com", "a.example.com", true},
     {"*.example.com", "WWW.Example.Com", true},
-    {"*.EXAMPLE.com", "foo.example.com.", true},
-    {"*.example.com.", "foo.example.com", true},
+    {"*.EXAMPLE.com", "foo.example.com", true},
+    {"*.EXAMPLE.com", "foo.example.com.", false},
+    {"*.example.com.", "foo.example.com", false},
+    {"*.example.com.", "foo.example.com.", false},
     {"*.example.com", "a-b_c.example.com", true},
     {"*.a.b", "x.a.b", true},
     {"*.example.com", "example.com", false},
@@ -241,7 +248,8 @@ static void test_match_uses_pattern_len(void **state)
     assert_false(tlsc__dns_name_matches("example.com", 10, "example.com"));
     assert_false(tlsc__dns_name_matches("example.com", 0, ""));
     assert_false(tlsc__dns_name_matches("example.com", 0, "example.com"));
-    assert_true(tlsc__dns_name_matches("*.example.com.x", 14, "a.example.com"));
+    assert_true(tlsc__dns_name_matches("*.example.com.x", 13, "a.example.com"));
+    assert_false(tlsc__dns_name_matches("*.example.com.x", 14, "a.example.com"));
 
     /* Not NUL-terminated at all: exactly the bytes given are read. */
     static const char raw[11] = {'e', 'x', 'a', 'm', 'p', 'l', 'e', '.', 'c', 'o', 'm'};
@@ -275,6 +283,62 @@ static void test_match_null(void **state)
     assert_false(tlsc__dns_name_matches("example.com", 11, NULL));
 }
 
+/* The one canonical form of a host: brackets off, lower case, and with
+ * canonical, no final dot; invalid hosts write nothing. */
+static void test_host_copy(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *as_given, *canonical;
+    } cases[] = {
+        {"Example.COM", "example.com", "example.com"},
+        {"example.com.", "example.com.", "example.com"},
+        {"LOCALHOST.", "localhost.", "localhost"},
+        {"a.", "a.", "a"},
+        {"127.0.0.1", "127.0.0.1", "127.0.0.1"},
+        {"[::1]", "::1", "::1"},
+        {"[2001:DB8::1]", "2001:db8::1", "2001:db8::1"},
+        {"2001:DB8::1", "2001:db8::1", "2001:db8::1"},
+    };
+    char out[TLSC_HOST_MAX + 1];
+    for (size_t i = 0; i < UNIT_ARRAY_LEN(cases); i++) {
+        assert_true(tlsc__host_copy(cases[i].in, out, false));
+        assert_string_equal(out, cases[i].as_given);
+        assert_true(tlsc__host_copy(cases[i].in, out, true));
+        assert_string_equal(out, cases[i].canonical);
+        /* the canonical form is its own canonical form, and matches itself */
+        char again[TLSC_HOST_MAX + 1];
+        assert_true(tlsc__host_copy(cases[i].canonical, again, true));
+        assert_string_equal(again, cases[i].canonical);
+    }
+    static const char *const bad[] = {"", ".", "example.com..", "127.0.0.1.", "[::1].", NULL};
+    for (size_t i = 0; i < UNIT_ARRAY_LEN(bad); i++) {
+        memcpy(out, "keep", 5);
+        assert_false(tlsc__host_copy(bad[i], out, true));
+        assert_false(tlsc__host_copy(bad[i], out, false));
+        assert_string_equal(out, "keep");
+    }
+    assert_false(tlsc__host_copy("example.com", NULL, true));
+    /* the canonical host matches a relative SAN, never an absolute one */
+    assert_true(tlsc__host_copy("WWW.Example.com.", out, true));
+    assert_true(tlsc__dns_name_matches("www.example.com", 15, out));
+    assert_true(tlsc__dns_name_matches("*.EXAMPLE.com", 13, out));
+    assert_false(tlsc__dns_name_matches("www.example.com.", 16, out));
+    assert_false(tlsc__dns_name_matches("*.example.com.", 14, out));
+}
+
+static void test_absolute(void **state)
+{
+    (void)state;
+    assert_true(tlsc__dns_name_is_absolute("a.", 2));
+    assert_true(tlsc__dns_name_is_absolute(".", 1));
+    assert_true(tlsc__dns_name_is_absolute("a.bX", 2));
+    assert_false(tlsc__dns_name_is_absolute("a.", 1));
+    assert_false(tlsc__dns_name_is_absolute("a", 1));
+    assert_false(tlsc__dns_name_is_absolute("", 0));
+    assert_false(tlsc__dns_name_is_absolute(NULL, 3));
+}
+
 /* A wildcard never covers an IP-literal host, whatever the form; the same
  * labels in a name are an ordinary name. */
 static void test_match_ip_hosts(void **state)
@@ -299,6 +363,8 @@ int main(void)
         cmocka_unit_test(test_match_embedded_nul),
         cmocka_unit_test(test_match_null),
         cmocka_unit_test(test_match_ip_hosts),
+        cmocka_unit_test(test_host_copy),
+        cmocka_unit_test(test_absolute),
     };
     return cmocka_run_group_tests_name("hostname", tests, NULL, NULL);
 }
