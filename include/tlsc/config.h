@@ -159,6 +159,15 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_add_pin(tlsc_config *cfg,
  *    dNSName per RFC 6125 (one left-most wildcard label), iPAddress for IP
  *    hosts. The subject CN is never used when the leaf has a SAN, and by
  *    default not at all (tlsc_config_allow_cn_fallback);
+ *  - names have one canonical form, the same for host matching, name
+ *    constraints and the profile: DNS names compare case-insensitively
+ *    (ASCII), and are relative. The host given to tlsc may end with a dot
+ *    ("example.com."), which is removed once, before anything else (SNI,
+ *    matching, sessions); a certificate presenting an absolute name (a
+ *    SAN dNSName or a fallback CN ending with a dot) is refused for it
+ *    (TLSC_VERIFY_PROFILE for the SAN, TLSC_VERIFY_HOSTNAME for the CN, and
+ *    TLSC_VERIFY_NAME_CONSTRAINTS under a constrained CA), as is a dNSName
+ *    constraint ending with a dot; as webpki does;
  *  - the leaf's extendedKeyUsage, when present, must list serverAuth
  *    (anyExtendedKeyUsage is not enough); an intermediate's
  *    extendedKeyUsage, when present, must list serverAuth or
@@ -267,8 +276,11 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_insecure_skip_verify(
  * name with the SAN rules, or as an IP address literal for IP hosts).
  * A certificate that has a SAN is never matched against its CN. Browsers
  * and RFC 6125 no longer accept CN-only certificates; use this for old
- * embedded servers that cannot be re-issued. nameConstraints of the CAs
- * are applied to the CN when it is used. Default: off.
+ * embedded servers that cannot be re-issued. An absolute CN
+ * ("host.example.") matches nothing. nameConstraints of the CAs are
+ * applied to that CN, whatever the host, as the name it would be matched
+ * as: iPAddress subtrees when it is an IP literal ("192.168.1.10"),
+ * dNSName subtrees otherwise. Default: off.
  */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_allow_cn_fallback(tlsc_config *cfg,
                                                                bool allow);

@@ -64,7 +64,7 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_conn_set_transport(
  * host given to tlsc_conn_start/connect: e.g. reach a device by a fixed IP
  * address or through a tunnel, yet check the certificate issued for its
  * name. name is a DNS name or an IP literal, with the same rules as the
- * host. Call before tlsc_conn_start/connect; NULL restores the default
+ * host (a final dot is removed). Call before tlsc_conn_start/connect; NULL restores the default
  * (the host itself).
  * Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_HOSTNAME, TLSC_ERR_STATE.
  */
@@ -77,7 +77,10 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_conn_set_server_name(tlsc_conn *conn,
  * Resolve host, connect over TCP and complete the TLS handshake, including
  * all verification. host is a DNS name (sent as SNI, verified against the
  * certificate's SAN DNS names) or an IPv4/IPv6 literal (no SNI, verified
- * against SAN IP addresses). Returns TLSC_OK when the connection is open.
+ * against SAN IP addresses). A DNS name may end with a dot: the resolver
+ * gets it as given, while SNI, verification and saved sessions use it
+ * without the dot and in lower case (tlsc/config.h: one canonical form).
+ * Returns TLSC_OK when the connection is open.
  * Errors: any category; see tlsc_conn_errmsg for the detail.
  */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_conn_connect(tlsc_conn *conn,

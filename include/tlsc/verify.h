@@ -26,7 +26,7 @@ TLSC_BEGIN_DECLS
  * during the call (nothing is kept).
  *
  * host: the name the server must be valid for (DNS name or IP literal, as
- * for tlsc_conn_set_server_name), or NULL to skip the host-name check
+ * for tlsc_conn_set_server_name; a final dot is removed), or NULL to skip the host-name check
  * (connections never skip it).
  * unix_time: the time to verify at, in Unix seconds (UTC); a negative
  * value asks the configuration's clock, with its rules (TLSC_ERR_CLOCK_NOT_SET
