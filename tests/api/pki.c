@@ -15,6 +15,17 @@ const char *path(const char *name)
     return buf[i];
 }
 
+char *pki_read(const char *name, size_t *len)
+{
+    FILE *f = fopen(path(name), "rb");
+    char *buf = f != NULL ? calloc(1, 65536) : NULL;
+    if (buf != NULL)
+        *len = fread(buf, 1, 65535, f);
+    if (f != NULL)
+        fclose(f);
+    return buf;
+}
+
 int make_pki(void **state)
 {
     (void)state;

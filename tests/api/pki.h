@@ -2,11 +2,16 @@
 #ifndef TLSC_TEST_PKI_H
 #define TLSC_TEST_PKI_H
 
+#include <stddef.h>
+
 /* Group setup/teardown (cmocka signature): generate into a fresh temp dir
  * with $TLSC_PKI_GEN, and remove it. */
 int make_pki(void **state);
 int drop_pki(void **state);
 /* NAME inside the PKI dir; one of 8 rotating buffers (copy to keep). */
 const char *path(const char *name);
+/* The contents of NAME inside the PKI dir (at most 64 KiB, NUL-terminated,
+ * *len bytes; free() it), or NULL if it cannot be read. */
+char *pki_read(const char *name, size_t *len);
 
 #endif

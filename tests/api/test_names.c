@@ -44,12 +44,8 @@ static void __attribute__((noinline)) dirty_stack(void)
 
 static char *slurp(const char *file, size_t *len)
 {
-    FILE *f = fopen(path(file), "rb");
-    assert_non_null(f);
-    char *buf = calloc(1, 65536);
+    char *buf = pki_read(file, len);
     assert_non_null(buf);
-    *len = fread(buf, 1, 65535, f);
-    fclose(f);
     return buf;
 }
 

@@ -25,12 +25,8 @@ static const int64_t NOW = -1;
 
 static char *slurp(const char *file, size_t *len)
 {
-    FILE *f = fopen(path(file), "rb");
-    assert_non_null(f);
-    char *buf = calloc(1, 65536);
+    char *buf = pki_read(file, len);
     assert_non_null(buf);
-    *len = fread(buf, 1, 65535, f);
-    fclose(f);
     return buf;
 }
 
