@@ -148,6 +148,9 @@ static void excluded_every_form(void **state)
         { "excl-root", "excl-other", "good.test", CN_OFF, 0, NULL },
         { "excl-root", "excl-other", "GOOD.Test.", CN_OFF, 0, NULL },
         { "excl-root", "excl-other", "good.test", CN_ON, 0, NULL },
+        /* an absolute constraint is malformed: compared with nothing */
+        { "absnc-root", "absnc-san", "evil.example.com", CN_OFF, NC,
+          "DNS:evil.example.com cannot be checked against the dNSName constraints" },
     };
     run_table(cases, sizeof cases / sizeof cases[0]);
 }

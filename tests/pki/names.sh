@@ -43,6 +43,12 @@ basicConstraints = critical, CA:TRUE
 keyUsage = critical, keyCertSign, cRLSign
 subjectKeyIdentifier = hash
 nameConstraints = critical, permitted;IP:192.168.0.0/255.255.0.0, excluded;IP:127.0.0.0/255.0.0.0
+[ absnc_ext ]
+# an absolute dNSName constraint: refused as malformed (fail closed)
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+nameConstraints = critical, excluded;DNS:example.com.
 [ leaf_ext ]
 basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature
@@ -78,6 +84,7 @@ root excl-root excl_ext "/CN=tlsc Names Excluding Root"
 root perm-root perm_ext "/CN=tlsc Names Permitting Root"
 root ip-root ip_ext "/CN=tlsc Names IP Root"
 root plain-root root_ext "/CN=tlsc Names Plain Root"
+root absnc-root absnc_ext "/CN=tlsc Names Absolute Constraint Root"
 eckey leaf.key
 
 # Every spelling of a name in example.com, under both DNS roots:
@@ -109,6 +116,9 @@ for ca in excl perm; do
   leaf "$ca-lh-abs" "$ca-root" "/" "critical, DNS:localhost."
   leaf "$ca-lh-cn-abs" "$ca-root" "/CN=localhost."
 done
+
+# under a constraint that is itself absolute (excluded DNS:example.com.)
+leaf absnc-san absnc-root "/" "critical, DNS:evil.example.com"
 
 # CNs that are IP addresses (no SAN) under permitted 192.168/16, excluded 127/8
 leaf ip-cn-lo ip-root "/CN=127.0.0.1"
