@@ -32,6 +32,8 @@
 
 #include "tlsc/common.h"
 #include "tlsc/error.h"
+#include "tlsc/config.h"
+#include "tlsc/event.h"
 
 TLSC_BEGIN_DECLS
 
@@ -242,7 +244,7 @@ typedef struct tlsc_mqtt_will {
     uint32_t delay_s;           /* 5.0 Will Delay Interval (0: none) */
 } tlsc_mqtt_will;
 
-typedef struct tlsc_mqtt_connect {
+typedef struct tlsc_mqtt_connect_fields {
     const char *client_id;      /* "" lets the broker assign one */
     const char *username;       /* NULL: none */
     const void *password;       /* NULL: none */
@@ -257,13 +259,13 @@ typedef struct tlsc_mqtt_connect {
     uint16_t topic_alias_max;   /* aliases we accept (0: none) */
     const tlsc_mqtt_user_prop *user;
     size_t user_count;
-} tlsc_mqtt_connect;
+} tlsc_mqtt_connect_fields;
 
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_mqtt_encode_connect(
-    tlsc_mqtt_version version, const tlsc_mqtt_connect *c, uint8_t *buf,
+    tlsc_mqtt_version version, const tlsc_mqtt_connect_fields *c, uint8_t *buf,
     size_t cap, size_t *len);
 
-typedef struct tlsc_mqtt_publish {
+typedef struct tlsc_mqtt_message {
     const char *topic;
     const void *payload;        /* may be NULL when payload_len is 0 */
     size_t payload_len;
@@ -278,10 +280,10 @@ typedef struct tlsc_mqtt_publish {
     const char *response_topic; /* NULL: not sent */
     const tlsc_mqtt_user_prop *user;
     size_t user_count;
-} tlsc_mqtt_publish;
+} tlsc_mqtt_message;
 
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_mqtt_encode_publish(
-    tlsc_mqtt_version version, const tlsc_mqtt_publish *p, uint8_t *buf,
+    tlsc_mqtt_version version, const tlsc_mqtt_message *p, uint8_t *buf,
     size_t cap, size_t *len);
 
 /*
@@ -352,6 +354,249 @@ TLSC_API bool tlsc_mqtt_topic_valid(const char *topic, size_t len,
  * '$', as MQTT requires). */
 TLSC_API bool tlsc_mqtt_topic_matches(const char *filter, size_t flen,
                                       const char *topic, size_t tlen);
+
+/* ======================================================================== */
+/* ---- the client -------------------------------------------------------- */
+/*
+ * An MQTT client on one tlsc_ev connection of a tlsc_loop (tlsc/event.h):
+ * many clients run in one thread, each with every TLS feature of its
+ * tlsc_config (CA, bundle, pins, client certificate, PSK, ALPN such as
+ * "x-amzn-mqtt-ca" or "mqtt", small buffers, the heap cap).
+ *
+ * Life: tlsc_mqtt_new -> tlsc_mqtt_connect_fields -> CONNECTED (CONNACK accepted)
+ * -> MESSAGE* / PUBLISHED* / SUBACK* / UNSUBACK* -> ... When the
+ * connection is lost (network, broker closed it, keepalive expired,
+ * protocol error), CONNECTION_LOST says why and whether a new attempt
+ * follows; with reconnection on, the client connects again after a
+ * jittered exponential backoff (a random delay between half and all of
+ * min_ms * 2^failures, capped at max_ms), offering the TLS session of the
+ * previous connection (resumption), and resumes the MQTT session:
+ *   - session present: unacknowledged QoS 1/2 PUBLISHes are sent again
+ *     with DUP set and their packet ids, PUBRELs of QoS 2 messages the
+ *     broker has received are sent again;
+ *   - session lost: every subscription is made again (SUBACK events
+ *     report the results), unacknowledged messages are sent again as
+ *     new messages, QoS 2 messages the broker had received (PUBREC) count
+ *     as delivered.
+ * DISCONNECTED ends it: after tlsc_mqtt_disconnect, a final refusal (bad
+ * credentials, not authorized, a TLS verification error...), or when the
+ * reconnection attempts are used up.
+ *
+ * KEEPALIVE: when nothing was sent for keepalive_s, PINGREQ is sent; when
+ * no PINGRESP came within half the keepalive after it, the connection is
+ * half-open (the broker or the path is gone without a word):
+ * CONNECTION_LOST with TLSC_ERR_MQTT_KEEPALIVE, at most 1.5 x keepalive
+ * after the last packet went out. A 5.0 broker's Server Keep Alive
+ * replaces ours.
+ *
+ * OUTBOX: QoS 1/2 messages awaiting acknowledgement, and every message
+ * published while the client is not connected, are kept (copied, as
+ * serialized packets) up to outbox_msgs messages and outbox_bytes bytes;
+ * past either bound tlsc_mqtt_message fails with TLSC_ERR_QUEUE_FULL and
+ * keeps nothing: no message is ever dropped silently. QoS 0 messages
+ * published while connected go straight to the connection's send queue.
+ * A 5.0 broker's Receive Maximum bounds the QoS 1/2 messages in flight;
+ * the rest wait in the outbox.
+ *
+ * INCOMING SIZE: packets over max_incoming bytes are refused from their
+ * header, before any of their bytes is buffered: 5.0 announces the bound
+ * (Maximum Packet Size) so the broker does not send them; a 3.1.1 broker
+ * that does gets CONNECTION_LOST with TLSC_ERR_MQTT_TOO_LARGE.
+ *
+ * PROTOCOL ERRORS of the broker (malformed packet, an acknowledgement of
+ * a packet id we did not use, a packet out of place) end the connection
+ * with TLSC_ERR_MQTT_MALFORMED / TLSC_ERR_MQTT_PROTOCOL and a detail naming
+ * the packet and field (5.0: DISCONNECT with the matching reason first).
+ *
+ * REENTRANCY: the callback may call every tlsc_mqtt_* function of any
+ * client, including tlsc_mqtt_free of its own (no event follows; the
+ * memory goes when the callback returns). Event data is valid only
+ * during the callback.
+ *
+ * Ownership: options, wills and strings are copied; nothing the caller
+ * passes is kept.
+ */
+
+typedef struct tlsc_mqtt tlsc_mqtt;
+
+/* Filters per SUBSCRIBE / UNSUBSCRIBE request. */
+#define TLSC_MQTT_FILTERS_MAX 16u
+
+typedef struct tlsc_mqtt_options {
+    tlsc_mqtt_version version;  /* default TLSC_MQTT_V311 */
+    const char *client_id;      /* NULL or "": the broker assigns one
+                                   (kept for reconnections) */
+    const char *username;       /* NULL: none */
+    const void *password;       /* NULL: none */
+    size_t password_len;
+    uint16_t keepalive_s;       /* default 60; 0: no keepalive */
+    bool clean_start;           /* default true */
+    uint32_t session_expiry;    /* 5.0: seconds (default 0) */
+    const tlsc_mqtt_will *will; /* NULL: none */
+    size_t max_incoming;        /* largest incoming packet (default 65536) */
+    uint16_t topic_alias_max;   /* 5.0: aliases we accept (default 16) */
+    uint16_t receive_max;       /* 5.0: QoS>0 messages in flight to us
+                                   (default 0: not announced, 65535) */
+    size_t outbox_msgs;         /* default 64 */
+    size_t outbox_bytes;        /* default 16384 */
+    uint32_t reconnect_min_ms;  /* first backoff (default 1000; 0: never
+                                   reconnect) */
+    uint32_t reconnect_max_ms;  /* backoff cap (default 60000) */
+    unsigned reconnect_attempts; /* failures in a row before giving up
+                                   (default 0: never give up) */
+    uint32_t connack_timeout_ms; /* TLS up to CONNACK (default 10000) */
+} tlsc_mqtt_options;
+
+/* Fill o with the defaults above. */
+TLSC_API void tlsc_mqtt_options_init(tlsc_mqtt_options *o);
+
+typedef enum tlsc_mqtt_event_kind {
+    TLSC_MQTT_EV_CONNECTED = 1, /* CONNACK accepted: session_present,
+                                   client_id, resumed (TLS) */
+    TLSC_MQTT_EV_MESSAGE,       /* a message: topic, payload, qos, retain,
+                                   dup, packet (5.0 properties) */
+    TLSC_MQTT_EV_PUBLISHED,     /* our QoS 1/2 message is acknowledged
+                                   (packet_id, reason: 5.0 reason code,
+                                   err TLSC_ERR_MQTT when >= 0x80) */
+    TLSC_MQTT_EV_SUBACK,        /* packet_id, count, filters, codes: one
+                                   result per filter, refused ones also
+                                   give err TLSC_ERR_MQTT_SUBSCRIBE and
+                                   detail naming them */
+    TLSC_MQTT_EV_UNSUBACK,      /* packet_id, count, filters, codes (5.0) */
+    TLSC_MQTT_EV_CONNECTION_LOST, /* err, detail, will_retry, retry_in_ms,
+                                   attempt */
+    TLSC_MQTT_EV_DISCONNECTED   /* the end: err (TLSC_OK after
+                                   tlsc_mqtt_disconnect), detail, pending */
+} tlsc_mqtt_event_kind;
+
+typedef struct tlsc_mqtt_event {
+    tlsc_mqtt_event_kind kind;
+    tlsc_err err;
+    const char *detail;         /* "" when none; never NULL */
+    /* CONNECTED */
+    bool session_present;
+    bool resumed;               /* the TLS session was resumed */
+    const char *client_id;      /* ours or the broker's */
+    /* MESSAGE */
+    tlsc_mqtt_str topic;        /* topic alias already resolved */
+    const uint8_t *payload;
+    size_t payload_len;
+    uint8_t qos;
+    bool retain;
+    bool dup;
+    const tlsc_mqtt_packet *packet; /* the decoded PUBLISH */
+    /* PUBLISHED, SUBACK, UNSUBACK */
+    uint16_t packet_id;
+    uint8_t reason;
+    size_t count;
+    const char *const *filters;
+    const uint8_t *codes;       /* UNSUBACK 3.1.1: NULL */
+    /* CONNECTION_LOST */
+    bool will_retry;
+    uint32_t retry_in_ms;
+    unsigned attempt;
+    /* DISCONNECTED: messages still in the outbox (kept until freed) */
+    size_t pending;
+} tlsc_mqtt_event;
+
+typedef void (*tlsc_mqtt_fn)(tlsc_mqtt *m, const tlsc_mqtt_event *e, void *ud);
+
+/* Short name of an event kind ("connected", ...); never NULL. */
+TLSC_API const char *tlsc_mqtt_event_name(tlsc_mqtt_event_kind kind);
+
+/*
+ * Create a client on loop with the TLS configuration cfg (referenced and
+ * frozen, as tlsc_ev_new) and options o (copied; NULL: the defaults).
+ * Errors: TLSC_ERR_INVALID_ARG (unknown version, a 5.0 option with 3.1.1,
+ * a will that does not serialize, reconnect_min_ms > reconnect_max_ms),
+ * TLSC_ERR_MQTT_TOPIC (will topic), TLSC_ERR_NO_MEMORY, tlsc_ev_new's.
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_mqtt_new(tlsc_loop *loop,
+                                               tlsc_config *cfg,
+                                               const tlsc_mqtt_options *o,
+                                               tlsc_mqtt_fn fn, void *ud,
+                                               tlsc_mqtt **out);
+
+/* Close at once (no DISCONNECT, no event) and free, outbox included.
+ * NULL allowed; allowed from the client's own callback. */
+TLSC_API void tlsc_mqtt_free(tlsc_mqtt *m);
+
+/* Connect to host:port (events follow from the loop). Allowed on a new
+ * client or after DISCONNECTED. Errors: TLSC_ERR_INVALID_ARG,
+ * TLSC_ERR_STATE, tlsc_ev_connect's. */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_mqtt_connect(tlsc_mqtt *m,
+                                                   const char *host,
+                                                   uint16_t port);
+
+/*
+ * Publish p (p->packet_id and p->dup are ignored: the client assigns
+ * them). *packet_id (may be NULL) receives the id of a QoS 1/2 message,
+ * reported again by its PUBLISHED event; 0 for QoS 0. Allowed in any
+ * state but after tlsc_mqtt_disconnect: offline messages wait in the
+ * outbox. Errors: those of tlsc_mqtt_encode_publish, TLSC_ERR_QUEUE_FULL
+ * (outbox or send queue at its bound; nothing kept),
+ * TLSC_ERR_MQTT_TOO_LARGE (over the broker's Maximum Packet Size),
+ * TLSC_ERR_STATE, TLSC_ERR_NO_MEMORY.
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_mqtt_publish(tlsc_mqtt *m,
+                                                   const tlsc_mqtt_message *p,
+                                                   uint16_t *packet_id);
+
+/*
+ * Subscribe to count (1..TLSC_MQTT_FILTERS_MAX) filters; the SUBACK event
+ * with *packet_id reports one result per filter. The subscriptions are
+ * remembered and made again when a reconnection finds the session lost
+ * (refused ones are forgotten). Sent once connected.
+ * Errors: as tlsc_mqtt_encode_subscribe, TLSC_ERR_STATE,
+ * TLSC_ERR_NO_MEMORY, TLSC_ERR_QUEUE_FULL.
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_mqtt_subscribe(tlsc_mqtt *m,
+                                                     const tlsc_mqtt_sub *subs,
+                                                     size_t count,
+                                                     uint16_t *packet_id);
+
+/* Unsubscribe from count filters (UNSUBACK reports them). Errors as
+ * tlsc_mqtt_subscribe. */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_mqtt_unsubscribe(
+    tlsc_mqtt *m, const char *const *filters, size_t count,
+    uint16_t *packet_id);
+
+/*
+ * Graceful end: send what is queued, DISCONNECT (5.0: reason 0, or 0x04
+ * "with will" when with_will), close_notify, then DISCONNECTED. Before the
+ * client is connected (or while it waits to reconnect) it stops at once,
+ * with DISCONNECTED from the loop. The outbox is kept (pending).
+ * Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_STATE (not connecting or
+ * connected).
+ */
+TLSC_API tlsc_err tlsc_mqtt_disconnect(tlsc_mqtt *m, bool with_will);
+
+/* Messages in the outbox (unacknowledged or not yet sent). */
+TLSC_API size_t tlsc_mqtt_pending(const tlsc_mqtt *m);
+
+/* Whether CONNACK was accepted and the connection is up. */
+TLSC_API bool tlsc_mqtt_online(const tlsc_mqtt *m);
+
+/* The event connection underneath (tlsc_ev_conn for the TLS getters).
+ * Owned by m. */
+TLSC_API tlsc_ev *tlsc_mqtt_ev(tlsc_mqtt *m);
+
+/* The user pointer given to tlsc_mqtt_new. */
+TLSC_API void *tlsc_mqtt_userdata(const tlsc_mqtt *m);
+
+/*
+ * Blocking convenience for the simplest device code: connect to
+ * host:port with cfg and o (NULL: defaults; reconnection is turned off),
+ * publish p, wait for its acknowledgement (QoS 1/2) or for it to be
+ * written (QoS 0), disconnect. Bounded by timeout_ms (0: 30000).
+ * On failure, detail (may be NULL) receives the words (cap bytes).
+ * Errors: any of the client's (TLS, MQTT refusal...), TLSC_ERR_TIMEOUT_READ
+ * (no acknowledgement in time).
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_mqtt_publish_once(
+    tlsc_config *cfg, const char *host, uint16_t port,
+    const tlsc_mqtt_options *o, const tlsc_mqtt_message *p,
+    uint32_t timeout_ms, char *detail, size_t cap);
 
 TLSC_END_DECLS
 

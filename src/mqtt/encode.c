@@ -143,14 +143,14 @@ static bool topic_ok(const char *t, bool filter)
 /* ---- CONNECT --------------------------------------------------------------- */
 
 typedef struct connect_arg {
-    const tlsc_mqtt_connect *c;
+    const tlsc_mqtt_connect_fields *c;
     out_props props, will_props;
 } connect_arg;
 
 static void connect_body(tlsc__mwr *w, const void *arg, tlsc_mqtt_version v)
 {
     const connect_arg *a = arg;
-    const tlsc_mqtt_connect *c = a->c;
+    const tlsc_mqtt_connect_fields *c = a->c;
     const tlsc_mqtt_will *will = c->will;
     uint8_t flags = (uint8_t)(c->clean_start ? 0x02 : 0);
     if (will != NULL)
@@ -186,7 +186,7 @@ static bool will_ok(const tlsc_mqtt_will *will)
     return will == NULL || (will->qos <= 2 && (will->payload != NULL || will->payload_len == 0));
 }
 
-tlsc_err tlsc_mqtt_encode_connect(tlsc_mqtt_version version, const tlsc_mqtt_connect *c,
+tlsc_err tlsc_mqtt_encode_connect(tlsc_mqtt_version version, const tlsc_mqtt_connect_fields *c,
                                   uint8_t *buf, size_t cap, size_t *len)
 {
     if (len == NULL || c == NULL || c->client_id == NULL || !version_ok(version) ||
@@ -213,7 +213,7 @@ tlsc_err tlsc_mqtt_encode_connect(tlsc_mqtt_version version, const tlsc_mqtt_con
 /* ---- PUBLISH --------------------------------------------------------------- */
 
 typedef struct publish_arg {
-    const tlsc_mqtt_publish *p;
+    const tlsc_mqtt_message *p;
     out_props props;
 } publish_arg;
 
@@ -227,7 +227,7 @@ static void publish_body(tlsc__mwr *w, const void *arg, tlsc_mqtt_version v)
     tlsc__mwr_bytes(w, a->p->payload, a->p->payload_len);
 }
 
-tlsc_err tlsc_mqtt_encode_publish(tlsc_mqtt_version version, const tlsc_mqtt_publish *p,
+tlsc_err tlsc_mqtt_encode_publish(tlsc_mqtt_version version, const tlsc_mqtt_message *p,
                                   uint8_t *buf, size_t cap, size_t *len)
 {
     if (len == NULL || p == NULL || !version_ok(version) || p->qos > 2 ||

@@ -32,7 +32,7 @@ static void roundtrip_publish(const tlsc_mqtt_packet *p)
         abort();
     memcpy(topic, p->topic.ptr, p->topic.len);
     topic[p->topic.len] = '\0';
-    tlsc_mqtt_publish pub = {.topic = topic, .payload = p->payload, .payload_len = p->payload_len,
+    tlsc_mqtt_message pub = {.topic = topic, .payload = p->payload, .payload_len = p->payload_len,
                              .qos = p->qos, .retain = p->retain, .dup = p->dup,
                              .packet_id = p->packet_id};
     size_t len = 0;

@@ -35,7 +35,7 @@ static void test_connect_311(void **state)
     uint8_t buf[128];
     size_t len = 0;
     tlsc_mqtt_will will = {"w/t", "bye", 3, 1, true, 0};
-    tlsc_mqtt_connect c = {.client_id = "dev1", .username = "u", .password = "pw",
+    tlsc_mqtt_connect_fields c = {.client_id = "dev1", .username = "u", .password = "pw",
                            .password_len = 2, .keepalive_s = 60, .clean_start = true,
                            .will = &will};
     assert_int_equal(tlsc_mqtt_encode_connect(V3, &c, buf, sizeof buf, &len), TLSC_OK);
@@ -73,7 +73,7 @@ static void test_connect_v5(void **state)
     size_t len = 0;
     tlsc_mqtt_user_prop up = {"k", "v"};
     tlsc_mqtt_will will = {"w", "x", 1, 0, false, 30};
-    tlsc_mqtt_connect c = {.client_id = "", .keepalive_s = 10, .will = &will,
+    tlsc_mqtt_connect_fields c = {.client_id = "", .keepalive_s = 10, .will = &will,
                            .session_expiry = 3600, .receive_max = 20, .max_packet_size = 4096,
                            .topic_alias_max = 8, .user = &up, .user_count = 1};
     assert_int_equal(tlsc_mqtt_encode_connect(V5, &c, buf, sizeof buf, &len), TLSC_OK);
@@ -92,7 +92,7 @@ static void test_publish(void **state)
     (void)state;
     uint8_t buf[64];
     size_t len = 0;
-    tlsc_mqtt_publish p = {.topic = "a/b", .payload = "hi", .payload_len = 2};
+    tlsc_mqtt_message p = {.topic = "a/b", .payload = "hi", .payload_len = 2};
     assert_int_equal(tlsc_mqtt_encode_publish(V3, &p, buf, sizeof buf, &len), TLSC_OK);
     EXPECT(buf, len, "\x30\x07\x00\x03"
                      "a/bhi");
@@ -130,7 +130,7 @@ static void test_publish_large_length(void **state)
     /* A 200-byte payload needs a two-byte remaining length. */
     static uint8_t payload[200], buf[256];
     size_t len = 0;
-    tlsc_mqtt_publish p = {.topic = "t", .payload = payload, .payload_len = sizeof payload};
+    tlsc_mqtt_message p = {.topic = "t", .payload = payload, .payload_len = sizeof payload};
     assert_int_equal(tlsc_mqtt_encode_publish(V3, &p, buf, sizeof buf, &len), TLSC_OK);
     assert_int_equal(len, 1 + 2 + 3 + 200);
     assert_int_equal(buf[1], (203 & 0x7f) | 0x80);

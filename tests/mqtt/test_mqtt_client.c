@@ -1,0 +1,526 @@
+/*
+ * The MQTT client (tlsc_mqtt_*) against a real mosquitto, started by
+ * tests/mqtt/mqtt.sh on 127.0.0.1 with certificates and a configuration
+ * made at test time. One scenario per run: test_mqtt_client SCENARIO
+ * (the script runs each); the ports, files and PSK come from the
+ * environment the script sets. A relay thread in this process (relay.c)
+ * stands between client and broker where a scenario needs to freeze or
+ * cut the path.
+ *
+ * Each scenario prints "ok NAME" or "FAIL NAME: why" and exits 0 / 1; the
+ * build's ASan/LSan fails the run on any leak.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tlsc/tlsc.h"
+#include "relay.h"
+
+static const char *scenario = "?";
+
+static void fail(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "FAIL %s: ", scenario);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\n");
+    va_end(ap);
+    exit(1);
+}
+
+#define CHECK(cond, ...)                                                                   \
+    do {                                                                                   \
+        if (!(cond))                                                                       \
+            fail(__VA_ARGS__);                                                             \
+    } while (0)
+
+static const char *env(const char *name)
+{
+    const char *v = getenv(name);
+    if (v == NULL || v[0] == '\0')
+        fail("environment variable %s not set (run through tests/mqtt/mqtt.sh)", name);
+    return v;
+}
+
+static uint16_t env_port(const char *name)
+{
+    return (uint16_t)atoi(env(name));
+}
+
+/* ---- what a client saw ---------------------------------------------------------- */
+
+#define MAX_MSGS 4096
+
+typedef struct rec {
+    const char *name;
+    int connected, lost, disconnected, published, suback, unsuback, messages;
+    int resumed_tls;            /* CONNECTED with a resumed TLS session */
+    bool session_present;
+    tlsc_err last_err;
+    char last_detail[512];
+    int qos_seen[3];
+    int retained;
+    char last_topic[256];
+    char last_payload[256];
+    uint8_t last_codes[16];
+    size_t last_count;
+    uint64_t lost_at;
+    int count_by_id[MAX_MSGS];  /* payload "n=<i>" counted per i */
+    bool verbose;
+} rec;
+
+static void on_event(tlsc_mqtt *m, const tlsc_mqtt_event *e, void *ud)
+{
+    rec *r = ud;
+    (void)m;
+    if (r->verbose || getenv("MQTT_TEST_VERBOSE"))
+        fprintf(stderr, "[%s] %s err=%d %s\n", r->name, tlsc_mqtt_event_name(e->kind), e->err,
+                e->detail);
+    if (e->err != TLSC_OK) {
+        r->last_err = e->err;
+        snprintf(r->last_detail, sizeof r->last_detail, "%s", e->detail);
+    }
+    switch (e->kind) {
+    case TLSC_MQTT_EV_CONNECTED:
+        r->connected++;
+        r->resumed_tls += e->resumed;
+        r->session_present = e->session_present;
+        break;
+    case TLSC_MQTT_EV_MESSAGE:
+        r->messages++;
+        r->qos_seen[e->qos]++;
+        r->retained += e->retain;
+        snprintf(r->last_topic, sizeof r->last_topic, "%.*s", (int)e->topic.len, e->topic.ptr);
+        snprintf(r->last_payload, sizeof r->last_payload, "%.*s", (int)e->payload_len,
+                 (const char *)e->payload);
+        if (strncmp(r->last_payload, "n=", 2) == 0) {
+            int i = atoi(r->last_payload + 2);
+            if (i >= 0 && i < MAX_MSGS)
+                r->count_by_id[i]++;
+        }
+        break;
+    case TLSC_MQTT_EV_PUBLISHED: r->published++; break;
+    case TLSC_MQTT_EV_SUBACK:
+    case TLSC_MQTT_EV_UNSUBACK:
+        *(e->kind == TLSC_MQTT_EV_SUBACK ? &r->suback : &r->unsuback) += 1;
+        r->last_count = e->count;
+        for (size_t i = 0; i < e->count && i < 16 && e->codes; i++)
+            r->last_codes[i] = e->codes[i];
+        break;
+    case TLSC_MQTT_EV_CONNECTION_LOST:
+        r->lost++;
+        r->lost_at = tlsc_now_ms();
+        break;
+    case TLSC_MQTT_EV_DISCONNECTED: r->disconnected++; break;
+    }
+}
+
+/* Run the loop until *counter >= want or timeout_ms passes. */
+static bool wait_for(tlsc_loop *loop, const int *counter, int want, uint32_t timeout_ms)
+{
+    uint64_t end = tlsc_now_ms() + timeout_ms;
+    while (*counter < want && tlsc_now_ms() < end) {
+        tlsc_err err = tlsc_loop_run_once(loop, 50);
+        CHECK(err == TLSC_OK, "loop: %s", tlsc_strerror(err));
+    }
+    return *counter >= want;
+}
+
+static void spin(tlsc_loop *loop, uint32_t ms)
+{
+    int never = 0;
+    (void)wait_for(loop, &never, 1, ms);
+}
+
+/* ---- configurations --------------------------------------------------------------- */
+
+static tlsc_config *ca_config(tlsc_tls_version v)
+{
+    tlsc_config *cfg = NULL;
+    CHECK(tlsc_config_new(&cfg) == TLSC_OK, "config");
+    CHECK(tlsc_config_add_ca_file(cfg, env("MQTT_CA")) == TLSC_OK, "CA: %s",
+          tlsc_config_errmsg(cfg));
+    CHECK(tlsc_config_set_versions(cfg, v, v) == TLSC_OK, "versions");
+    return cfg;
+}
+
+static tlsc_config *psk_config(tlsc_tls_version v, const char *identity, const char *hex)
+{
+    tlsc_config *cfg = NULL;
+    CHECK(tlsc_config_new(&cfg) == TLSC_OK, "config");
+    CHECK(tlsc_config_set_psk_hex(cfg, identity, hex) == TLSC_OK, "psk");
+    CHECK(tlsc_config_set_versions(cfg, v, v) == TLSC_OK, "versions");
+    return cfg;
+}
+
+static tlsc_mqtt *client(tlsc_loop *loop, tlsc_config *cfg, tlsc_mqtt_options *o, rec *r,
+                         const char *name)
+{
+    tlsc_mqtt *m = NULL;
+    r->name = name;
+    tlsc_err err = tlsc_mqtt_new(loop, cfg, o, on_event, r, &m);
+    CHECK(err == TLSC_OK, "tlsc_mqtt_new: %s", tlsc_strerror(err));
+    return m;
+}
+
+static void opts(tlsc_mqtt_options *o, tlsc_mqtt_version v, const char *id)
+{
+    tlsc_mqtt_options_init(o);
+    o->version = v;
+    o->client_id = id;
+}
+
+static void sub1(tlsc_mqtt *m, const char *filter, uint8_t qos)
+{
+    tlsc_mqtt_sub s = {filter, qos, false, false, 0};
+    tlsc_err err = tlsc_mqtt_subscribe(m, &s, 1, NULL);
+    CHECK(err == TLSC_OK, "subscribe %s: %s", filter, tlsc_strerror(err));
+}
+
+static void pub(tlsc_mqtt *m, const char *topic, const char *payload, uint8_t qos, bool retain)
+{
+    tlsc_mqtt_message p = {.topic = topic, .payload = payload, .payload_len = strlen(payload),
+                           .qos = qos, .retain = retain};
+    tlsc_err err = tlsc_mqtt_publish(m, &p, NULL);
+    CHECK(err == TLSC_OK, "publish %s: %s", topic, tlsc_strerror(err));
+}
+
+static void connect_to(tlsc_loop *loop, tlsc_mqtt *m, rec *r, uint16_t port)
+{
+    CHECK(tlsc_mqtt_connect(m, "localhost", port) == TLSC_OK, "connect");
+    CHECK(wait_for(loop, &r->connected, r->connected + 1, 10000), "%s: no CONNECTED (%d %s)",
+          r->name, r->last_err, r->last_detail);
+}
+
+static void bye(tlsc_loop *loop, tlsc_mqtt *m, rec *r)
+{
+    CHECK(tlsc_mqtt_disconnect(m, false) == TLSC_OK, "disconnect");
+    CHECK(wait_for(loop, &r->disconnected, 1, 5000), "%s: no DISCONNECTED", r->name);
+    CHECK(r->last_err == TLSC_OK, "%s: ended with %d %s", r->name, r->last_err, r->last_detail);
+    tlsc_mqtt_free(m);
+}
+
+/* ---- scenarios ----------------------------------------------------------------------- */
+
+/* QoS 0/1/2 to our own subscription, a retained message seen by a second
+ * client, over TLS `tv` with MQTT `mv`. */
+static void roundtrip(tlsc_tls_version tv, tlsc_mqtt_version mv, uint16_t port)
+{
+    tlsc_loop *loop = NULL;
+    CHECK(tlsc_loop_new(&loop) == TLSC_OK, "loop");
+    tlsc_config *cfg = ca_config(tv);
+    tlsc_mqtt_options o;
+    char id[32], topic[128];
+    snprintf(id, sizeof id, "rt-%d-%d", (int)tv, (int)mv);
+    opts(&o, mv, id);
+    rec a = {0}, b = {0};
+    tlsc_mqtt *m = client(loop, cfg, &o, &a, "a");
+    connect_to(loop, m, &a, port);
+    CHECK(strcmp(tlsc_conn_protocol(tlsc_ev_conn(tlsc_mqtt_ev(m))),
+                 tv == TLSC_TLS1_3 ? "TLSv1.3" : "TLSv1.2") == 0,
+          "protocol %s", tlsc_conn_protocol(tlsc_ev_conn(tlsc_mqtt_ev(m))));
+    snprintf(topic, sizeof topic, "rt/%s/#", id);
+    sub1(m, topic, 2);
+    CHECK(wait_for(loop, &a.suback, 1, 5000), "no SUBACK");
+    CHECK(a.last_count == 1 && a.last_codes[0] == 2, "SUBACK code %u", a.last_codes[0]);
+    for (uint8_t q = 0; q < 3; q++) {
+        snprintf(topic, sizeof topic, "rt/%s/q%u", id, q);
+        pub(m, topic, "hello", q, false);
+    }
+    CHECK(wait_for(loop, &a.messages, 3, 5000), "messages: %d", a.messages);
+    CHECK(wait_for(loop, &a.published, 2, 5000), "PUBLISHED: %d", a.published);
+    CHECK(a.qos_seen[0] == 1 && a.qos_seen[1] == 1 && a.qos_seen[2] == 1, "QoS seen %d %d %d",
+          a.qos_seen[0], a.qos_seen[1], a.qos_seen[2]);
+    CHECK(strcmp(a.last_payload, "hello") == 0, "payload %s", a.last_payload);
+    /* retained: a later subscriber gets it with retain set */
+    snprintf(topic, sizeof topic, "rt/%s/retained", id);
+    pub(m, topic, "kept", 1, true);
+    CHECK(wait_for(loop, &a.published, 3, 5000), "retained not acknowledged");
+    snprintf(id, sizeof id, "rt-%d-%d-b", (int)tv, (int)mv);
+    opts(&o, mv, id);
+    tlsc_mqtt *m2 = client(loop, cfg, &o, &b, "b");
+    connect_to(loop, m2, &b, port);
+    sub1(m2, topic, 1);
+    CHECK(wait_for(loop, &b.messages, 1, 5000), "retained message not delivered");
+    CHECK(b.retained == 1 && strcmp(b.last_payload, "kept") == 0, "retained %d %s", b.retained,
+          b.last_payload);
+    pub(m2, topic, "", 1, true); /* clear it */
+    CHECK(wait_for(loop, &b.published, 1, 5000), "clear not acknowledged");
+    bye(loop, m2, &b);
+    bye(loop, m, &a);
+    tlsc_config_free(cfg);
+    tlsc_loop_free(loop);
+}
+
+/* The will is published when the client vanishes (no DISCONNECT). */
+static void will(void)
+{
+    tlsc_loop *loop = NULL;
+    CHECK(tlsc_loop_new(&loop) == TLSC_OK, "loop");
+    tlsc_config *cfg = ca_config(TLSC_TLS1_3);
+    uint16_t port = env_port("MQTT_PORT_TLS13");
+    rec w = {0}, s = {0};
+    tlsc_mqtt_options o;
+    opts(&o, TLSC_MQTT_V311, "will-watcher");
+    tlsc_mqtt *watcher = client(loop, cfg, &o, &s, "watcher");
+    connect_to(loop, watcher, &s, port);
+    sub1(watcher, "will/#", 1);
+    CHECK(wait_for(loop, &s.suback, 1, 5000), "no SUBACK");
+    tlsc_mqtt_will wl = {"will/dev", "gone", 4, 1, false, 0};
+    opts(&o, TLSC_MQTT_V311, "will-dev");
+    o.will = &wl;
+    tlsc_mqtt *dev = client(loop, cfg, &o, &w, "dev");
+    connect_to(loop, dev, &w, port);
+    tlsc_mqtt_free(dev); /* vanish: socket closed, no DISCONNECT */
+    CHECK(wait_for(loop, &s.messages, 1, 5000), "will not delivered");
+    CHECK(strcmp(s.last_topic, "will/dev") == 0 && strcmp(s.last_payload, "gone") == 0,
+          "will %s %s", s.last_topic, s.last_payload);
+    /* A graceful disconnect does not publish it. */
+    rec w2 = {0};
+    dev = client(loop, cfg, &o, &w2, "dev2");
+    connect_to(loop, dev, &w2, port);
+    bye(loop, dev, &w2);
+    spin(loop, 500);
+    CHECK(s.messages == 1, "will after a graceful DISCONNECT");
+    bye(loop, watcher, &s);
+    tlsc_config_free(cfg);
+    tlsc_loop_free(loop);
+}
+
+/* mTLS listener: identity is the user name; the ACL allows ok/# only. */
+static void mtls_acl(tlsc_mqtt_version mv)
+{
+    tlsc_loop *loop = NULL;
+    CHECK(tlsc_loop_new(&loop) == TLSC_OK, "loop");
+    tlsc_config *cfg = ca_config(TLSC_TLS1_2);
+    CHECK(tlsc_config_set_client_cert_file(cfg, env("MQTT_CLIENT_CERT"), env("MQTT_CLIENT_KEY"),
+                                           NULL) == TLSC_OK,
+          "client cert: %s", tlsc_config_errmsg(cfg));
+    rec a = {0};
+    tlsc_mqtt_options o;
+    opts(&o, mv, mv == TLSC_MQTT_V5 ? "mtls5" : "mtls3");
+    tlsc_mqtt *m = client(loop, cfg, &o, &a, "mtls");
+    connect_to(loop, m, &a, env_port("MQTT_PORT_MTLS"));
+    tlsc_mqtt_sub subs[2] = {{"ok/x", 1, false, false, 0}, {"forbidden/x", 1, false, false, 0}};
+    CHECK(tlsc_mqtt_subscribe(m, subs, 2, NULL) == TLSC_OK, "subscribe");
+    CHECK(wait_for(loop, &a.suback, 1, 5000), "no SUBACK");
+    printf("mqtt %d: SUBACK codes %u %u\n", (int)mv, a.last_codes[0], a.last_codes[1]);
+    CHECK(a.last_count == 2 && a.last_codes[0] == 1 && a.last_codes[1] >= 0x80,
+          "per-topic results %u %u", a.last_codes[0], a.last_codes[1]);
+    CHECK(a.last_err == TLSC_ERR_MQTT_SUBSCRIBE &&
+              strstr(a.last_detail, "subscription to forbidden/x refused") != NULL,
+          "refusal detail: %d %s", a.last_err, a.last_detail);
+    a.last_err = TLSC_OK;
+    pub(m, "ok/x", "fine", 1, false);
+    CHECK(wait_for(loop, &a.messages, 1, 5000), "allowed topic not delivered");
+    bye(loop, m, &a);
+    tlsc_config_free(cfg);
+    tlsc_loop_free(loop);
+}
+
+/* Without a client certificate the mTLS listener refuses: the exact error. */
+static void mtls_missing_cert(void)
+{
+    tlsc_loop *loop = NULL;
+    CHECK(tlsc_loop_new(&loop) == TLSC_OK, "loop");
+    tlsc_config *cfg = ca_config(TLSC_TLS1_2);
+    rec a = {0};
+    tlsc_mqtt_options o;
+    opts(&o, TLSC_MQTT_V311, "nocert");
+    tlsc_mqtt *m = client(loop, cfg, &o, &a, "nocert");
+    CHECK(tlsc_mqtt_connect(m, "localhost", env_port("MQTT_PORT_MTLS")) == TLSC_OK, "connect");
+    CHECK(wait_for(loop, &a.disconnected, 1, 10000), "no DISCONNECTED");
+    CHECK(a.connected == 0 && a.lost == 1, "connected %d lost %d", a.connected, a.lost);
+    /* TLS 1.2 has no certificate_required alert: OpenSSL sends
+     * handshake_failure. */
+    CHECK(a.last_err == TLSC_ERR_PEER_HANDSHAKE_FAILURE &&
+              strstr(a.last_detail, "handshake_failure (40)") != NULL,
+          "error %d (%s) %s", a.last_err, tlsc_strerror(a.last_err), a.last_detail);
+    printf("missing client certificate: %s: %s\n", tlsc_strerror(a.last_err), a.last_detail);
+    tlsc_mqtt_free(m);
+    tlsc_config_free(cfg);
+    tlsc_loop_free(loop);
+}
+
+static void psk(tlsc_tls_version tv, const char *id, const char *key, tlsc_err want,
+                const char *words)
+{
+    tlsc_loop *loop = NULL;
+    CHECK(tlsc_loop_new(&loop) == TLSC_OK, "loop");
+    tlsc_config *cfg = psk_config(tv, id, key);
+    rec a = {0};
+    tlsc_mqtt_options o;
+    opts(&o, TLSC_MQTT_V311, "psk-client");
+    tlsc_mqtt *m = client(loop, cfg, &o, &a, "psk");
+    CHECK(tlsc_mqtt_connect(m, "localhost", env_port(tv == TLSC_TLS1_3 ? "MQTT_PORT_PSK13"
+                                                                        : "MQTT_PORT_PSK12")) ==
+              TLSC_OK,
+          "connect");
+    if (want == TLSC_OK) {
+        CHECK(wait_for(loop, &a.connected, 1, 10000), "no CONNECTED: %d %s", a.last_err,
+              a.last_detail);
+        sub1(m, "psk/t", 1);
+        CHECK(wait_for(loop, &a.suback, 1, 5000), "no SUBACK");
+        pub(m, "psk/t", "x", 1, false);
+        CHECK(wait_for(loop, &a.messages, 1, 5000), "no message");
+        bye(loop, m, &a);
+    } else {
+        CHECK(wait_for(loop, &a.disconnected, 1, 10000), "no DISCONNECTED");
+        CHECK(a.connected == 0 && a.last_err == want && strstr(a.last_detail, words) != NULL,
+              "error %d (%s) %s, want %d with \"%s\"", a.last_err, tlsc_strerror(a.last_err),
+              a.last_detail, want, words);
+        printf("%s: %s: %s\n", id, tlsc_strerror(a.last_err), a.last_detail);
+        tlsc_mqtt_free(m);
+    }
+    tlsc_config_free(cfg);
+    tlsc_loop_free(loop);
+}
+
+/* Through a relay that freezes both directions: the keepalive finds the
+ * half-open link within 1.5 x keepalive; after the relay resumes the
+ * client is connected again. */
+static void half_open(void)
+{
+    relay *rl = relay_start(env_port("MQTT_PORT_TLS13"));
+    CHECK(rl != NULL, "relay");
+    tlsc_loop *loop = NULL;
+    CHECK(tlsc_loop_new(&loop) == TLSC_OK, "loop");
+    tlsc_config *cfg = ca_config(TLSC_TLS1_3);
+    rec a = {0};
+    tlsc_mqtt_options o;
+    opts(&o, TLSC_MQTT_V311, "halfopen");
+    o.keepalive_s = 2;
+    o.reconnect_min_ms = 200;
+    o.reconnect_max_ms = 400;
+    tlsc_mqtt *m = client(loop, cfg, &o, &a, "halfopen");
+    connect_to(loop, m, &a, relay_port(rl));
+    spin(loop, 2500); /* keepalive pings pass while the relay forwards */
+    CHECK(a.lost == 0, "lost while the path was fine: %s", a.last_detail);
+    uint64_t frozen = tlsc_now_ms();
+    relay_freeze(rl, true);
+    CHECK(wait_for(loop, &a.lost, 1, 6000), "half-open link not detected");
+    uint64_t took = a.lost_at - frozen;
+    CHECK(a.last_err == TLSC_ERR_MQTT_KEEPALIVE, "error %d %s", a.last_err, a.last_detail);
+    CHECK(took <= 3000 + 200, "detected after %llu ms (> 1.5 x 2 s)", (unsigned long long)took);
+    printf("half-open detected %llu ms after the freeze: %s\n", (unsigned long long)took,
+           a.last_detail);
+    spin(loop, 1000); /* attempts fail or hang while frozen */
+    relay_freeze(rl, false);
+    CHECK(wait_for(loop, &a.connected, 2, 20000), "not reconnected after the relay resumed");
+    a.last_err = TLSC_OK;
+    bye(loop, m, &a);
+    tlsc_config_free(cfg);
+    tlsc_loop_free(loop);
+    relay_stop(rl);
+}
+
+/* The path is cut (RST) right after each CONNACK, N times: the client
+ * reconnects each time, resumes TLS on all but the first, and the heap is
+ * back at its baseline between and after. */
+static void reconnects(void)
+{
+    int n = atoi(env("MQTT_RECONNECTS"));
+    relay *rl = relay_start(env_port("MQTT_PORT_TLS13"));
+    CHECK(rl != NULL, "relay");
+    tlsc_config *cfg = ca_config(TLSC_TLS1_3);
+    tlsc_loop *loop = NULL;
+    CHECK(tlsc_loop_new(&loop) == TLSC_OK, "loop");
+    /* One whole client first: the configuration and mbedTLS keep state
+     * from their first connection (about 1 KB), which is not the client's. */
+    rec w = {0};
+    tlsc_mqtt_options o;
+    opts(&o, TLSC_MQTT_V311, "warmup");
+    tlsc_mqtt *m = client(loop, cfg, &o, &w, "warmup");
+    connect_to(loop, m, &w, relay_port(rl));
+    bye(loop, m, &w);
+    size_t before = tlsc_heap_current();
+    rec a = {0};
+    opts(&o, TLSC_MQTT_V311, "reconnector");
+    o.clean_start = false;
+    o.reconnect_min_ms = 1;
+    o.reconnect_max_ms = 2;
+    m = client(loop, cfg, &o, &a, "reconnector");
+    connect_to(loop, m, &a, relay_port(rl));
+    sub1(m, "rc/t", 1);
+    CHECK(wait_for(loop, &a.suback, 1, 5000), "no SUBACK");
+    spin(loop, 100);
+    /* The baseline is taken after the first reconnection: the connection
+     * keeps the newest TLS session from its first end on (one block of
+     * TLSC_SESSION_MAX bytes), which is not growth. */
+    size_t base = 0, highest = 0;
+    for (int i = 1; i <= n; i++) {
+        relay_cut(rl);
+        CHECK(wait_for(loop, &a.connected, i + 1, 10000), "reconnection %d missing (%d %s)", i,
+              a.last_err, a.last_detail);
+        spin(loop, 5);
+        size_t now = tlsc_heap_current();
+        if (i == 1)
+            base = now;
+        if (now > highest)
+            highest = now;
+    }
+    spin(loop, 100);
+    size_t after = tlsc_heap_current();
+    printf("%d reconnects: heap baseline %zu, after %zu, highest between %zu; TLS resumed %d of "
+           "%d; session present on the last: %d\n",
+           n, base, after, highest, a.resumed_tls, a.connected - 1, a.session_present);
+    CHECK(a.lost == n, "lost %d", a.lost);
+    CHECK(a.resumed_tls == n, "TLS resumed on %d of %d reconnections", a.resumed_tls, n);
+    CHECK(after <= base, "heap grew from %zu to %zu", base, after);
+    CHECK(a.session_present, "session not present after reconnecting");
+    a.last_err = TLSC_OK;
+    bye(loop, m, &a);
+    size_t end = tlsc_heap_current();
+    tlsc_loop_free(loop);
+    relay_stop(rl);
+    CHECK(end == before, "heap %zu after freeing the client, %zu before it", end, before);
+    tlsc_config_free(cfg);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: test_mqtt_client SCENARIO\n");
+        return 2;
+    }
+    scenario = argv[1];
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    if (strcmp(scenario, "tls13") == 0) {
+        roundtrip(TLSC_TLS1_3, TLSC_MQTT_V311, env_port("MQTT_PORT_TLS13"));
+        roundtrip(TLSC_TLS1_3, TLSC_MQTT_V5, env_port("MQTT_PORT_TLS13"));
+    } else if (strcmp(scenario, "tls12") == 0) {
+        roundtrip(TLSC_TLS1_2, TLSC_MQTT_V311, env_port("MQTT_PORT_TLS12"));
+        roundtrip(TLSC_TLS1_2, TLSC_MQTT_V5, env_port("MQTT_PORT_TLS12"));
+    } else if (strcmp(scenario, "will") == 0) {
+        will();
+    } else if (strcmp(scenario, "mtls") == 0) {
+        mtls_acl(TLSC_MQTT_V5);
+        mtls_acl(TLSC_MQTT_V311);
+        mtls_missing_cert();
+    } else if (strcmp(scenario, "psk") == 0) {
+        const char *id = env("MQTT_PSK_ID"), *key = env("MQTT_PSK_KEY");
+        const char *wrong = "00112233445566778899aabbccddeeff";
+        psk(TLSC_TLS1_2, id, key, TLSC_OK, "");
+        psk(TLSC_TLS1_3, id, key, TLSC_OK, "");
+        psk(TLSC_TLS1_2, id, wrong, TLSC_ERR_PEER_DECRYPT, "bad_record_mac (20)");
+        psk(TLSC_TLS1_2, "nobody", key, TLSC_ERR_PEER_UNKNOWN_PSK, "unknown_psk_identity (115)");
+        /* TLS 1.3: OpenSSL answers a binder that does not verify with
+         * illegal_parameter, an unknown identity with missing_extension
+         * (it falls back to a certificate handshake the client's PSK-only
+         * hello cannot have). */
+        psk(TLSC_TLS1_3, id, wrong, TLSC_ERR_PEER_ALERT, "illegal_parameter (47)");
+        psk(TLSC_TLS1_3, "nobody", key, TLSC_ERR_PEER_ALERT, "missing_extension (109)");
+    } else if (strcmp(scenario, "halfopen") == 0) {
+        half_open();
+    } else if (strcmp(scenario, "reconnects") == 0) {
+        reconnects();
+    } else {
+        fail("unknown scenario");
+    }
+    printf("ok %s\n", scenario);
+    return 0;
+}
