@@ -481,6 +481,44 @@ static void reconnects(void)
     tlsc_config_free(cfg);
 }
 
+/* The blocking convenience: one reading, acknowledged, seen by a
+ * subscriber; and its errors (nobody listening, refused credentials). */
+static void once(void)
+{
+    tlsc_loop *loop = NULL;
+    CHECK(tlsc_loop_new(&loop) == TLSC_OK, "loop");
+    tlsc_config *cfg = ca_config(TLSC_TLS1_3);
+    uint16_t port = env_port("MQTT_PORT_TLS13");
+    rec s = {0};
+    tlsc_mqtt_options o;
+    opts(&o, TLSC_MQTT_V311, "once-watcher");
+    tlsc_mqtt *watcher = client(loop, cfg, &o, &s, "watcher");
+    connect_to(loop, watcher, &s, port);
+    sub1(watcher, "once/#", 1);
+    CHECK(wait_for(loop, &s.suback, 1, 5000), "no SUBACK");
+    char detail[256];
+    for (uint8_t q = 0; q < 3; q++) {
+        tlsc_mqtt_message p = {.topic = "once/reading", .payload = "21.5", .payload_len = 4,
+                               .qos = q};
+        opts(&o, TLSC_MQTT_V311, "once-dev");
+        tlsc_err err = tlsc_mqtt_publish_once(cfg, "localhost", port, &o, &p, 10000, detail,
+                                              sizeof detail);
+        CHECK(err == TLSC_OK, "publish_once QoS %u: %s (%s)", q, tlsc_strerror(err), detail);
+        CHECK(wait_for(loop, &s.messages, q + 1, 5000), "reading %u not delivered", q);
+    }
+    tlsc_mqtt_message p = {.topic = "once/reading", .payload = "x", .payload_len = 1, .qos = 1};
+    /* The mTLS listener without a certificate: the TLS error comes back. */
+    tlsc_config *cfg12 = ca_config(TLSC_TLS1_2);
+    tlsc_err err = tlsc_mqtt_publish_once(cfg12, "localhost", env_port("MQTT_PORT_MTLS"), NULL,
+                                          &p, 10000, detail, sizeof detail);
+    CHECK(err == TLSC_ERR_PEER_HANDSHAKE_FAILURE, "publish_once to mTLS without cert: %d %s", err,
+          detail);
+    tlsc_config_free(cfg12);
+    bye(loop, watcher, &s);
+    tlsc_config_free(cfg);
+    tlsc_loop_free(loop);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -514,6 +552,8 @@ int main(int argc, char **argv)
          * hello cannot have). */
         psk(TLSC_TLS1_3, id, wrong, TLSC_ERR_PEER_ALERT, "illegal_parameter (47)");
         psk(TLSC_TLS1_3, "nobody", key, TLSC_ERR_PEER_ALERT, "missing_extension (109)");
+    } else if (strcmp(scenario, "once") == 0) {
+        once();
     } else if (strcmp(scenario, "halfopen") == 0) {
         half_open();
     } else if (strcmp(scenario, "reconnects") == 0) {
