@@ -16,6 +16,8 @@ PKI=$T/pki
 MOSQ_PID=
 cleanup() {
   [ -n "$MOSQ_PID" ] && kill "$MOSQ_PID" 2>/dev/null && wait "$MOSQ_PID" 2>/dev/null
+  # a broker restarted by a scenario (test_mqtt_client restart)
+  [ -s "$T/mosquitto.pid" ] && kill "$(cat "$T/mosquitto.pid")" 2>/dev/null && sleep 0.2
   [ "${TLSC_KEEP_TMP:-0}" = 1 ] && echo "# kept $T" || rm -rf "$T"
 }
 trap cleanup EXIT
@@ -57,6 +59,7 @@ per_listener_settings true
 persistence true
 persistence_location $T/
 autosave_interval 1
+pid_file $T/mosquitto.pid
 user $(id -un)
 log_dest stderr
 log_type error
@@ -115,6 +118,7 @@ CONF
   done
   return 1
 }
+export MQTT_CONF=$T/mosquitto.conf MQTT_PID_FILE=$T/mosquitto.pid MQTT_LOG=$T/mosquitto.log MOSQUITTO
 export MQTT_CA=$PKI/root.pem MQTT_CLIENT_CERT=$PKI/client-ec.pem MQTT_CLIENT_KEY=$PKI/client-ec.key
 export MQTT_RECONNECTS=${MQTT_RECONNECTS:-200}
 

@@ -15,6 +15,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+extern char **environ;
 
 #include "tlsc/tlsc.h"
 #include "relay.h"
@@ -519,6 +528,124 @@ static void once(void)
     tlsc_loop_free(loop);
 }
 
+/* ---- broker restart ----------------------------------------------------------------- */
+
+static pid_t broker_pid(void)
+{
+    FILE *f = fopen(env("MQTT_PID_FILE"), "r");
+    long pid = 0;
+    if (f != NULL) {
+        if (fscanf(f, "%ld", &pid) != 1)
+            pid = 0;
+        fclose(f);
+    }
+    return (pid_t)pid;
+}
+
+static bool port_open(uint16_t port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port)};
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bool ok = fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+    if (fd >= 0)
+        close(fd);
+    return ok;
+}
+
+/* Stop mosquitto (SIGTERM: it saves its persistence database) and start
+ * it again with the same configuration, keeping the loop turning. */
+static void broker_restart(tlsc_loop *loop)
+{
+    pid_t old = broker_pid();
+    CHECK(old > 0 && kill(old, SIGTERM) == 0, "cannot stop mosquitto (pid %ld)", (long)old);
+    for (int i = 0; i < 200 && kill(old, 0) == 0; i++) {
+        waitpid(old, NULL, WNOHANG); /* our child after an earlier restart */
+        usleep(10000);
+    }
+    spin(loop, 300);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, env("MQTT_LOG"), O_WRONLY | O_APPEND, 0);
+    posix_spawn_file_actions_adddup2(&fa, 1, 2);
+    char *argv[] = {(char *)env("MOSQUITTO"), "-c", (char *)env("MQTT_CONF"), NULL};
+    pid_t pid;
+    CHECK(posix_spawn(&pid, argv[0], &fa, NULL, argv, environ) == 0, "cannot start mosquitto");
+    posix_spawn_file_actions_destroy(&fa);
+    for (int i = 0; i < 200 && !port_open(env_port("MQTT_PORT_TLS13")); i++)
+        usleep(10000);
+    printf("broker restarted\n");
+}
+
+/* A QoS 1 stream and a QoS 2 stream, persistent sessions on both ends, the
+ * broker restarted in the middle of each: every QoS 1 message arrives at
+ * least once, every QoS 2 message exactly once. */
+static void restart(void)
+{
+    enum { N = 100, BATCH = 10 };
+    tlsc_loop *loop = NULL;
+    CHECK(tlsc_loop_new(&loop) == TLSC_OK, "loop");
+    tlsc_config *cfg = ca_config(TLSC_TLS1_3);
+    uint16_t port = env_port("MQTT_PORT_TLS13");
+    rec p = {0}, s = {0};
+    tlsc_mqtt_options o;
+    opts(&o, TLSC_MQTT_V311, "pers-sub");
+    o.clean_start = false;
+    o.reconnect_min_ms = 100;
+    o.reconnect_max_ms = 400;
+    tlsc_mqtt *sub = client(loop, cfg, &o, &s, "sub");
+    connect_to(loop, sub, &s, port);
+    sub1(sub, "pers/#", 2);
+    CHECK(wait_for(loop, &s.suback, 1, 5000), "no SUBACK");
+    opts(&o, TLSC_MQTT_V311, "pers-pub");
+    o.clean_start = false;
+    o.reconnect_min_ms = 100;
+    o.reconnect_max_ms = 400;
+    o.outbox_msgs = 2 * N;
+    o.outbox_bytes = 65536;
+    tlsc_mqtt *pb = client(loop, cfg, &o, &p, "pub");
+    connect_to(loop, pb, &p, port);
+    for (int i = 0; i < 2 * N; i += BATCH) {
+        for (int k = i; k < i + BATCH; k++) {
+            char payload[16];
+            snprintf(payload, sizeof payload, "n=%d", k);
+            pub(pb, k < N ? "pers/q1" : "pers/q2", payload, k < N ? 1 : 2, false);
+        }
+        if (i == N / 2 || i == N + N / 2) {
+            spin(loop, 2); /* some of the batch on the wire, none acknowledged */
+            broker_restart(loop);
+        }
+        CHECK(wait_for(loop, &p.published, i + BATCH, 20000), "acknowledged %d of %d (%d %s)",
+              p.published, i + BATCH, p.last_err, p.last_detail);
+    }
+    uint64_t end = tlsc_now_ms() + 20000;
+    int missing = 2 * N;
+    while (missing > 0 && tlsc_now_ms() < end) {
+        spin(loop, 100);
+        missing = 0;
+        for (int i = 0; i < 2 * N; i++)
+            missing += s.count_by_id[i] == 0;
+    }
+    int dup1 = 0, dup2 = 0;
+    for (int i = 0; i < 2 * N; i++) {
+        CHECK(s.count_by_id[i] >= 1, "message %d never arrived", i);
+        if (i < N)
+            dup1 += s.count_by_id[i] - 1;
+        else
+            dup2 += s.count_by_id[i] - 1;
+    }
+    printf("QoS 1: %d messages, %d duplicates; QoS 2: %d messages, %d duplicates; reconnections "
+           "publisher %d subscriber %d\n", N, dup1, N, dup2, p.connected - 1, s.connected - 1);
+    CHECK(dup2 == 0, "QoS 2 delivered %d duplicates", dup2);
+    CHECK(p.connected >= 3 && s.connected >= 3, "restarts not seen (%d %d)", p.connected,
+          s.connected);
+    p.last_err = s.last_err = TLSC_OK;
+    bye(loop, pb, &p);
+    bye(loop, sub, &s);
+    tlsc_config_free(cfg);
+    tlsc_loop_free(loop);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -552,6 +679,8 @@ int main(int argc, char **argv)
          * hello cannot have). */
         psk(TLSC_TLS1_3, id, wrong, TLSC_ERR_PEER_ALERT, "illegal_parameter (47)");
         psk(TLSC_TLS1_3, "nobody", key, TLSC_ERR_PEER_ALERT, "missing_extension (109)");
+    } else if (strcmp(scenario, "restart") == 0) {
+        restart();
     } else if (strcmp(scenario, "once") == 0) {
         once();
     } else if (strcmp(scenario, "halfopen") == 0) {
