@@ -797,7 +797,7 @@ static void on_receive(tlsc_mqtt *m, const tlsc_event *e)
     if (err == TLSC_ERR_STATE && m->state != M_CONNACK && m->state != M_ONLINE)
         return; /* the user closed or reconnected from a callback */
     if (m->cause == TLSC_OK && tlsc_mqtt_decoder_errmsg(m->dec)[0] != '\0')
-        set_cause(m, err, "broker sent %s", tlsc_mqtt_decoder_errmsg(m->dec));
+        set_cause(m, err, "from the broker: %s", tlsc_mqtt_decoder_errmsg(m->dec));
     abort_conn(m, err, reason_for(err));
 }
 

@@ -128,12 +128,20 @@ if ! start_broker; then
   echo "0 passed, 1 failed"; exit 1
 fi
 for s in "$@"; do
+  if [ "$s" = malformed ]; then
+    python3 "$(dirname "$0")/badbroker.py" "$PKI/server-p256-chain.pem" "$PKI/server-p256.key" \
+      badlen wrongid twice before refuse toolarge badutf8 badflags silent > "$T/bad.log" 2>&1 &
+    BAD_PID=$!
+    for ((i = 0; i < 100; i++)); do grep -qs '^PORT' "$T/bad.log" && break; sleep 0.05; done
+    export MQTT_PORT_BAD=$(sed -n 's/^PORT //p' "$T/bad.log")
+  fi
   if [[ $s == cli-* ]]; then
     out=$(bash "$(dirname "$0")/cli.sh" "${s#cli-}" "$T" 2>&1)
   else
     out=$("$TLSC_MQTT_TEST" "$s" 2>&1)
   fi
   rc=$?
+  [ "$s" = malformed ] && { kill "$BAD_PID" 2>/dev/null; wait "$BAD_PID" 2>/dev/null; }
   echo "$out" | sed 's/^/  /'
   if [ $rc -eq 0 ]; then
     passed=$((passed + 1)); echo "PASS $s"

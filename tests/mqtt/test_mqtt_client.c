@@ -528,6 +528,56 @@ static void once(void)
     tlsc_loop_free(loop);
 }
 
+/* A scripted broker (badbroker.py) breaks the protocol in one way per
+ * connection: each ends with its exact error and words, and the heap is
+ * back where it was. */
+static void malformed(void)
+{
+    static const struct {
+        const char *script;
+        tlsc_err err;
+        const char *words;
+    } cases[] = {
+        {"badlen", TLSC_ERR_MQTT_MALFORMED, "remaining length longer than 4 bytes"},
+        {"wrongid", TLSC_ERR_MQTT_PROTOCOL, "PUBACK for a packet identifier not in flight"},
+        {"twice", TLSC_ERR_MQTT_PROTOCOL, "CONNACK a second time"},
+        {"before", TLSC_ERR_MQTT_PROTOCOL, "SUBACK before CONNACK"},
+        {"refuse", TLSC_ERR_MQTT_REFUSED, "not authorized (code 5)"},
+        {"toolarge", TLSC_ERR_MQTT_TOO_LARGE, "PUBLISH of 100004 bytes refused: the maximum is 1024"},
+        {"badutf8", TLSC_ERR_MQTT_MALFORMED, "PUBLISH: topic truncated or not UTF-8"},
+        {"badflags", TLSC_ERR_MQTT_MALFORMED, "PINGRESP: reserved header flags"},
+        {"silent", TLSC_ERR_TIMEOUT_READ, "no CONNACK within 500 ms"},
+    };
+    tlsc_loop *loop = NULL;
+    CHECK(tlsc_loop_new(&loop) == TLSC_OK, "loop");
+    tlsc_config *cfg = ca_config(TLSC_TLS1_3);
+    uint16_t port = env_port("MQTT_PORT_BAD");
+    size_t before = 0;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        rec a = {0};
+        tlsc_mqtt_options o;
+        opts(&o, TLSC_MQTT_V311, "victim");
+        o.reconnect_min_ms = 0;
+        o.max_incoming = 1024;
+        o.connack_timeout_ms = 500;
+        tlsc_mqtt *m = client(loop, cfg, &o, &a, cases[i].script);
+        CHECK(tlsc_mqtt_connect(m, "localhost", port) == TLSC_OK, "connect");
+        CHECK(wait_for(loop, &a.disconnected, 1, 10000), "%s: no DISCONNECTED", cases[i].script);
+        CHECK(a.last_err == cases[i].err && strstr(a.last_detail, cases[i].words) != NULL,
+              "%s: error %d %s; want %d with \"%s\"", cases[i].script, a.last_err, a.last_detail,
+              cases[i].err, cases[i].words);
+        printf("%s: %s: %s\n", cases[i].script, tlsc_strerror(a.last_err), a.last_detail);
+        tlsc_mqtt_free(m);
+        spin(loop, 20);
+        if (i == 0)
+            before = tlsc_heap_current();
+        CHECK(tlsc_heap_current() == before, "%s: heap %zu, %zu after the first", cases[i].script,
+              tlsc_heap_current(), before);
+    }
+    tlsc_config_free(cfg);
+    tlsc_loop_free(loop);
+}
+
 /* ---- broker restart ----------------------------------------------------------------- */
 
 static pid_t broker_pid(void)
@@ -679,6 +729,8 @@ int main(int argc, char **argv)
          * hello cannot have). */
         psk(TLSC_TLS1_3, id, wrong, TLSC_ERR_PEER_ALERT, "illegal_parameter (47)");
         psk(TLSC_TLS1_3, "nobody", key, TLSC_ERR_PEER_ALERT, "missing_extension (109)");
+    } else if (strcmp(scenario, "malformed") == 0) {
+        malformed();
     } else if (strcmp(scenario, "restart") == 0) {
         restart();
     } else if (strcmp(scenario, "once") == 0) {
