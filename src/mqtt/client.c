@@ -545,14 +545,15 @@ static tlsc_err on_connack(tlsc_mqtt *m, const tlsc_mqtt_packet *p)
     if (!resumed_session && m->connected_once)
         resubscribe(m);
     m->connected_once = true;
+    /* What waited goes out first, so a callback that disconnects at once
+     * (publish one reading and leave) sends DISCONNECT after it. */
+    flush_outbox(m);
+    plan_ping(m);
     tlsc_mqtt_event e = make_event(TLSC_MQTT_EV_CONNECTED);
     e.session_present = p->session_present;
     e.client_id = m->client_id ? m->client_id : "";
     e.resumed = tlsc_conn_resumed(tlsc_ev_conn(m->ev));
-    if (!emit(m, &e) || m->state != M_ONLINE)
-        return TLSC_OK;
-    flush_outbox(m);
-    plan_ping(m);
+    (void)emit(m, &e);
     return TLSC_OK;
 }
 
