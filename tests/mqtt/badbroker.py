@@ -17,6 +17,16 @@ SCRIPTS = {
     "badutf8": CONNACK + b"\x30\x05\x00\x02\xc0\xafx",
     "badflags": CONNACK + b"\xd1\x00",
     "silent": b"",
+    # 5.0: an assigned client id and a topic alias learnt, then used, then
+    # an alias never learnt
+    "alias5": b"\x20\x0b\x00\x00\x08\x12\x00\x05dev42"
+              + b"\x30\x0a\x00\x03a/b\x03\x23\x00\x01x"
+              + b"\x30\x07\x00\x00\x03\x23\x00\x01y"
+              + b"\x30\x07\x00\x00\x03\x23\x00\x02z",
+    # 5.0: a refusal with a reason string
+    "refuse5": b"\x20\x14\x00\x87\x11\x1f\x00\x0edevice blocked",
+    # 5.0: the broker ends the session with a reason
+    "disc5": b"\x20\x03\x00\x00\x00" + b"\xe0\x0c\x8b\x0a\x1f\x00\x07" + b"bye now",
 }
 
 def main():

@@ -120,7 +120,7 @@ CONF
 }
 export MQTT_CONF=$T/mosquitto.conf MQTT_PID_FILE=$T/mosquitto.pid MQTT_LOG=$T/mosquitto.log MOSQUITTO
 export MQTT_CA=$PKI/root.pem MQTT_CLIENT_CERT=$PKI/client-ec.pem MQTT_CLIENT_KEY=$PKI/client-ec.key
-export MQTT_RECONNECTS=${MQTT_RECONNECTS:-200}
+export MQTT_RECONNECTS=${MQTT_RECONNECTS:-100}
 
 passed=0 failed=0
 if ! start_broker; then
@@ -130,7 +130,7 @@ fi
 for s in "$@"; do
   if [ "$s" = malformed ]; then
     python3 "$(dirname "$0")/badbroker.py" "$PKI/server-p256-chain.pem" "$PKI/server-p256.key" \
-      badlen wrongid twice before refuse toolarge badutf8 badflags silent > "$T/bad.log" 2>&1 &
+      badlen wrongid twice before refuse toolarge badutf8 badflags silent alias5 refuse5 disc5 > "$T/bad.log" 2>&1 &
     BAD_PID=$!
     for ((i = 0; i < 100; i++)); do grep -qs '^PORT' "$T/bad.log" && break; sleep 0.05; done
     export MQTT_PORT_BAD=$(sed -n 's/^PORT //p' "$T/bad.log")

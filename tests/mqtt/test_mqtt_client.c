@@ -69,6 +69,7 @@ typedef struct rec {
     int connected, lost, disconnected, published, suback, unsuback, messages;
     int resumed_tls;            /* CONNECTED with a resumed TLS session */
     bool session_present;
+    char client_id[64];
     tlsc_err last_err;
     char last_detail[512];
     int qos_seen[3];
@@ -98,6 +99,7 @@ static void on_event(tlsc_mqtt *m, const tlsc_mqtt_event *e, void *ud)
         r->connected++;
         r->resumed_tls += e->resumed;
         r->session_present = e->session_present;
+        snprintf(r->client_id, sizeof r->client_id, "%s", e->client_id);
         break;
     case TLSC_MQTT_EV_MESSAGE:
         r->messages++;
@@ -399,12 +401,15 @@ static void half_open(void)
     tlsc_loop *loop = NULL;
     CHECK(tlsc_loop_new(&loop) == TLSC_OK, "loop");
     tlsc_config *cfg = ca_config(TLSC_TLS1_3);
+    /* attempts made while the path is frozen fail in 2 s, not 15 */
+    CHECK(tlsc_config_set_timeouts(cfg, 2000, 2000, 2000) == TLSC_OK, "timeouts");
     rec a = {0};
     tlsc_mqtt_options o;
     opts(&o, TLSC_MQTT_V311, "halfopen");
     o.keepalive_s = 2;
     o.reconnect_min_ms = 200;
     o.reconnect_max_ms = 400;
+    o.connack_timeout_ms = 2000;
     tlsc_mqtt *m = client(loop, cfg, &o, &a, "halfopen");
     connect_to(loop, m, &a, relay_port(rl));
     spin(loop, 2500); /* keepalive pings pass while the relay forwards */
@@ -537,16 +542,23 @@ static void malformed(void)
         const char *script;
         tlsc_err err;
         const char *words;
+        int v;                  /* 0: 3.1.1 */
+        int messages;           /* delivered before the error */
     } cases[] = {
-        {"badlen", TLSC_ERR_MQTT_MALFORMED, "remaining length longer than 4 bytes"},
-        {"wrongid", TLSC_ERR_MQTT_PROTOCOL, "PUBACK for a packet identifier not in flight"},
-        {"twice", TLSC_ERR_MQTT_PROTOCOL, "CONNACK a second time"},
-        {"before", TLSC_ERR_MQTT_PROTOCOL, "SUBACK before CONNACK"},
-        {"refuse", TLSC_ERR_MQTT_REFUSED, "not authorized (code 5)"},
-        {"toolarge", TLSC_ERR_MQTT_TOO_LARGE, "PUBLISH of 100004 bytes refused: the maximum is 1024"},
-        {"badutf8", TLSC_ERR_MQTT_MALFORMED, "PUBLISH: topic truncated or not UTF-8"},
-        {"badflags", TLSC_ERR_MQTT_MALFORMED, "PINGRESP: reserved header flags"},
-        {"silent", TLSC_ERR_TIMEOUT_READ, "no CONNACK within 500 ms"},
+        {"badlen", TLSC_ERR_MQTT_MALFORMED, "remaining length longer than 4 bytes", 0, 0},
+        {"wrongid", TLSC_ERR_MQTT_PROTOCOL, "PUBACK for a packet identifier not in flight", 0, 0},
+        {"twice", TLSC_ERR_MQTT_PROTOCOL, "CONNACK a second time", 0, 0},
+        {"before", TLSC_ERR_MQTT_PROTOCOL, "SUBACK before CONNACK", 0, 0},
+        {"refuse", TLSC_ERR_MQTT_REFUSED, "not authorized (code 5)", 0, 0},
+        {"toolarge", TLSC_ERR_MQTT_TOO_LARGE, "PUBLISH of 100004 bytes refused: the maximum is 1024", 0, 0},
+        {"badutf8", TLSC_ERR_MQTT_MALFORMED, "PUBLISH: topic truncated or not UTF-8", 0, 0},
+        {"badflags", TLSC_ERR_MQTT_MALFORMED, "PINGRESP: reserved header flags", 0, 0},
+        {"silent", TLSC_ERR_TIMEOUT_READ, "no CONNACK within 500 ms", 0, 0},
+        {"alias5", TLSC_ERR_MQTT_PROTOCOL, "PUBLISH unknown topic alias", TLSC_MQTT_V5, 2},
+        {"refuse5", TLSC_ERR_MQTT_REFUSED, "not authorized (code 135): device blocked",
+         TLSC_MQTT_V5, 0},
+        {"disc5", TLSC_ERR_MQTT_DISCONNECTED, "server shutting down (code 0x8b): bye now",
+         TLSC_MQTT_V5, 0},
     };
     tlsc_loop *loop = NULL;
     CHECK(tlsc_loop_new(&loop) == TLSC_OK, "loop");
@@ -556,7 +568,7 @@ static void malformed(void)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         rec a = {0};
         tlsc_mqtt_options o;
-        opts(&o, TLSC_MQTT_V311, "victim");
+        opts(&o, cases[i].v != 0 ? (tlsc_mqtt_version)cases[i].v : TLSC_MQTT_V311, "");
         o.reconnect_min_ms = 0;
         o.max_incoming = 1024;
         o.connack_timeout_ms = 500;
@@ -567,6 +579,12 @@ static void malformed(void)
               "%s: error %d %s; want %d with \"%s\"", cases[i].script, a.last_err, a.last_detail,
               cases[i].err, cases[i].words);
         printf("%s: %s: %s\n", cases[i].script, tlsc_strerror(a.last_err), a.last_detail);
+        CHECK(a.messages == cases[i].messages, "%s: %d messages", cases[i].script, a.messages);
+        if (strcmp(cases[i].script, "alias5") == 0)
+            CHECK(strcmp(a.last_topic, "a/b") == 0 && strcmp(a.last_payload, "y") == 0 &&
+                      strcmp(a.client_id, "dev42") == 0,
+                  "alias: topic %s payload %s client id %s", a.last_topic, a.last_payload,
+                  a.client_id);
         tlsc_mqtt_free(m);
         spin(loop, 20);
         if (i == 0)
@@ -574,6 +592,42 @@ static void malformed(void)
         CHECK(tlsc_heap_current() == before, "%s: heap %zu, %zu after the first", cases[i].script,
               tlsc_heap_current(), before);
     }
+    tlsc_config_free(cfg);
+    tlsc_loop_free(loop);
+}
+
+/* The outbox bound, offline: messages past it are refused with
+ * TLSC_ERR_QUEUE_FULL and nothing is kept of them; once connected, every
+ * kept message goes out and is acknowledged. */
+static void outbox(void)
+{
+    tlsc_loop *loop = NULL;
+    CHECK(tlsc_loop_new(&loop) == TLSC_OK, "loop");
+    tlsc_config *cfg = ca_config(TLSC_TLS1_3);
+    rec a = {0};
+    tlsc_mqtt_options o;
+    opts(&o, TLSC_MQTT_V311, "outbox");
+    o.outbox_msgs = 5;
+    o.outbox_bytes = 1000;
+    tlsc_mqtt *m = client(loop, cfg, &o, &a, "outbox");
+    tlsc_mqtt_message p = {.topic = "ob/t", .payload = "0123456789", .payload_len = 10,
+                           .qos = 1};
+    for (int i = 0; i < 5; i++)
+        CHECK(tlsc_mqtt_publish(m, &p, NULL) == TLSC_OK, "publish %d", i);
+    CHECK(tlsc_mqtt_publish(m, &p, NULL) == TLSC_ERR_QUEUE_FULL, "6th message not refused");
+    CHECK(tlsc_mqtt_pending(m) == 5, "pending %zu", tlsc_mqtt_pending(m));
+    static char big[2000];
+    memset(big, 'b', sizeof big);
+    tlsc_mqtt_message b = {.topic = "ob/t", .payload = big, .payload_len = sizeof big};
+    tlsc_mqtt *m2 = client(loop, cfg, &o, &a, "outbox2");
+    CHECK(tlsc_mqtt_publish(m2, &b, NULL) == TLSC_ERR_QUEUE_FULL, "over the byte bound");
+    CHECK(tlsc_mqtt_pending(m2) == 0, "kept a refused message");
+    tlsc_mqtt_free(m2);
+    connect_to(loop, m, &a, env_port("MQTT_PORT_TLS13"));
+    CHECK(wait_for(loop, &a.published, 5, 5000), "acknowledged %d of 5", a.published);
+    CHECK(tlsc_mqtt_pending(m) == 0, "pending %zu after the acknowledgements",
+          tlsc_mqtt_pending(m));
+    bye(loop, m, &a);
     tlsc_config_free(cfg);
     tlsc_loop_free(loop);
 }
@@ -729,6 +783,8 @@ int main(int argc, char **argv)
          * hello cannot have). */
         psk(TLSC_TLS1_3, id, wrong, TLSC_ERR_PEER_ALERT, "illegal_parameter (47)");
         psk(TLSC_TLS1_3, "nobody", key, TLSC_ERR_PEER_ALERT, "missing_extension (109)");
+    } else if (strcmp(scenario, "outbox") == 0) {
+        outbox();
     } else if (strcmp(scenario, "malformed") == 0) {
         malformed();
     } else if (strcmp(scenario, "restart") == 0) {
