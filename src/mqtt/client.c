@@ -759,6 +759,10 @@ static tlsc_err on_broker_disconnect(tlsc_mqtt *m, const tlsc_mqtt_packet *p)
 static tlsc_err on_packet(void *ud, const tlsc_mqtt_packet *p)
 {
     tlsc_mqtt *m = ud;
+    /* After tlsc_mqtt_disconnect (or our own abort) in a callback, the
+     * rest of what arrived is not delivered: "-C 1" means one message. */
+    if (m->state != M_CONNACK && m->state != M_ONLINE)
+        return TLSC_OK;
     if (m->state == M_CONNACK && p->type != TLSC_MQTT_CONNACK)
         return protocol(m, TLSC_ERR_MQTT_PROTOCOL, "before CONNACK", p);
     switch (p->type) {
@@ -901,8 +905,10 @@ static void on_keepalive(tlsc_mqtt *m, uint64_t now)
         return;
     uint8_t b[2];
     size_t n = 0;
-    if (tlsc_mqtt_encode_pingreq(b, sizeof b, &n) != TLSC_OK || send_bytes(m, b, n) != TLSC_OK)
-        return; /* the send queue is full: data is moving, try later */
+    if (tlsc_mqtt_encode_pingreq(b, sizeof b, &n) != TLSC_OK || send_bytes(m, b, n) != TLSC_OK) {
+        m->ping_at = now + 1000; /* the send queue is full: try again in a second */
+        return;
+    }
     m->pong_deadline = now + (uint64_t)m->keepalive_s * 500u;
     plan_ping(m);
 }

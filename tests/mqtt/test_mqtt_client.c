@@ -401,25 +401,25 @@ static void half_open(void)
     tlsc_loop *loop = NULL;
     CHECK(tlsc_loop_new(&loop) == TLSC_OK, "loop");
     tlsc_config *cfg = ca_config(TLSC_TLS1_3);
-    /* attempts made while the path is frozen fail in 2 s, not 15 */
-    CHECK(tlsc_config_set_timeouts(cfg, 2000, 2000, 2000) == TLSC_OK, "timeouts");
+    /* attempts made while the path is frozen fail in 1 s, not 15 */
+    CHECK(tlsc_config_set_timeouts(cfg, 1000, 1000, 1000) == TLSC_OK, "timeouts");
     rec a = {0};
     tlsc_mqtt_options o;
     opts(&o, TLSC_MQTT_V311, "halfopen");
-    o.keepalive_s = 2;
+    o.keepalive_s = 1;
     o.reconnect_min_ms = 200;
     o.reconnect_max_ms = 400;
-    o.connack_timeout_ms = 2000;
+    o.connack_timeout_ms = 1000;
     tlsc_mqtt *m = client(loop, cfg, &o, &a, "halfopen");
     connect_to(loop, m, &a, relay_port(rl));
-    spin(loop, 2500); /* keepalive pings pass while the relay forwards */
+    spin(loop, 1500); /* keepalive pings pass while the relay forwards */
     CHECK(a.lost == 0, "lost while the path was fine: %s", a.last_detail);
     uint64_t frozen = tlsc_now_ms();
     relay_freeze(rl, true);
-    CHECK(wait_for(loop, &a.lost, 1, 6000), "half-open link not detected");
+    CHECK(wait_for(loop, &a.lost, 1, 4000), "half-open link not detected");
     uint64_t took = a.lost_at - frozen;
     CHECK(a.last_err == TLSC_ERR_MQTT_KEEPALIVE, "error %d %s", a.last_err, a.last_detail);
-    CHECK(took <= 3000 + 200, "detected after %llu ms (> 1.5 x 2 s)", (unsigned long long)took);
+    CHECK(took <= 1500 + 100, "detected after %llu ms (> 1.5 x 1 s)", (unsigned long long)took);
     printf("half-open detected %llu ms after the freeze: %s\n", (unsigned long long)took,
            a.last_detail);
     spin(loop, 1000); /* attempts fail or hang while frozen */
