@@ -425,7 +425,7 @@ static void read_lines(session *s)
 static bool stdin_wanted(const session *s)
 {
     return s->o->lines && !s->input_done && s->connected &&
-           tlsc_mqtt_pending(s->m) < 32; /* back-pressure: the outbox drains first */
+           tlsc_mqtt_pending(s->m) < 512; /* back-pressure: the outbox drains first */
 }
 
 static int poll_once(tlsc_loop *loop, session *s, uint64_t end_at)
