@@ -80,6 +80,8 @@ typedef struct rec {
     size_t last_count;
     uint64_t lost_at;
     int count_by_id[MAX_MSGS];  /* payload "n=<i>" counted per i */
+    char last_user[64];         /* "name=value" of the last message's first
+                                   user property (5.0) */
     bool verbose;
 } rec;
 
@@ -108,6 +110,12 @@ static void on_event(tlsc_mqtt *m, const tlsc_mqtt_event *e, void *ud)
         snprintf(r->last_topic, sizeof r->last_topic, "%.*s", (int)e->topic.len, e->topic.ptr);
         snprintf(r->last_payload, sizeof r->last_payload, "%.*s", (int)e->payload_len,
                  (const char *)e->payload);
+        size_t pos = 0;
+        tlsc_mqtt_str un, uv;
+        r->last_user[0] = '\0';
+        if (tlsc_mqtt_user_prop_next(&e->packet->props, &pos, &un, &uv))
+            snprintf(r->last_user, sizeof r->last_user, "%.*s=%.*s", (int)un.len, un.ptr,
+                     (int)uv.len, uv.ptr);
         if (strncmp(r->last_payload, "n=", 2) == 0) {
             int i = atoi(r->last_payload + 2);
             if (i >= 0 && i < MAX_MSGS)
@@ -247,10 +255,21 @@ static void roundtrip(tlsc_tls_version tv, tlsc_mqtt_version mv, uint16_t port)
     CHECK(a.qos_seen[0] == 1 && a.qos_seen[1] == 1 && a.qos_seen[2] == 1, "QoS seen %d %d %d",
           a.qos_seen[0], a.qos_seen[1], a.qos_seen[2]);
     CHECK(strcmp(a.last_payload, "hello") == 0, "payload %s", a.last_payload);
+    if (mv == TLSC_MQTT_V5) { /* user properties travel with the message */
+        tlsc_mqtt_user_prop up = {"unit", "celsius"};
+        snprintf(topic, sizeof topic, "rt/%s/props", id);
+        tlsc_mqtt_message pm = {.topic = topic, .payload = "21.5", .payload_len = 4, .qos = 1,
+                                .user = &up, .user_count = 1, .utf8_payload = true,
+                                .message_expiry = 60};
+        CHECK(tlsc_mqtt_publish(m, &pm, NULL) == TLSC_OK, "publish with properties");
+        CHECK(wait_for(loop, &a.messages, 4, 5000), "message with properties not delivered");
+        CHECK(strcmp(a.last_user, "unit=celsius") == 0, "user property '%s'", a.last_user);
+    }
     /* retained: a later subscriber gets it with retain set */
     snprintf(topic, sizeof topic, "rt/%s/retained", id);
+    int acked = a.published;
     pub(m, topic, "kept", 1, true);
-    CHECK(wait_for(loop, &a.published, 3, 5000), "retained not acknowledged");
+    CHECK(wait_for(loop, &a.published, acked + 1, 5000), "retained not acknowledged");
     snprintf(id, sizeof id, "rt-%d-%d-b", (int)tv, (int)mv);
     opts(&o, mv, id);
     tlsc_mqtt *m2 = client(loop, cfg, &o, &b, "b");
