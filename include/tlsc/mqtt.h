@@ -166,8 +166,8 @@ typedef struct tlsc_mqtt_packet {
  * Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_MQTT_MALFORMED (bad length,
  * string, property, flag, QoS, UTF-8), TLSC_ERR_MQTT_PROTOCOL (a packet a
  * broker must not send, a 5.0-only packet in 3.1.1, a property not allowed
- * in this packet or repeated), TLSC_ERR_MQTT_TOO_LARGE never (see the
- * decoder).
+ * in this packet or repeated). Sizes are the push decoder's business
+ * (TLSC_ERR_MQTT_TOO_LARGE).
  */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_mqtt_decode(tlsc_mqtt_version version,
                                                   const uint8_t *buf,
@@ -363,13 +363,13 @@ TLSC_API bool tlsc_mqtt_topic_matches(const char *filter, size_t flen,
  * tlsc_config (CA, bundle, pins, client certificate, PSK, ALPN such as
  * "x-amzn-mqtt-ca" or "mqtt", small buffers, the heap cap).
  *
- * Life: tlsc_mqtt_new -> tlsc_mqtt_connect_fields -> CONNECTED (CONNACK accepted)
+ * Life: tlsc_mqtt_new -> tlsc_mqtt_connect -> CONNECTED (CONNACK accepted)
  * -> MESSAGE* / PUBLISHED* / SUBACK* / UNSUBACK* -> ... When the
  * connection is lost (network, broker closed it, keepalive expired,
  * protocol error), CONNECTION_LOST says why and whether a new attempt
  * follows; with reconnection on, the client connects again after a
  * jittered exponential backoff (a random delay between half and all of
- * min_ms * 2^failures, capped at max_ms), offering the TLS session of the
+ * min_ms * 2^(failures - 1), capped at max_ms), offering the TLS session of the
  * previous connection (resumption), and resumes the MQTT session:
  *   - session present: unacknowledged QoS 1/2 PUBLISHes are sent again
  *     with DUP set and their packet ids, PUBRELs of QoS 2 messages the
@@ -392,7 +392,7 @@ TLSC_API bool tlsc_mqtt_topic_matches(const char *filter, size_t flen,
  * OUTBOX: QoS 1/2 messages awaiting acknowledgement, and every message
  * published while the client is not connected, are kept (copied, as
  * serialized packets) up to outbox_msgs messages and outbox_bytes bytes;
- * past either bound tlsc_mqtt_message fails with TLSC_ERR_QUEUE_FULL and
+ * past either bound tlsc_mqtt_publish fails with TLSC_ERR_QUEUE_FULL and
  * keeps nothing: no message is ever dropped silently. QoS 0 messages
  * published while connected go straight to the connection's send queue.
  * A 5.0 broker's Receive Maximum bounds the QoS 1/2 messages in flight;
@@ -415,6 +415,12 @@ TLSC_API bool tlsc_mqtt_topic_matches(const char *filter, size_t flen,
  *
  * Ownership: options, wills and strings are copied; nothing the caller
  * passes is kept.
+ *
+ * Limits: up to TLSC_MQTT_FILTERS_MAX filters per SUBSCRIBE/UNSUBSCRIBE,
+ * TLSC_MQTT_USER_PROPS_MAX user properties per message; no AUTH exchange
+ * (5.0 enhanced authentication is refused as a protocol error); topic
+ * aliases inbound only. Memory: an idle, subscribed client holds about
+ * 0.5 KB on top of its TLS connection (bench/mqtt.sh), plus its outbox.
  */
 
 typedef struct tlsc_mqtt tlsc_mqtt;
@@ -527,6 +533,24 @@ TLSC_API void tlsc_mqtt_free(tlsc_mqtt *m);
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_mqtt_connect(tlsc_mqtt *m,
                                                    const char *host,
                                                    uint16_t port);
+
+/*
+ * Connect over tp/tp_ctx, a transport the application has already
+ * connected to the broker (lwIP, an RTOS socket, the bare-metal
+ * platform), as tlsc_ev_connect_transport: server_name is sent as SNI and
+ * verified; report the transport's readiness with
+ * tlsc_ev_transport_ready(tlsc_mqtt_ev(m), ...) and drive the loop (see
+ * USER TRANSPORTS in tlsc/event.h). tlsc cannot open another such
+ * transport, so a lost connection is not retried: CONNECTION_LOST says
+ * will_retry false, DISCONNECTED follows, and the application may open a
+ * new transport and call this again; the MQTT session (outbox,
+ * subscriptions) carries over and the previous TLS session is offered.
+ * Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_STATE, those of
+ * tlsc_ev_connect_transport (on any error tp is not taken).
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_mqtt_connect_transport(
+    tlsc_mqtt *m, const char *server_name, const tlsc_transport *tp,
+    void *tp_ctx);
 
 /*
  * Publish p (p->packet_id and p->dup are ignored: the client assigns

@@ -84,6 +84,8 @@ struct tlsc_mqtt {
     char host[TLSC_HOST_MAX + 1];
     uint16_t port;
     bool connected_once;    /* a CONNACK was accepted before */
+    bool user_tp;           /* over the application's transport: tlsc
+                               cannot open another, so no reconnection */
     bool user_close;
 
     tlsc_mqtt_decoder *dec;
@@ -308,7 +310,7 @@ static void lost(tlsc_mqtt *m, tlsc_err err, const char *detail, uint8_t refusal
         return;
     }
     m->failures++;
-    bool retry = m->o.reconnect_min_ms != 0 && !final_error(err, refusal) &&
+    bool retry = m->o.reconnect_min_ms != 0 && !m->user_tp && !final_error(err, refusal) &&
                  (m->o.reconnect_attempts == 0 || m->failures <= m->o.reconnect_attempts);
     tlsc_mqtt_event e = make_event(TLSC_MQTT_EV_CONNECTION_LOST);
     e.err = err;
@@ -1144,11 +1146,30 @@ tlsc_err tlsc_mqtt_connect(tlsc_mqtt *m, const char *host, uint16_t port)
     memcpy(m->host, host, n + 1);
     m->port = port;
     m->user_close = false;
+    m->user_tp = false;
     m->failures = 0;
     tlsc_err err = tlsc_ev_connect(m->ev, host, port);
     if (err == TLSC_OK)
         m->state = M_TLS;
     return err;
+}
+
+tlsc_err tlsc_mqtt_connect_transport(tlsc_mqtt *m, const char *server_name,
+                                     const tlsc_transport *tp, void *tp_ctx)
+{
+    if (m == NULL || server_name == NULL || tp == NULL)
+        return TLSC_ERR_INVALID_ARG;
+    if (m->state != M_IDLE || m->dead)
+        return TLSC_ERR_STATE;
+    tlsc_err err = tlsc_ev_connect_transport(m->ev, server_name, tp, tp_ctx);
+    if (err != TLSC_OK)
+        return err;
+    m->host[0] = '\0';
+    m->user_close = false;
+    m->user_tp = true;
+    m->failures = 0;
+    m->state = M_TLS;
+    return TLSC_OK;
 }
 
 static tlsc_err add_msg(tlsc_mqtt *m, const tlsc_mqtt_message *p, uint16_t id, mmsg **out)

@@ -22,6 +22,8 @@
 #include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <errno.h>
+#include <poll.h>
 
 extern char **environ;
 
@@ -651,6 +653,133 @@ static void outbox(void)
     tlsc_loop_free(loop);
 }
 
+/* ---- over the application's transport -------------------------------------------------- */
+
+/* A non-blocking TCP socket the test opened and polls itself, reporting
+ * readiness with tlsc_ev_transport_ready, as an lwIP application would. */
+typedef struct app_tp {
+    int fd;
+    bool want_write;
+    int closes;
+} app_tp;
+
+static tlsc_err app_send(void *ctx, const unsigned char *buf, size_t len, size_t *sent)
+{
+    app_tp *t = ctx;
+    ssize_t n = send(t->fd, buf, len, MSG_NOSIGNAL);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        t->want_write = true;
+        return TLSC_WANT_WRITE;
+    }
+    if (n < 0)
+        return TLSC_ERR_CONN_RESET;
+    *sent = (size_t)n;
+    return TLSC_OK;
+}
+
+static tlsc_err app_recv(void *ctx, unsigned char *buf, size_t len, size_t *got)
+{
+    app_tp *t = ctx;
+    ssize_t n = recv(t->fd, buf, len, 0);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        return TLSC_WANT_READ;
+    if (n < 0)
+        return TLSC_ERR_CONN_RESET;
+    *got = (size_t)n;
+    return TLSC_OK;
+}
+
+static void app_close(void *ctx)
+{
+    app_tp *t = ctx;
+    t->closes++;
+    close(t->fd);
+    t->fd = -1;
+}
+
+static const tlsc_transport app_transport = {app_send, app_recv, NULL, app_close};
+
+static void app_open(app_tp *t, uint16_t port)
+{
+    memset(t, 0, sizeof *t);
+    t->fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port)};
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    CHECK(t->fd >= 0 && connect(t->fd, (struct sockaddr *)&sa, sizeof sa) == 0, "tcp connect");
+    CHECK(fcntl(t->fd, F_SETFL, fcntl(t->fd, F_GETFL) | O_NONBLOCK) == 0, "non-blocking");
+}
+
+/* The application's loop until *counter >= want. */
+static bool app_wait_for(tlsc_loop *loop, tlsc_mqtt *m, app_tp *t, const int *counter, int want,
+                         uint32_t ms)
+{
+    uint64_t end = tlsc_now_ms() + ms;
+    while (*counter < want && tlsc_now_ms() < end) {
+        struct pollfd pf = {t->fd, (short)(POLLIN | (t->want_write ? POLLOUT : 0)), 0};
+        uint64_t d = tlsc_loop_deadline(loop), now = tlsc_now_ms();
+        int wait = d == 0 ? 50 : d <= now ? 0 : (int)(d - now > 50 ? 50 : d - now);
+        if (t->fd >= 0 && poll(&pf, 1, wait) > 0) {
+            bool fault = (pf.revents & (POLLERR | POLLHUP)) != 0;
+            if (pf.revents & POLLOUT)
+                t->want_write = false;
+            tlsc_ev_transport_ready(tlsc_mqtt_ev(m), fault || (pf.revents & POLLIN),
+                                    fault || (pf.revents & POLLOUT));
+        } else if (t->fd < 0) {
+            usleep(1000);
+        }
+        CHECK(tlsc_loop_process(loop) == TLSC_OK, "loop");
+    }
+    return *counter >= want;
+}
+
+/* The client over the application's transport: QoS 1 round trip; a lost
+ * connection is not retried (tlsc cannot open a transport), and a new
+ * transport carries the session on. */
+static void transport(void)
+{
+    tlsc_loop *loop = NULL;
+    CHECK(tlsc_loop_new(&loop) == TLSC_OK, "loop");
+    tlsc_config *cfg = ca_config(TLSC_TLS1_3);
+    uint16_t port = env_port("MQTT_PORT_TLS13");
+    rec a = {0};
+    tlsc_mqtt_options o;
+    opts(&o, TLSC_MQTT_V311, "over-transport");
+    o.clean_start = false;
+    tlsc_mqtt *m = client(loop, cfg, &o, &a, "transport");
+    app_tp t;
+    app_open(&t, port);
+    CHECK(tlsc_mqtt_connect_transport(m, "localhost", &app_transport, &t) == TLSC_OK,
+          "connect_transport");
+    CHECK(tlsc_mqtt_connect_transport(m, "localhost", &app_transport, &t) == TLSC_ERR_STATE,
+          "second connect not refused");
+    CHECK(app_wait_for(loop, m, &t, &a.connected, 1, 10000), "no CONNECTED (%d %s)", a.last_err,
+          a.last_detail);
+    sub1(m, "tp/#", 1);
+    CHECK(app_wait_for(loop, m, &t, &a.suback, 1, 5000), "no SUBACK");
+    pub(m, "tp/x", "over lwIP", 1, false);
+    CHECK(app_wait_for(loop, m, &t, &a.messages, 1, 5000), "no message");
+    CHECK(app_wait_for(loop, m, &t, &a.published, 1, 5000), "no PUBACK");
+    /* The path dies: no retry, DISCONNECTED, the transport closed once. */
+    shutdown(t.fd, SHUT_RDWR);
+    CHECK(app_wait_for(loop, m, &t, &a.disconnected, 1, 5000), "no DISCONNECTED");
+    CHECK(a.lost == 1 && t.closes == 1, "lost %d closes %d", a.lost, t.closes);
+    /* A new transport: the session and the TLS session carry over. */
+    pub(m, "tp/x", "queued offline", 1, false);
+    app_open(&t, port);
+    CHECK(tlsc_mqtt_connect_transport(m, "localhost", &app_transport, &t) == TLSC_OK,
+          "connect_transport again");
+    CHECK(app_wait_for(loop, m, &t, &a.messages, 2, 10000), "offline message not delivered");
+    CHECK(a.session_present && a.resumed_tls == 1, "session present %d, TLS resumed %d",
+          a.session_present, a.resumed_tls);
+    a.last_err = TLSC_OK;
+    CHECK(tlsc_mqtt_disconnect(m, false) == TLSC_OK, "disconnect");
+    CHECK(app_wait_for(loop, m, &t, &a.disconnected, 2, 5000), "no final DISCONNECTED");
+    CHECK(t.closes == 1, "transport closes %d", t.closes);
+    tlsc_mqtt_free(m);
+    tlsc_config_free(cfg);
+    tlsc_loop_free(loop);
+}
+
 /* ---- broker restart ----------------------------------------------------------------- */
 
 static pid_t broker_pid(void)
@@ -802,6 +931,8 @@ int main(int argc, char **argv)
          * hello cannot have). */
         psk(TLSC_TLS1_3, id, wrong, TLSC_ERR_PEER_ALERT, "illegal_parameter (47)");
         psk(TLSC_TLS1_3, "nobody", key, TLSC_ERR_PEER_ALERT, "missing_extension (109)");
+    } else if (strcmp(scenario, "transport") == 0) {
+        transport();
     } else if (strcmp(scenario, "outbox") == 0) {
         outbox();
     } else if (strcmp(scenario, "malformed") == 0) {
