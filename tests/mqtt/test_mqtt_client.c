@@ -32,6 +32,7 @@ extern char **environ;
 
 static const char *scenario = "?";
 
+TLSC_PRINTF(1, 2)
 static void fail(const char *fmt, ...)
 {
     va_list ap;
