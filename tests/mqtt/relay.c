@@ -116,7 +116,7 @@ static void *run(void *arg)
             p[n].events = POLLIN;
             idx[n++] = i + PAIRS;
         }
-        if (poll(p, (nfds_t)n, 20) <= 0)
+        if (poll(p, (nfds_t)n, 5) <= 0)
             continue;
         if (p[0].revents & POLLIN)
             accept_one(r);
