@@ -420,7 +420,7 @@ TLSC_API bool tlsc_mqtt_topic_matches(const char *filter, size_t flen,
  * TLSC_MQTT_USER_PROPS_MAX user properties per message; no AUTH exchange
  * (5.0 enhanced authentication is refused as a protocol error); topic
  * aliases inbound only. Memory: an idle, subscribed client holds about
- * 0.5 KB on top of its TLS connection (bench/mqtt.sh), plus its outbox.
+ * 1.3 KB on top of its TLS connection (bench/mqtt.sh), plus its outbox.
  */
 
 typedef struct tlsc_mqtt tlsc_mqtt;
