@@ -654,6 +654,47 @@ static void outbox(void)
     tlsc_loop_free(loop);
 }
 
+/* The broker lost the session (3.1.1 clean session: a new one at each
+ * connection): after the path is cut, the client reconnects and makes its
+ * subscriptions again by itself, so messages keep arriving. */
+static void resubscribe_after_loss(void)
+{
+    relay *rl = relay_start(env_port("MQTT_PORT_TLS13"));
+    CHECK(rl != NULL, "relay");
+    tlsc_loop *loop = NULL;
+    CHECK(tlsc_loop_new(&loop) == TLSC_OK, "loop");
+    tlsc_config *cfg = ca_config(TLSC_TLS1_3);
+    rec a = {0}, p = {0};
+    tlsc_mqtt_options o;
+    opts(&o, TLSC_MQTT_V311, "resub");
+    o.clean_start = true;
+    o.reconnect_min_ms = 50;
+    o.reconnect_max_ms = 100;
+    tlsc_mqtt *m = client(loop, cfg, &o, &a, "resub");
+    connect_to(loop, m, &a, relay_port(rl));
+    tlsc_mqtt_sub subs[2] = {{"rs/a", 1, false, false, 0}, {"rs/b/#", 2, false, false, 0}};
+    CHECK(tlsc_mqtt_subscribe(m, subs, 2, NULL) == TLSC_OK, "subscribe");
+    CHECK(wait_for(loop, &a.suback, 1, 5000), "no SUBACK");
+    relay_cut(rl);
+    CHECK(wait_for(loop, &a.connected, 2, 10000), "not reconnected");
+    CHECK(!a.session_present, "session present with clean session");
+    CHECK(wait_for(loop, &a.suback, 2, 5000), "subscriptions not made again");
+    CHECK(a.last_count == 2, "resubscribed %zu filters", a.last_count);
+    opts(&o, TLSC_MQTT_V311, "resub-pub");
+    tlsc_mqtt *pb = client(loop, cfg, &o, &p, "pub");
+    connect_to(loop, pb, &p, env_port("MQTT_PORT_TLS13"));
+    pub(pb, "rs/a", "after", 1, false);
+    pub(pb, "rs/b/c", "after", 2, false);
+    CHECK(wait_for(loop, &a.messages, 2, 5000), "messages after the reconnection: %d",
+          a.messages);
+    bye(loop, pb, &p);
+    a.last_err = TLSC_OK;
+    bye(loop, m, &a);
+    tlsc_config_free(cfg);
+    tlsc_loop_free(loop);
+    relay_stop(rl);
+}
+
 /* ---- over the application's transport -------------------------------------------------- */
 
 /* A non-blocking TCP socket the test opened and polls itself, reporting
@@ -932,6 +973,8 @@ int main(int argc, char **argv)
          * hello cannot have). */
         psk(TLSC_TLS1_3, id, wrong, TLSC_ERR_PEER_ALERT, "illegal_parameter (47)");
         psk(TLSC_TLS1_3, "nobody", key, TLSC_ERR_PEER_ALERT, "missing_extension (109)");
+    } else if (strcmp(scenario, "resubscribe") == 0) {
+        resubscribe_after_loss();
     } else if (strcmp(scenario, "transport") == 0) {
         transport();
     } else if (strcmp(scenario, "outbox") == 0) {
