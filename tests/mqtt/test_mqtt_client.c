@@ -312,13 +312,30 @@ static void will(void)
     CHECK(wait_for(loop, &s.messages, 1, 5000), "will not delivered");
     CHECK(strcmp(s.last_topic, "will/dev") == 0 && strcmp(s.last_payload, "gone") == 0,
           "will %s %s", s.last_topic, s.last_payload);
+    /* 5.0: a will delay of 2 s (the session outlives it) holds it back. */
+    tlsc_mqtt_will wd = {"will/delayed", "late", 4, 1, false, 2};
+    opts(&o, TLSC_MQTT_V5, "will-delayed");
+    o.will = &wd;
+    o.session_expiry = 10;
+    rec w5 = {0};
+    dev = client(loop, cfg, &o, &w5, "dev5");
+    connect_to(loop, dev, &w5, port);
+    uint64_t gone = tlsc_now_ms();
+    tlsc_mqtt_free(dev);
+    spin(loop, 1000);
+    CHECK(s.messages == 1, "delayed will came at once");
+    CHECK(wait_for(loop, &s.messages, 2, 5000), "delayed will not delivered");
+    uint64_t after = tlsc_now_ms() - gone;
+    CHECK(strcmp(s.last_topic, "will/delayed") == 0 && after >= 1900, "will %s after %llu ms",
+          s.last_topic, (unsigned long long)after);
+    printf("5.0 will with a 2 s delay arrived after %llu ms\n", (unsigned long long)after);
     /* A graceful disconnect does not publish it. */
     rec w2 = {0};
     dev = client(loop, cfg, &o, &w2, "dev2");
     connect_to(loop, dev, &w2, port);
     bye(loop, dev, &w2);
     spin(loop, 500);
-    CHECK(s.messages == 1, "will after a graceful DISCONNECT");
+    CHECK(s.messages == 2, "will after a graceful DISCONNECT");
     bye(loop, watcher, &s);
     tlsc_config_free(cfg);
     tlsc_loop_free(loop);
