@@ -146,6 +146,9 @@ int cli_tls_report_new(tlsc_err err, const tlsc_config *cfg);
  * cap) and port; on failure prints a usage error for cmd (exit status). */
 int cli_parse_hostport(const char *cmd, const char *arg, char *host, size_t cap,
                        uint16_t *port);
+/* The summary keys of a connection on stderr ("protocol: ...", ...), as
+ * tlsc connect and tlsc mqtt print them. */
+void cli_tls_print_summary(const cli_tls_opts *o, const tlsc_conn *conn);
 /* "ok", "insecure", "pin-only" or "psk", for the summaries. */
 const char *cli_tls_verify_label(const cli_tls_opts *o, const tlsc_conn *conn);
 
@@ -235,6 +238,8 @@ void cmd_get_help(void);
 
 int cmd_probe(int argc, char **argv);
 void cmd_probe_help(void);
+int cmd_mqtt(int argc, char **argv);
+void cmd_mqtt_help(void);
 
 /* Relay stdin -> conn -> stdout until either side ends (tools/cli_relay.c).
  * fd is the socket to poll; grace_ms bounds how long server silence is

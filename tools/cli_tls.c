@@ -529,3 +529,28 @@ int cli_parse_hostport(const char *cmd, const char *arg, char *host, size_t cap,
     *port_out = (uint16_t)port;
     return CLI_EXIT_OK;
 }
+
+/* ---- the summary ----------------------------------------------------------- */
+
+static const char *or_none(const char *s)
+{
+    return s != NULL && s[0] != '\0' ? s : "none";
+}
+
+void cli_tls_print_summary(const cli_tls_opts *o, const tlsc_conn *conn)
+{
+    fprintf(stderr, "protocol: %s\n", or_none(tlsc_conn_protocol(conn)));
+    fprintf(stderr, "cipher: %s\n", or_none(tlsc_conn_cipher(conn)));
+    fprintf(stderr, "group: %s\n", or_none(tlsc_conn_group(conn)));
+    fprintf(stderr, "alpn: %s\n", or_none(tlsc_conn_alpn(conn)));
+    fprintf(stderr, "peer: %s\n", or_none(tlsc_conn_peer_subject(conn)));
+    fprintf(stderr, "verify: %s\n", cli_tls_verify_label(o, conn));
+    fprintf(stderr, "resumed: %s\n", tlsc_conn_resumed(conn) ? "yes" : "no");
+    fprintf(stderr, "handshake_ms: %lu\n",
+            (unsigned long)tlsc_conn_handshake_ms(conn));
+    fprintf(stderr, "heap_peak_bytes: %zu\n",
+            tlsc_conn_handshake_heap_peak(conn));
+    size_t rin, rout;
+    tlsc_conn_record_limit(conn, &rin, &rout);
+    fprintf(stderr, "record_limit: in=%zu out=%zu\n", rin, rout);
+}

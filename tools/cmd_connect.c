@@ -178,27 +178,9 @@ static int open_conn(const connect_opts *o, tlsc_conn *conn)
 
 /* ---- the session ------------------------------------------------------------ */
 
-static const char *or_none(const char *s)
-{
-    return s != NULL && s[0] != '\0' ? s : "none";
-}
-
 static void print_summary(const connect_opts *o, const tlsc_conn *conn)
 {
-    fprintf(stderr, "protocol: %s\n", or_none(tlsc_conn_protocol(conn)));
-    fprintf(stderr, "cipher: %s\n", or_none(tlsc_conn_cipher(conn)));
-    fprintf(stderr, "group: %s\n", or_none(tlsc_conn_group(conn)));
-    fprintf(stderr, "alpn: %s\n", or_none(tlsc_conn_alpn(conn)));
-    fprintf(stderr, "peer: %s\n", or_none(tlsc_conn_peer_subject(conn)));
-    fprintf(stderr, "verify: %s\n", cli_tls_verify_label(&o->tls, conn));
-    fprintf(stderr, "resumed: %s\n", tlsc_conn_resumed(conn) ? "yes" : "no");
-    fprintf(stderr, "handshake_ms: %lu\n",
-            (unsigned long)tlsc_conn_handshake_ms(conn));
-    fprintf(stderr, "heap_peak_bytes: %zu\n",
-            tlsc_conn_handshake_heap_peak(conn));
-    size_t rin, rout;
-    tlsc_conn_record_limit(conn, &rin, &rout);
-    fprintf(stderr, "record_limit: in=%zu out=%zu\n", rin, rout);
+    cli_tls_print_summary(&o->tls, conn);
 }
 
 static int run_session(const connect_opts *o, tlsc_conn *conn)

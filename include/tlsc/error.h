@@ -2,7 +2,7 @@
  * tlsc/error.h — the one error enum.
  *
  * Codes are grouped by category: the category of a code is code / 100
- * (1000..1099 and anything from 1200 up are internal). Codes are never
+ * (1000..1099 and anything from 1300 up are internal). Codes are never
  * renumbered; new codes are only appended inside a group.
  *
  * Every code has a static, one-line message (tlsc_strerror). A connection
@@ -119,7 +119,19 @@ typedef enum tlsc_err {
     TLSC_ERR_HTTP_DIGEST_MISMATCH = 1109, /* downloaded content's SHA-256 differs */
     TLSC_ERR_HTTP_SIZE_MISMATCH = 1110, /* downloaded content's size differs */
     TLSC_ERR_HTTP_RANGE = 1111,     /* server did not honour a Range request */
-    TLSC_ERR_HTTP_SINK = 1112       /* the application's body sink/producer or file failed */
+    TLSC_ERR_HTTP_SINK = 1112,      /* the application's body sink/producer or file failed */
+
+    /* 12xx MQTT (tlsc/mqtt.h): the broker refused or broke the MQTT
+     * exchange; the detail names the reason code in words. */
+    TLSC_ERR_MQTT = 1200,           /* other MQTT error */
+    TLSC_ERR_MQTT_MALFORMED = 1201, /* broker sent a malformed packet */
+    TLSC_ERR_MQTT_PROTOCOL = 1202,  /* broker sent an unexpected packet or packet id */
+    TLSC_ERR_MQTT_REFUSED = 1203,   /* broker refused the connection (CONNACK reason) */
+    TLSC_ERR_MQTT_TOO_LARGE = 1204, /* incoming packet over the configured maximum */
+    TLSC_ERR_MQTT_KEEPALIVE = 1205, /* no answer to PINGREQ in time: half-open link */
+    TLSC_ERR_MQTT_DISCONNECTED = 1206, /* broker sent DISCONNECT (v5 reason in detail) */
+    TLSC_ERR_MQTT_SUBSCRIBE = 1207, /* broker refused a subscription (per topic) */
+    TLSC_ERR_MQTT_TOPIC = 1208      /* topic name or filter invalid (caller's input) */
 } tlsc_err;
 
 typedef enum tlsc_category {
@@ -134,7 +146,8 @@ typedef enum tlsc_category {
     TLSC_CAT_MEMORY = 8,
     TLSC_CAT_CLOSED = 9,
     TLSC_CAT_INTERNAL = 10,
-    TLSC_CAT_HTTP = 11
+    TLSC_CAT_HTTP = 11,
+    TLSC_CAT_MQTT = 12
 } tlsc_category;
 
 /* Static one-line English message for any value of tlsc_err; never NULL.

@@ -71,7 +71,8 @@
  *   during the callback; copy what you keep.
  *
  * TIMERS: the configuration's connect and handshake timeouts (see
- * tlsc_config_set_timeouts) bound each attempt; an optional idle timeout
+ * tlsc_config_set_timeouts) bound each attempt; an application timer per
+ * connection (tlsc_ev_set_timer) serves protocols on top; an optional idle timeout
  * (tlsc_ev_set_idle_timeout) closes an open connection where nothing moved
  * for that long; a local close is bounded by the configuration's io
  * timeout. Each timer belongs to its connection and fails only it.
@@ -167,7 +168,8 @@ typedef enum tlsc_event_kind {
     TLSC_EV_RECEIVE,        /* plaintext: data, len (one decrypted chunk) */
     TLSC_EV_SENT,           /* len bytes of the queue went to the transport */
     TLSC_EV_DRAINED,        /* the send queue is empty */
-    TLSC_EV_SESSION         /* a session can now be exported */
+    TLSC_EV_SESSION,        /* a session can now be exported */
+    TLSC_EV_TIMER           /* the timer of tlsc_ev_set_timer expired */
 } tlsc_event_kind;
 
 typedef enum tlsc_close_how {
@@ -419,6 +421,17 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_ev_set_reconnect(tlsc_ev *ev,
                                                        unsigned max_attempts,
                                                        uint32_t first_ms,
                                                        uint32_t max_ms);
+
+/*
+ * A one-shot timer of the connection, for protocols on top (MQTT's
+ * keepalive and reconnection backoff): TLSC_EV_TIMER is delivered once,
+ * ms milliseconds from now (after the connection's own work of that
+ * pass), in any state, also while the connection is idle (ended or never
+ * connected). Setting it again replaces it; 0 cancels it. A pending timer
+ * counts as work for tlsc_loop_run and tlsc_loop_active.
+ * Errors: TLSC_ERR_INVALID_ARG.
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_ev_set_timer(tlsc_ev *ev, uint32_t ms);
 
 /* Short name of an event kind ("dns", "connected", ...); never NULL. */
 TLSC_API const char *tlsc_event_name(tlsc_event_kind kind);

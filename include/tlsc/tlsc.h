@@ -21,6 +21,7 @@
 #include "tlsc/bundle.h"
 #include "tlsc/event.h"
 #include "tlsc/http.h"
+#include "tlsc/mqtt.h"
 #include "tlsc/verify.h"
 
 TLSC_BEGIN_DECLS

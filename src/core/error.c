@@ -116,12 +116,25 @@ static const struct err_entry err_table[] = {
     {TLSC_ERR_HTTP_SIZE_MISMATCH, "downloaded content does not have the expected size"},
     {TLSC_ERR_HTTP_RANGE, "server did not honour the Range request (no 206 or wrong Content-Range)"},
     {TLSC_ERR_HTTP_SINK, "the body sink, the body producer or the output file failed"},
+
+    {TLSC_ERR_MQTT, "error in the MQTT exchange (see the detail message)"},
+    {TLSC_ERR_MQTT_MALFORMED, "the MQTT broker sent a malformed packet"},
+    {TLSC_ERR_MQTT_PROTOCOL,
+     "the MQTT broker broke the protocol: unexpected packet, packet id or property"},
+    {TLSC_ERR_MQTT_REFUSED, "the MQTT broker refused the connection (the reason is in the detail)"},
+    {TLSC_ERR_MQTT_TOO_LARGE, "an incoming MQTT packet exceeds the configured maximum packet size"},
+    {TLSC_ERR_MQTT_KEEPALIVE,
+     "no answer from the MQTT broker within the keepalive: the connection is half-open"},
+    {TLSC_ERR_MQTT_DISCONNECTED, "the MQTT broker closed the session with DISCONNECT"},
+    {TLSC_ERR_MQTT_SUBSCRIBE, "the MQTT broker refused a subscription"},
+    {TLSC_ERR_MQTT_TOPIC,
+     "invalid MQTT topic or filter: empty, not UTF-8, over 65535 bytes, or misplaced wildcard"},
 };
 
 /* Indexed by tlsc_category. */
 static const char *const category_names[] = {
     "none", "config", "network", "dns",    "timeout",  "protocol",
-    "alert", "verify", "memory", "closed", "internal", "http",
+    "alert", "verify", "memory", "closed", "internal", "http", "mqtt",
 };
 
 TLSC_API const char *tlsc_strerror(tlsc_err err)
@@ -145,6 +158,8 @@ TLSC_API tlsc_category tlsc_err_category(tlsc_err err)
         return TLSC_CAT_NONE;
     if (code >= 1100 && code < 1200)
         return TLSC_CAT_HTTP;
+    if (code >= 1200 && code < 1300)
+        return TLSC_CAT_MQTT;
     if (code >= 1000)
         return TLSC_CAT_INTERNAL;
     return (tlsc_category)(code / 100);

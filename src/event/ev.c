@@ -19,7 +19,7 @@
 
 static const char *const event_names[] = {
     "?", "dns", "connected", "reconnection", "disconnected", "receive", "sent", "drained",
-    "session",
+    "session", "timer",
 };
 
 const char *tlsc_event_name(tlsc_event_kind kind)
@@ -226,7 +226,25 @@ tlsc_err tlsc_ev_getpeer(const tlsc_ev *ev, char *addr, size_t cap, uint16_t *po
 
 bool tlsc__ev_active(const tlsc_ev *ev)
 {
-    return !ev->dead && ev->state != EV_IDLE;
+    return !ev->dead && (ev->state != EV_IDLE || ev->timer_at != 0);
+}
+
+tlsc_err tlsc_ev_set_timer(tlsc_ev *ev, uint32_t ms)
+{
+    if (ev == NULL)
+        return TLSC_ERR_INVALID_ARG;
+    ev->timer_at = ms ? tlsc_now_ms() + ms : 0;
+    return TLSC_OK;
+}
+
+/* The application's timer, after the connection's own work. */
+static void fire_timer(tlsc_ev *ev)
+{
+    if (ev->dead || ev->timer_at == 0 || tlsc_now_ms() < ev->timer_at)
+        return;
+    ev->timer_at = 0;
+    tlsc_event e = make_event(TLSC_EV_TIMER);
+    (void)emit(ev, &e);
 }
 
 /* ---- sessions -------------------------------------------------------------- */
@@ -773,11 +791,26 @@ void tlsc__ev_advance(tlsc_ev *ev)
         if (ev->state == was)
             break;
     }
+    fire_timer(ev);
 }
+
+/* The nearer of the connection's own deadline d and the application's
+ * timer. */
+static uint64_t with_timer(const tlsc_ev *ev, uint64_t d)
+{
+    return ev->timer_at != 0 && (d == 0 || ev->timer_at < d) ? ev->timer_at : d;
+}
+
+static uint64_t own_deadline(const tlsc_ev *ev);
 
 uint64_t tlsc__ev_deadline(const tlsc_ev *ev)
 {
-    if (ev->dead || ev->state == EV_IDLE)
+    return ev->dead ? 0 : with_timer(ev, own_deadline(ev));
+}
+
+static uint64_t own_deadline(const tlsc_ev *ev)
+{
+    if (ev->state == EV_IDLE)
         return 0; /* data queued before connecting waits for the connect */
     if (ev->kick || ev->rd_ready || ev->wr_ready || ev->state == EV_ABORTING)
         return 1;

@@ -63,6 +63,7 @@ struct tlsc_ev {
 
     uint32_t idle_ms;
     uint64_t last_activity, close_deadline, retry_at;
+    uint64_t timer_at;          /* tlsc_ev_set_timer, 0 = none */
 
     unsigned rc_max, rc_failed; /* reconnection policy, failures in a row */
     uint32_t rc_first_ms, rc_max_ms;

@@ -327,6 +327,40 @@ static void test_queue_bound(void **state)
     tlsc_loop_free(loop);
 }
 
+/* The application timer (tlsc_ev_set_timer): fires once, after its delay,
+ * on an idle connection too; keeps tlsc_loop_run going; replaced and
+ * cancelled by setting it again. */
+static void test_app_timer(void **state)
+{
+    (void)state;
+    rec r = {0};
+    tlsc_loop *loop = NULL;
+    tlsc_ev *ev = loop_with_ev(&loop, &r, 3000);
+    assert_int_equal(tlsc_ev_set_timer(NULL, 10), TLSC_ERR_INVALID_ARG);
+    uint64_t t0 = tlsc_now_ms();
+    assert_int_equal(tlsc_ev_set_timer(ev, 80), TLSC_OK);
+    assert_int_equal(tlsc_loop_active(loop), 1);
+    assert_true(tlsc_loop_deadline(loop) >= t0 + 80);
+    assert_int_equal(tlsc_loop_run(loop, 5000), TLSC_OK); /* returns once it fired */
+    assert_true(tlsc_now_ms() - t0 >= 80);
+    assert_int_equal(count_kind(&r, TLSC_EV_TIMER), 1);
+    assert_int_equal(tlsc_loop_active(loop), 0);
+    assert_string_equal(tlsc_event_name(TLSC_EV_TIMER), "timer");
+    /* replaced: only the second one fires */
+    assert_int_equal(tlsc_ev_set_timer(ev, 5000), TLSC_OK);
+    assert_int_equal(tlsc_ev_set_timer(ev, 20), TLSC_OK);
+    assert_int_equal(tlsc_loop_run(loop, 3000), TLSC_OK);
+    assert_int_equal(count_kind(&r, TLSC_EV_TIMER), 2);
+    /* cancelled: nothing fires, nothing keeps the loop */
+    assert_int_equal(tlsc_ev_set_timer(ev, 20), TLSC_OK);
+    assert_int_equal(tlsc_ev_set_timer(ev, 0), TLSC_OK);
+    assert_int_equal(tlsc_loop_active(loop), 0);
+    assert_int_equal(tlsc_loop_run_once(loop, 60), TLSC_OK);
+    assert_int_equal(count_kind(&r, TLSC_EV_TIMER), 2);
+    tlsc_ev_free(ev);
+    tlsc_loop_free(loop);
+}
+
 /* Keep the queue full: refill after every SENT until QUEUE_FULL. */
 typedef struct filler {
     size_t full_hits;
@@ -1233,6 +1267,7 @@ int main(void)
         cmocka_unit_test(test_events_async_dns),
         cmocka_unit_test(test_dns_failure),
         cmocka_unit_test(test_queue_bound),
+        cmocka_unit_test(test_app_timer),
         cmocka_unit_test(test_peer_stops_reading),
         cmocka_unit_test(test_hold_stops_reading),
         cmocka_unit_test(test_drop_mid_handshake),

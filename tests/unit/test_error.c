@@ -115,7 +115,7 @@ static void test_unknown_codes(void **state)
 }
 
 /* The numbering rule of error.h: category = code / 100, http for 11xx,
- * internal for 10xx and from 1200, none for success, the WANT codes and
+ * mqtt for 12xx, internal for 10xx and from 1300, none for success, the WANT codes and
  * anything else below 100. */
 static tlsc_category expected_category(int v)
 {
@@ -123,6 +123,8 @@ static tlsc_category expected_category(int v)
         return TLSC_CAT_NONE;
     if (v >= 1100 && v < 1200)
         return TLSC_CAT_HTTP;
+    if (v >= 1200 && v < 1300)
+        return TLSC_CAT_MQTT;
     if (v >= 1000)
         return TLSC_CAT_INTERNAL;
     return (tlsc_category)(v / 100);
@@ -170,7 +172,9 @@ static void test_category_examples(void **state)
     assert_int_equal(tlsc_err_category((tlsc_err)1099), TLSC_CAT_INTERNAL);
     assert_int_equal(tlsc_err_category(TLSC_ERR_HTTP_MALFORMED), TLSC_CAT_HTTP);
     assert_int_equal(tlsc_err_category((tlsc_err)1199), TLSC_CAT_HTTP);
-    assert_int_equal(tlsc_err_category((tlsc_err)1200), TLSC_CAT_INTERNAL);
+    assert_int_equal(tlsc_err_category(TLSC_ERR_MQTT_REFUSED), TLSC_CAT_MQTT);
+    assert_int_equal(tlsc_err_category((tlsc_err)1299), TLSC_CAT_MQTT);
+    assert_int_equal(tlsc_err_category((tlsc_err)1300), TLSC_CAT_INTERNAL);
     assert_int_equal(tlsc_err_category((tlsc_err)INT32_MAX), TLSC_CAT_INTERNAL);
     assert_int_equal(tlsc_err_category((tlsc_err)INT32_MIN), TLSC_CAT_NONE);
 }
@@ -180,11 +184,12 @@ static void test_category_names(void **state)
     (void)state;
     static const char *const names[] = {"none",     "config", "network", "dns",
                                         "timeout",  "protocol", "alert", "verify",
-                                        "memory",   "closed", "internal", "http"};
-    assert_int_equal(UNIT_ARRAY_LEN(names), TLSC_CAT_HTTP + 1);
-    for (int c = TLSC_CAT_NONE; c <= TLSC_CAT_HTTP; c++)
+                                        "memory",   "closed", "internal", "http",
+                                        "mqtt"};
+    assert_int_equal(UNIT_ARRAY_LEN(names), TLSC_CAT_MQTT + 1);
+    for (int c = TLSC_CAT_NONE; c <= TLSC_CAT_MQTT; c++)
         assert_string_equal(tlsc_category_name((tlsc_category)c), names[c]);
-    static const int bad[] = {-1, 12, 13, 100, INT32_MAX, INT32_MIN};
+    static const int bad[] = {-1, 13, 14, 100, INT32_MAX, INT32_MIN};
     for (size_t i = 0; i < UNIT_ARRAY_LEN(bad); i++)
         assert_string_equal(tlsc_category_name((tlsc_category)bad[i]), "unknown");
 }
