@@ -141,6 +141,9 @@ void cli_tls_help(void);
 /* A configuration from the options; prints why and returns the exit
  * status on failure. */
 int cli_tls_build_config(const cli_tls_opts *o, tlsc_config **out);
+/* tlsc_config_add_ca_file, and a warning on stderr when some of the
+ * file's certificates were skipped (unparsable, or after a NUL byte). */
+tlsc_err cli_tls_add_ca_file(tlsc_config *cfg, const char *path);
 /* Report a failed tlsc_conn_new / tlsc_http_new (exit status). */
 int cli_tls_report_new(tlsc_err err, const tlsc_config *cfg);
 /* Split "HOST:PORT", "[IPv6]:PORT" into host (NUL-terminated, capacity

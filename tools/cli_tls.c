@@ -382,7 +382,7 @@ static tlsc_err apply_versions(tlsc_config *cfg, const cli_tls_opts *o)
 
 /* A CA file of which some certificates were skipped still loads; say so,
  * or a root the user counts on is silently missing. */
-static tlsc_err add_ca_file(tlsc_config *cfg, const char *path)
+tlsc_err cli_tls_add_ca_file(tlsc_config *cfg, const char *path)
 {
     tlsc_err err = tlsc_config_add_ca_file(cfg, path);
     if (err == TLSC_OK && tlsc_config_errmsg(cfg)[0] != '\0')
@@ -393,9 +393,9 @@ static tlsc_err add_ca_file(tlsc_config *cfg, const char *path)
 static tlsc_err apply_cas(tlsc_config *cfg, const cli_tls_opts *o)
 {
     if (use_system_ca(o))
-        return add_ca_file(cfg, CLI_SYSTEM_CA_FILE);
+        return cli_tls_add_ca_file(cfg, CLI_SYSTEM_CA_FILE);
     for (size_t i = 0; i < o->cas.count; i++) {
-        tlsc_err err = add_ca_file(cfg, o->cas.items[i]);
+        tlsc_err err = cli_tls_add_ca_file(cfg, o->cas.items[i]);
         if (err != TLSC_OK)
             return err;
     }

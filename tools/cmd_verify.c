@@ -182,7 +182,7 @@ static tlsc_err build_trust(tlsc_config *cfg, const verify_opts *o)
 {
     tlsc_err err = TLSC_OK;
     for (size_t i = 0; err == TLSC_OK && i < o->ca_count; i++)
-        err = tlsc_config_add_ca_file(cfg, o->cas[i]);
+        err = cli_tls_add_ca_file(cfg, o->cas[i]);
     if (err == TLSC_OK && o->bundle != NULL)
         err = tlsc_config_set_bundle_file(cfg, o->bundle);
     for (size_t i = 0; err == TLSC_OK && i < o->crl_count; i++)
