@@ -87,8 +87,13 @@ static tlsc_config *config(capture *c, tlsc_tls_version v)
     return cfg;
 }
 
-static int serve(peer *p, const char *keylog, const char *naccept)
+/* A server writing its key log to a fresh file named in keylog[64]. */
+static int serve(peer *p, char *keylog, const char *naccept)
 {
+    snprintf(keylog, 64, "/tmp/tlsc-keylog-XXXXXX");
+    int fd = mkstemp(keylog);
+    assert_true(fd >= 0);
+    close(fd);
     const char *args[] = {"-cert", path("server-p256.pem"), "-key", path("server-p256.key"),
                           "-cert_chain", path("int.pem"), "-keylogfile", keylog, "-rev",
                           "-naccept", naccept, NULL};
@@ -163,10 +168,7 @@ static void reset(capture *c)
 static void tls12_keylog_matches_server_and_log_is_clean(void **state)
 {
     (void)state;
-    char kl[] = "/tmp/tlsc-keylog-XXXXXX";
-    int fd = mkstemp(kl);
-    assert_true(fd >= 0);
-    close(fd);
+    char kl[64];
     peer p = {0};
     int port = serve(&p, kl, "1");
     capture c = {0};
@@ -183,10 +185,7 @@ static void tls12_keylog_matches_server_and_log_is_clean(void **state)
 static void tls13_and_resumption_keylog_matches_server_and_log_is_clean(void **state)
 {
     (void)state;
-    char kl[] = "/tmp/tlsc-keylog-XXXXXX";
-    int fd = mkstemp(kl);
-    assert_true(fd >= 0);
-    close(fd);
+    char kl[64];
     peer p = {0};
     int port = serve(&p, kl, "2");
     capture c = {0};
