@@ -186,6 +186,7 @@ void cli_free_secret(void *data, size_t len);
 /* An output file being written (see cli_out_open). */
 typedef struct cli_out {
     int fd;
+    int write_error;            /* errno of the first failed cli_out_write */
     bool is_stdout;
     const char *path;           /* as given, for messages */
     char target[4096];          /* path with its symlinks followed */
@@ -206,7 +207,7 @@ typedef struct cli_out {
  * Returns 0 or an errno value, with "cannot write PATH: why" in why.
  */
 int cli_out_open(cli_out *o, const char *path, bool private_file, char *why, size_t cap);
-/* Write all of data; 0 or an errno value. */
+/* Write all of data; 0 or an errno value (also kept in write_error). */
 int cli_out_write(cli_out *o, const void *data, size_t len);
 /* Complete the file (fsync, close, rename into place); on failure the
  * temporary file is removed. 0 or an errno value, with why. */

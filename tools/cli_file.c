@@ -281,8 +281,10 @@ int cli_out_write(cli_out *o, const void *data, size_t len)
         ssize_t w = write(o->fd, p, len);
         if (w < 0 && errno == EINTR)
             continue;
-        if (w <= 0)
-            return w < 0 ? errno : EIO;
+        if (w <= 0) {
+            o->write_error = w < 0 ? errno : EIO;
+            return o->write_error;
+        }
         p += w;
         len -= (size_t)w;
     }

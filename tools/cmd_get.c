@@ -527,6 +527,10 @@ static tlsc_err to_file(void *ud, const void *d, size_t n)
 static tlsc_err finish_output(cli_out *out, tlsc_err err, int *rc)
 {
     char why[sizeof out->tmp + 128];
+    if (err == TLSC_ERR_HTTP_SINK && out->write_error != 0) {
+        snprintf(why, sizeof why, "cannot write %s: %s", out->path, strerror(out->write_error));
+        *rc = cli_report(err, why);
+    }
     if (err != TLSC_OK || *rc != CLI_EXIT_OK) {
         cli_out_discard(out);
         return err;

@@ -66,6 +66,15 @@ expect_exit 0
 expect_chardev "$CASE_DIR/null" 1:3
 no_litter "$CASE_DIR"
 
+case_begin "get -o onto a full device (mknod c 1 7): exit 13 with the write error, the device stays"
+start_www
+mknod "$CASE_DIR/full" c 1 7
+run_tlsc get "https://localhost:$SRV_PORT/small" -o "$CASE_DIR/full" "${CA[@]}"
+expect_exit "$EXIT_HTTP"
+expect_stderr_contains "cannot write $CASE_DIR/full: No space left on device"
+expect_chardev "$CASE_DIR/full" 1:7
+no_litter "$CASE_DIR"
+
 case_begin "get -o onto a FIFO writes the content through it, the FIFO stays"
 start_www
 mkfifo "$CASE_DIR/pipe"
