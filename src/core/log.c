@@ -2,7 +2,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "core/internal.h"
 
@@ -54,7 +53,7 @@ static bool contains_word(const char *name, size_t len)
     for (size_t i = 0; i < sizeof secret_words / sizeof secret_words[0]; i++) {
         size_t w = strlen(secret_words[i]);
         for (size_t at = 0; at + w <= len; at++) {
-            if (strncasecmp(name + at, secret_words[i], w) == 0)
+            if (tlsc__ascii_caseeq(name + at, secret_words[i], w))
                 return true;
         }
     }
