@@ -538,6 +538,9 @@ static int keylog_open(const char *path)
         close(fd);
         return EINVAL;
     }
+    if ((st.st_mode & 077) != 0)
+        fprintf(stderr, "tlsc: warning: key log %s is accessible by others (mode %04o)\n", path,
+                (unsigned)(st.st_mode & 07777));
     g_keylog_fd = fd;
     return 0;
 }

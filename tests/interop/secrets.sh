@@ -73,7 +73,7 @@ keylog_matches "$CASE_DIR/k" 1
 expect_equal "mode of the key log" "$(stat -c %a "$CASE_DIR/k")" 600
 expect_stderr_contains "warning: writing TLS secrets to $CASE_DIR/k (--keylog)"
 
-case_begin "--keylog, TLS 1.3: four secrets as the server writes them; appended to"
+case_begin "--keylog, TLS 1.3: four secrets as the server writes them; appended to; a shared file warns"
 start_srv -tls1_3
 run_tlsc connect "localhost:$SRV_PORT" "${CA[@]}" --summary --keylog "$CASE_DIR/k"
 expect_exit 0
@@ -81,6 +81,12 @@ keylog_matches "$CASE_DIR/k" 4
 run_tlsc connect "localhost:$SRV_PORT" "${CA[@]}" --summary --keylog "$CASE_DIR/k"
 expect_exit 0
 keylog_matches "$CASE_DIR/k" 8
+expect_stderr_not_contains "accessible by others"
+chmod 0644 "$CASE_DIR/k"
+run_tlsc connect "localhost:$SRV_PORT" "${CA[@]}" --summary --keylog "$CASE_DIR/k"
+expect_exit 0
+keylog_matches "$CASE_DIR/k" 12
+expect_stderr_contains "warning: key log $CASE_DIR/k is accessible by others (mode 0644)"
 
 case_begin "SSLKEYLOGFILE: used like --keylog, with a warning naming it"
 start_srv -tls1_3
