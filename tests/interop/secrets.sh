@@ -26,10 +26,16 @@ start_srv() { # ARGS...: openssl s_server with the P-256 chain and a key log
 }
 
 # keylog_matches FILE N: FILE holds N key log lines, each of them a line of
-# the server's key log (same label, client random and secret).
+# the server's key log (same label, client random and secret). The server
+# writes its last lines after tlsc's side of the handshake is over: wait
+# until they are there (up to 5 s).
 keylog_matches() {
-  local f=$1 n=$2 line count=0
+  local f=$1 n=$2 line count=0 i
   [ -f "$f" ] || { fail "no key log $f"; return; }
+  for ((i = 0; i < 100; i++)); do
+    grep -qvxFf "$CASE_DIR/server.keylog" "$f" 2>/dev/null || break
+    sleep 0.05
+  done
   while IFS= read -r line; do
     count=$((count + 1))
     [[ $line =~ ^(CLIENT_RANDOM|CLIENT_HANDSHAKE_TRAFFIC_SECRET|SERVER_HANDSHAKE_TRAFFIC_SECRET|CLIENT_TRAFFIC_SECRET_0|SERVER_TRAFFIC_SECRET_0)\ [0-9a-f]{64}\ [0-9a-f]{64,96}$ ]] ||
