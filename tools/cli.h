@@ -109,12 +109,13 @@ typedef struct cli_tls_opts {
     strlist crls;           /* --crl FILE */
     const char *cert;
     const char *key;
-    const char *key_pass;
-    const char *psk;        /* "IDENTITY:HEXKEY" */
+    const char *key_pass;   /* a secret spec: see cli_secret */
+    const char *psk;        /* a secret spec for "IDENTITY:HEXKEY" */
     const char *alpn;
     const char *servername;
     const char *sess_in;
     const char *sess_out;
+    const char *keylog;     /* --keylog FILE */
     tlsc_resumption resumption;
     bool have_resumption;
     tlsc_tls_version version; /* 0 = the default range */
@@ -140,6 +141,9 @@ void cli_tls_help(void);
 /* A configuration from the options; prints why and returns the exit
  * status on failure. */
 int cli_tls_build_config(const cli_tls_opts *o, tlsc_config **out);
+/* tlsc_config_add_ca_file, and a warning on stderr when some of the
+ * file's certificates were skipped (unparsable, or after a NUL byte). */
+tlsc_err cli_tls_add_ca_file(tlsc_config *cfg, const char *path);
 /* Report a failed tlsc_conn_new / tlsc_http_new (exit status). */
 int cli_tls_report_new(tlsc_err err, const tlsc_config *cfg);
 /* Split "HOST:PORT", "[IPv6]:PORT" into host (NUL-terminated, capacity
@@ -167,6 +171,65 @@ int cli_session_save(tlsc_conn *conn, const char *path);
 /* The second half of cli_session_save, without waiting: write conn's
  * session to path, or warn that there is none (err != TLSC_OK says why). */
 int cli_session_write(const tlsc_conn *conn, const char *path, tlsc_err err);
+
+/* ---- files (tools/cli_file.c) --------------------------------------------- */
+
+/*
+ * Read the regular file path whole into a malloc'd block (NUL-terminated,
+ * the NUL not counted in *len). Opened O_NONBLOCK: a FIFO never blocks.
+ * A FIFO, device, socket or directory, or a file over max bytes, is
+ * refused. On failure writes "PATH: why" to why and returns TLSC_ERR_FILE
+ * (or TLSC_ERR_NO_MEMORY). *mode (may be NULL) receives st_mode.
+ */
+tlsc_err cli_read_file(const char *path, size_t max, unsigned char **data, size_t *len,
+                       unsigned *mode, char *why, size_t cap);
+/* Wipe len bytes of data (it may hold a secret), then free it. */
+void cli_free_secret(void *data, size_t len);
+
+/* An output file being written (see cli_out_open). */
+typedef struct cli_out {
+    int fd;
+    int write_error;            /* errno of the first failed cli_out_write */
+    bool is_stdout;
+    const char *path;           /* as given, for messages */
+    char target[4096];          /* path with its symlinks followed */
+    char tmp[4096 + 16];        /* the temporary file, "" when none */
+} cli_out;
+
+/*
+ * Open the output path, the same way for -o, --sess-out and bundle -o:
+ *  - "-" is stdout;
+ *  - an existing device or FIFO is written in place (never replaced);
+ *  - otherwise a temporary file TARGET.tlsc-XXXXXX is created (mkstemp:
+ *    O_EXCL, an unpredictable name) next to TARGET, the file path's
+ *    symlinks lead to, and cli_out_commit renames it over TARGET (the
+ *    symlink stays). private_file keeps it 0600 (secrets); otherwise it
+ *    gets the replaced file's permissions, or 0666 less the umask.
+ * While the temporary file exists, SIGINT, SIGTERM and SIGHUP remove it
+ * and the command dies of the signal (exit status 128 + signal).
+ * Returns 0 or an errno value, with "cannot write PATH: why" in why.
+ */
+int cli_out_open(cli_out *o, const char *path, bool private_file, char *why, size_t cap);
+/* Write all of data; 0 or an errno value (also kept in write_error). */
+int cli_out_write(cli_out *o, const void *data, size_t len);
+/* Complete the file (fsync, close, rename into place); on failure the
+ * temporary file is removed. 0 or an errno value, with why. */
+int cli_out_commit(cli_out *o, char *why, size_t cap);
+/* Give up: close and remove the temporary file. */
+void cli_out_discard(cli_out *o);
+/* open + write + commit, printing "tlsc: why" on failure; 0 or errno. */
+int cli_write_file(const char *path, const void *data, size_t len, bool private_file);
+
+/*
+ * A secret given on the command line (--psk, --key-pass) as:
+ *   env:VAR     the value of environment variable VAR
+ *   file:PATH   the first line of the regular file PATH (also @PATH)
+ *   pass:TEXT   TEXT itself
+ *   TEXT        TEXT itself (visible in ps: prefer the forms above)
+ * Returns a malloc'd copy in *out (free with cli_free_secret), or prints
+ * why naming the option and returns the exit status.
+ */
+int cli_secret(const char *option, const char *spec, char **out);
 
 /* ---- tlsc connect --driver event (tools/cli_evconnect.c) -------------- */
 

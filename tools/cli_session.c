@@ -7,85 +7,58 @@
  */
 #include "cli.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 /* How long to wait for a TLS 1.3 ticket before giving up on --sess-out. */
 #define TICKET_WAIT_MS 2000u
 
-static size_t read_blob(const char *path, unsigned char *buf, size_t cap, int *err)
+/* A session file others can read gives them the session secret: used
+ * anyway (the command's user chose it), but said. */
+static void warn_if_shared(const char *path, unsigned mode)
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        *err = errno;
-        return 0;
+    if ((mode & 077) != 0)
+        fprintf(stderr, "tlsc: warning: session file %s is accessible by others (mode %04o) "
+                "and holds the session secret: chmod 600 it\n", path, mode & 07777);
+}
+
+/* Read the blob of path into a fresh block (the caller wipes and frees
+ * it); false after saying why it cannot be used. */
+static bool load_blob(const char *path, unsigned char **blob, size_t *n)
+{
+    char why[4096 + 128];
+    unsigned mode = 0;
+    tlsc_err err = cli_read_file(path, TLSC_SESSION_MAX, blob, n, &mode, why, sizeof why);
+    if (err != TLSC_OK) {
+        fprintf(stderr, "tlsc: not resuming: cannot read %s\n", why);
+        return false;
     }
-    size_t n = fread(buf, 1, cap, f);
-    *err = ferror(f) ? EIO : 0;
-    fclose(f);
-    return n;
+    warn_if_shared(path, mode);
+    return true;
 }
 
-/* Read the blob of path into blob (capacity TLSC_SESSION_MAX + 1); false
- * after saying why it cannot be used. */
-static bool load_blob(const char *path, unsigned char *blob, size_t *n)
+static void offered(tlsc_err err, const char *path, unsigned char *blob, size_t n)
 {
-    int e = 0;
-    *n = read_blob(path, blob, TLSC_SESSION_MAX + 1, &e);
-    if (e != 0)
-        fprintf(stderr, "tlsc: not resuming: cannot read %s: %s\n", path, strerror(e));
-    return e == 0;
-}
-
-static void offered(tlsc_err err, const char *path, unsigned char *blob)
-{
-    memset(blob, 0, TLSC_SESSION_MAX + 1); /* it held a master secret */
+    cli_free_secret(blob, n); /* it held a master secret */
     if (err != TLSC_OK)
         fprintf(stderr, "tlsc: not resuming: %s: %s\n", path, tlsc_strerror(err));
 }
 
 void cli_session_load(tlsc_conn *conn, const char *path)
 {
-    unsigned char blob[TLSC_SESSION_MAX + 1];
+    unsigned char *blob = NULL;
     size_t n = 0;
-    if (load_blob(path, blob, &n))
-        offered(tlsc_conn_set_session(conn, blob, n), path, blob);
+    if (load_blob(path, &blob, &n))
+        offered(tlsc_conn_set_session(conn, blob, n), path, blob, n);
 }
 
-/* Write via a temporary file and rename, so a crash never leaves half a
- * session; 0600 because the blob holds the session's master secret. */
-static int write_file(const char *path, const unsigned char *blob, size_t len)
-{
-    char tmp[4096];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
-        return ENAMETOOLONG;
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return errno;
-    ssize_t w = write(fd, blob, len);
-    int e = (w == (ssize_t)len) ? 0 : (w < 0 ? errno : EIO);
-    if (close(fd) != 0 && e == 0)
-        e = errno;
-    if (e == 0 && rename(tmp, path) != 0)
-        e = errno;
-    if (e != 0)
-        unlink(tmp);
-    return e;
-}
-
-/* Write the blob, then wipe it; an exit status. */
+/* Write the blob (0600, atomically: see cli_out_open), then wipe it; an
+ * exit status. */
 static int store(const char *path, unsigned char *blob, size_t len)
 {
-    int e = write_file(path, blob, len);
+    int e = cli_write_file(path, blob, len, true);
     memset(blob, 0, len);
-    if (e != 0) {
-        fprintf(stderr, "tlsc: cannot write session file %s: %s\n", path, strerror(e));
-        return cli_exit_status(TLSC_ERR_FILE);
-    }
-    return CLI_EXIT_OK;
+    return e != 0 ? cli_exit_status(TLSC_ERR_FILE) : CLI_EXIT_OK;
 }
 
 int cli_session_save(tlsc_conn *conn, const char *path)
@@ -112,10 +85,10 @@ int cli_session_write(const tlsc_conn *conn, const char *path, tlsc_err err)
 
 void cli_session_load_http(tlsc_http *h, const char *path)
 {
-    unsigned char blob[TLSC_SESSION_MAX + 1];
+    unsigned char *blob = NULL;
     size_t n = 0;
-    if (load_blob(path, blob, &n))
-        offered(tlsc_http_set_session(h, blob, n), path, blob);
+    if (load_blob(path, &blob, &n))
+        offered(tlsc_http_set_session(h, blob, n), path, blob, n);
 }
 
 int cli_session_save_http(tlsc_http *h, const char *path)

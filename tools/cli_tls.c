@@ -6,9 +6,12 @@
  */
 #include "cli.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* The largest --timeout: poll() takes an int. */
@@ -43,10 +46,13 @@ static const char *const tls_help[] = {
     "                        needs --key",
     "  --key FILE            its private key (PKCS#8, SEC1 or PKCS#1, PEM or",
     "                        DER); needs --cert",
-    "  --key-pass PASS       password of an encrypted key",
-    "  --psk IDENTITY:HEXKEY pre-shared key, split at the first ':'. Without",
-    "                        --ca, --pin or --insecure only PSK suites are",
-    "                        offered.",
+    "  --key-pass SECRET     password of an encrypted key",
+    "  --psk SECRET          pre-shared key IDENTITY:HEXKEY, split at the",
+    "                        first ':'. Without --ca, --pin or --insecure only",
+    "                        PSK suites are offered.",
+    "  SECRET is env:VAR (the environment variable VAR), file:PATH or @PATH",
+    "  (the first line of the regular file PATH), pass:TEXT or plain TEXT;",
+    "  the plain forms are visible to every user in ps: prefer env: or file:.",
     "",
     "Protocol:",
     "  --alpn P1,P2          offer these ALPN protocols, most preferred first",
@@ -75,7 +81,16 @@ static const char *const tls_help[] = {
     "                        instead: no ECDHE, cheapest, no forward secrecy)",
     "  --debug N             log to stderr as 'tlsc[LEVEL]: text' up to level",
     "                        N: 0 none, 1 errors, 2 info, 3 debug, 4 verbose",
-    "                        and mbedTLS's own debug output",
+    "                        and mbedTLS's own debug output. Key material",
+    "                        (secrets, keys, PSKs) is never logged: use",
+    "                        --keylog to decrypt a capture",
+    "  --keylog FILE         append the connection's secrets to FILE in the",
+    "                        NSS key log format (Wireshark: TLS '(Pre)-Master-",
+    "                        Secret log filename'); created 0600, never",
+    "                        through a symlink. Also from the SSLKEYLOGFILE",
+    "                        environment variable, as curl. Whoever reads",
+    "                        FILE can decrypt the traffic: a warning is",
+    "                        printed whenever it is used",
 };
 
 void cli_tls_help(void)
@@ -124,9 +139,15 @@ static int opt_key_pass(void *p, const char *v)
     return CLI_EXIT_OK;
 }
 
+/* "env:", "file:", "@", "pass:": see cli_secret. */
+static bool secret_source(const char *v)
+{
+    return strncmp(v, "env:", 4) == 0 || strncmp(v, "file:", 5) == 0 || v[0] == '@';
+}
+
 static int opt_psk(void *p, const char *v)
 {
-    if (strchr(v, ':') == NULL)
+    if (!secret_source(v) && strchr(v, ':') == NULL)
         return cli_usage_error(((cli_tls_opts *)p)->cmd, "--psk needs IDENTITY:HEXKEY");
     ((cli_tls_opts *)p)->psk = v;
     return CLI_EXIT_OK;
@@ -206,6 +227,12 @@ static int opt_sess_in(void *p, const char *v)
     return CLI_EXIT_OK;
 }
 
+static int opt_keylog(void *p, const char *v)
+{
+    ((cli_tls_opts *)p)->keylog = v;
+    return CLI_EXIT_OK;
+}
+
 static int opt_sess_out(void *p, const char *v)
 {
     ((cli_tls_opts *)p)->sess_out = v;
@@ -267,6 +294,7 @@ static const cli_option tls_options[] = {
     {"sess-in", true, opt_sess_in},
     {"sess-out", true, opt_sess_out},
     {"resumption", true, opt_resumption},
+    {"keylog", true, opt_keylog},
 };
 
 const cli_option *const cli_tls_options = tls_options;
@@ -285,8 +313,13 @@ int cli_tls_init(cli_tls_opts *o, const char *cmd, int argc)
     return CLI_EXIT_OK;
 }
 
+static int g_keylog_fd = -1; /* --keylog / SSLKEYLOGFILE, opened once */
+
 void cli_tls_release(cli_tls_opts *o)
 {
+    if (g_keylog_fd >= 0)
+        close(g_keylog_fd);
+    g_keylog_fd = -1;
     free(o->cas.items);
     free(o->pins.items);
     free(o->crls.items);
@@ -347,12 +380,22 @@ static tlsc_err apply_versions(tlsc_config *cfg, const cli_tls_opts *o)
     return tlsc_config_set_versions(cfg, o->version, o->version);
 }
 
+/* A CA file of which some certificates were skipped still loads; say so,
+ * or a root the user counts on is silently missing. */
+tlsc_err cli_tls_add_ca_file(tlsc_config *cfg, const char *path)
+{
+    tlsc_err err = tlsc_config_add_ca_file(cfg, path);
+    if (err == TLSC_OK && tlsc_config_errmsg(cfg)[0] != '\0')
+        fprintf(stderr, "tlsc: warning: %s\n", tlsc_config_errmsg(cfg));
+    return err;
+}
+
 static tlsc_err apply_cas(tlsc_config *cfg, const cli_tls_opts *o)
 {
     if (use_system_ca(o))
-        return tlsc_config_add_ca_file(cfg, CLI_SYSTEM_CA_FILE);
+        return cli_tls_add_ca_file(cfg, CLI_SYSTEM_CA_FILE);
     for (size_t i = 0; i < o->cas.count; i++) {
-        tlsc_err err = tlsc_config_add_ca_file(cfg, o->cas.items[i]);
+        tlsc_err err = cli_tls_add_ca_file(cfg, o->cas.items[i]);
         if (err != TLSC_OK)
             return err;
     }
@@ -394,28 +437,21 @@ static tlsc_err apply_insecure(tlsc_config *cfg, const cli_tls_opts *o)
     return o->insecure ? tlsc_config_insecure_skip_verify(cfg) : TLSC_OK;
 }
 
-static tlsc_err apply_client_cert(tlsc_config *cfg, const cli_tls_opts *o)
+static tlsc_err apply_client_cert(tlsc_config *cfg, const cli_tls_opts *o, const char *pass)
 {
     if (o->cert == NULL)
         return TLSC_OK;
-    return tlsc_config_set_client_cert_file(cfg, o->cert, o->key,
-                                            o->key_pass);
+    return tlsc_config_set_client_cert_file(cfg, o->cert, o->key, pass);
 }
 
-static tlsc_err apply_psk(tlsc_config *cfg, const cli_tls_opts *o)
+/* text is "IDENTITY:HEXKEY"; the identity may not contain ':', the hex key
+ * cannot. */
+static tlsc_err apply_psk(tlsc_config *cfg, char *text)
 {
-    if (o->psk == NULL)
-        return TLSC_OK;
-    /* The identity may not contain ':'; the hex key cannot. */
-    const char *colon = strchr(o->psk, ':');
-    size_t id_len = (size_t)(colon - o->psk);
-    char *identity = malloc(id_len + 1);
-    if (identity == NULL)
-        return TLSC_ERR_NO_MEMORY;
-    memcpy(identity, o->psk, id_len);
-    identity[id_len] = '\0';
-    tlsc_err err = tlsc_config_set_psk_hex(cfg, identity, colon + 1);
-    free(identity);
+    char *colon = strchr(text, ':');
+    *colon = '\0';
+    tlsc_err err = tlsc_config_set_psk_hex(cfg, text, colon + 1);
+    *colon = ':';
     return err;
 }
 
@@ -446,10 +482,116 @@ static tlsc_err apply_buffers(tlsc_config *cfg, const cli_tls_opts *o)
 static tlsc_err (*const config_steps[])(tlsc_config *, const cli_tls_opts *) = {
     apply_log,      apply_versions,    apply_cas,       apply_bundle,
     apply_crls,     apply_pins,        apply_insecure,  apply_cn_fallback,
-    apply_client_cert,
-    apply_psk,      apply_alpn,        apply_timeout,
+    apply_alpn,        apply_timeout,
     apply_resumption, apply_buffers,
 };
+
+/* ---- secrets: --psk, --key-pass, --keylog ---------------------------------- */
+
+typedef struct secrets {
+    char *psk;          /* resolved by cli_secret, or NULL */
+    char *key_pass;
+} secrets;
+
+static void secrets_free(secrets *s)
+{
+    cli_free_secret(s->psk, s->psk ? strlen(s->psk) : 0);
+    cli_free_secret(s->key_pass, s->key_pass ? strlen(s->key_pass) : 0);
+}
+
+static int secrets_resolve(const cli_tls_opts *o, secrets *s)
+{
+    int rc = o->psk != NULL ? cli_secret("--psk", o->psk, &s->psk) : CLI_EXIT_OK;
+    if (rc == CLI_EXIT_OK && o->key_pass != NULL)
+        rc = cli_secret("--key-pass", o->key_pass, &s->key_pass);
+    if (rc == CLI_EXIT_OK && s->psk != NULL && strchr(s->psk, ':') == NULL)
+        rc = cli_report(TLSC_ERR_PSK, "--psk: expected IDENTITY:HEXKEY");
+    return rc;
+}
+
+/* One write per line: O_APPEND keeps concurrent writers' lines whole. */
+static void keylog_line(void *ud, const char *line)
+{
+    (void)ud;
+    char buf[512];
+    size_t n = strlen(line);
+    if (n + 1 > sizeof buf)
+        return;
+    memcpy(buf, line, n);
+    buf[n] = '\n';
+    ssize_t w = write(g_keylog_fd, buf, n + 1);
+    (void)w;
+    memset(buf, 0, sizeof buf);
+}
+
+/* Appending to an existing key log is what curl and browsers do; a new one
+ * is created 0600, and a symlink is never followed (O_NOFOLLOW), nor a FIFO
+ * waited on. Returns an errno value. */
+static int keylog_open(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY |
+                  O_CLOEXEC, 0600);
+    if (fd < 0)
+        return errno == ELOOP ? EMLINK : errno;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return EINVAL;
+    }
+    if ((st.st_mode & 077) != 0)
+        fprintf(stderr, "tlsc: warning: key log %s is accessible by others (mode %04o)\n", path,
+                (unsigned)(st.st_mode & 07777));
+    g_keylog_fd = fd;
+    return 0;
+}
+
+static const char *keylog_error(int e)
+{
+    if (e == EMLINK)
+        return "it is a symlink (not followed)";
+    return e == EINVAL ? "not a regular file" : strerror(e);
+}
+
+/* --keylog FILE, else SSLKEYLOGFILE (which only warns when unusable, as
+ * curl). An exit status. */
+static int setup_keylog(tlsc_config *cfg, const cli_tls_opts *o)
+{
+    const char *env = getenv("SSLKEYLOGFILE");
+    const char *path = o->keylog != NULL ? o->keylog : (env != NULL && env[0] ? env : NULL);
+    const char *from = o->keylog != NULL ? "--keylog" : "SSLKEYLOGFILE";
+    int e = path != NULL && g_keylog_fd < 0 ? keylog_open(path) : 0;
+    if (e != 0 && o->keylog != NULL) {
+        fprintf(stderr, "tlsc: %s: --keylog %s: %s\n", tlsc_strerror(TLSC_ERR_FILE), path,
+                keylog_error(e));
+        return cli_exit_status(TLSC_ERR_FILE);
+    }
+    if (e != 0) {
+        fprintf(stderr, "tlsc: warning: SSLKEYLOGFILE %s not used: %s\n", path, keylog_error(e));
+        return CLI_EXIT_OK;
+    }
+    if (path == NULL)
+        return CLI_EXIT_OK;
+    static bool warned;
+    if (!warned)
+        fprintf(stderr, "tlsc: warning: writing TLS secrets to %s (%s): whoever reads it can "
+                "decrypt this connection\n", path, from);
+    warned = true;
+    tlsc_err err = tlsc_config_set_keylog(cfg, keylog_line, NULL);
+    return err == TLSC_OK ? CLI_EXIT_OK : cli_report(err, tlsc_config_errmsg(cfg));
+}
+
+static tlsc_err apply_steps(tlsc_config *cfg, const cli_tls_opts *o, secrets *s)
+{
+    for (size_t i = 0; i < sizeof config_steps / sizeof config_steps[0]; i++) {
+        tlsc_err err = config_steps[i](cfg, o);
+        if (err != TLSC_OK)
+            return err;
+    }
+    tlsc_err err = apply_client_cert(cfg, o, s->key_pass);
+    if (err == TLSC_OK && s->psk != NULL)
+        err = apply_psk(cfg, s->psk);
+    return err;
+}
 
 int cli_tls_build_config(const cli_tls_opts *o, tlsc_config **out)
 {
@@ -458,13 +600,18 @@ int cli_tls_build_config(const cli_tls_opts *o, tlsc_config **out)
 
     if (err != TLSC_OK)
         return cli_report(err, NULL);
-    for (size_t i = 0; i < sizeof config_steps / sizeof config_steps[0]; i++) {
-        err = config_steps[i](cfg, o);
-        if (err != TLSC_OK) {
-            int rc = cli_report(err, tlsc_config_errmsg(cfg));
-            tlsc_config_free(cfg);
-            return rc;
-        }
+    secrets s = {NULL, NULL};
+    int rc = secrets_resolve(o, &s);
+    if (rc == CLI_EXIT_OK) {
+        err = apply_steps(cfg, o, &s);
+        rc = err != TLSC_OK ? cli_report(err, tlsc_config_errmsg(cfg)) : CLI_EXIT_OK;
+    }
+    secrets_free(&s);
+    if (rc == CLI_EXIT_OK)
+        rc = setup_keylog(cfg, o);
+    if (rc != CLI_EXIT_OK) {
+        tlsc_config_free(cfg);
+        return rc;
     }
     *out = cfg;
     return CLI_EXIT_OK;

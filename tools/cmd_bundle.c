@@ -55,7 +55,10 @@ static const char *const bundle_help[] = {
     "of certificates, a DER certificate, or a directory, whose *.pem, *.crt,",
     "*.cer and *.der files are read - and write those that can be roots to",
     "OUT. Without INPUT, " SYSTEM_CA_FILE " is read.",
-    "  -o, --output OUT     the bundle file to write (required)",
+    "  -o, --output OUT     the bundle file to write (required): written to a",
+    "                       temporary file next to it and renamed into",
+    "                       place; a symlink is followed (the link stays), a",
+    "                       device or FIFO written in place, '-' is stdout",
     "  --format FORMAT      tlsc (default); esp-idf: ESP-IDF's x509_crt_bundle",
     "                       as gen_crt_bundle.py writes it now (offset table);",
     "                       esp-idf-legacy: its earlier layout (16-bit count)",
@@ -224,25 +227,16 @@ static const cli_option build_options[] = {
 
 /* ---- files ------------------------------------------------------------------------ */
 
-/* The whole file, or NULL after printing why. */
+/* The whole regular file (see cli_read_file), or NULL after printing why. */
 static unsigned char *read_file(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
     unsigned char *data = NULL;
-    long size = -1;
-    if (f != NULL && fseek(f, 0, SEEK_END) == 0)
-        size = ftell(f);
-    if (size >= 0 && fseek(f, 0, SEEK_SET) == 0)
-        data = malloc((size_t)size + 1);
-    if (data != NULL && fread(data, 1, (size_t)size, f) != (size_t)size) {
-        free(data);
-        data = NULL;
+    char why[4096 + 128];
+    tlsc_err err = cli_read_file(path, TLSC_FILE_MAX, &data, len, NULL, why, sizeof why);
+    if (err != TLSC_OK) {
+        cli_report(err, why);
+        return NULL;
     }
-    if (f != NULL)
-        fclose(f);
-    if (data == NULL)
-        cli_report(TLSC_ERR_FILE, path);
-    *len = (size_t)size;
     return data;
 }
 
@@ -438,17 +432,11 @@ static int add_input(tlsc_bundle_builder *b, build_opts *o, const char *input)
     return rc;
 }
 
+/* See cli_out_open: atomic, a symlink followed, a device written in place. */
 static int write_output(const build_opts *o, const unsigned char *data, size_t len)
 {
-    FILE *f = fopen(o->output, "wb");
-    bool ok = f != NULL && fwrite(data, 1, len, f) == len;
-    if (f != NULL && fclose(f) != 0)
-        ok = false;
-    if (!ok) {
-        fprintf(stderr, "tlsc: cannot write %s\n", o->output);
-        return CLI_EXIT_INTERNAL;
-    }
-    return CLI_EXIT_OK;
+    return cli_write_file(o->output, data, len, false) == 0 ? CLI_EXIT_OK
+                                                            : cli_exit_status(TLSC_ERR_FILE);
 }
 
 static int write_bundle(tlsc_bundle_builder *b, const build_opts *o)
@@ -466,8 +454,10 @@ static int write_bundle(tlsc_bundle_builder *b, const build_opts *o)
     int rc = err == TLSC_OK ? write_output(o, data, len) : cli_report(err, NULL);
     free(data);
     if (rc == CLI_EXIT_OK)
-        printf("%s: %zu root%s, %zu bytes (%s format)\n", o->output, count,
-               count == 1 ? "" : "s", len, format_name(o->format));
+        /* with -o -, stdout holds the bundle: the summary goes to stderr */
+        fprintf(strcmp(o->output, "-") == 0 ? stderr : stdout,
+                "%s: %zu root%s, %zu bytes (%s format)\n", o->output, count,
+                count == 1 ? "" : "s", len, format_name(o->format));
     return rc;
 }
 

@@ -77,7 +77,10 @@ static const char *const get_help_head[] = {
     "Verified download (one URL, GET):",
     "  -o, --output FILE     write the content to FILE: written as",
     "                        FILE.tlsc-XXXXXX and renamed only once complete",
-    "                        and verified; removed on any failure",
+    "                        and verified; removed on any failure or on",
+    "                        SIGINT, SIGTERM or SIGHUP. A symlink is followed",
+    "                        (the link stays); an existing device or FIFO",
+    "                        is written in place; '-' is stdout",
     "  --sha256 HEX          expected SHA-256 of the content (64 hex digits);",
     "                        a mismatch is an error (exit 13). Without -o the",
     "                        content goes to stdout BEFORE it can be verified",
@@ -514,6 +517,29 @@ static tlsc_err to_stdout(void *ud, const void *d, size_t n)
     return fwrite(d, 1, n, stdout) == n ? TLSC_OK : TLSC_ERR_HTTP_SINK;
 }
 
+/* -o FILE: see cli_out_open (a device stays a device, a symlink stays). */
+static tlsc_err to_file(void *ud, const void *d, size_t n)
+{
+    return cli_out_write(ud, d, n) == 0 ? TLSC_OK : TLSC_ERR_HTTP_SINK;
+}
+
+/* The file is complete and verified: move it into place. */
+static tlsc_err finish_output(cli_out *out, tlsc_err err, int *rc)
+{
+    char why[sizeof out->tmp + 128];
+    if (err == TLSC_ERR_HTTP_SINK && out->write_error != 0) {
+        snprintf(why, sizeof why, "cannot write %s: %s", out->path, strerror(out->write_error));
+        *rc = cli_report(err, why);
+    }
+    if (err != TLSC_OK || *rc != CLI_EXIT_OK) {
+        cli_out_discard(out);
+        return err;
+    }
+    if (cli_out_commit(out, why, sizeof why) != 0)
+        *rc = cli_report(TLSC_ERR_HTTP_SINK, why);
+    return err;
+}
+
 static void on_progress(void *ud, uint64_t done, int64_t total)
 {
     progress_draw(ud, done, total, false);
@@ -538,8 +564,13 @@ static int run_download(tlsc_http *h, const get_opts *o)
     d.url = o->urls.items[0];
     d.headers = hs;
     d.header_count = o->headers.count;
-    d.path = o->output;
-    d.sink = o->output == NULL ? to_stdout : NULL;
+    cli_out out;
+    char why[sizeof out.tmp + 128];
+    bool to_out = o->output != NULL;
+    if (rc == CLI_EXIT_OK && to_out && cli_out_open(&out, o->output, false, why, sizeof why) != 0)
+        rc = cli_report(TLSC_ERR_HTTP_SINK, why);
+    d.sink = to_out ? to_file : to_stdout;
+    d.sink_ud = to_out ? &out : NULL;
     d.sha256 = o->sha256_hex != NULL ? o->sha256 : NULL;
     d.size = o->have_size ? (int64_t)o->size : -1;
     d.range_chunk = o->range_chunk;
@@ -548,6 +579,8 @@ static int run_download(tlsc_http *h, const get_opts *o)
     tlsc_download_result r;
     memset(&r, 0, sizeof r);
     tlsc_err err = rc == CLI_EXIT_OK ? tlsc_http_download(h, &d, &r) : TLSC_OK;
+    if (to_out && rc == CLI_EXIT_OK)
+        err = finish_output(&out, err, &rc);
     progress_end(&prog, r.bytes, o->have_size ? (int64_t)o->size : -1);
     fflush(stdout);
     if (o->stats && rc == CLI_EXIT_OK)

@@ -182,7 +182,7 @@ static tlsc_err build_trust(tlsc_config *cfg, const verify_opts *o)
 {
     tlsc_err err = TLSC_OK;
     for (size_t i = 0; err == TLSC_OK && i < o->ca_count; i++)
-        err = tlsc_config_add_ca_file(cfg, o->cas[i]);
+        err = cli_tls_add_ca_file(cfg, o->cas[i]);
     if (err == TLSC_OK && o->bundle != NULL)
         err = tlsc_config_set_bundle_file(cfg, o->bundle);
     for (size_t i = 0; err == TLSC_OK && i < o->crl_count; i++)
@@ -199,25 +199,17 @@ static tlsc_err build_trust(tlsc_config *cfg, const verify_opts *o)
 /* The whole file, NUL-terminated (not counted in *len). */
 static int read_chain(const char *path, char **out, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        fprintf(stderr, "tlsc: %s: %s: %s\n", tlsc_strerror(TLSC_ERR_FILE), path,
-                strerror(errno));
-        return cli_exit_status(TLSC_ERR_FILE);
-    }
-    char *buf = malloc(CHAIN_MAX + 1);
-    size_t n = buf != NULL ? fread(buf, 1, CHAIN_MAX + 1, f) : 0;
-    bool bad = buf == NULL || ferror(f) || n > CHAIN_MAX || n == 0;
-    fclose(f);
-    if (bad) {
+    unsigned char *buf = NULL;
+    char why[4096 + 128];
+    tlsc_err err = cli_read_file(path, CHAIN_MAX, &buf, len, NULL, why, sizeof why);
+    if (err == TLSC_OK && *len == 0) {
         free(buf);
-        fprintf(stderr, "tlsc: %s: %s: %s\n", tlsc_strerror(TLSC_ERR_FILE), path,
-                n == 0 ? "empty or unreadable" : "larger than 1 MiB");
-        return cli_exit_status(TLSC_ERR_FILE);
+        snprintf(why, sizeof why, "%s: empty", path);
+        err = TLSC_ERR_FILE;
     }
-    buf[n] = '\0';
-    *out = buf;
-    *len = n;
+    if (err != TLSC_OK)
+        return cli_report(err, why);
+    *out = (char *)buf;
     return CLI_EXIT_OK;
 }
 

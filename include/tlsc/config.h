@@ -108,7 +108,18 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_add_ca(tlsc_config *cfg,
                                                     const void *data,
                                                     size_t len);
 
+/*
+ * Files read by the *_file setters (CA, CRL, bundle, client certificate
+ * and key): only regular files are read, at most TLSC_FILE_MAX bytes each.
+ * A FIFO, device, socket or directory, or a larger file, fails with
+ * TLSC_ERR_FILE and a detail naming the file and what it is (a FIFO is
+ * never waited on).
+ */
+#define TLSC_FILE_MAX (1024u * 1024u)
+
 /* Same from a file (for example /etc/ssl/certs/ca-certificates.crt).
+ * Skipped certificates are counted in tlsc_config_errmsg, prefixed with
+ * the path, also when the call succeeds.
  * Errors: TLSC_ERR_FILE, TLSC_ERR_CERT_PARSE. */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_add_ca_file(tlsc_config *cfg,
                                                          const char *path);
@@ -494,6 +505,33 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_set_log(tlsc_config *cfg,
                                                      tlsc_log_fn fn, void *ud,
                                                      int level,
                                                      int mbedtls_level);
+
+/*
+ * mbedTLS's debug output never carries key material, at any level: the
+ * dumps of secrets, keys, IVs, PSKs and binders are replaced by a line
+ * "'NAME' not shown (key material; ...)". To decrypt captured traffic
+ * (Wireshark), set a key log instead.
+ */
+
+/* ---- key log (decrypting captured traffic) ----------------------------- */
+
+/* Receives one line of the NSS key log format (no trailing newline), e.g.
+ * "CLIENT_RANDOM <64 hex> <96 hex>" for TLS 1.2, or
+ * "CLIENT_HANDSHAKE_TRAFFIC_SECRET", "SERVER_HANDSHAKE_TRAFFIC_SECRET",
+ * "CLIENT_TRAFFIC_SECRET_0", "SERVER_TRAFFIC_SECRET_0" lines for TLS 1.3.
+ * The line is wiped after the call: copy what you keep. */
+typedef void (*tlsc_keylog_fn)(void *ud, const char *line);
+
+/*
+ * Hand every connection's secrets to fn as they are derived, for tools
+ * that decrypt a capture (Wireshark's "(Pre)-Master-Secret log filename",
+ * curl's SSLKEYLOGFILE). Off by default (fn NULL turns it off): whoever
+ * holds these lines can read the traffic, so enable it only for debugging
+ * and keep the file private. fn runs on the thread driving the handshake.
+ * Errors: TLSC_ERR_CONFIG_FROZEN.
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_set_keylog(tlsc_config *cfg, tlsc_keylog_fn fn,
+                                                        void *ud);
 
 TLSC_END_DECLS
 

@@ -372,7 +372,11 @@ typedef struct tlsc_download {
     size_t header_count;
     /* File: written as "<path>.tlsc-XXXXXX" in the same directory, renamed
      * to path only when the whole content arrived and matched sha256/size;
-     * removed otherwise. An existing file at path is replaced only then. */
+     * removed otherwise. An existing file at path is replaced only then.
+     * An existing path that is not a regular file (a device such as
+     * /dev/null, a FIFO, a directory) or a symlink is refused with
+     * TLSC_ERR_HTTP_SINK before anything is fetched, never replaced: write
+     * to those through a sink (the tlsc command's -o does). */
     const char *path;
     /* Sink: receives the content in order. It sees the data BEFORE the
      * digest can be checked: treat it as unverified until

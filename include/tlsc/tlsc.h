@@ -36,6 +36,18 @@ TLSC_API const char *tlsc_version(void);
 /* Version of the mbedTLS compiled into it, e.g. "3.6.6". */
 TLSC_API const char *tlsc_mbedtls_version(void);
 
+/*
+ * Release the process-wide state that the first tlsc_config_new set up
+ * (the PSA crypto subsystem: its key slots and random generator), for a
+ * clean shutdown of a long-running application or a leak checker such as
+ * valgrind (the tlsc command calls it before it exits). Call it once, after
+ * every configuration, connection, loop, HTTP client and bundle builder is
+ * freed, and while no other thread uses tlsc. A later tlsc_config_new
+ * sets the state up again. Never required: without it the state is simply
+ * left to the process's end.
+ */
+TLSC_API void tlsc_global_free(void);
+
 TLSC_END_DECLS
 
 #endif /* TLSC_TLSC_H */

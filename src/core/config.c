@@ -206,7 +206,8 @@ tlsc_err tlsc_config_add_ca_file(tlsc_config *cfg, const char *path)
         return err;
     err = tlsc_config_add_ca(cfg, data, len + 1); /* + its NUL, for PEM */
     tlsc__free(data);
-    if (err != TLSC_OK)
+    /* also on success: the detail then counts skipped certificates */
+    if (err != TLSC_OK || tlsc_config_errmsg(cfg)[0] != '\0')
         tlsc__config_fail_file(cfg, err, path);
     return err;
 }

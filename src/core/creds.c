@@ -79,15 +79,43 @@ static size_t count_pem_certs(const unsigned char *p, size_t len)
     return n;
 }
 
+static size_t chain_length(const mbedtls_x509_crt *chain)
+{
+    size_t n = 0;
+    for (const mbedtls_x509_crt *c = chain; c != NULL && c->raw.p != NULL; c = c->next)
+        n++;
+    return n;
+}
+
+/* PEM text ends at a NUL (mbedTLS reads it as a C string): blocks after one
+ * are never seen by the parser, so they are counted as skipped and the NUL
+ * is named. len counts the final NUL. */
+static void skipped_detail(const unsigned char *p, size_t len, size_t skipped, size_t blocks,
+                           char *detail, size_t cap)
+{
+    const unsigned char *nul = memchr(p, '\0', len - 1);
+    if (nul != NULL)
+        snprintf(detail, cap, "%zu of %zu certificates could not be parsed and were skipped "
+                 "(a NUL byte at offset %zu ends the PEM text)", skipped, blocks,
+                 (size_t)(nul - p));
+    else
+        snprintf(detail, cap, "%zu of %zu certificates could not be parsed and were skipped",
+                 skipped, blocks);
+}
+
 static tlsc_err parse_pem_certs(mbedtls_x509_crt *chain,
                                 const unsigned char *p, size_t len,
                                 char *detail, size_t cap, size_t *parsed)
 {
     size_t blocks = count_pem_certs(p, len);
+    size_t before = chain_length(chain);
     int ret = tlsc__x509_parse_pem(chain, p, len);
     if (ret == MBEDTLS_ERR_X509_ALLOC_FAILED || ret == MBEDTLS_ERR_PEM_ALLOC_FAILED)
         return TLSC_ERR_NO_MEMORY;
-    if (ret < 0 || blocks == 0 || (size_t)ret >= blocks) {
+    /* Counted from the chain: the parser's own failure count misses
+     * blocks it never reached. */
+    size_t added = chain_length(chain) - before;
+    if (ret < 0 || blocks == 0 || added == 0) {
         char why[128] = "no certificate found";
         if (ret < 0)
             mbedtls_reason(ret, why, sizeof why);
@@ -95,10 +123,9 @@ static tlsc_err parse_pem_certs(mbedtls_x509_crt *chain,
                  blocks, blocks == 1 ? "" : "s", why);
         return TLSC_ERR_CERT_PARSE;
     }
-    *parsed = blocks - (size_t)ret;
-    if (ret > 0)
-        snprintf(detail, cap, "%d of %zu certificates could not be parsed and were skipped",
-                 ret, blocks);
+    *parsed = added;
+    if (added < blocks)
+        skipped_detail(p, len, blocks - added, blocks, detail, cap);
     return TLSC_OK;
 }
 

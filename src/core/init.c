@@ -67,6 +67,11 @@ tlsc_err tlsc__global_init(void)
     return st == PSA_SUCCESS ? TLSC_OK : TLSC_ERR_INTERNAL;
 }
 
+void tlsc_global_free(void)
+{
+    mbedtls_psa_crypto_free();
+}
+
 void tlsc__time_enter(const tlsc_config *cfg)
 {
     tl_cfg = cfg;

@@ -87,6 +87,8 @@ struct tlsc_config {
     void *log_ud;
     int log_level;
     int mbedtls_level;
+    tlsc_keylog_fn keylog_fn;   /* tlsc_config_set_keylog (keylog.c), NULL = off */
+    void *keylog_ud;
 
     /* the last failing setter's detail: heap text (exact length), only
      * changed while the configuration is open, or a static text
@@ -462,6 +464,8 @@ int tlsc__conf_set_mfl(mbedtls_ssl_config *conf, unsigned char code, size_t len)
 /* log.c */
 void tlsc__log(const tlsc_config *cfg, int level, const char *fmt, ...)
     TLSC_PRINTF(3, 4);
+/* keylog.c: hand c's secrets to the configuration's key log, if any. */
+void tlsc__keylog_attach(tlsc_conn *c);
 void tlsc__mbedtls_debug(void *ctx, int level, const char *file, int line,
                          const char *msg);
 

@@ -44,7 +44,7 @@ static unsigned char ascii_lower(unsigned char c)
     return c;
 }
 
-static bool ascii_caseeq(const char *a, const char *b, size_t len)
+bool tlsc__ascii_caseeq(const char *a, const char *b, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
         if (ascii_lower((unsigned char)a[i]) != ascii_lower((unsigned char)b[i]))
@@ -398,7 +398,7 @@ static bool wildcard_matches(const char *suffix, size_t suffix_len,
     if (dot == NULL || dot == host)
         return false;
     size_t rest = len - (size_t)(dot - host);
-    return rest == suffix_len && ascii_caseeq(dot, suffix, suffix_len);
+    return rest == suffix_len && tlsc__ascii_caseeq(dot, suffix, suffix_len);
 }
 
 bool tlsc__dns_name_is_absolute(const char *name, size_t len)
@@ -421,7 +421,7 @@ bool tlsc__dns_name_matches(const char *pattern, size_t pattern_len,
         return false;
     if (pattern[0] == '*')
         return wildcard_matches(pattern + 1, pattern_len - 1, host, hlen);
-    return hlen == pattern_len && ascii_caseeq(pattern, host, pattern_len);
+    return hlen == pattern_len && tlsc__ascii_caseeq(pattern, host, pattern_len);
 }
 
 /* ---- hex ---------------------------------------------------------------- */

@@ -15,6 +15,10 @@
 /* Longest host name accepted (RFC 1035: 253 characters of text). */
 #define TLSC_HOST_MAX 253
 
+/* Whether a and b (len bytes each) are equal with ASCII letters folded;
+ * bytes >= 0x80 compare exactly (no locale). */
+bool tlsc__ascii_caseeq(const char *a, const char *b, size_t len);
+
 /*
  * Parse an IPv4 ("192.0.2.1") or IPv6 ("2001:db8::1", also in brackets
  * "[2001:db8::1]", no zone id) literal. On success writes the 4 or 16

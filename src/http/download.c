@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "mbedtls/sha256.h"
@@ -72,8 +73,23 @@ static tlsc_err emit(dl *s, const void *data, size_t n)
     return TLSC_OK;
 }
 
+/* rename() would replace a device, a FIFO or a symlink with a regular
+ * file (as root, /dev/null): only a regular file or a new name is ours to
+ * replace. */
+static tlsc_err check_destination(dl *s)
+{
+    struct stat st;
+    if (lstat(s->d->path, &st) != 0 || S_ISREG(st.st_mode))
+        return TLSC_OK;
+    return tlsc__http_fail(s->h, TLSC_ERR_HTTP_SINK, "%s exists and is not a regular file: "
+                           "not replaced (write to it through a sink)", s->d->path);
+}
+
 static tlsc_err open_tmp(dl *s)
 {
+    tlsc_err err = check_destination(s);
+    if (err != TLSC_OK)
+        return err;
     size_t n = strlen(s->d->path) + sizeof TMP_SUFFIX;
     s->tmp_path = tlsc__calloc(1, n);
     if (s->tmp_path == NULL)

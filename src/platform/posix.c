@@ -1,9 +1,12 @@
 /* POSIX implementation of the platform layer's clock, once and file I/O. */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/internal.h"
 
@@ -40,42 +43,87 @@ void tlsc__once(void (*fn)(void))
     pthread_once(&g_once, fn);
 }
 
-static tlsc_err read_all(FILE *f, unsigned char *buf, size_t len)
+/* Read exactly len bytes (a regular file does not shrink under us unless
+ * someone truncates it, which is then a read error). */
+static tlsc_err read_all(int fd, unsigned char *buf, size_t len)
 {
-    size_t got = fread(buf, 1, len, f);
-    return got == len ? TLSC_OK : TLSC_ERR_FILE;
+    size_t got = 0;
+    while (got < len) {
+        ssize_t n = read(fd, buf + got, len - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return TLSC_ERR_FILE;
+        got += (size_t)n;
+    }
+    return TLSC_OK;
 }
 
+static const char *file_kind(mode_t m)
+{
+    if (S_ISDIR(m))
+        return "a directory";
+    if (S_ISFIFO(m))
+        return "a FIFO";
+    if (S_ISCHR(m))
+        return "a character device";
+    if (S_ISBLK(m))
+        return "a block device";
+    if (S_ISSOCK(m))
+        return "a socket";
+    return "not a regular file";
+}
+
+/* The size of the regular file open on fd, or an error naming path. */
+static tlsc_err regular_size(int fd, const char *path, size_t *size, char *detail, size_t cap)
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        snprintf(detail, cap, "cannot read %s: %s", path, strerror(errno));
+        return TLSC_ERR_FILE;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(detail, cap, "cannot read %s: %s, not a regular file", path,
+                 file_kind(st.st_mode));
+        return TLSC_ERR_FILE;
+    }
+    if (st.st_size > (off_t)TLSC_FILE_MAX) {
+        snprintf(detail, cap, "cannot read %s: %lld bytes, more than the %u bytes allowed "
+                 "for a credential or trust file", path, (long long)st.st_size,
+                 (unsigned)TLSC_FILE_MAX);
+        return TLSC_ERR_FILE;
+    }
+    *size = (size_t)st.st_size;
+    return TLSC_OK;
+}
+
+/* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer
+ * forever; it is refused by the S_ISREG check right after. */
 tlsc_err tlsc__read_file(const char *path, unsigned char **data, size_t *len,
                          char *detail, size_t cap)
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) {
         snprintf(detail, cap, "cannot open %s: %s", path, strerror(errno));
         return TLSC_ERR_FILE;
     }
-    long size = -1;
-    if (fseek(f, 0, SEEK_END) == 0)
-        size = ftell(f);
-    if (size < 0 || fseek(f, 0, SEEK_SET) != 0) {
-        snprintf(detail, cap, "cannot read %s: not a regular file", path);
-        fclose(f);
-        return TLSC_ERR_FILE;
+    size_t size = 0;
+    tlsc_err err = regular_size(fd, path, &size, detail, cap);
+    unsigned char *buf = err == TLSC_OK ? tlsc__calloc(1, size + 1) : NULL;
+    if (err == TLSC_OK && buf == NULL) {
+        snprintf(detail, cap, "no memory for %s (%zu bytes)", path, size);
+        err = TLSC_ERR_NO_MEMORY;
     }
-    unsigned char *buf = tlsc__calloc(1, (size_t)size + 1);
-    if (buf == NULL) {
-        fclose(f);
-        snprintf(detail, cap, "no memory for %s (%ld bytes)", path, size);
-        return TLSC_ERR_NO_MEMORY;
+    if (err == TLSC_OK && read_all(fd, buf, size) != TLSC_OK) {
+        snprintf(detail, cap, "cannot read %s: a read failed or the file shrank", path);
+        err = TLSC_ERR_FILE;
     }
-    tlsc_err err = read_all(f, buf, (size_t)size);
-    fclose(f);
+    close(fd);
     if (err != TLSC_OK) {
-        snprintf(detail, cap, "cannot read %s", path);
         tlsc__free(buf);
         return err;
     }
     *data = buf;
-    *len = (size_t)size;
+    *len = size;
     return TLSC_OK;
 }
