@@ -154,6 +154,14 @@ void tlsc_conn_free(tlsc_conn *c)
     tlsc__free_secret(c, sizeof *c);
 }
 
+void tlsc__conn_drop_tls(tlsc_conn *c)
+{
+    /* mbedtls_ssl_free leaves a zeroed context, which it frees again
+     * harmlessly in tlsc_conn_free. */
+    mbedtls_ssl_free(&c->ssl);
+    c->state = c->state == TLSC__FAILED ? TLSC__FAILED : TLSC__CLOSED;
+}
+
 tlsc_err tlsc_conn_set_transport(tlsc_conn *c, const tlsc_transport *ops, void *ctx)
 {
     if (c == NULL || ops == NULL || ops->send == NULL || ops->recv == NULL)

@@ -481,6 +481,28 @@ unsigned long tlsc__alloc_failures(void);
  * input buffer, whose size mbedTLS takes from the build (peek_buffers.c). */
 void tlsc__alloc_clamp_next(size_t match, size_t give);
 void *tlsc__alloc_clamped(void);
+/* conn.c: free the connection's mbedTLS state (keys, key slots, buffers)
+ * now; the tlsc_conn stays for its error and detail until tlsc_conn_free.
+ * For a connection that will not be used again (tlsc_ev_free in a pass). */
+void tlsc__conn_drop_tls(tlsc_conn *c);
+
+/* keyslots.c: whether PSA's fixed key-slot table is (nearly) full now,
+ * i.e. a failure just seen was most likely a key import finding no free
+ * slot. Always false when the key store grows on the heap. */
+bool tlsc__key_slots_exhausted(void);
+/* PSA key slots one handshake holds at its peak, and one open connection
+ * (measured: docs/footprint.md, Capacity). */
+#define TLSC__HANDSHAKE_KEY_SLOTS 5u
+#define TLSC__OPEN_KEY_SLOTS 4u
+/* Free slots now (SIZE_MAX when the store grows on the heap). */
+size_t tlsc__key_slots_free(void);
+/* Whether a handshake's worth of slots is free now. */
+bool tlsc__key_slots_free_for_handshake(void);
+/* The event loop's default cap on handshakes in flight: 0 (none) when the
+ * store grows, else what the table holds with each handshake's connection
+ * staying open afterwards. */
+unsigned tlsc__max_handshakes_default(void);
+
 /* Zeroize and free a block of len bytes (secrets). */
 void tlsc__free_secret(void *p, size_t len);
 void tlsc__zeroize(void *p, size_t len);
