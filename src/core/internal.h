@@ -309,6 +309,8 @@ struct tlsc_conn {
 
     /* deadlines (tlsc_now_ms), 0 = none */
     uint64_t connect_deadline, handshake_deadline;
+    uint64_t total_deadline;    /* the blocking driver's overall bound
+                                   (tlsc__conn_set_total_deadline) */
     uint64_t handshake_start;
 
     /* verification: context and results, filled by the verify callback */
@@ -346,6 +348,11 @@ bool tlsc__is_want(tlsc_err e);
 /* Process incoming records without consuming application data:
  * TLSC_OK when application data is waiting, WANT codes, or an error. */
 tlsc_err tlsc__conn_pump(tlsc_conn *c);
+/* blocking.c: an absolute deadline (tlsc_now_ms; 0 = none) for every
+ * blocking call on c from now on: connect, read, write and close give
+ * TLSC_ERR_TIMEOUT_TOTAL once it has passed (the HTTP client's
+ * tlsc_http_set_max_time). */
+void tlsc__conn_set_total_deadline(tlsc_conn *c, uint64_t deadline);
 /* blocking.c: wait for the readiness `want` asks for, up to deadline. */
 tlsc_err tlsc__conn_wait(tlsc_conn *c, tlsc_err want, uint64_t deadline);
 /* Close the transport and mark the connection closed (keeps the error). */

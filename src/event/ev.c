@@ -794,12 +794,33 @@ static void step_once(tlsc_ev *ev)
     }
 }
 
+void tlsc__ev_set_deadline(tlsc_ev *ev, uint64_t at)
+{
+    ev->total_deadline = at;
+}
+
+static bool expired(const tlsc_ev *ev)
+{
+    return ev->total_deadline != 0 && ev->state != EV_IDLE && ev->state != EV_ABORTING &&
+           tlsc_now_ms() >= ev->total_deadline;
+}
+
+static void expire(tlsc_ev *ev)
+{
+    ev->total_deadline = 0;
+    finish(ev, TLSC_CLOSE_ERROR,
+           tlsc__conn_fail(ev->conn, TLSC_ERR_TIMEOUT_TOTAL,
+                           "the total time limit of the request to %s passed", ev->host));
+}
+
 /* Run the machine until it stops changing state (a few steps at most:
  * resolved -> connecting -> open -> reading). */
 void tlsc__ev_advance(tlsc_ev *ev)
 {
     bool was_connecting = ev->state == EV_CONNECTING;
     ev->kick = ev->rd_ready = ev->wr_ready = false;
+    if (expired(ev))
+        expire(ev);
     for (int i = 0; i < 6 && !ev->dead; i++) {
         tlsc__ev_state was = ev->state;
         step_once(ev);
@@ -825,6 +846,8 @@ uint64_t tlsc__ev_deadline(const tlsc_ev *ev)
     case EV_QUEUED: d = ev->retry_at; break;
     default: break;
     }
+    if (ev->total_deadline != 0 && (d == 0 || ev->total_deadline < d))
+        d = ev->total_deadline;
     return d;
 }
 

@@ -69,6 +69,7 @@ struct tlsc_ev {
 
     uint32_t idle_ms;
     uint64_t last_activity, close_deadline, retry_at;
+    uint64_t total_deadline;    /* tlsc__ev_set_deadline, 0 = none */
 
     unsigned rc_max, rc_failed; /* reconnection policy, failures in a row */
     uint32_t rc_first_ms, rc_max_ms;
@@ -96,6 +97,11 @@ struct tlsc_loop {
 
 /* ev.c */
 void tlsc__ev_advance(tlsc_ev *ev);
+/* An absolute deadline (tlsc_now_ms; 0 = none) for whatever ev does now
+ * (connecting, queued, open): when it passes, the connection ends with
+ * DISCONNECTED, TLSC_ERR_TIMEOUT_TOTAL (never retried). For the HTTP
+ * client's total time limit (tlsc_http_ev_req.max_ms). */
+void tlsc__ev_set_deadline(tlsc_ev *ev, uint64_t at);
 /* 0 = no timer; 1 = work pending now. */
 uint64_t tlsc__ev_deadline(const tlsc_ev *ev);
 /* The descriptor to watch and for what; false when none. */
