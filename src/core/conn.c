@@ -97,7 +97,34 @@ static tlsc_err setup_ssl(tlsc_conn *c)
     return TLSC_OK;
 }
 
+static tlsc_err new_conn(tlsc_config *cfg, tlsc_conn **out, bool parked);
+
 tlsc_err tlsc_conn_new(tlsc_config *cfg, tlsc_conn **out)
+{
+    return new_conn(cfg, out, false);
+}
+
+tlsc_err tlsc__conn_new_parked(tlsc_config *cfg, tlsc_conn **out)
+{
+    return new_conn(cfg, out, true);
+}
+
+/* A parked connection gets its mbedTLS context (and record buffers) only
+ * when it starts. */
+static tlsc_err unpark(tlsc_conn *c)
+{
+    if (!c->parked)
+        return TLSC_OK;
+    tlsc_err err = setup_ssl(c);
+    if (err != TLSC_OK)
+        return tlsc__conn_fail(c, err, "no memory for the connection's TLS state (record "
+                                       "buffers) when it started (heap in use %zu bytes)",
+                               tlsc_heap_current());
+    c->parked = false;
+    return TLSC_OK;
+}
+
+static tlsc_err new_conn(tlsc_config *cfg, tlsc_conn **out, bool parked)
 {
     if (cfg == NULL || out == NULL)
         return TLSC_ERR_INVALID_ARG;
@@ -118,7 +145,9 @@ tlsc_err tlsc_conn_new(tlsc_config *cfg, tlsc_conn **out)
         return TLSC_ERR_NO_MEMORY;
     c->cfg = cfg;
     tlsc__config_ref(cfg);
-    err = setup_ssl(c);
+    c->parked = parked;
+    /* calloc'd: the same as mbedtls_ssl_init, freed harmlessly if never set up */
+    err = parked ? TLSC_OK : setup_ssl(c);
     if (err != TLSC_OK) {
         tlsc_conn_free(c);
         return err;
@@ -307,7 +336,9 @@ tlsc_err tlsc_conn_start(tlsc_conn *c, const char *host, uint16_t port)
         return c->err;
     if (c->state != TLSC__NEW)
         return TLSC_ERR_STATE;
-    tlsc_err err = set_host(c, host, port);
+    tlsc_err err = unpark(c);
+    if (err == TLSC_OK)
+        err = set_host(c, host, port);
     if (err == TLSC_OK)
         err = set_sni(c);
     if (err == TLSC_OK)

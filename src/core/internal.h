@@ -307,6 +307,8 @@ struct tlsc_conn {
     bool want_read, want_write;
     bool peer_closed;           /* transport reported end of stream */
 
+    bool parked;                /* no mbedTLS context yet (tlsc__conn_new_parked) */
+
     /* deadlines (tlsc_now_ms), 0 = none */
     uint64_t connect_deadline, handshake_deadline;
     uint64_t total_deadline;    /* the blocking driver's overall bound
@@ -488,6 +490,11 @@ unsigned long tlsc__alloc_failures(void);
  * input buffer, whose size mbedTLS takes from the build (peek_buffers.c). */
 void tlsc__alloc_clamp_next(size_t match, size_t give);
 void *tlsc__alloc_clamped(void);
+/* conn.c: tlsc_conn_new without the mbedTLS context and its record
+ * buffers, which tlsc_conn_start sets up (an allocation failure then is
+ * the start's error). For the event loop, where connections may wait
+ * their turn (tlsc_loop_set_max_handshakes) holding nothing. */
+tlsc_err tlsc__conn_new_parked(tlsc_config *cfg, tlsc_conn **out);
 /* conn.c: free the connection's mbedTLS state (keys, key slots, buffers)
  * now; the tlsc_conn stays for its error and detail until tlsc_conn_free.
  * For a connection that will not be used again (tlsc_ev_free in a pass). */

@@ -117,7 +117,7 @@ tlsc_err tlsc_ev_new(tlsc_loop *loop, tlsc_config *cfg, tlsc_ev_fn fn, void *ud,
     tlsc_ev *ev = tlsc__calloc(1, sizeof *ev);
     if (ev == NULL)
         return TLSC_ERR_NO_MEMORY;
-    tlsc_err err = tlsc_conn_new(cfg, &ev->conn);
+    tlsc_err err = tlsc__conn_new_parked(cfg, &ev->conn);
     if (err != TLSC_OK) {
         tlsc__free(ev);
         return err;
@@ -255,7 +255,7 @@ static void keep_session(tlsc_ev *ev)
 static tlsc_err renew_conn(tlsc_ev *ev, bool same_host)
 {
     tlsc_conn *fresh = NULL;
-    tlsc_err err = tlsc_conn_new(ev->cfg, &fresh);
+    tlsc_err err = tlsc__conn_new_parked(ev->cfg, &fresh);
     if (err != TLSC_OK)
         return err;
     if (same_host && ev->conn->name != NULL)
