@@ -294,8 +294,8 @@ TLSC_API size_t tlsc_loop_key_slots_peak(const tlsc_loop *loop);
  * connection also waits while fewer slots are free than one handshake needs
  * and another handshake is in flight (open connections hold slots too).
  * Default: derived from the build, tlsc_key_slots_capacity() / (slots of
- * one handshake + slots of one open connection), e.g. 5 with the small
- * profiles; 0 (no limit) when the key store grows on the heap (full
+ * one handshake + slots of one open connection), 6 with the small
+ * profiles (56 / (5 + 4)); 0 (no limit) when the key store grows on the heap (full
  * profile). See docs/footprint.md, Capacity. A smaller cap also bounds the
  * loop's peak heap (each handshake in flight costs its record buffers and
  * handshake state).
@@ -310,8 +310,12 @@ TLSC_API unsigned tlsc_loop_max_handshakes(const tlsc_loop *loop);
 /*
  * Create a connection on loop, with cfg (referenced and frozen, as
  * tlsc_conn_new) and the callback fn(ev, event, ud). It does nothing until
- * tlsc_ev_connect. Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_NO_MEMORY and
- * those of tlsc_conn_new (TLSC_ERR_NO_TRUST, ...).
+ * tlsc_ev_connect. Its connection's mbedTLS context and record buffers are
+ * allocated only when it starts connecting (after DNS, and after waiting
+ * its turn, see tlsc_loop_set_max_handshakes), so a connection that waits
+ * holds only tlsc's own structures (about 2.5 KB); a lack of memory then
+ * ends that attempt with TLSC_ERR_NO_MEMORY. Errors: TLSC_ERR_INVALID_ARG,
+ * TLSC_ERR_NO_MEMORY and those of tlsc_conn_new (TLSC_ERR_NO_TRUST, ...).
  */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_ev_new(tlsc_loop *loop,
                                              tlsc_config *cfg, tlsc_ev_fn fn,
