@@ -364,8 +364,6 @@ static void fail_with(tlsc_ev *ev, tlsc_err err, const char *detail)
 
 /* ---- connecting ------------------------------------------------------------ */
 
-/* tlsc_conn_start (after err, the preparation's outcome), with the heap
- * sampled around it: the connection then connects and shakes hands. */
 /* Too many handshakes in flight on the loop (or too few key slots free):
  * wait for one to end (tlsc__loop_wake_queued), or look again after
  * TLSC__EV_QUEUE_POLL_MS. The connect and handshake timers start when the
@@ -376,6 +374,9 @@ static void wait_turn(tlsc_ev *ev)
     ev->retry_at = tlsc_now_ms() + TLSC__EV_QUEUE_POLL_MS;
 }
 
+/* tlsc_conn_start (after err, the preparation's outcome), with the heap
+ * sampled around it: the connection then connects and shakes hands; or,
+ * past the loop's cap on handshakes in flight, it waits its turn. */
 static void start_conn(tlsc_ev *ev, tlsc_err err, const char *addr, uint16_t port)
 {
     if (err == TLSC_OK && !tlsc__loop_may_start(ev->loop)) {
