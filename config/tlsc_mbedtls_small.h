@@ -61,9 +61,15 @@
 /* ---- PSA crypto (required by TLS 1.3) ---- */
 #define MBEDTLS_PSA_CRYPTO_C
 #define MBEDTLS_USE_PSA_CRYPTO
-/* A fixed table of key slots (static RAM, ~50 bytes each) instead of a
- * heap-grown one: 16 keys at once is 4-5 live connections. */
-#define MBEDTLS_PSA_KEY_SLOT_COUNT 16
+/* A fixed table of key slots (static RAM, see docs/footprint.md,
+ * Capacity) instead of a heap-grown one. A TLS handshake holds up to 5
+ * keys, an open connection 4 (measured, mbedTLS 3.6): 56 slots hold 8 open
+ * connections and 4 handshakes in flight at once (8 x 4 + 4 x 5 = 52, and
+ * a few for a configuration's own keys). The event loop's default cap on
+ * handshakes in flight derives from this (tlsc_loop_set_max_handshakes). */
+#ifndef MBEDTLS_PSA_KEY_SLOT_COUNT
+#define MBEDTLS_PSA_KEY_SLOT_COUNT 56
+#endif
 /* P-256 key agreement and ECDSA verification (handshake signature and
  * certificate chain) through p256-m instead of the bignum ECP code. */
 #define MBEDTLS_PSA_P256M_DRIVER_ENABLED

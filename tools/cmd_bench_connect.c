@@ -26,6 +26,7 @@ typedef struct bench_opts {
     uint16_t port;
     uint32_t count;
     uint32_t concurrency;
+    uint32_t max_handshakes;  /* UINT32_MAX: the loop's default */
     bool quiet;
 } bench_opts;
 
@@ -60,7 +61,11 @@ static const char *const bench_help[] = {
     "Options:",
     "  -n, --count N         connections in total (1..10000000; default 100)",
     "  -c, --concurrency C   handshakes in flight at once (1..10000;",
-    "                        default 10; at most N)",
+    "                        default 10; at most N); beyond the event",
+    "                        loop's cap on handshakes in flight, the",
+    "                        connections wait their turn",
+    "  --max-handshakes M    the loop's cap (tlsc_loop_set_max_handshakes;",
+    "                        0 = none; default: derived from the build)",
     "  --quiet               no progress line on stderr",
     "",
     "TLS options, as for 'tlsc connect' (see tlsc connect --help):",
@@ -79,6 +84,10 @@ static const char *const bench_help[] = {
     "                      one thread)",
     "  heap_peak_bytes     peak heap of tlsc and mbedTLS during the run",
     "                      (all connections together, tlsc_loop_heap_peak)",
+    "  key_slots_peak      most PSA key slots in use at once (sampled)",
+    "  key_slots_capacity  PSA key slots of this build (0: grows on the heap)",
+    "  max_handshakes      the loop's cap on handshakes in flight (0: none);",
+    "                      connections beyond it wait their turn",
     "  failure: COUNT x <error>: <detail of the first one>   per error",
     "A progress line ('progress: done/N') goes to stderr every second.",
     "",
@@ -105,6 +114,12 @@ static int opt_concurrency(void *p, const char *v)
                          &((bench_opts *)p)->concurrency);
 }
 
+static int opt_max_handshakes(void *p, const char *v)
+{
+    return cli_parse_u32(CMD, "--max-handshakes", v, 0, CONCURRENCY_MAX,
+                         &((bench_opts *)p)->max_handshakes);
+}
+
 static int opt_quiet(void *p, const char *v)
 {
     (void)v;
@@ -115,6 +130,7 @@ static int opt_quiet(void *p, const char *v)
 static const cli_option bench_own_options[] = {
     {"count", true, opt_count},
     {"concurrency", true, opt_concurrency},
+    {"max-handshakes", true, opt_max_handshakes},
     {"quiet", false, opt_quiet},
 };
 
@@ -237,6 +253,9 @@ static int report(bench *b, uint64_t elapsed_ms)
     printf("handshake_ms_p99: %u\n", percentile(b->hs_ms, b->ok, 99));
     printf("handshake_ms_max: %u\n", b->ok ? b->hs_ms[b->ok - 1] : 0);
     printf("heap_peak_bytes: %zu\n", tlsc_loop_heap_peak(b->loop));
+    printf("key_slots_peak: %zu\n", tlsc_loop_key_slots_peak(b->loop));
+    printf("key_slots_capacity: %zu\n", tlsc_key_slots_capacity());
+    printf("max_handshakes: %u\n", tlsc_loop_max_handshakes(b->loop));
     for (size_t i = 0; i < b->nfails; i++)
         printf("failure: %u x %s: %s\n", b->fails[i].count, tlsc_strerror(b->fails[i].err),
                b->fails[i].detail);
@@ -256,6 +275,8 @@ static void progress(const bench *b, uint64_t *next)
 static int run_bench(bench *b)
 {
     tlsc_err err = tlsc_loop_new(&b->loop);
+    if (err == TLSC_OK && b->o->max_handshakes != UINT32_MAX)
+        err = tlsc_loop_set_max_handshakes(b->loop, b->o->max_handshakes);
     if (err != TLSC_OK)
         return cli_report(err, NULL);
     uint64_t t0 = tlsc_now_ms(), next = t0 + 1000;
@@ -274,7 +295,7 @@ static int run_bench(bench *b)
 
 int cmd_bench_connect(int argc, char **argv)
 {
-    bench_opts o = {.count = 100, .concurrency = 10};
+    bench_opts o = {.count = 100, .concurrency = 10, .max_handshakes = UINT32_MAX};
     bench b = {.o = &o, .start_rc = CLI_EXIT_OK};
     int rc = cli_tls_init(&o.tls, CMD, argc);
     if (rc == CLI_EXIT_OK)

@@ -38,6 +38,7 @@ typedef struct get_opts {
     bool follow;
     uint32_t max_redirs;
     bool have_max_redirs;
+    uint32_t max_time_ms;       /* --max-time, 0 = none */
     bool fail;
     bool stats;
     bool progress;              /* stderr is a terminal */
@@ -84,7 +85,8 @@ static const char *const get_help_head[] = {
     "  --sha256 HEX          expected SHA-256 of the content (64 hex digits);",
     "                        a mismatch is an error (exit 13). Without -o the",
     "                        content goes to stdout BEFORE it can be verified",
-    "  --size N              expected size in bytes",
+    "  --size N              expected size in bytes; the download stops as",
+    "                        soon as more arrives or is announced",
     "  --range-chunk BYTES   fetch in Range requests of BYTES (e.g. 65536);",
     "                        a dropped connection is reopened (resuming the",
     "                        TLS session) and the download continues",
@@ -97,6 +99,9 @@ static const char *const get_help_head[] = {
     "  --timeout MS          limit in milliseconds for the TCP connect, the TLS",
     "                        handshake and each read or write (defaults",
     "                        10000, 15000 and 30000); 0 = no limit",
+    "  --max-time SECONDS    limit for each whole request or download, as",
+    "                        curl's (decimals allowed); a server that keeps",
+    "                        every read short cannot hold tlsc longer (exit 6)",
     "  -h, --help            show this help",
     "  A progress bar (bytes, rate, ETA) is drawn on stderr when stderr is a",
     "  terminal, never otherwise.",
@@ -149,6 +154,20 @@ static int opt_sha256(void *p, const char *v)
         o->sha256[i] = (unsigned char)b;
     }
     o->sha256_hex = v;
+    return CLI_EXIT_OK;
+}
+
+/* --max-time SECONDS, as curl: decimals allowed ("2.5"). */
+static int opt_max_time(void *p, const char *v)
+{
+    char *end = NULL;
+    errno = 0;
+    double secs = strtod(v, &end);
+    if (v[0] < '0' || v[0] > '9' || *end != '\0' || errno == ERANGE || secs <= 0 ||
+        secs > 4294967.0)
+        return cli_usage_error(CMD, "invalid --max-time '%s' (seconds, e.g. 30 or 2.5)", v);
+    uint32_t ms = (uint32_t)(secs * 1000.0);
+    ((get_opts *)p)->max_time_ms = ms ? ms : 1;
     return CLI_EXIT_OK;
 }
 
@@ -233,6 +252,7 @@ static const cli_option get_options[] = {
     {"header", true, opt_header},       {"request", true, opt_request},
     {"data", true, opt_data},           {"include", false, opt_include},
     {"location", false, opt_location},  {"max-redirs", true, opt_max_redirs},
+    {"max-time", true, opt_max_time},
     {"fail", false, opt_fail},          {"stats", false, opt_stats},
 };
 
@@ -613,6 +633,8 @@ static int setup_client(const get_opts *o, tlsc_config *cfg, tlsc_http **out)
         return cli_tls_report_new(err, cfg);
     unsigned redirs = o->follow ? (o->have_max_redirs ? o->max_redirs : 5) : 0;
     err = tlsc_http_set_max_redirects(h, redirs);
+    if (err == TLSC_OK)
+        err = tlsc_http_set_max_time(h, o->max_time_ms);
     if (err == TLSC_OK && o->tls.servername != NULL)
         err = tlsc_http_set_server_name(h, o->tls.servername);
     if (err != TLSC_OK) {

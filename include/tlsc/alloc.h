@@ -76,6 +76,23 @@ TLSC_API size_t tlsc_heap_peak(void);
 /* Set the peak to the current value (to measure one phase). */
 TLSC_API void tlsc_heap_reset_peak(void);
 
+
+/*
+ * PSA key slots. mbedTLS keeps every key a connection uses in PSA's key
+ * store: the ECDHE key and the record keys of a handshake, a public key
+ * while one signature is checked, the record keys of an open connection.
+ * The full profile's store grows on the heap (capacity 0: bounded by
+ * memory). The small profiles have a fixed table of
+ * MBEDTLS_PSA_KEY_SLOT_COUNT slots in static RAM; when it is full a
+ * handshake fails with TLSC_ERR_NO_MEMORY ("PSA key slots exhausted ...").
+ * What one handshake in flight and one open connection hold, and the
+ * capacity of each profile: docs/footprint.md ("Capacity").
+ */
+/* Slots in the fixed table of this build, or 0 when the store grows. */
+TLSC_API size_t tlsc_key_slots_capacity(void);
+/* Slots holding a key now (all connections and configurations). */
+TLSC_API size_t tlsc_key_slots_in_use(void);
+
 TLSC_END_DECLS
 
 #endif /* TLSC_ALLOC_H */

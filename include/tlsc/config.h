@@ -475,7 +475,15 @@ TLSC_API void tlsc_record_max(size_t *in, size_t *out);
 TLSC_API size_t tlsc_record_size_limit_offered(void);
 
 /* The mbedTLS configuration profile of this build: "full" (RSA and ECC),
- * "small" (ECC only), "small4k" (ECC only, 4 KiB records) or "custom". */
+ * "small" (ECC only), "small4k" (ECC only, 4 KiB records) or "custom".
+ * Capacity: the full profile's PSA key store grows on the heap; the small
+ * profiles have a fixed table of 56 PSA key slots (tlsc_key_slots_capacity,
+ * tlsc/alloc.h), enough for 8 open connections and 4 handshakes in flight
+ * at once (a handshake holds up to 5 slots, an open connection 4); the
+ * event loop caps handshakes in flight accordingly
+ * (tlsc_loop_set_max_handshakes). Beyond it a handshake fails with
+ * TLSC_ERR_NO_MEMORY, "PSA key slots exhausted". docs/footprint.md
+ * (Capacity) has the heap and static RAM of each. */
 TLSC_API const char *tlsc_profile(void);
 
 /* Whether this build can verify RSA certificates and signatures. */

@@ -63,6 +63,8 @@ typedef enum tlsc_err {
     TLSC_ERR_TIMEOUT_HANDSHAKE = 401, /* TLS handshake took too long */
     TLSC_ERR_TIMEOUT_READ = 402,    /* no data within the read timeout */
     TLSC_ERR_TIMEOUT_WRITE = 403,   /* could not send within the timeout */
+    TLSC_ERR_TIMEOUT_TOTAL = 404,   /* whole HTTP request over its deadline
+                                       (tlsc_http_set_max_time) */
 
     /* 5xx protocol: the TLS exchange itself failed on our side. */
     TLSC_ERR_PROTOCOL = 500,        /* other TLS protocol error */
@@ -120,6 +122,8 @@ typedef enum tlsc_err {
     TLSC_ERR_HTTP_SIZE_MISMATCH = 1110, /* downloaded content's size differs */
     TLSC_ERR_HTTP_RANGE = 1111,     /* server did not honour a Range request */
     TLSC_ERR_HTTP_SINK = 1112,      /* the application's body sink/producer or file failed */
+    TLSC_ERR_HTTP_TOO_MANY_INTERIM = 1113, /* more interim (1xx) responses than allowed */
+    TLSC_ERR_HTTP_TOO_MANY_EMPTY_LINES = 1114, /* empty lines before the status line */
 
     /* 12xx MQTT (tlsc/mqtt.h): the broker refused or broke the MQTT
      * exchange; the detail names the reason code in words. */

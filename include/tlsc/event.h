@@ -280,13 +280,44 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_loop_process(tlsc_loop *loop);
  * the true peak of many concurrent handshakes. */
 TLSC_API size_t tlsc_loop_heap_peak(const tlsc_loop *loop);
 
+/* The most PSA key slots in use (tlsc_key_slots_in_use) seen while this
+ * loop worked, sampled like tlsc_loop_heap_peak. */
+TLSC_API size_t tlsc_loop_key_slots_peak(const tlsc_loop *loop);
+
+/*
+ * Handshakes in flight. At most n connections of this loop connect (TCP
+ * connect and TLS handshake) at once; 0 = no limit. A connection beyond the
+ * cap waits its turn instead of failing: after its address is known (DNS
+ * event delivered), it is queued until a connection of the loop finishes
+ * connecting (CONNECTED, or a failure), then starts in turn. Its connect
+ * and handshake timeouts (tlsc_config_set_timeouts) start when it leaves
+ * the queue, so time spent queued is bounded only by the other handshakes'
+ * timeouts. With a fixed PSA key-slot table (small profiles), a queued
+ * connection also waits while fewer slots are free than one handshake needs
+ * and another handshake is in flight (open connections hold slots too).
+ * Default: derived from the build, tlsc_key_slots_capacity() / (slots of
+ * one handshake + slots of one open connection), 6 with the small
+ * profiles (56 / (5 + 4)); 0 (no limit) when the key store grows on the heap (full
+ * profile). See docs/footprint.md, Capacity. A smaller cap also bounds the
+ * loop's peak heap (each handshake in flight costs its record buffers and
+ * handshake state).
+ * Errors: TLSC_ERR_INVALID_ARG (loop NULL).
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_loop_set_max_handshakes(tlsc_loop *loop, unsigned n);
+/* The current cap (0 = none). */
+TLSC_API unsigned tlsc_loop_max_handshakes(const tlsc_loop *loop);
+
 /* ---- connections ------------------------------------------------------- */
 
 /*
  * Create a connection on loop, with cfg (referenced and frozen, as
  * tlsc_conn_new) and the callback fn(ev, event, ud). It does nothing until
- * tlsc_ev_connect. Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_NO_MEMORY and
- * those of tlsc_conn_new (TLSC_ERR_NO_TRUST, ...).
+ * tlsc_ev_connect. Its connection's mbedTLS context and record buffers are
+ * allocated only when it starts connecting (after DNS, and after waiting
+ * its turn, see tlsc_loop_set_max_handshakes), so a connection that waits
+ * holds only tlsc's own structures (about 2.5 KB); a lack of memory then
+ * ends that attempt with TLSC_ERR_NO_MEMORY. Errors: TLSC_ERR_INVALID_ARG,
+ * TLSC_ERR_NO_MEMORY and those of tlsc_conn_new (TLSC_ERR_NO_TRUST, ...).
  */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_ev_new(tlsc_loop *loop,
                                              tlsc_config *cfg, tlsc_ev_fn fn,

@@ -199,10 +199,22 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_parser_new(
 TLSC_API void tlsc_http_parser_free(tlsc_http_parser *p);
 
 /*
+ * A response may be preceded by at most TLSC_HTTP_EMPTY_LINES_MAX empty
+ * lines (more: TLSC_ERR_HTTP_TOO_MANY_EMPTY_LINES), and the clients
+ * (tlsc_http_do, tlsc_http_ev) accept at most TLSC_HTTP_INTERIM_MAX interim
+ * (1xx) responses before the final one (more:
+ * TLSC_ERR_HTTP_TOO_MANY_INTERIM): a server cannot keep a client busy
+ * forever with either.
+ */
+#define TLSC_HTTP_EMPTY_LINES_MAX 4
+#define TLSC_HTTP_INTERIM_MAX 8
+
+/*
  * Expect the next response, clearing any error. head_request: the request
  * was HEAD, so the response has no body whatever its headers say.
  * Interim (1xx) responses are complete responses of their own: after one
- * (on_done with status 1xx), reset and feed the rest.
+ * (on_done with status 1xx), reset and feed the rest (and bound how many
+ * you accept, as the clients do with TLSC_HTTP_INTERIM_MAX).
  */
 TLSC_API void tlsc_http_parser_reset(tlsc_http_parser *p, bool head_request);
 
@@ -261,6 +273,18 @@ TLSC_API void tlsc_http_free(tlsc_http *h);
  * Errors: TLSC_ERR_INVALID_ARG. */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_set_max_redirects(tlsc_http *h,
                                                              unsigned max);
+
+/*
+ * Total time limit in milliseconds (0 = none, the default), as curl's
+ * --max-time: each tlsc_http_do (all its redirects, connects, sending and
+ * reading) and each tlsc_http_download as a whole (all its Range pieces and
+ * reconnects) must complete within ms, or fails with
+ * TLSC_ERR_TIMEOUT_TOTAL. The configuration's timeouts still bound each
+ * connect, handshake and read; this bounds a server that keeps every read
+ * short (one byte a second).
+ * Errors: TLSC_ERR_INVALID_ARG.
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_set_max_time(tlsc_http *h, uint32_t ms);
 
 /* Parser limits for the responses (NULL restores the defaults).
  * Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_NO_MEMORY. */
@@ -471,6 +495,11 @@ typedef struct tlsc_http_ev_req {
     tlsc_http_callbacks cb;      /* the final response (on_body: no copy) */
     tlsc_http_ev_end_fn end;     /* may be NULL */
     void *ud;
+    /* Total time limit of the request in milliseconds (0 = none), from
+     * tlsc_http_ev_request to the end callback, connecting included (as
+     * tlsc_http_set_max_time): when it passes, end gets
+     * TLSC_ERR_TIMEOUT_TOTAL and the connection is closed. */
+    uint32_t max_ms;
 } tlsc_http_ev_req;
 
 /*

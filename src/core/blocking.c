@@ -35,6 +35,21 @@ tlsc_err tlsc__conn_wait(tlsc_conn *c, tlsc_err want, uint64_t deadline)
     return TLSC_OK;
 }
 
+void tlsc__conn_set_total_deadline(tlsc_conn *c, uint64_t deadline)
+{
+    c->total_deadline = deadline;
+}
+
+static uint64_t earliest(uint64_t a, uint64_t b)
+{
+    return a == 0 ? b : b == 0 ? a : a < b ? a : b;
+}
+
+static bool total_passed(const tlsc_conn *c)
+{
+    return c->total_deadline != 0 && tlsc_now_ms() >= c->total_deadline;
+}
+
 tlsc_err tlsc_conn_connect(tlsc_conn *c, const char *host, uint16_t port)
 {
     tlsc_err err = tlsc_conn_start(c, host, port);
@@ -42,23 +57,30 @@ tlsc_err tlsc_conn_connect(tlsc_conn *c, const char *host, uint16_t port)
         err = tlsc_conn_step(c);
         if (!tlsc__is_want(err))
             break;
+        if (total_passed(c))
+            return tlsc__conn_fail(c, TLSC_ERR_TIMEOUT_TOTAL,
+                                   "connecting to %s port %u: the total time limit passed",
+                                   c->host, c->port);
         uint64_t deadline;
         tlsc_conn_poll_info(c, NULL, NULL, NULL, &deadline);
-        err = tlsc__conn_wait(c, err, deadline);
+        err = tlsc__conn_wait(c, err, earliest(deadline, c->total_deadline));
     }
     return err;
 }
 
 static uint64_t io_deadline(const tlsc_conn *c)
 {
-    return c->cfg->io_ms ? tlsc_now_ms() + c->cfg->io_ms : 0;
+    return earliest(c->cfg->io_ms ? tlsc_now_ms() + c->cfg->io_ms : 0, c->total_deadline);
 }
 
 /* After a WANT from the core: TLSC_OK to retry, or `timeout` once the
- * deadline has passed, or the transport's error. */
+ * deadline has passed (TLSC_ERR_TIMEOUT_TOTAL when it was the total one),
+ * or the transport's error. */
 static tlsc_err wait_or_timeout(tlsc_conn *c, tlsc_err want, uint64_t deadline,
                                 tlsc_err timeout)
 {
+    if (total_passed(c))
+        return TLSC_ERR_TIMEOUT_TOTAL;
     if (deadline != 0 && tlsc_now_ms() >= deadline)
         return timeout;
     return tlsc__conn_wait(c, want, deadline);
@@ -98,6 +120,10 @@ tlsc_err tlsc_conn_write(tlsc_conn *c, const void *buf, size_t len)
         }
         if (!tlsc__is_want(err))
             return err;
+        if (total_passed(c))
+            return tlsc__conn_fail(c, TLSC_ERR_TIMEOUT_TOTAL,
+                                   "sending to %s: the total time limit passed (%zu bytes "
+                                   "left)", c->host, len);
         if (deadline != 0 && tlsc_now_ms() >= deadline)
             return tlsc__conn_fail(c, TLSC_ERR_TIMEOUT_WRITE,
                                    "could not send to %s within %lu ms (%zu bytes left)",

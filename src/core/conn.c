@@ -98,7 +98,34 @@ static tlsc_err setup_ssl(tlsc_conn *c)
     return TLSC_OK;
 }
 
+static tlsc_err new_conn(tlsc_config *cfg, tlsc_conn **out, bool parked);
+
 tlsc_err tlsc_conn_new(tlsc_config *cfg, tlsc_conn **out)
+{
+    return new_conn(cfg, out, false);
+}
+
+tlsc_err tlsc__conn_new_parked(tlsc_config *cfg, tlsc_conn **out)
+{
+    return new_conn(cfg, out, true);
+}
+
+/* A parked connection gets its mbedTLS context (and record buffers) only
+ * when it starts. */
+static tlsc_err unpark(tlsc_conn *c)
+{
+    if (!c->parked)
+        return TLSC_OK;
+    tlsc_err err = setup_ssl(c);
+    if (err != TLSC_OK)
+        return tlsc__conn_fail(c, err, "no memory for the connection's TLS state (record "
+                                       "buffers) when it started (heap in use %zu bytes)",
+                               tlsc_heap_current());
+    c->parked = false;
+    return TLSC_OK;
+}
+
+static tlsc_err new_conn(tlsc_config *cfg, tlsc_conn **out, bool parked)
 {
     if (cfg == NULL || out == NULL)
         return TLSC_ERR_INVALID_ARG;
@@ -119,7 +146,9 @@ tlsc_err tlsc_conn_new(tlsc_config *cfg, tlsc_conn **out)
         return TLSC_ERR_NO_MEMORY;
     c->cfg = cfg;
     tlsc__config_ref(cfg);
-    err = setup_ssl(c);
+    c->parked = parked;
+    /* calloc'd: the same as mbedtls_ssl_init, freed harmlessly if never set up */
+    err = parked ? TLSC_OK : setup_ssl(c);
     if (err != TLSC_OK) {
         tlsc_conn_free(c);
         return err;
@@ -153,6 +182,14 @@ void tlsc_conn_free(tlsc_conn *c)
     tlsc__free(c->name);
     tlsc_config_free(c->cfg);
     tlsc__free_secret(c, sizeof *c);
+}
+
+void tlsc__conn_drop_tls(tlsc_conn *c)
+{
+    /* mbedtls_ssl_free leaves a zeroed context, which it frees again
+     * harmlessly in tlsc_conn_free. */
+    mbedtls_ssl_free(&c->ssl);
+    c->state = c->state == TLSC__FAILED ? TLSC__FAILED : TLSC__CLOSED;
 }
 
 tlsc_err tlsc_conn_set_transport(tlsc_conn *c, const tlsc_transport *ops, void *ctx)
@@ -280,7 +317,9 @@ tlsc_err tlsc_conn_start(tlsc_conn *c, const char *host, uint16_t port)
         return c->err;
     if (c->state != TLSC__NEW)
         return TLSC_ERR_STATE;
-    tlsc_err err = set_host(c, host, port);
+    tlsc_err err = unpark(c);
+    if (err == TLSC_OK)
+        err = set_host(c, host, port);
     if (err == TLSC_OK)
         err = set_sni(c);
     if (err == TLSC_OK)

@@ -222,6 +222,22 @@ static tlsc_err fail_cert_parse(tlsc_conn *c, int ret, const char *why)
                            "a certificate the server sent cannot be parsed%s", why);
 }
 
+/*
+ * PSA's fixed key-slot table is full (small profiles): whatever mbedTLS
+ * made of it (a certificate "not trusted" because its key could not be
+ * imported, a handshake or decryption failure, even a fatal alert from a
+ * server that got a bad Finished), the cause is a resource of this device.
+ */
+static tlsc_err fail_key_slots(tlsc_conn *c, const char *during, const char *why)
+{
+    return tlsc__conn_fail(c, TLSC_ERR_NO_MEMORY,
+                           "PSA key slots exhausted (%zu in this build, %zu in use) %s: too "
+                           "many handshakes or connections at once for "
+                           "MBEDTLS_PSA_KEY_SLOT_COUNT (see docs/footprint.md, Capacity; "
+                           "tlsc_loop_set_max_handshakes); mbedTLS reported it as%s",
+                           tlsc_key_slots_capacity(), tlsc_key_slots_in_use(), during, why);
+}
+
 tlsc_err tlsc__conn_fail_mbedtls(tlsc_conn *c, int ret, const char *during)
 {
     char why[160], text[150], note[96];
@@ -234,6 +250,8 @@ tlsc_err tlsc__conn_fail_mbedtls(tlsc_conn *c, int ret, const char *during)
                                during);
     if (ret != MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE && tlsc__conn_fail_record_size(c, during))
         return c->err;
+    if (c->state == TLSC__HANDSHAKE && tlsc__key_slots_exhausted())
+        return fail_key_slots(c, during, why);
     if (tlsc__alloc_failures() != c->alloc_mark && ret != MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE)
         return tlsc__conn_fail(c, TLSC_ERR_NO_MEMORY,
                                "an allocation failed %s (heap in use %zu bytes, peak %zu); "

@@ -58,6 +58,7 @@ static const struct err_entry err_table[] = {
     {TLSC_ERR_TIMEOUT_HANDSHAKE, "timed out during the TLS handshake"},
     {TLSC_ERR_TIMEOUT_READ, "timed out waiting for data from the peer"},
     {TLSC_ERR_TIMEOUT_WRITE, "timed out sending data to the peer"},
+    {TLSC_ERR_TIMEOUT_TOTAL, "the HTTP request did not complete within its total time limit"},
 
     {TLSC_ERR_PROTOCOL, "protocol error in the TLS exchange"},
     {TLSC_ERR_BAD_MESSAGE, "peer sent a malformed or unexpected TLS message"},
@@ -116,6 +117,8 @@ static const struct err_entry err_table[] = {
     {TLSC_ERR_HTTP_SIZE_MISMATCH, "downloaded content does not have the expected size"},
     {TLSC_ERR_HTTP_RANGE, "server did not honour the Range request (no 206 or wrong Content-Range)"},
     {TLSC_ERR_HTTP_SINK, "the body sink, the body producer or the output file failed"},
+    {TLSC_ERR_HTTP_TOO_MANY_INTERIM, "the server sent more interim (1xx) responses than tlsc accepts before the final one"},
+    {TLSC_ERR_HTTP_TOO_MANY_EMPTY_LINES, "the server sent more empty lines before the HTTP status line than tlsc accepts"},
 
     {TLSC_ERR_MQTT, "error in the MQTT exchange (see the detail message)"},
     {TLSC_ERR_MQTT_MALFORMED, "the MQTT broker sent a malformed packet"},

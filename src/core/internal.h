@@ -311,8 +311,12 @@ struct tlsc_conn {
     bool want_read, want_write;
     bool peer_closed;           /* transport reported end of stream */
 
+    bool parked;                /* no mbedTLS context yet (tlsc__conn_new_parked) */
+
     /* deadlines (tlsc_now_ms), 0 = none */
     uint64_t connect_deadline, handshake_deadline;
+    uint64_t total_deadline;    /* the blocking driver's overall bound
+                                   (tlsc__conn_set_total_deadline) */
     uint64_t handshake_start;
 
     /* verification: context and results, filled by the verify callback */
@@ -350,6 +354,11 @@ bool tlsc__is_want(tlsc_err e);
 /* Process incoming records without consuming application data:
  * TLSC_OK when application data is waiting, WANT codes, or an error. */
 tlsc_err tlsc__conn_pump(tlsc_conn *c);
+/* blocking.c: an absolute deadline (tlsc_now_ms; 0 = none) for every
+ * blocking call on c from now on: connect, read, write and close give
+ * TLSC_ERR_TIMEOUT_TOTAL once it has passed (the HTTP client's
+ * tlsc_http_set_max_time). */
+void tlsc__conn_set_total_deadline(tlsc_conn *c, uint64_t deadline);
 /* blocking.c: wait for the readiness `want` asks for, up to deadline. */
 tlsc_err tlsc__conn_wait(tlsc_conn *c, tlsc_err want, uint64_t deadline);
 /* Close the transport and mark the connection closed (keeps the error). */
@@ -491,6 +500,33 @@ unsigned long tlsc__alloc_failures(void);
  * input buffer, whose size mbedTLS takes from the build (peek_buffers.c). */
 void tlsc__alloc_clamp_next(size_t match, size_t give);
 void *tlsc__alloc_clamped(void);
+/* conn.c: tlsc_conn_new without the mbedTLS context and its record
+ * buffers, which tlsc_conn_start sets up (an allocation failure then is
+ * the start's error). For the event loop, where connections may wait
+ * their turn (tlsc_loop_set_max_handshakes) holding nothing. */
+tlsc_err tlsc__conn_new_parked(tlsc_config *cfg, tlsc_conn **out);
+/* conn.c: free the connection's mbedTLS state (keys, key slots, buffers)
+ * now; the tlsc_conn stays for its error and detail until tlsc_conn_free.
+ * For a connection that will not be used again (tlsc_ev_free in a pass). */
+void tlsc__conn_drop_tls(tlsc_conn *c);
+
+/* keyslots.c: whether PSA's fixed key-slot table is (nearly) full now,
+ * i.e. a failure just seen was most likely a key import finding no free
+ * slot. Always false when the key store grows on the heap. */
+bool tlsc__key_slots_exhausted(void);
+/* PSA key slots one handshake holds at its peak, and one open connection
+ * (measured: docs/footprint.md, Capacity). */
+#define TLSC__HANDSHAKE_KEY_SLOTS 5u
+#define TLSC__OPEN_KEY_SLOTS 4u
+/* Free slots now (SIZE_MAX when the store grows on the heap). */
+size_t tlsc__key_slots_free(void);
+/* Whether a handshake's worth of slots is free now. */
+bool tlsc__key_slots_free_for_handshake(void);
+/* The event loop's default cap on handshakes in flight: 0 (none) when the
+ * store grows, else what the table holds with each handshake's connection
+ * staying open afterwards. */
+unsigned tlsc__max_handshakes_default(void);
+
 /* Zeroize and free a block of len bytes (secrets). */
 void tlsc__free_secret(void *p, size_t len);
 void tlsc__zeroize(void *p, size_t len);

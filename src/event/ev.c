@@ -117,7 +117,7 @@ tlsc_err tlsc_ev_new(tlsc_loop *loop, tlsc_config *cfg, tlsc_ev_fn fn, void *ud,
     tlsc_ev *ev = tlsc__calloc(1, sizeof *ev);
     if (ev == NULL)
         return TLSC_ERR_NO_MEMORY;
-    tlsc_err err = tlsc_conn_new(cfg, &ev->conn);
+    tlsc_err err = tlsc__conn_new_parked(cfg, &ev->conn);
     if (err != TLSC_OK) {
         tlsc__free(ev);
         return err;
@@ -157,13 +157,17 @@ void tlsc_ev_free(tlsc_ev *ev)
     tlsc__loop_unmap(loop, ev);
     if (loop->depth == 0) {
         tlsc__loop_unlink(loop, ev);
+        if (ev->state == EV_CONNECTING)
+            tlsc__loop_wake_queued(loop);
         tlsc__ev_release(ev);
         return;
     }
-    /* During a pass: the socket goes now, the memory after the pass (the
-     * pass still holds ev and its neighbours). */
+    /* During a pass: the socket and the TLS state (its key slots and
+     * buffers, which the next handshake of this pass may need) go now, the
+     * rest after the pass (the pass still holds ev and its neighbours). */
     ev->dead = true;
     retire_conn_io(ev);
+    tlsc__conn_drop_tls(ev->conn);
 }
 
 void *tlsc_ev_userdata(const tlsc_ev *ev)
@@ -269,7 +273,7 @@ static void keep_session(tlsc_ev *ev)
 static tlsc_err renew_conn(tlsc_ev *ev, bool same_host)
 {
     tlsc_conn *fresh = NULL;
-    tlsc_err err = tlsc_conn_new(ev->cfg, &fresh);
+    tlsc_err err = tlsc__conn_new_parked(ev->cfg, &fresh);
     if (err != TLSC_OK)
         return err;
     if (same_host && ev->conn->name != NULL)
@@ -378,10 +382,25 @@ static void fail_with(tlsc_ev *ev, tlsc_err err, const char *detail)
 
 /* ---- connecting ------------------------------------------------------------ */
 
+/* Too many handshakes in flight on the loop (or too few key slots free):
+ * wait for one to end (tlsc__loop_wake_queued), or look again after
+ * TLSC__EV_QUEUE_POLL_MS. The connect and handshake timers start when the
+ * turn comes (tlsc_conn_start). */
+static void wait_turn(tlsc_ev *ev)
+{
+    ev->state = EV_QUEUED;
+    ev->retry_at = tlsc_now_ms() + TLSC__EV_QUEUE_POLL_MS;
+}
+
 /* tlsc_conn_start (after err, the preparation's outcome), with the heap
- * sampled around it: the connection then connects and shakes hands. */
+ * sampled around it: the connection then connects and shakes hands; or,
+ * past the loop's cap on handshakes in flight, it waits its turn. */
 static void start_conn(tlsc_ev *ev, tlsc_err err, const char *addr, uint16_t port)
 {
+    if (err == TLSC_OK && !tlsc__loop_may_start(ev->loop)) {
+        wait_turn(ev);
+        return;
+    }
     tlsc__loop_sample_heap(ev->loop);
     if (err == TLSC_OK)
         err = tlsc_conn_start(ev->conn, addr, port);
@@ -392,6 +411,18 @@ static void start_conn(tlsc_ev *ev, tlsc_err err, const char *addr, uint16_t por
     }
     ev->state = EV_CONNECTING;
     ev->io_want = TLSC_WANT_WRITE;
+}
+
+static void step_queued(tlsc_ev *ev)
+{
+    if (!tlsc__loop_may_start(ev->loop)) {
+        ev->retry_at = tlsc_now_ms() + TLSC__EV_QUEUE_POLL_MS;
+        return;
+    }
+    if (ev->user_tp)
+        start_conn(ev, TLSC_OK, ev->host, 0);
+    else
+        start_conn(ev, TLSC_OK, ev->addr, ev->port);
 }
 
 /* Connect to ev->addrs[ev->aidx]; announce = deliver the DNS event. */
@@ -731,6 +762,7 @@ tlsc_err tlsc_ev_close(tlsc_ev *ev)
     case EV_RESOLVING:
     case EV_CONNECTING:
     case EV_RETRY_WAIT:
+    case EV_QUEUED:
         retire_conn_io(ev);
         ev->state = EV_ABORTING;
         break;
@@ -776,21 +808,46 @@ static void step_once(tlsc_ev *ev)
     case EV_CLOSING: step_closing(ev); break;
     case EV_ABORTING: finish(ev, TLSC_CLOSE_LOCAL, TLSC_OK); break;
     case EV_RETRY_WAIT: step_retry(ev); break;
+    case EV_QUEUED: step_queued(ev); break;
     case EV_IDLE: break;
     }
+}
+
+void tlsc__ev_set_deadline(tlsc_ev *ev, uint64_t at)
+{
+    ev->total_deadline = at;
+}
+
+static bool expired(const tlsc_ev *ev)
+{
+    return ev->total_deadline != 0 && ev->state != EV_IDLE && ev->state != EV_ABORTING &&
+           tlsc_now_ms() >= ev->total_deadline;
+}
+
+static void expire(tlsc_ev *ev)
+{
+    ev->total_deadline = 0;
+    finish(ev, TLSC_CLOSE_ERROR,
+           tlsc__conn_fail(ev->conn, TLSC_ERR_TIMEOUT_TOTAL,
+                           "the total time limit of the request to %s passed", ev->host));
 }
 
 /* Run the machine until it stops changing state (a few steps at most:
  * resolved -> connecting -> open -> reading). */
 void tlsc__ev_advance(tlsc_ev *ev)
 {
+    bool was_connecting = ev->state == EV_CONNECTING;
     ev->kick = ev->rd_ready = ev->wr_ready = false;
+    if (expired(ev))
+        expire(ev);
     for (int i = 0; i < 6 && !ev->dead; i++) {
         tlsc__ev_state was = ev->state;
         step_once(ev);
         if (ev->state == was)
             break;
     }
+    if (was_connecting && (ev->dead || ev->state != EV_CONNECTING))
+        tlsc__loop_wake_queued(ev->loop);
     fire_timer(ev);
 }
 
@@ -820,8 +877,11 @@ static uint64_t own_deadline(const tlsc_ev *ev)
     case EV_OPEN: d = ev->idle_ms && !ev->held ? ev->last_activity + ev->idle_ms : 0; break;
     case EV_CLOSING: d = ev->close_deadline; break;
     case EV_RETRY_WAIT: d = ev->retry_at ? ev->retry_at : 1; break;
+    case EV_QUEUED: d = ev->retry_at; break;
     default: break;
     }
+    if (ev->total_deadline != 0 && (d == 0 || ev->total_deadline < d))
+        d = ev->total_deadline;
     return d;
 }
 

@@ -14,6 +14,10 @@
 /* RECEIVE events per connection per pass, so one busy connection cannot
  * starve the others; the rest follows on the next pass. */
 #define TLSC__EV_READS_PER_PASS 16
+/* A queued connection (EV_QUEUED) is woken when a handshake ends; it also
+ * looks again this often, in case the end went unnoticed (a connection
+ * freed during a pass, key slots released by something else). */
+#define TLSC__EV_QUEUE_POLL_MS 100
 
 typedef enum tlsc__ev_state {
     EV_IDLE = 0,    /* created, or ended (DISCONNECTED delivered) */
@@ -22,7 +26,9 @@ typedef enum tlsc__ev_state {
     EV_OPEN,
     EV_CLOSING,     /* tlsc_ev_close: flush the queue, close_notify */
     EV_ABORTING,    /* tlsc_ev_close before open: DISCONNECTED next pass */
-    EV_RETRY_WAIT   /* reconnection backoff */
+    EV_RETRY_WAIT,  /* reconnection backoff */
+    EV_QUEUED       /* address known, waiting for a handshake slot
+                       (tlsc_loop_set_max_handshakes) */
 } tlsc__ev_state;
 
 typedef struct tlsc__chunk {
@@ -64,6 +70,7 @@ struct tlsc_ev {
     uint32_t idle_ms;
     uint64_t last_activity, close_deadline, retry_at;
     uint64_t timer_at;          /* tlsc_ev_set_timer, 0 = none */
+    uint64_t total_deadline;    /* tlsc__ev_set_deadline, 0 = none */
 
     unsigned rc_max, rc_failed; /* reconnection policy, failures in a row */
     uint32_t rc_first_ms, rc_max_ms;
@@ -78,6 +85,8 @@ struct tlsc_loop {
     int depth;                  /* > 0 while a pass runs */
     bool stop;
     size_t heap_peak;
+    size_t slots_peak;          /* PSA key slots in use, sampled likewise */
+    unsigned max_handshakes;    /* connections connecting at once, 0 = any */
     tlsc_ev **by_fd;            /* descriptor -> connection */
     size_t by_fd_cap;
     tlsc_watch *watches;        /* the built-in loop's arrays (the
@@ -89,6 +98,11 @@ struct tlsc_loop {
 
 /* ev.c */
 void tlsc__ev_advance(tlsc_ev *ev);
+/* An absolute deadline (tlsc_now_ms; 0 = none) for whatever ev does now
+ * (connecting, queued, open): when it passes, the connection ends with
+ * DISCONNECTED, TLSC_ERR_TIMEOUT_TOTAL (never retried). For the HTTP
+ * client's total time limit (tlsc_http_ev_req.max_ms). */
+void tlsc__ev_set_deadline(tlsc_ev *ev, uint64_t at);
 /* 0 = no timer; 1 = work pending now. */
 uint64_t tlsc__ev_deadline(const tlsc_ev *ev);
 /* The descriptor to watch and for what; false when none. */
@@ -100,6 +114,11 @@ void tlsc__ev_release(tlsc_ev *ev);
 void tlsc__loop_sample_heap(tlsc_loop *loop);
 void tlsc__loop_unmap(tlsc_loop *loop, tlsc_ev *ev);
 void tlsc__loop_unlink(tlsc_loop *loop, tlsc_ev *ev);
+/* Whether one more connection may start connecting now (the cap of
+ * tlsc_loop_set_max_handshakes, and free PSA key slots for it). */
+bool tlsc__loop_may_start(const tlsc_loop *loop);
+/* A connection stopped connecting: let the first queued one try. */
+void tlsc__loop_wake_queued(tlsc_loop *loop);
 
 /* How long the built-in loop may wait: until the next timer (0 when work
  * is pending), at most max_ms (-1 = no limit). Ask after

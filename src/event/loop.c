@@ -20,6 +20,7 @@ tlsc_err tlsc_loop_new(tlsc_loop **out)
     tlsc_loop *loop = tlsc__calloc(1, sizeof *loop);
     if (loop == NULL)
         return TLSC_ERR_NO_MEMORY;
+    loop->max_handshakes = tlsc__max_handshakes_default();
     *out = loop;
     return TLSC_OK;
 }
@@ -63,6 +64,58 @@ void tlsc__loop_sample_heap(tlsc_loop *loop)
     size_t peak = tlsc_heap_peak();
     if (peak > loop->heap_peak)
         loop->heap_peak = peak;
+    size_t slots = tlsc_key_slots_in_use();
+    if (slots > loop->slots_peak)
+        loop->slots_peak = slots;
+}
+
+size_t tlsc_loop_key_slots_peak(const tlsc_loop *loop)
+{
+    return loop ? loop->slots_peak : 0;
+}
+
+/* ---- handshakes in flight ---------------------------------------------------- */
+
+tlsc_err tlsc_loop_set_max_handshakes(tlsc_loop *loop, unsigned n)
+{
+    if (loop == NULL)
+        return TLSC_ERR_INVALID_ARG;
+    loop->max_handshakes = n;
+    return TLSC_OK;
+}
+
+unsigned tlsc_loop_max_handshakes(const tlsc_loop *loop)
+{
+    return loop ? loop->max_handshakes : 0;
+}
+
+static size_t count_connecting(const tlsc_loop *loop)
+{
+    size_t n = 0;
+    for (const tlsc_ev *ev = loop->head; ev != NULL; ev = ev->next)
+        n += !ev->dead && ev->state == EV_CONNECTING;
+    return n;
+}
+
+bool tlsc__loop_may_start(const tlsc_loop *loop)
+{
+    size_t connecting = count_connecting(loop);
+    if (loop->max_handshakes != 0 && connecting >= loop->max_handshakes)
+        return false;
+    /* Open connections hold key slots too: with others in flight, wait
+     * until a handshake's worth is free rather than fail for want of them.
+     * Alone, start anyway (nothing else would free any). */
+    return connecting == 0 || tlsc__key_slots_free_for_handshake();
+}
+
+void tlsc__loop_wake_queued(tlsc_loop *loop)
+{
+    for (tlsc_ev *ev = loop->head; ev != NULL; ev = ev->next) {
+        if (!ev->dead && ev->state == EV_QUEUED) {
+            ev->kick = true;
+            return;
+        }
+    }
 }
 
 size_t tlsc_loop_heap_peak(const tlsc_loop *loop)

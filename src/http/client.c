@@ -40,6 +40,10 @@ struct tlsc_http {
 
     tlsc_http_stats stats;
     char errmsg[TLSC_ERRMSG_MAX];
+
+    uint32_t max_ms;            /* tlsc_http_set_max_time, 0 = none */
+    uint64_t deadline;          /* of the request (or download) running */
+    bool deadline_held;         /* set by a download for all its requests */
 };
 
 /* One request in flight (across redirects). */
@@ -56,6 +60,7 @@ typedef struct exchange {
 
     /* the response being read */
     int status;
+    unsigned interim;           /* 1xx responses before this one */
     bool forward;               /* deliver to req->cb */
     bool redirect;              /* a redirect to follow */
     char location[LOCATION_MAX];
@@ -157,6 +162,40 @@ TLSC_API tlsc_err tlsc_http_set_max_redirects(tlsc_http *h, unsigned max)
     return TLSC_OK;
 }
 
+TLSC_API tlsc_err tlsc_http_set_max_time(tlsc_http *h, uint32_t ms)
+{
+    if (h == NULL)
+        return TLSC_ERR_INVALID_ARG;
+    h->max_ms = ms;
+    return TLSC_OK;
+}
+
+void tlsc__http_deadline_begin(tlsc_http *h, bool hold)
+{
+    if (h->deadline_held)
+        return;
+    h->deadline = h->max_ms ? tlsc_now_ms() + h->max_ms : 0;
+    h->deadline_held = hold;
+}
+
+void tlsc__http_deadline_end(tlsc_http *h, bool held)
+{
+    if (h->deadline_held && !held)
+        return;
+    h->deadline = 0;
+    h->deadline_held = false;
+    if (h->conn != NULL)
+        tlsc__conn_set_total_deadline(h->conn, 0); /* a later close_notify is not bounded */
+}
+
+/* The total limit passed: say so with the limit, whatever was waiting. */
+static tlsc_err fail_total(tlsc_http *h, const char *doing)
+{
+    return fail(h, TLSC_ERR_TIMEOUT_TOTAL,
+                "the request did not complete within %lu ms (tlsc_http_set_max_time) while %s",
+                (unsigned long)h->max_ms, doing);
+}
+
 TLSC_API tlsc_err tlsc_http_set_limits(tlsc_http *h, const tlsc_http_limits *limits)
 {
     if (h == NULL)
@@ -255,9 +294,13 @@ static tlsc_err open_conn(tlsc_http *h, const tlsc_url *u)
     if (h->server_name != NULL && (err = tlsc_conn_set_server_name(h->conn, h->server_name)) != TLSC_OK)
         return fail(h, err, "server name %s", h->server_name);
     offer_session(h, u);
+    tlsc__conn_set_total_deadline(h->conn, h->deadline);
     err = tlsc_conn_connect(h->conn, u->host, u->port);
-    if (err != TLSC_OK) {
+    if (err == TLSC_ERR_TIMEOUT_TOTAL)
+        (void)fail_total(h, "connecting");
+    else if (err != TLSC_OK)
         (void)fail(h, err, "%s:%u: %s", u->host, (unsigned)u->port, tlsc_conn_errmsg(h->conn));
+    if (err != TLSC_OK) {
         tlsc_conn_free(h->conn);
         h->conn = NULL;
         return err;
@@ -274,6 +317,8 @@ static tlsc_err open_conn(tlsc_http *h, const tlsc_url *u)
 static tlsc_err conn_write(tlsc_http *h, const void *d, size_t n)
 {
     tlsc_err err = tlsc_conn_write(h->conn, d, n);
+    if (err == TLSC_ERR_TIMEOUT_TOTAL)
+        return fail_total(h, "sending the request");
     if (err != TLSC_OK)
         return fail(h, err, "sending the request: %s", tlsc_conn_errmsg(h->conn));
     return TLSC_OK;
@@ -509,7 +554,9 @@ static tlsc_err feed_all(exchange *x, const unsigned char *d, size_t n)
                             "for)", n);
             return TLSC_OK;
         }
-        tlsc_http_parser_reset(h->parser, head);
+        err = tlsc__http_next_after_interim(h->parser, head, &x->interim);
+        if (err != TLSC_OK)
+            return parser_fail(h, err);
     }
     return TLSC_OK;
 }
@@ -522,6 +569,7 @@ static tlsc_err read_response(exchange *x)
     tlsc_err err;
     tlsc__http_parser_set_callbacks(h->parser, &cb, x);
     tlsc_http_parser_reset(h->parser, strcmp(x->method, "HEAD") == 0);
+    x->interim = 0;
     while (!tlsc_http_parser_done(h->parser) ||
            tlsc_http_parser_head(h->parser)->status < 200) {
         size_t got = 0;
@@ -530,6 +578,8 @@ static tlsc_err read_response(exchange *x)
             tlsc_err e = tlsc_http_parser_eof(h->parser, err);
             return e == TLSC_OK ? TLSC_OK : parser_fail(h, e);
         }
+        if (err == TLSC_ERR_TIMEOUT_TOTAL)
+            return fail_total(h, "reading the response");
         if (err != TLSC_OK)
             return fail(h, err, "reading the response: %s", tlsc_conn_errmsg(h->conn));
         if ((err = feed_all(x, h->rbuf, got)) != TLSC_OK)
@@ -666,6 +716,9 @@ TLSC_API tlsc_err tlsc_http_do(tlsc_http *h, const tlsc_http_request *req, tlsc_
     if (h == NULL || req == NULL || req->url == NULL)
         return TLSC_ERR_INVALID_ARG;
     h->errmsg[0] = '\0';
+    tlsc__http_deadline_begin(h, false);
+    if (h->conn != NULL)
+        tlsc__conn_set_total_deadline(h->conn, h->deadline);
     exchange x;
     tlsc_err err = start_exchange(&x, h, req, res);
     while (err == TLSC_OK) {
@@ -676,5 +729,6 @@ TLSC_API tlsc_err tlsc_http_do(tlsc_http *h, const tlsc_http_request *req, tlsc_
             break;
         err = next_hop(&x);
     }
+    tlsc__http_deadline_end(h, false);
     return err;
 }

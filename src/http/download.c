@@ -57,8 +57,24 @@ static tlsc_err write_all(dl *s, const unsigned char *p, size_t n)
     return TLSC_OK;
 }
 
+/* A device's flash is finite: more content than expected stops the
+ * download at once (and the temporary file goes), not at the end. */
+static tlsc_err check_expected(dl *s, uint64_t would_have)
+{
+    int64_t size = s->d->size;
+    if (size < 0 || would_have <= (uint64_t)size)
+        return TLSC_OK;
+    return tlsc__http_fail(s->h, TLSC_ERR_HTTP_SIZE_MISMATCH,
+                           "the content exceeds the expected %lld bytes (%llu received or "
+                           "announced); stopped", (long long)size,
+                           (unsigned long long)would_have);
+}
+
 static tlsc_err emit(dl *s, const void *data, size_t n)
 {
+    tlsc_err size_err = check_expected(s, s->done + n);
+    if (size_err != TLSC_OK)
+        return size_err;
     if (mbedtls_sha256_update(&s->sha, data, n) != 0)
         return tlsc__http_fail(s->h, TLSC_ERR_INTERNAL, "SHA-256 update failed");
     tlsc_err err = s->fd >= 0 ? write_all(s, data, n) : s->d->sink(s->d->sink_ud, data, n);
@@ -234,7 +250,7 @@ static tlsc_err check_piece(dl *s, const tlsc_http_head *head)
         return tlsc__http_fail(s->h, TLSC_ERR_HTTP_RANGE, "Content-Range ends beyond the size");
     if (s->range_total >= 0)
         s->total = s->range_total;
-    return TLSC_OK;
+    return s->total >= 0 ? check_expected(s, (uint64_t)s->total) : TLSC_OK;
 }
 
 static tlsc_err on_head(void *ud, const tlsc_http_head *head)
@@ -253,7 +269,7 @@ static tlsc_err on_head(void *ud, const tlsc_http_head *head)
                                (unsigned long long)s->done);
     if (head->content_length >= 0)
         s->total = head->content_length;
-    return TLSC_OK;
+    return s->total >= 0 ? check_expected(s, (uint64_t)s->total) : TLSC_OK;
 }
 
 static tlsc_err on_body(void *ud, const void *data, size_t n)
@@ -289,7 +305,8 @@ static tlsc_err fetch(dl *s, const char *range)
 static bool transient(tlsc_err err)
 {
     tlsc_category c = tlsc_err_category(err);
-    return c == TLSC_CAT_NETWORK || c == TLSC_CAT_CLOSED || c == TLSC_CAT_TIMEOUT ||
+    return c == TLSC_CAT_NETWORK || c == TLSC_CAT_CLOSED ||
+           (c == TLSC_CAT_TIMEOUT && err != TLSC_ERR_TIMEOUT_TOTAL) ||
            err == TLSC_ERR_HTTP_INCOMPLETE;
 }
 
@@ -377,6 +394,7 @@ TLSC_API tlsc_err tlsc_http_download(tlsc_http *h, const tlsc_download *d, tlsc_
     if (err != TLSC_OK)
         return err;
     dl s = {.h = h, .d = d, .fd = -1, .total = -1, .range_total = -1};
+    tlsc__http_deadline_begin(h, true); /* one limit for all the pieces */
     mbedtls_sha256_init(&s.sha);
     if (mbedtls_sha256_starts(&s.sha, 0) != 0)
         err = tlsc__http_fail(h, TLSC_ERR_INTERNAL, "SHA-256 start failed");
@@ -389,6 +407,7 @@ TLSC_API tlsc_err tlsc_http_download(tlsc_http *h, const tlsc_download *d, tlsc_
     if (err == TLSC_OK && s.fd >= 0)
         err = commit_tmp(&s);
     discard_tmp(&s);
+    tlsc__http_deadline_end(h, true);
     mbedtls_sha256_free(&s.sha);
     res->bytes = s.done;
     res->status = s.status;

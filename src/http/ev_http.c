@@ -16,6 +16,7 @@
 
 #include "core/internal.h"
 #include "http/http_internal.h"
+#include "event/ev_internal.h"
 
 struct tlsc_http_ev {
     tlsc_loop *loop;
@@ -31,6 +32,8 @@ struct tlsc_http_ev {
     tlsc_http_parser *parser;   /* callbacks: the wrappers below */
     bool busy;                  /* a request is in flight */
     bool interim;               /* the response being parsed is 1xx */
+    unsigned interims;          /* 1xx responses of this request so far */
+    uint64_t deadline;          /* of the request (max_ms), 0 = none */
     bool retried;
     unsigned char *req;         /* the request, kept for one resend */
     size_t req_len;
@@ -133,6 +136,9 @@ static void finish(tlsc_http_ev *hx, tlsc_err err, const char *detail)
     hx->busy = false;
     tlsc__free(hx->req);
     hx->req = NULL;
+    hx->deadline = 0;
+    if (hx->ev != NULL)
+        tlsc__ev_set_deadline(hx->ev, 0); /* a kept-alive connection outlives it */
     if (err != TLSC_OK && hx->ev != NULL)
         drop_conn(hx); /* its state is unknown after an error */
     if (hx->end != NULL)
@@ -162,6 +168,7 @@ static tlsc_err start(tlsc_http_ev *hx)
         if (hx->held)
             tlsc_ev_hold(hx->ev);
     }
+    tlsc__ev_set_deadline(hx->ev, hx->deadline);
     if (hx->req_len + tlsc_ev_queued(hx->ev) > TLSC_EV_QUEUE_DEFAULT)
         err = tlsc_ev_set_queue_limit(hx->ev, hx->req_len + tlsc_ev_queued(hx->ev));
     if (err == TLSC_OK)
@@ -189,7 +196,11 @@ static void on_receive(tlsc_http_ev *hx, const unsigned char *data, size_t len)
             return;
         if (!hx->interim)
             break;
-        tlsc_http_parser_reset(hx->parser, false);
+        err = tlsc__http_next_after_interim(hx->parser, false, &hx->interims);
+        if (err != TLSC_OK) {
+            finish(hx, err, tlsc_http_parser_errmsg(hx->parser));
+            return;
+        }
     }
     if (!tlsc_http_parser_done(hx->parser))
         return;
@@ -236,9 +247,10 @@ static void on_disconnected(tlsc_http_ev *hx, const tlsc_event *e)
         finish(hx, TLSC_OK, NULL); /* close-delimited body, clean end */
         return;
     }
-    /* A connection that failed before any response byte: its own error
-     * says more than "no response". */
-    if (!started && e->how == TLSC_CLOSE_ERROR && e->err != TLSC_OK)
+    /* A connection that failed before any response byte, or ran out of
+     * time: its own error says more than "no response". */
+    if ((!started || e->err == TLSC_ERR_TIMEOUT_TOTAL) && e->how == TLSC_CLOSE_ERROR &&
+        e->err != TLSC_OK)
         finish(hx, e->err, e->detail);
     else
         finish(hx, err, tlsc_http_parser_errmsg(hx->parser));
@@ -350,6 +362,8 @@ TLSC_API tlsc_err tlsc_http_ev_request(tlsc_http_ev *hx, const tlsc_http_ev_req 
     hx->ud = r->ud;
     hx->retried = false;
     hx->interim = false;
+    hx->interims = 0;
+    hx->deadline = r->max_ms ? tlsc_now_ms() + r->max_ms : 0;
     tlsc_http_parser_reset(hx->parser, strcmp(method, "HEAD") == 0);
     err = start(hx);
     if (err != TLSC_OK) {

@@ -49,6 +49,7 @@ struct tlsc_http_parser {
     /* the line being collected */
     size_t line_len;
     bool cr;              /* last byte was CR */
+    unsigned empty_lines; /* before the status line */
     size_t section_bytes; /* header (or trailer) bytes so far */
     size_t fields;        /* header (or trailer) fields so far */
 
@@ -155,6 +156,17 @@ TLSC_API tlsc_err tlsc_http_parser_new(const tlsc_http_limits *limits,
     return TLSC_OK;
 }
 
+tlsc_err tlsc__http_next_after_interim(tlsc_http_parser *p, bool head_request, unsigned *seen)
+{
+    int status = p->head.status;
+    if (++*seen > TLSC_HTTP_INTERIM_MAX)
+        return fail(p, TLSC_ERR_HTTP_TOO_MANY_INTERIM,
+                    "the server sent more than %d interim responses (the last one %d) "
+                    "without a final response", TLSC_HTTP_INTERIM_MAX, status);
+    tlsc_http_parser_reset(p, head_request);
+    return TLSC_OK;
+}
+
 void tlsc__http_parser_set_callbacks(tlsc_http_parser *p, const tlsc_http_callbacks *cb, void *ud)
 {
     memset(&p->cb, 0, sizeof p->cb);
@@ -181,6 +193,7 @@ TLSC_API void tlsc_http_parser_reset(tlsc_http_parser *p, bool head_request)
     p->err = TLSC_OK;
     p->line_len = 0;
     p->cr = false;
+    p->empty_lines = 0;
     p->section_bytes = 0;
     p->fields = 0;
     memset(&p->head, 0, sizeof p->head);
@@ -662,6 +675,12 @@ static tlsc_err start_byte(tlsc_http_parser *p, unsigned char c, size_t *i)
             return fail(p, TLSC_ERR_HTTP_MALFORMED, "bare CR before the status line");
         p->cr = false;
         (*i)++;
+        /* RFC 9112 2.2 asks to skip at least one; an endless stream of
+         * them would keep the client busy forever. */
+        if (++p->empty_lines > TLSC_HTTP_EMPTY_LINES_MAX)
+            return fail(p, TLSC_ERR_HTTP_TOO_MANY_EMPTY_LINES,
+                        "the server sent more than %d empty lines before the status line",
+                        TLSC_HTTP_EMPTY_LINES_MAX);
         return TLSC_OK;
     }
     if (c == '\r') {

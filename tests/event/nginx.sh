@@ -13,7 +13,16 @@
 # With --table (bench/connect.sh) it prints handshakes per second, latency
 # and peak heap for 1, 10, 50 and 200 in flight instead.
 #
-# Environment: TLSC_BIN (required), TLSC_PKI_GEN, TLSC_NGINX_N / _C.
+# With TLSC_NGINX_CAP=1 (ctest event_nginx_cap, also run by the small
+# profiles' builds): nginx offers TLS 1.2 and 1.3 (small4k speaks 1.2 by
+# default), the client asks for no version, and beyond "all succeeded" the
+# run must show the event loop's cap on handshakes in flight at work: with a
+# fixed PSA key-slot table (small profiles) the cap is set (max_handshakes
+# > 0) and below the concurrency, and the key slots in use never reached
+# the table's size.
+#
+# Environment: TLSC_BIN (required), TLSC_PKI_GEN, TLSC_NGINX_N / _C,
+# TLSC_NGINX_CAP.
 set -u
 : "${TLSC_BIN:?TLSC_BIN must name the tlsc binary}"
 here=$(cd "$(dirname "$0")" && pwd)
@@ -34,6 +43,9 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 fail() { echo "not ok - $*"; echo "0 passed, 1 failed"; exit 1; }
+
+protocols=TLSv1.3 version=--tls1.3
+if [ "${TLSC_NGINX_CAP:-}" = 1 ]; then protocols="TLSv1.2 TLSv1.3" version=""; fi
 
 [ -x "$nginx" ] || fail "nginx not found (apt-get install nginx-light)"
 TLSC_PKI_NO_RSA4096=1 bash "$gen" "$T/pki" > /dev/null 2>&1 || fail "PKI generation"
@@ -62,7 +74,7 @@ http {
     listen 127.0.0.1:$1 ssl backlog=1024;
     ssl_certificate $T/pki/server-p256-chain.pem;
     ssl_certificate_key $T/pki/server-p256.key;
-    ssl_protocols TLSv1.3;
+    ssl_protocols $protocols;
     location / { return 200 "ok\n"; }
   }
 }
@@ -90,7 +102,7 @@ fi
 
 t0=${EPOCHREALTIME/./}
 out=$("$TLSC_BIN" bench-connect "127.0.0.1:$port" -n "$n" -c "$c" --ca "$T/pki/root.pem" \
-      --tls1.3 --quiet --timeout "${TLSC_NGINX_TIMEOUT:-300000}" 2> "$T/err")
+      $version --quiet --timeout "${TLSC_NGINX_TIMEOUT:-300000}" 2> "$T/err")
 rc=$?
 t1=${EPOCHREALTIME/./}
 echo "$out" | sed 's/^/# /'
@@ -100,5 +112,14 @@ echo "# wall time: $(((t1 - t0) / 1000)) ms"
 grep -qx "succeeded: $n" <<< "$out" || fail "not all $n connections succeeded"
 grep -qx "failed: 0" <<< "$out" || fail "failures"
 grep -q "LeakSanitizer\|AddressSanitizer" "$T/err" && fail "sanitizer report"
+if [ "${TLSC_NGINX_CAP:-}" = 1 ]; then
+  v() { sed -n "s/^$1: //p" <<< "$out"; }
+  cap=$(v key_slots_capacity) peak=$(v key_slots_peak) mh=$(v max_handshakes)
+  if [ "$cap" != 0 ]; then
+    [ "$mh" -gt 0 ] && [ "$mh" -lt "$c" ] || fail "max_handshakes $mh: no cap below $c in flight"
+    [ "$peak" -lt "$cap" ] || fail "key slots in use reached the table ($peak of $cap)"
+  fi
+  echo "ok - $c connections at once, at most $mh handshakes in flight, key slots peak $peak of $cap"
+fi
 echo "ok - $n verified TLS 1.3 connections to nginx, $c in flight, one thread"
 echo "1 passed, 0 failed"

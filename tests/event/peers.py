@@ -22,6 +22,14 @@ until killed.
       TLS server: read a request head, answer "200, Connection: close"
       with a close-delimited body of BYTES 'x', then end TCP without
       close_notify (a truncated body).
+  httpbad CERT KEY KIND
+      TLS server: read a request head, then misbehave (KIND):
+        continue  "100 Continue" interim responses, endlessly
+        blank     empty lines (CRLF) before any status line, endlessly
+        trickle   "200, Content-Length: 100", then one body byte a second
+        endless   "200, Connection: close", then 'x' endlessly
+        biglen    "200, Content-Length: 1000000000", then 'x' endlessly
+      until the client goes away.
 """
 import socket
 import ssl
@@ -145,6 +153,39 @@ def httpcut(conn, args):
     conn.close()
 
 
+def httpbad(conn, args):
+    kind = args[0]
+    try:
+        head = b""
+        while b"\r\n\r\n" not in head:
+            data = conn.recv(4096)
+            if not data:
+                return
+            head += data
+        if kind == "continue":
+            while True:
+                conn.sendall(b"HTTP/1.1 100 Continue\r\n\r\n" * 64)
+        elif kind == "blank":
+            while True:
+                conn.sendall(b"\r\n" * 1024)
+        elif kind == "trickle":
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n")
+            for _ in range(100):
+                time.sleep(1)
+                conn.sendall(b"x")
+        else:
+            if kind == "endless":
+                conn.sendall(b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n")
+            else:
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 1000000000\r\n\r\n")
+            block = b"x" * 16384
+            while True:
+                conn.sendall(block)
+    except (OSError, ssl.SSLError):
+        pass
+    conn.close()
+
+
 def main():
     mode, argv = sys.argv[1], sys.argv[2:]
     if mode == "relay":
@@ -153,6 +194,8 @@ def main():
         serve(argv, flood)
     elif mode == "httpcut":
         serve(argv, httpcut)
+    elif mode == "httpbad":
+        serve(argv, httpbad)
     elif mode == "sink":
         serve(argv, sink)
     else:
