@@ -86,8 +86,9 @@ static void on_disconnected(evc *c, tlsc_ev *ev, const tlsc_event *e)
     if (!ok && c->rc == CLI_EXIT_OK)
         c->rc = cli_report(e->err, e->detail);
     if (ok && c->rc == CLI_EXIT_OK && c->connected && c->p->sess_out != NULL)
-        c->rc = cli_session_write(tlsc_ev_conn(ev), c->p->sess_out,
-                                  c->have_session ? TLSC_OK : TLSC_ERR_NO_SESSION);
+        /* The connection keeps the newest session whatever the order of
+         * events: export it (TLSC_ERR_NO_SESSION when none came). */
+        c->rc = cli_session_write(tlsc_ev_conn(ev), c->p->sess_out, TLSC_OK);
 }
 
 static void on_event(tlsc_ev *ev, const tlsc_event *e, void *ud)

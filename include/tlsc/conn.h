@@ -103,7 +103,9 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_conn_write(tlsc_conn *conn,
 /*
  * Send close_notify (bounded by the io timeout) and close the transport.
  * Safe on a connection in any state; returns TLSC_OK if close_notify was
- * sent, otherwise the reason it could not be. The connection may then only
+ * sent, or if the peer ended the session first with its own close_notify
+ * (tlsc answered it then: a clean end), otherwise the reason it could not
+ * be. The connection may then only
  * be queried or freed.
  */
 TLSC_API tlsc_err tlsc_conn_close(tlsc_conn *conn);

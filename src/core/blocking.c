@@ -127,7 +127,9 @@ tlsc_err tlsc_conn_close(tlsc_conn *c)
         return TLSC_ERR_INVALID_ARG;
     tlsc_err err = c->state == TLSC__OPEN && c->err == TLSC_OK ? send_close_notify(c)
                                                                : c->err;
-    if (c->state == TLSC__NEW)
+    /* The peer's close_notify was answered with ours when it arrived
+     * (conn.c): the session ended cleanly, which is what close asks for. */
+    if (c->state == TLSC__NEW || err == TLSC_ERR_CLOSED)
         err = TLSC_OK;
     tlsc__conn_close_transport(c);
     return err;
