@@ -313,6 +313,27 @@ const char *cli_tls_verify_label(const cli_tls_opts *o, const tlsc_conn *conn)
     return "ok";
 }
 
+const char *cli_client_cert_label(const tlsc_conn *conn)
+{
+    switch (tlsc_conn_client_cert_status(conn)) {
+    case TLSC_CLIENT_CERT_NOT_REQUESTED: return "not requested";
+    case TLSC_CLIENT_CERT_NONE_SENT: return "requested, none sent";
+    case TLSC_CLIENT_CERT_ACCEPTED: return "sent, accepted";
+    case TLSC_CLIENT_CERT_REJECTED: return "sent, rejected";
+    case TLSC_CLIENT_CERT_SENT: break;
+    }
+    return "sent, no verdict yet";
+}
+
+bool cli_client_cert_verdict_pending(const tlsc_conn *conn)
+{
+    /* Only TLS 1.3 servers judge the certificate after our handshake. */
+    return tlsc_conn_client_cert_requested(conn) &&
+           strcmp(tlsc_conn_protocol(conn), "TLSv1.3") == 0 &&
+           tlsc_conn_client_cert_status(conn) != TLSC_CLIENT_CERT_ACCEPTED &&
+           tlsc_conn_client_cert_status(conn) != TLSC_CLIENT_CERT_REJECTED;
+}
+
 int cli_tls_report_new(tlsc_err err, const tlsc_config *cfg)
 {
     if (err == TLSC_ERR_NO_TRUST)

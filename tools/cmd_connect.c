@@ -199,13 +199,29 @@ static void print_summary(const connect_opts *o, const tlsc_conn *conn)
     size_t rin, rout;
     tlsc_conn_record_limit(conn, &rin, &rout);
     fprintf(stderr, "record_limit: in=%zu out=%zu\n", rin, rout);
+    fprintf(stderr, "client_cert: %s\n", cli_client_cert_label(conn));
+}
+
+/* A TLS 1.3 server judges our certificate after the handshake: wait for
+ * its verdict (bounded like the silence after stdin's end) so that the
+ * summary tells it and a refusal is the command's result. */
+static int await_verdict(const connect_opts *o, tlsc_conn *conn)
+{
+    tlsc_err err = TLSC_OK;
+    if (cli_client_cert_verdict_pending(conn))
+        err = tlsc_conn_await_client_cert_verdict(
+            conn, o->tls.have_timeout && o->tls.timeout_ms ? o->tls.timeout_ms : DEFAULT_GRACE_MS);
+    print_summary(o, conn);
+    return err == TLSC_OK ? CLI_EXIT_OK : cli_report(err, tlsc_conn_errmsg(conn));
 }
 
 static int run_session(const connect_opts *o, tlsc_conn *conn)
 {
     int fd = -1;
 
-    print_summary(o, conn);
+    int vrc = await_verdict(o, conn);
+    if (vrc != CLI_EXIT_OK)
+        return vrc;
     if (o->summary_only) {
         int rc = o->tls.sess_out ? cli_session_save(conn, o->tls.sess_out) : CLI_EXIT_OK;
         tlsc_err err = tlsc_conn_close(conn);

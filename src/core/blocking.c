@@ -35,6 +35,41 @@ tlsc_err tlsc__conn_wait(tlsc_conn *c, tlsc_err want, uint64_t deadline)
     return TLSC_OK;
 }
 
+tlsc_err tlsc__conn_pump_until(tlsc_conn *c, uint32_t timeout_ms,
+                               bool (*done)(const tlsc_conn *c))
+{
+    uint64_t deadline = tlsc_now_ms() + timeout_ms;
+    while (!done(c)) {
+        tlsc_err err = tlsc__conn_pump(c);
+        if (err == TLSC_OK || done(c))
+            break; /* done, or application data came first */
+        if (!tlsc__is_want(err))
+            return err;
+        if (tlsc_now_ms() >= deadline)
+            break;
+        err = tlsc__conn_wait(c, err, deadline);
+        if (err != TLSC_OK)
+            return err;
+    }
+    return TLSC_OK;
+}
+
+static bool cc_verdict_known(const tlsc_conn *c)
+{
+    return !c->cert_requested || c->cc_verdict != TLSC__CC_UNKNOWN;
+}
+
+tlsc_err tlsc_conn_await_client_cert_verdict(tlsc_conn *c, uint32_t timeout_ms)
+{
+    if (c == NULL)
+        return TLSC_ERR_INVALID_ARG;
+    if (c->err != TLSC_OK)
+        return c->err;
+    if (c->state != TLSC__OPEN)
+        return TLSC_ERR_STATE;
+    return tlsc__conn_pump_until(c, timeout_ms, cc_verdict_known);
+}
+
 tlsc_err tlsc_conn_connect(tlsc_conn *c, const char *host, uint16_t port)
 {
     tlsc_err err = tlsc_conn_start(c, host, port);
