@@ -286,6 +286,8 @@ tlsc_err tlsc__conn_fail_mbedtls(tlsc_conn *c, int ret, const char *during)
         return tlsc__conn_fail(c, tlsc__verify_error(&c->v), "%s", tlsc__verify_detail(&c->v));
     if (x509_parse_error(ret))
         return fail_cert_parse(c, ret, why);
+    if (tlsc__fail_unsupported_chain_key(c, ret))
+        return c->err;
     if (ret == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE)
         return tlsc__conn_fail_alert(c, tlsc__peek_alert(&c->ssl), during);
     if (ret == MBEDTLS_ERR_SSL_CONN_EOF)

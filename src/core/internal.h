@@ -441,6 +441,18 @@ bool tlsc__peek_record_header(const mbedtls_ssl_context *ssl, size_t max_total,
  * the type and length (with header) of a handshake message being
  * reassembled from several records (false if none). */
 size_t tlsc__peek_peer_chain_len(const mbedtls_ssl_context *ssl);
+bool tlsc__peek_hs_message(const mbedtls_ssl_context *ssl, const unsigned char **msg,
+                           size_t *len);
+/* chain_alg.c: a DER certificate's subject (into subject, capacity cap)
+ * and key type in words ("Ed25519", "EC secp521r1 (P-521)", "RSA", ...),
+ * read even when mbedTLS refuses its key; false if it is not DER. */
+bool tlsc__cert_key_words(const unsigned char *der, size_t len, char *subject, size_t cap,
+                          const char **key);
+/* chain_alg.c: what this build verifies, in words. */
+extern const char tlsc__supported_keys_text[];
+/* chain_alg.c: the server's Certificate message holds a certificate with
+ * a key algorithm this build cannot parse: fail c naming it. */
+bool tlsc__fail_unsupported_chain_key(tlsc_conn *c, int ret);
 bool tlsc__peek_hs_reassembly(const mbedtls_ssl_context *ssl, int *type, size_t *len);
 /* record_error.c: when mbedTLS refused a record for its framing (not TLS,
  * empty, too long, an alert in the clear once encrypted), record the

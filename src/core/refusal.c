@@ -97,12 +97,15 @@ tlsc_err tlsc__conn_fail_refused_hello(tlsc_conn *c, int alert, const char *duri
     } else {
         snprintf(head, sizeof head, "peer closed the connection %s (no alert)", during);
     }
+    /* A version refusal is about versions: the list of what tlsc never
+     * offers would only push the cause out of the detail. */
+    const char *never = why[0] != '\0' ? ""
+                        : ". Never offered: TLS 1.0/1.1, CBC, RSA key exchange, DHE, CCM, "
+                          "ffdhe/X448/P-521, EdDSA (try 'tlsc probe')";
     return tlsc__conn_fail(c, err,
                            "%s%s: %s refused tlsc's ClientHello, which offered %s; suites %s; "
-                           "groups %s; signatures %s%s. tlsc never offers TLS 1.0/1.1, CBC, "
-                           "RSA key exchange, DHE or CCM suites, ffdhe/X448/P-521 groups or "
-                           "EdDSA ('tlsc probe' asks what the server wants)",
+                           "groups %s; signatures %s%s%s",
                            head, hint, alert >= 0 ? "it" : "if it speaks TLS, it",
-                           versions_text(vmin, vmax), suites, groups,
-                           tlsc__sig_algs_text, why);
+                           versions_text(vmin, vmax), suites, groups, tlsc__sig_algs_text, why,
+                           never);
 }
