@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 
 #define CMD "probe"
 #define KEYS_MAX 256
@@ -503,6 +504,79 @@ static void print_probe(const probe *p)
     printf("buffers_setting: %s\n", p->setting[0] ? p->setting : "none");
 }
 
+/* "yes", or "yes — with --buffers 4096,1024 --tls1.2" when a device can
+ * make do with small buffers in TLS 1.2. */
+static void print_yes(const probe *p)
+{
+    size_t in = 0, out = 0;
+    if (strstr(p->setting, "tls1.2") != NULL && sscanf(p->setting, "%zu,%zu", &in, &out) == 2)
+        printf("verdict: yes — with --buffers %zu,%zu --tls1.2\n", in, out);
+    else
+        printf("verdict: yes\n");
+}
+
+/* What narrowed tlsc's own offer to one version. */
+static void limits(const probe *p, probe_limits *lim, char *why, size_t cap)
+{
+    const cli_tls_opts *t = &p->o->tls;
+    size_t max_in = 0;
+    tlsc_record_max(&max_in, NULL);
+    memset(lim, 0, sizeof *lim);
+    lim->only13 = t->version == TLSC_TLS1_3;
+    lim->only12 = t->version == TLSC_TLS1_2;
+    lim->why12 = "--tls1.2";
+    lim->fix12 = "drop --tls1.2";
+    if (t->version == 0 && t->have_buffers && t->buf_in != 0 && t->buf_in < 16384) {
+        snprintf(why, cap, "--buffers %u", (unsigned)t->buf_in);
+        lim->only12 = true;
+        lim->why12 = why;
+        lim->fix12 = "use --buffers 16384 (TLS 1.3 needs it) or a server that speaks TLS 1.2";
+    } else if (t->version == 0 && max_in < 16384) {
+        snprintf(why, cap, "this build's %zu-byte input buffer", max_in);
+        lim->only12 = true;
+        lim->why12 = why;
+        lim->fix12 = "use a build with 16384-byte input records";
+    }
+    lim->tlsc_error = p->base.detail;
+}
+
+/* SNI carries DNS names only (RFC 6066 3). */
+static const char *sni_name(const probe_opts *o)
+{
+    const char *name = o->tls.servername != NULL ? o->tls.servername : o->host;
+    unsigned char ip[16];
+    bool literal = inet_pton(AF_INET, name, ip) == 1 || inet_pton(AF_INET6, name, ip) == 1;
+    return literal ? NULL : name;
+}
+
+/* tlsc could not connect: ask the server what it wants, say why in
+ * words, and exit with the status of tlsc's own error. */
+static int explain_failure(probe *p)
+{
+    scan_result *r = malloc(sizeof *r);
+    char verdict[640], why[64];
+    probe_limits lim;
+    const probe_opts *o = p->o;
+    if (r == NULL)
+        return cli_report(TLSC_ERR_NO_MEMORY, NULL);
+    printf("server: %s:%u\n", o->host, (unsigned)o->port);
+    tlsc_category cat = tlsc_err_category(p->base.err);
+    if (cat == TLSC_CAT_NETWORK || cat == TLSC_CAT_DNS || cat == TLSC_CAT_TIMEOUT) {
+        printf("verdict: no — cannot reach the server: %s\n", p->base.detail);
+    } else {
+        progress("with hand-built ClientHellos");
+        probe_scan(o->host, o->port, o->tls.have_timeout ? o->tls.timeout_ms : 10000,
+                   sni_name(o), r);
+        probe_scan_print(r);
+        limits(p, &lim, why, sizeof why);
+        probe_scan_verdict(r, &lim, verdict, sizeof verdict);
+        printf("verdict: %s\n", verdict);
+    }
+    fflush(stdout);
+    free(r);
+    return cli_report(p->base.err, p->base.detail);
+}
+
 static int run_probe(probe *p)
 {
     trial_spec all = {0, NULL, 0, 0};
@@ -511,7 +585,7 @@ static int run_probe(probe *p)
     if (rc != CLI_EXIT_OK)
         return rc;
     if (p->base.err != TLSC_OK)
-        return cli_report(p->base.err, p->base.detail);
+        return explain_failure(p);
     rc = try_version(p, TLSC_TLS1_2, &p->v12, &p->ver12);
     if (rc == CLI_EXIT_OK)
         rc = try_version(p, TLSC_TLS1_3, &p->v13, &p->ver13);
@@ -524,6 +598,8 @@ static int run_probe(probe *p)
         rc = try_buffer_setting(p);
     if (rc == CLI_EXIT_OK)
         print_probe(p);
+    if (rc == CLI_EXIT_OK)
+        print_yes(p);
     return rc;
 }
 

@@ -299,6 +299,19 @@ TLSC_API bool tlsc_conn_peer_cert(const tlsc_conn *conn, size_t index,
                                   tlsc_peer_cert *out);
 
 /*
+ * The key of the DER certificate der (len bytes) in words into out
+ * (capacity cap; 32 is enough), as tlsc_peer_cert.key names keys ("ec
+ * secp256r1", "rsa 2048"), also when this build cannot use the key:
+ * "ed25519", "ed448", "ec secp521r1", "ec brainpoolP256r1", "ec
+ * secp256k1", "rsassa-pss", "dsa", ... *usable (may be NULL) says whether
+ * this build can verify with it. Returns false when der is not a
+ * certificate (nothing written). For `tlsc probe`, which reads the
+ * certificate of a server tlsc cannot talk to.
+ */
+TLSC_API bool tlsc_cert_key(const unsigned char *der, size_t len, char *out, size_t cap,
+                            bool *usable);
+
+/*
  * The largest handshake message the server sent during the handshake, in
  * bytes including its 4-byte header (0 before any). A handshake message
  * must fit whole in the input buffer, and in TLS 1.3 the messages are

@@ -25,27 +25,28 @@
 const char tlsc__supported_keys_text[] =
     "this build verifies RSA keys and EC keys on P-256 (secp256r1) and P-384 (secp384r1)";
 
-/* Key algorithms and EC curves by the DER contents of their OIDs. */
+/* Key algorithms and EC curves by the DER contents of their OIDs, named
+ * as tlsc_peer_cert.key names keys ("ec secp256r1"). */
 static const struct {
     const char *oid;
     size_t len;
     const char *words;
 } KEY_OIDS[] = {
-    {"\x2b\x65\x70", 3, "Ed25519"},
-    {"\x2b\x65\x71", 3, "Ed448"},
-    {"\x2b\x65\x6e", 3, "X25519"},
-    {"\x2b\x65\x6f", 3, "X448"},
-    {"\x2a\x86\x48\x86\xf7\x0d\x01\x01\x01", 9, "RSA"},
-    {"\x2a\x86\x48\x86\xf7\x0d\x01\x01\x0a", 9, "RSASSA-PSS"},
-    {"\x2a\x86\x48\xce\x38\x04\x01", 7, "DSA"},
-    {"\x2a\x86\x48\xce\x3d\x03\x01\x07", 8, "EC secp256r1 (P-256)"},
-    {"\x2b\x81\x04\x00\x22", 5, "EC secp384r1 (P-384)"},
-    {"\x2b\x81\x04\x00\x23", 5, "EC secp521r1 (P-521)"},
-    {"\x2b\x81\x04\x00\x0a", 5, "EC secp256k1"},
-    {"\x2b\x24\x03\x03\x02\x08\x01\x01\x07", 9, "EC brainpoolP256r1"},
-    {"\x2b\x24\x03\x03\x02\x08\x01\x01\x0b", 9, "EC brainpoolP384r1"},
-    {"\x2b\x24\x03\x03\x02\x08\x01\x01\x0d", 9, "EC brainpoolP512r1"},
-    {"\x2a\x81\x1c\xcf\x55\x01\x82\x2d", 8, "EC SM2"},
+    {"\x2b\x65\x70", 3, "ed25519"},
+    {"\x2b\x65\x71", 3, "ed448"},
+    {"\x2b\x65\x6e", 3, "x25519"},
+    {"\x2b\x65\x6f", 3, "x448"},
+    {"\x2a\x86\x48\x86\xf7\x0d\x01\x01\x01", 9, "rsa"},
+    {"\x2a\x86\x48\x86\xf7\x0d\x01\x01\x0a", 9, "rsassa-pss"},
+    {"\x2a\x86\x48\xce\x38\x04\x01", 7, "dsa"},
+    {"\x2a\x86\x48\xce\x3d\x03\x01\x07", 8, "ec secp256r1"},
+    {"\x2b\x81\x04\x00\x22", 5, "ec secp384r1"},
+    {"\x2b\x81\x04\x00\x23", 5, "ec secp521r1"},
+    {"\x2b\x81\x04\x00\x0a", 5, "ec secp256k1"},
+    {"\x2b\x24\x03\x03\x02\x08\x01\x01\x07", 9, "ec brainpoolP256r1"},
+    {"\x2b\x24\x03\x03\x02\x08\x01\x01\x0b", 9, "ec brainpoolP384r1"},
+    {"\x2b\x24\x03\x03\x02\x08\x01\x01\x0d", 9, "ec brainpoolP512r1"},
+    {"\x2a\x81\x1c\xcf\x55\x01\x82\x2d", 8, "ec sm2"},
 };
 #define EC_PUBLIC_KEY "\x2a\x86\x48\xce\x3d\x02\x01"
 
@@ -120,9 +121,9 @@ static const char *key_words(unsigned char **p, const unsigned char *end)
     if (oid.len != 7 || memcmp(oid.p, EC_PUBLIC_KEY, 7) != 0)
         return oid_words(oid.p, oid.len);
     if (mbedtls_asn1_get_tag(p, alg_end, &oid.len, MBEDTLS_ASN1_OID) != 0)
-        return "EC with explicit curve parameters";
+        return "ec explicit-parameters";
     const char *curve = oid_words(*p, oid.len);
-    return curve != NULL ? curve : "EC on an unknown curve";
+    return curve != NULL ? curve : "ec unknown-curve";
 }
 
 bool tlsc__cert_key_words(const unsigned char *der, size_t len, char *subject, size_t cap,
@@ -162,6 +163,28 @@ static bool key_refused(const unsigned char *der, size_t len)
     return key_parse_error(ret);
 }
 
+bool tlsc_cert_key(const unsigned char *der, size_t len, char *out, size_t cap, bool *usable)
+{
+    char subject[160];
+    const char *key = NULL;
+    mbedtls_x509_crt crt;
+    if (der == NULL || out == NULL || cap == 0)
+        return false;
+    mbedtls_x509_crt_init(&crt);
+    int ret = mbedtls_x509_crt_parse_der(&crt, der, len);
+    if (ret == 0)
+        tlsc__describe_key(&crt.pk, out, cap);
+    mbedtls_x509_crt_free(&crt);
+    if (usable != NULL)
+        *usable = ret == 0;
+    if (ret == 0)
+        return true;
+    if (!key_parse_error(ret) || !tlsc__cert_key_words(der, len, subject, sizeof subject, &key))
+        return false;
+    snprintf(out, cap, "%s", key);
+    return true;
+}
+
 /* The certificates of a Certificate message (RFC 5246 7.4.2, RFC 8446
  * 4.4.2: TLS 1.3 adds a request context and per-certificate extensions);
  * the first whose key mbedTLS refuses, and its depth. */
@@ -191,6 +214,14 @@ static bool find_refused(const unsigned char *m, size_t mlen, bool tls13, const 
     return false;
 }
 
+/* The NIST curves also by the name people know them by. */
+static const char *key_long(const char *key)
+{
+    if (strcmp(key, "ec secp521r1") == 0)
+        return "ec secp521r1 (P-521)";
+    return key;
+}
+
 bool tlsc__fail_unsupported_chain_key(tlsc_conn *c, int ret)
 {
     const unsigned char *msg, *der;
@@ -210,6 +241,6 @@ bool tlsc__fail_unsupported_chain_key(tlsc_conn *c, int ret)
                     "the server's chain cannot be verified: its certificate at depth %d (%s, "
                     "%s) has a key of type %s, and %s",
                     depth, subject, depth == 0 ? "the server's own" : "a CA certificate",
-                    key, tlsc__supported_keys_text);
+                    key_long(key), tlsc__supported_keys_text);
     return true;
 }

@@ -448,6 +448,8 @@ bool tlsc__peek_hs_message(const mbedtls_ssl_context *ssl, const unsigned char *
  * read even when mbedTLS refuses its key; false if it is not DER. */
 bool tlsc__cert_key_words(const unsigned char *der, size_t len, char *subject, size_t cap,
                           const char **key);
+/* peer_info.c: "ec secp256r1", "rsa 2048", ... for a parsed key. */
+void tlsc__describe_key(const mbedtls_pk_context *pk, char *out, size_t cap);
 /* chain_alg.c: what this build verifies, in words. */
 extern const char tlsc__supported_keys_text[];
 /* chain_alg.c: the server's Certificate message holds a certificate with
