@@ -76,6 +76,10 @@ static const char *const tls_help[] = {
     "  --debug N             log to stderr as 'tlsc[LEVEL]: text' up to level",
     "                        N: 0 none, 1 errors, 2 info, 3 debug, 4 verbose",
     "                        and mbedTLS's own debug output",
+    "  --heap-limit BYTES    let tlsc and mbedTLS hold at most BYTES of heap",
+    "                        at once (tlsc_heap_set_limit), to rehearse a",
+    "                        device: beyond it the command fails with",
+    "                        'out of memory' (status 10); 0 = no limit",
 };
 
 void cli_tls_help(void)
@@ -200,6 +204,16 @@ static int opt_debug(void *p, const char *v)
                          TLSC_LOG_VERBOSE, &((cli_tls_opts *)p)->debug);
 }
 
+/* Process-wide, as on a device: applied at once, before any file is read. */
+static int opt_heap_limit(void *p, const char *v)
+{
+    uint32_t bytes = 0;
+    int rc = cli_parse_u32(((cli_tls_opts *)p)->cmd, "--heap-limit", v, 0, UINT32_MAX, &bytes);
+    if (rc == CLI_EXIT_OK)
+        tlsc_heap_set_limit(bytes);
+    return rc;
+}
+
 static int opt_sess_in(void *p, const char *v)
 {
     ((cli_tls_opts *)p)->sess_in = v;
@@ -264,6 +278,7 @@ static const cli_option tls_options[] = {
     {"allow-cn-fallback", false, opt_allow_cn},
     {"timeout", true, opt_timeout},
     {"debug", true, opt_debug},
+    {"heap-limit", true, opt_heap_limit},
     {"sess-in", true, opt_sess_in},
     {"sess-out", true, opt_sess_out},
     {"resumption", true, opt_resumption},
