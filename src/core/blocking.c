@@ -41,10 +41,12 @@ tlsc_err tlsc__conn_pump_until(tlsc_conn *c, uint32_t timeout_ms,
     uint64_t deadline = tlsc_now_ms() + timeout_ms;
     while (!done(c)) {
         tlsc_err err = tlsc__conn_pump(c);
-        if (err == TLSC_OK || done(c))
-            break; /* done, or application data came first */
+        if (err == TLSC_OK)
+            break; /* application data came first */
         if (!tlsc__is_want(err))
             return err;
+        if (done(c))
+            break;
         if (tlsc_now_ms() >= deadline)
             break;
         err = tlsc__conn_wait(c, err, deadline);

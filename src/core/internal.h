@@ -370,7 +370,8 @@ bool tlsc__is_want(tlsc_err e);
 tlsc_err tlsc__conn_pump(tlsc_conn *c);
 /* blocking.c: process incoming records (tlsc__conn_pump, waiting as
  * needed) until done(c) or application data is waiting, for at most
- * timeout_ms; TLSC_OK then (whether or not done), or the error. */
+ * timeout_ms; TLSC_OK then (whether or not done), or the connection's
+ * error (which may have come with what done() waited for). */
 tlsc_err tlsc__conn_pump_until(tlsc_conn *c, uint32_t timeout_ms,
                                bool (*done)(const tlsc_conn *c));
 /* conn.c: the server showed it accepted our certificate (TLS 1.3: it
