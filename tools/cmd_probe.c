@@ -278,6 +278,7 @@ typedef struct probe {
     char setting[48];           /* buffers_setting: "IN,OUT VERSIONS" or "" */
     bool setting_stop;
     char suites[1024], rejected[1024];
+    char base_error[640];       /* tlsc's own error, for the verdict */
 } probe;
 
 static size_t expansion(const trial *t)
@@ -531,7 +532,7 @@ static void print_yes(const probe *p)
 }
 
 /* What narrowed tlsc's own offer to one version. */
-static void limits(const probe *p, probe_limits *lim, char *why, size_t cap)
+static void limits(probe *p, probe_limits *lim, char *why, size_t cap)
 {
     const cli_tls_opts *t = &p->o->tls;
     size_t max_in = 0;
@@ -552,7 +553,9 @@ static void limits(const probe *p, probe_limits *lim, char *why, size_t cap)
         lim->why12 = why;
         lim->fix12 = "use a build with 16384-byte input records";
     }
-    lim->tlsc_error = p->base.detail;
+    snprintf(p->base_error, sizeof p->base_error, "tlsc's handshake fails: %s: %s",
+             tlsc_strerror(p->base.err), p->base.detail);
+    lim->tlsc_error = p->base_error;
 }
 
 /* SNI carries DNS names only (RFC 6066 3). */
