@@ -10,6 +10,9 @@
  * algorithm identifier, which mbedTLS's certificate parser never returns
  * for a key it refuses; it does not depend on how the chain is built.
  */
+
+/* For x509_internal.h (mbedtls_x509_get_name) only: this file reads no
+ * private field itself. */
 #define MBEDTLS_ALLOW_PRIVATE_ACCESS
 
 #include <stdio.h>

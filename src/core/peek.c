@@ -1,8 +1,9 @@
 /*
  * The only file that reads mbedTLS's private fields. mbedTLS 3.6 has no
  * public getter for: the alert a peer sent, the key-exchange group that
- * was negotiated, whether the session was resumed, and the raw
- * SubjectPublicKeyInfo of a parsed certificate. tlsc pins mbedTLS to 3.6
+ * was negotiated, whether the session was resumed, whether the server
+ * asked for a client certificate, and the raw SubjectPublicKeyInfo of a
+ * parsed certificate. tlsc pins mbedTLS to 3.6
  * LTS (the build refuses other versions), and these fields are stable
  * across 3.6.x; keeping every such access here makes an upgrade a
  * one-file review.

@@ -1,7 +1,7 @@
 /*
  * Private fields of mbedTLS's connection, read to explain a failure: which
- * server message the handshake was waiting for, and the length a record's
- * header announced. Like peek.c (see its comment), this file reads private
+ * server message the handshake was waiting for, the length a record's
+ * header announced, and the handshake message it refused. Like peek.c (see its comment), this file reads private
  * fields because mbedTLS 3.6 has no getter for them; tlsc pins mbedTLS to
  * 3.6 LTS, where these fields are stable. Nothing here changes state.
  */
