@@ -21,7 +21,8 @@ serve() {
 }
 
 # start_quiet_tls13: openssl s_server -tls1_3 -quiet (stdin at its end:
-# it answers the handshake, sends its tickets, then close_notify). -quiet
+# on each connection it answers the handshake, sends its tickets, then
+# close_notify, and goes on accepting). -quiet
 # prints nothing, not even ACCEPT, so the port is chosen here and watched
 # in /proc/net/tcp until it listens.
 start_quiet_tls13() {
@@ -29,7 +30,7 @@ start_quiet_tls13() {
   port=$(_random_free_port)
   hex=$(printf '%04X' "$port")
   _next_log
-  _spawn "$SRV_LOG" openssl s_server -accept "127.0.0.1:$port" -tls1_3 -quiet -naccept 1 \
+  _spawn "$SRV_LOG" openssl s_server -accept "127.0.0.1:$port" -tls1_3 -quiet \
     -cert "$PKI/server-p256.pem" -key "$PKI/server-p256.key" -cert_chain "$PKI/int.pem"
   for ((i = 0; i < 100; i++)); do
     grep -q ":$hex 00000000:0000 0A" /proc/net/tcp && { SRV_PORT=$port; return 0; }
@@ -45,9 +46,8 @@ start_quiet_tls13() {
 for d in blocking event; do
   case_begin "--summary --sess-out, server sends tickets then close_notify: 20 runs ($d)"
   bad=0
+  start_quiet_tls13
   for i in $(seq 1 20); do
-    stop_servers
-    start_quiet_tls13 || break
     rm -f "$CASE_DIR/sess"
     run_tlsc connect "localhost:$SRV_PORT" --ca "$ROOT" --summary --driver "$d" \
       --sess-out "$CASE_DIR/sess"
