@@ -629,7 +629,7 @@ tlsc_err tlsc_conn_shutdown(tlsc_conn *c)
         return TLSC_OK;
     if (is_mbedtls_want(ret))
         return mbedtls_want(c, ret);
-    return tlsc__conn_fail_mbedtls(c, ret, "while sending close_notify");
+    return fail_sending(c, ret, "while sending close_notify");
 }
 
 /* Used by blocking.c: drop the transport and mark the connection closed. */
