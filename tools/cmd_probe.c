@@ -583,8 +583,12 @@ static int explain_failure(probe *p)
         printf("verdict: no — cannot reach the server: %s\n", p->base.detail);
     } else {
         progress("with hand-built ClientHellos");
-        probe_scan(o->host, o->port, o->tls.have_timeout ? o->tls.timeout_ms : 10000,
-                   sni_name(o), r);
+        /* Each hand-built hello waits at most 5 s: the server answered
+         * tlsc's own, so a silent one is a refusal, not a slow server. */
+        uint32_t t = o->tls.have_timeout && o->tls.timeout_ms != 0 && o->tls.timeout_ms < 5000
+                         ? o->tls.timeout_ms
+                         : 5000;
+        probe_scan(o->host, o->port, t, sni_name(o), r);
         probe_scan_print(r);
         limits(p, &lim, why, sizeof why);
         probe_scan_verdict(r, &lim, verdict, sizeof verdict);
