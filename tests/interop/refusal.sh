@@ -210,6 +210,18 @@ expect_line server_versions "TLS 1.3"
 expect_verdict "no — the server accepts only TLS 1.3, and --buffers 4096 limits tlsc to TLS 1.2; use --buffers 16384 (TLS 1.3 needs it) or a server that speaks TLS 1.2"
 case_end
 
+case_begin "probe a TLS 1.3-only server with --tls1.2"
+serve server-p256 int -tls1_3
+probe --tls1.2
+expect_verdict "no — the server accepts only TLS 1.3, and --tls1.2 limits tlsc to TLS 1.2; drop --tls1.2"
+case_end
+
+case_begin "probe a TLS 1.2-only server with --tls1.3"
+serve server-p256 int -tls1_2
+probe --tls1.3
+expect_verdict "no — the server does not accept TLS 1.3, and --tls1.3 was given; drop it"
+case_end
+
 case_begin "probe a server tlsc can use: verdict yes"
 serve server-p256 int
 probe
