@@ -153,6 +153,12 @@ int cli_parse_hostport(const char *cmd, const char *arg, char *host, size_t cap,
 /* The summary keys of a connection on stderr ("protocol: ...", ...), as
  * tlsc connect and tlsc mqtt print them. */
 void cli_tls_print_summary(const cli_tls_opts *o, const tlsc_conn *conn);
+/* client_cert: in the summaries: "not requested", "requested, none sent",
+ * "sent, accepted", "sent, rejected" or "sent, no verdict yet". */
+const char *cli_client_cert_label(const tlsc_conn *conn);
+/* Whether a TLS 1.3 server asked for a certificate and its verdict (which
+ * comes after the handshake) may still be on its way. */
+bool cli_client_cert_verdict_pending(const tlsc_conn *conn);
 /* "ok", "insecure", "pin-only" or "psk", for the summaries. */
 const char *cli_tls_verify_label(const cli_tls_opts *o, const tlsc_conn *conn);
 
@@ -285,6 +291,79 @@ size_t wire_max_record(const wire_scan *s);
  * expansion (the AEAD's explicit nonce and tag, plus TLS 1.3's inner
  * content type). */
 size_t wire_max_plaintext(const wire_scan *s, bool tls13, size_t expansion);
+
+/* ---- hand-built ClientHellos (cli_hello.c) ------------------------------ */
+
+/* What one ClientHello offers. version 0x0304 offers TLS 1.3 alone
+ * (supported_versions, key shares); 0x0301..0x0303 a classic hello. */
+typedef struct hello_spec {
+    unsigned version;
+    const uint16_t *suites;
+    size_t suite_count;
+    const uint16_t *groups;
+    size_t group_count;
+    const uint16_t *sigalgs;
+    size_t sigalg_count;
+    bool key_shares;        /* TLS 1.3: shares for x25519/secp256r1 among groups;
+                               false: none, so the server answers with a
+                               HelloRetryRequest naming the group it wants */
+    const char *server_name; /* SNI, or NULL */
+} hello_spec;
+
+/* The server's answer, as far as it is in the clear. */
+typedef struct hello_answer {
+    bool answered;          /* a ServerHello (or HelloRetryRequest) came */
+    bool hrr;               /* ... and it was a HelloRetryRequest */
+    unsigned version;       /* negotiated (supported_versions or legacy) */
+    unsigned suite;
+    unsigned group;         /* key_share / ServerKeyExchange group, 0 = none */
+    bool finite_field;      /* TLS 1.2 DHE key exchange */
+    char key[32];           /* TLS <= 1.2: the certificate's key (tlsc_cert_key) */
+    bool key_usable;
+    int alert;              /* the alert sent instead, or -1 */
+    bool closed, timed_out; /* no answer: closed, or silent until the timeout */
+} hello_answer;
+
+/* The bytes of the ClientHello record for s into buf; 0 if it exceeds cap. */
+size_t hello_build(const hello_spec *s, unsigned char *buf, size_t cap);
+/* Connect, send s's ClientHello, read the answer into a, disconnect.
+ * Returns TLSC_OK (the answer may be a refusal) or the network, DNS or
+ * timeout error of the TCP connect (detail says why). */
+tlsc_err hello_exchange(const char *host, uint16_t port, uint32_t timeout_ms,
+                        const hello_spec *s, hello_answer *a, char *detail, size_t cap);
+
+/* ---- probe: what the server wants (cli_probe_scan.c) -------------------- */
+
+typedef struct scan_result {
+    bool v13, v12;          /* the server answers a ClientHello of that version */
+    unsigned v_old;         /* bit 1: TLS 1.1, bit 0: TLS 1.0 */
+    char suites12[96];      /* suite families accepted: "ecdhe-aead, cbc, ..." */
+    char suites13[48];
+    char groups[160];       /* groups accepted (TLS 1.3, or TLS 1.2 ECDHE) */
+    bool tlsc_group;        /* ... among them one tlsc offers */
+    char keys13[160];       /* TLS 1.3: key types the server signs with */
+    char key[32];           /* TLS <= 1.2: its certificate's key (tlsc_cert_key) */
+    bool key_known, key_usable;
+    int last_alert;         /* the last alert a hello got, or -1 */
+    tlsc_err net_err;       /* a connect failed: the scan stopped */
+    char detail[256];
+} scan_result;
+
+/* What narrowed tlsc's own offer, and tlsc's own error, for the verdict. */
+typedef struct probe_limits {
+    bool only12, only13;
+    const char *why12;      /* "--buffers 4096" or "--tls1.2" */
+    const char *fix12;      /* what to change */
+    const char *tlsc_error; /* tlsc's handshake error, in words */
+} probe_limits;
+
+/* Ask host:port with hand-built ClientHellos, one family at a time. */
+void probe_scan(const char *host, uint16_t port, uint32_t timeout_ms, const char *sni,
+                scan_result *r);
+/* Print the server_* lines. */
+void probe_scan_print(const scan_result *r);
+/* The verdict's text ("no — the server only accepts TLS 1.1 and older; ..."). */
+void probe_scan_verdict(const scan_result *r, const probe_limits *lim, char *out, size_t cap);
 
 /* ---- subcommands ------------------------------------------------------ */
 

@@ -28,7 +28,8 @@ typedef struct evc {
     tlsc_loop *loop;
     tlsc_ev *ev;
     int rc;                 /* exit status once done */
-    bool done, connected, have_session, stdin_open;
+    bool done, connected, have_session, stdin_open, summarized;
+    uint64_t verdict_deadline; /* TLS 1.3 client certificate verdict; 0 = none */
     uint64_t grace_deadline;  /* after stdin's end; 0 = none */
     uint64_t ticket_deadline; /* --summary waiting for a ticket */
     unsigned char buf[16384];
@@ -46,10 +47,14 @@ static void close_once(evc *c)
     c->grace_deadline = c->ticket_deadline = 0;
 }
 
-static void on_connected(evc *c, tlsc_ev *ev)
+/* The summary, once the handshake (and a certificate verdict) is in. */
+static void summarize(evc *c)
 {
-    c->connected = true;
-    c->p->summary(c->p->ctx, tlsc_ev_conn(ev));
+    c->verdict_deadline = 0;
+    if (c->summarized)
+        return;
+    c->summarized = true;
+    c->p->summary(c->p->ctx, tlsc_ev_conn(c->ev));
     if (!c->p->summary_only)
         return;
     if (c->p->sess_out != NULL && !c->have_session)
@@ -58,10 +63,24 @@ static void on_connected(evc *c, tlsc_ev *ev)
         close_once(c);
 }
 
+/* A TLS 1.3 server judges our certificate after the handshake: its
+ * verdict (an alert, or a ticket or data) comes before the summary, as
+ * in the blocking path's tlsc_conn_await_client_cert_verdict. */
+static void on_connected(evc *c, tlsc_ev *ev)
+{
+    c->connected = true;
+    if (!cli_client_cert_verdict_pending(tlsc_ev_conn(ev))) {
+        summarize(c);
+        return;
+    }
+    c->verdict_deadline = tlsc_now_ms() + (c->p->grace_ms ? c->p->grace_ms : 1000u);
+}
+
 static void on_receive(evc *c, const tlsc_event *e)
 {
     const unsigned char *p = e->data;
     size_t len = e->len;
+    summarize(c);
     while (len > 0) {
         ssize_t n = write(STDOUT_FILENO, p, len);
         if (n < 0 && errno == EINTR)
@@ -82,12 +101,17 @@ static void on_receive(evc *c, const tlsc_event *e)
 static void on_disconnected(evc *c, tlsc_ev *ev, const tlsc_event *e)
 {
     c->done = true;
+    if (c->connected && !c->summarized) {
+        c->summarized = true;
+        c->p->summary(c->p->ctx, tlsc_ev_conn(ev));
+    }
     bool ok = e->how == TLSC_CLOSE_CLEAN || (e->how == TLSC_CLOSE_LOCAL && e->err == TLSC_OK);
     if (!ok && c->rc == CLI_EXIT_OK)
         c->rc = cli_report(e->err, e->detail);
     if (ok && c->rc == CLI_EXIT_OK && c->connected && c->p->sess_out != NULL)
-        c->rc = cli_session_write(tlsc_ev_conn(ev), c->p->sess_out,
-                                  c->have_session ? TLSC_OK : TLSC_ERR_NO_SESSION);
+        /* The connection keeps the newest session whatever the order of
+         * events: export it (TLSC_ERR_NO_SESSION when none came). */
+        c->rc = cli_session_write(tlsc_ev_conn(ev), c->p->sess_out, TLSC_OK);
 }
 
 static void on_event(tlsc_ev *ev, const tlsc_event *e, void *ud)
@@ -97,6 +121,7 @@ static void on_event(tlsc_ev *ev, const tlsc_event *e, void *ud)
     case TLSC_EV_CONNECTED: on_connected(c, ev); break;
     case TLSC_EV_SESSION:
         c->have_session = true;
+        summarize(c);
         if (c->ticket_deadline != 0)
             close_once(c);
         break;
@@ -141,7 +166,8 @@ static uint64_t nearest(uint64_t a, uint64_t b)
 static int wait_ms(const evc *c)
 {
     uint64_t d = nearest(tlsc_loop_deadline(c->loop),
-                         nearest(c->grace_deadline, c->ticket_deadline));
+                         nearest(nearest(c->grace_deadline, c->ticket_deadline),
+                                 c->verdict_deadline));
     if (d == 0)
         return -1;
     uint64_t now = tlsc_now_ms();
@@ -151,6 +177,8 @@ static int wait_ms(const evc *c)
 static void check_timers(evc *c)
 {
     uint64_t now = tlsc_now_ms();
+    if (c->verdict_deadline != 0 && now >= c->verdict_deadline)
+        summarize(c); /* no verdict in time: "sent, no verdict yet" */
     if (c->ticket_deadline != 0 && now >= c->ticket_deadline)
         close_once(c); /* no ticket in time: on_disconnected warns */
     if (!c->stdin_open && c->grace_deadline != 0 && now >= c->grace_deadline)

@@ -91,6 +91,10 @@ static const char *const tls_help[] = {
     "                        environment variable, as curl. Whoever reads",
     "                        FILE can decrypt the traffic: a warning is",
     "                        printed whenever it is used",
+    "  --heap-limit BYTES    let tlsc and mbedTLS hold at most BYTES of heap",
+    "                        at once (tlsc_heap_set_limit), to rehearse a",
+    "                        device: beyond it the command fails with",
+    "                        'out of memory' (status 10); 0 = no limit",
 };
 
 void cli_tls_help(void)
@@ -221,6 +225,16 @@ static int opt_debug(void *p, const char *v)
                          TLSC_LOG_VERBOSE, &((cli_tls_opts *)p)->debug);
 }
 
+/* Process-wide, as on a device: applied at once, before any file is read. */
+static int opt_heap_limit(void *p, const char *v)
+{
+    uint32_t bytes = 0;
+    int rc = cli_parse_u32(((cli_tls_opts *)p)->cmd, "--heap-limit", v, 0, UINT32_MAX, &bytes);
+    if (rc == CLI_EXIT_OK)
+        tlsc_heap_set_limit(bytes);
+    return rc;
+}
+
 static int opt_sess_in(void *p, const char *v)
 {
     ((cli_tls_opts *)p)->sess_in = v;
@@ -291,6 +305,7 @@ static const cli_option tls_options[] = {
     {"allow-cn-fallback", false, opt_allow_cn},
     {"timeout", true, opt_timeout},
     {"debug", true, opt_debug},
+    {"heap-limit", true, opt_heap_limit},
     {"sess-in", true, opt_sess_in},
     {"sess-out", true, opt_sess_out},
     {"resumption", true, opt_resumption},
@@ -344,6 +359,27 @@ const char *cli_tls_verify_label(const cli_tls_opts *o, const tlsc_conn *conn)
     if (o->pins.count > 0 && o->cas.count == 0 && o->bundle == NULL)
         return "pin-only";
     return "ok";
+}
+
+const char *cli_client_cert_label(const tlsc_conn *conn)
+{
+    switch (tlsc_conn_client_cert_status(conn)) {
+    case TLSC_CLIENT_CERT_NOT_REQUESTED: return "not requested";
+    case TLSC_CLIENT_CERT_NONE_SENT: return "requested, none sent";
+    case TLSC_CLIENT_CERT_ACCEPTED: return "sent, accepted";
+    case TLSC_CLIENT_CERT_REJECTED: return "sent, rejected";
+    case TLSC_CLIENT_CERT_SENT: break;
+    }
+    return "sent, no verdict yet";
+}
+
+bool cli_client_cert_verdict_pending(const tlsc_conn *conn)
+{
+    /* Only TLS 1.3 servers judge the certificate after our handshake. */
+    return tlsc_conn_client_cert_requested(conn) &&
+           strcmp(tlsc_conn_protocol(conn), "TLSv1.3") == 0 &&
+           tlsc_conn_client_cert_status(conn) != TLSC_CLIENT_CERT_ACCEPTED &&
+           tlsc_conn_client_cert_status(conn) != TLSC_CLIENT_CERT_REJECTED;
 }
 
 int cli_tls_report_new(tlsc_err err, const tlsc_config *cfg)
@@ -700,4 +736,5 @@ void cli_tls_print_summary(const cli_tls_opts *o, const tlsc_conn *conn)
     size_t rin, rout;
     tlsc_conn_record_limit(conn, &rin, &rout);
     fprintf(stderr, "record_limit: in=%zu out=%zu\n", rin, rout);
+    fprintf(stderr, "client_cert: %s\n", cli_client_cert_label(conn));
 }

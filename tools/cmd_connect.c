@@ -56,7 +56,9 @@ static const char *const connect_help[] = {
     "                        silent after stdin ends (default 1000);",
     "                        0 = no limit",
     "  --summary             print the summary, then close (close_notify)",
-    "                        right after the handshake",
+    "                        right after the handshake; when a TLS 1.3",
+    "                        server asked for a client certificate, first",
+    "                        wait (up to the grace period) for its verdict",
     "  --driver D            blocking (default) or event: run the same session",
     "                        through the event API (tlsc/event.h) instead",
     "  -h, --help            show this help",
@@ -75,9 +77,12 @@ static const char *const connect_help[] = {
     "  heap_peak_bytes  peak heap used during the handshake",
     "  record_limit     in=N out=N: the negotiated maximum record size (bytes",
     "                   of plaintext) the server may send and tlsc sends",
+    "  client_cert      not requested, requested, none sent, sent, accepted,",
+    "                   sent, rejected, or sent, no verdict yet",
     "",
     "End of the session:",
-    "  close_notify from the server ends the session with status 0. At the",
+    "  close_notify from the server ends the session with status 0 (also",
+    "  with --summary, e.g. right after its TLS 1.3 tickets). At the",
     "  end of stdin tlsc keeps copying the server's data until the server",
     "  closes or stays silent for the grace period (see --timeout), then sends",
     "  close_notify and exits with 0. A server that closes without",
@@ -91,6 +96,7 @@ static const char *const connect_help[] = {
     "   3  configuration error       9  server verification failed",
     "   4  network error            10  out of memory",
     "   5  DNS error                11  connection truncated",
+    "  (10 also beyond --heap-limit; 12 is not used.)",
     "  Errors are printed as 'tlsc: <error>: <detail>'.",
 };
 
@@ -183,11 +189,26 @@ static void print_summary(const connect_opts *o, const tlsc_conn *conn)
     cli_tls_print_summary(&o->tls, conn);
 }
 
+/* A TLS 1.3 server judges our certificate after the handshake: wait for
+ * its verdict (bounded like the silence after stdin's end) so that the
+ * summary tells it and a refusal is the command's result. */
+static int await_verdict(const connect_opts *o, tlsc_conn *conn)
+{
+    tlsc_err err = TLSC_OK;
+    if (cli_client_cert_verdict_pending(conn))
+        err = tlsc_conn_await_client_cert_verdict(
+            conn, o->tls.have_timeout && o->tls.timeout_ms ? o->tls.timeout_ms : DEFAULT_GRACE_MS);
+    print_summary(o, conn);
+    return err == TLSC_OK ? CLI_EXIT_OK : cli_report(err, tlsc_conn_errmsg(conn));
+}
+
 static int run_session(const connect_opts *o, tlsc_conn *conn)
 {
     int fd = -1;
 
-    print_summary(o, conn);
+    int vrc = await_verdict(o, conn);
+    if (vrc != CLI_EXIT_OK)
+        return vrc;
     if (o->summary_only) {
         int rc = o->tls.sess_out ? cli_session_save(conn, o->tls.sess_out) : CLI_EXIT_OK;
         tlsc_err err = tlsc_conn_close(conn);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 
 #define CMD "probe"
 #define KEYS_MAX 256
@@ -92,10 +93,25 @@ static const char *const probe_help[] = {
     "                         max_fragment_length, so the server's records stay",
     "                         that small). Otherwise the build's maximum, 'any'.",
     "                         'none' when no setting worked",
+    "  verdict                always the last line: 'yes', 'yes — with",
+    "                         --buffers IN,OUT --tls1.2' (the smallest",
+    "                         buffers), or 'no — <why, in words>'",
     "",
-    "Exit status: 0 when the server could be probed; otherwise that of",
-    "'tlsc connect' for the first connection's error (the error is printed",
-    "as 'tlsc: <error>: <detail>').",
+    "When tlsc cannot connect, probe asks the server what it wants with",
+    "hand-built ClientHellos, one family at a time, and prints instead:",
+    "  server_versions        TLS 1.3, TLS 1.2, TLS 1.1, TLS 1.0 it answers",
+    "  server_suites_tls1.2   suite families it accepts: ecdhe-aead (tlsc's),",
+    "                         cbc, rsa-kex, dhe, ccm",
+    "  server_suites_tls1.3   aes-gcm-chacha20 (tlsc's), ccm",
+    "  server_groups          groups it accepts (secp256r1, x25519, secp384r1",
+    "                         are tlsc's; secp521r1, x448, ffdhe*, brainpool*)",
+    "  server_key             its certificate's key: 'ec secp256r1', 'ed25519'",
+    "  verdict                e.g. 'no — the server only accepts TLS 1.1 and",
+    "                         older; tlsc requires TLS 1.2 or 1.3'",
+    "",
+    "Exit status: 0 when tlsc connected; otherwise that of 'tlsc connect'",
+    "for tlsc's own handshake error (printed on stderr as 'tlsc: <error>:",
+    "<detail>', after the lines on stdout).",
 };
 
 void cmd_probe_help(void)
@@ -262,6 +278,7 @@ typedef struct probe {
     char setting[48];           /* buffers_setting: "IN,OUT VERSIONS" or "" */
     bool setting_stop;
     char suites[1024], rejected[1024];
+    char base_error[640];       /* tlsc's own error, for the verdict */
 } probe;
 
 static size_t expansion(const trial *t)
@@ -503,6 +520,85 @@ static void print_probe(const probe *p)
     printf("buffers_setting: %s\n", p->setting[0] ? p->setting : "none");
 }
 
+/* "yes", or "yes — with --buffers 4096,1024 --tls1.2" when a device can
+ * make do with small buffers in TLS 1.2. */
+static void print_yes(const probe *p)
+{
+    size_t in = 0, out = 0;
+    if (strstr(p->setting, "tls1.2") != NULL && sscanf(p->setting, "%zu,%zu", &in, &out) == 2)
+        printf("verdict: yes — with --buffers %zu,%zu --tls1.2\n", in, out);
+    else
+        printf("verdict: yes\n");
+}
+
+/* What narrowed tlsc's own offer to one version. */
+static void limits(probe *p, probe_limits *lim, char *why, size_t cap)
+{
+    const cli_tls_opts *t = &p->o->tls;
+    size_t max_in = 0;
+    tlsc_record_max(&max_in, NULL);
+    memset(lim, 0, sizeof *lim);
+    lim->only13 = t->version == TLSC_TLS1_3;
+    lim->only12 = t->version == TLSC_TLS1_2;
+    lim->why12 = "--tls1.2";
+    lim->fix12 = "drop --tls1.2";
+    if (t->version == 0 && t->have_buffers && t->buf_in != 0 && t->buf_in < 16384) {
+        snprintf(why, cap, "--buffers %u", (unsigned)t->buf_in);
+        lim->only12 = true;
+        lim->why12 = why;
+        lim->fix12 = "use --buffers 16384 (TLS 1.3 needs it) or a server that speaks TLS 1.2";
+    } else if (t->version == 0 && max_in < 16384) {
+        snprintf(why, cap, "this build's %zu-byte input buffer", max_in);
+        lim->only12 = true;
+        lim->why12 = why;
+        lim->fix12 = "use a build with 16384-byte input records";
+    }
+    snprintf(p->base_error, sizeof p->base_error, "tlsc's handshake fails: %s: %s",
+             tlsc_strerror(p->base.err), p->base.detail);
+    lim->tlsc_error = p->base_error;
+}
+
+/* SNI carries DNS names only (RFC 6066 3). */
+static const char *sni_name(const probe_opts *o)
+{
+    const char *name = o->tls.servername != NULL ? o->tls.servername : o->host;
+    unsigned char ip[16];
+    bool literal = inet_pton(AF_INET, name, ip) == 1 || inet_pton(AF_INET6, name, ip) == 1;
+    return literal ? NULL : name;
+}
+
+/* tlsc could not connect: ask the server what it wants, say why in
+ * words, and exit with the status of tlsc's own error. */
+static int explain_failure(probe *p)
+{
+    scan_result *r = malloc(sizeof *r);
+    char verdict[640], why[64];
+    probe_limits lim;
+    const probe_opts *o = p->o;
+    if (r == NULL)
+        return cli_report(TLSC_ERR_NO_MEMORY, NULL);
+    printf("server: %s:%u\n", o->host, (unsigned)o->port);
+    tlsc_category cat = tlsc_err_category(p->base.err);
+    if (cat == TLSC_CAT_NETWORK || cat == TLSC_CAT_DNS || cat == TLSC_CAT_TIMEOUT) {
+        printf("verdict: no — cannot reach the server: %s\n", p->base.detail);
+    } else {
+        progress("with hand-built ClientHellos");
+        /* Each hand-built hello waits at most 5 s: the server answered
+         * tlsc's own, so a silent one is a refusal, not a slow server. */
+        uint32_t t = o->tls.have_timeout && o->tls.timeout_ms != 0 && o->tls.timeout_ms < 5000
+                         ? o->tls.timeout_ms
+                         : 5000;
+        probe_scan(o->host, o->port, t, sni_name(o), r);
+        probe_scan_print(r);
+        limits(p, &lim, why, sizeof why);
+        probe_scan_verdict(r, &lim, verdict, sizeof verdict);
+        printf("verdict: %s\n", verdict);
+    }
+    fflush(stdout);
+    free(r);
+    return cli_report(p->base.err, p->base.detail);
+}
+
 static int run_probe(probe *p)
 {
     trial_spec all = {0, NULL, 0, 0};
@@ -511,7 +607,7 @@ static int run_probe(probe *p)
     if (rc != CLI_EXIT_OK)
         return rc;
     if (p->base.err != TLSC_OK)
-        return cli_report(p->base.err, p->base.detail);
+        return explain_failure(p);
     rc = try_version(p, TLSC_TLS1_2, &p->v12, &p->ver12);
     if (rc == CLI_EXIT_OK)
         rc = try_version(p, TLSC_TLS1_3, &p->v13, &p->ver13);
@@ -524,6 +620,8 @@ static int run_probe(probe *p)
         rc = try_buffer_setting(p);
     if (rc == CLI_EXIT_OK)
         print_probe(p);
+    if (rc == CLI_EXIT_OK)
+        print_yes(p);
     return rc;
 }
 

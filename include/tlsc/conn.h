@@ -106,7 +106,9 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_conn_write(tlsc_conn *conn,
 /*
  * Send close_notify (bounded by the io timeout) and close the transport.
  * Safe on a connection in any state; returns TLSC_OK if close_notify was
- * sent, otherwise the reason it could not be. The connection may then only
+ * sent, or if the peer ended the session first with its own close_notify
+ * (tlsc answered it then: a clean end), otherwise the reason it could not
+ * be. The connection may then only
  * be queried or freed.
  */
 TLSC_API tlsc_err tlsc_conn_close(tlsc_conn *conn);
@@ -220,6 +222,61 @@ TLSC_API size_t tlsc_conn_peer_record_size_limit(const tlsc_conn *conn);
 /* Monotonic milliseconds clock used for all deadlines. */
 TLSC_API uint64_t tlsc_now_ms(void);
 
+/* ---- the client certificate ------------------------------------------- */
+
+/*
+ * Whether the server asked for a client certificate (sent a
+ * CertificateRequest) in this connection's handshake. Known once the
+ * handshake is over, and on a handshake that failed after that message.
+ */
+TLSC_API bool tlsc_conn_client_cert_requested(const tlsc_conn *conn);
+
+typedef enum tlsc_client_cert_status {
+    TLSC_CLIENT_CERT_NOT_REQUESTED = 0, /* no CertificateRequest (or not yet) */
+    TLSC_CLIENT_CERT_NONE_SENT = 1,     /* requested, none configured: an empty
+                                           Certificate was sent; if the server
+                                           refused that, the error says so */
+    TLSC_CLIENT_CERT_SENT = 2,          /* sent; the server's verdict is not known
+                                           yet (TLS 1.3, see below) */
+    TLSC_CLIENT_CERT_ACCEPTED = 3,      /* sent and accepted */
+    TLSC_CLIENT_CERT_REJECTED = 4       /* sent and refused: the connection's error
+                                           is the server's alert */
+} tlsc_client_cert_status;
+
+/*
+ * What became of the client certificate. In TLS 1.2 the server checks it
+ * before its Finished, so the verdict is known when the handshake ends (a
+ * refusal fails the handshake). In TLS 1.3 the client's handshake ends
+ * first and the server answers after it: with an alert
+ * (certificate_required, unknown_ca, bad_certificate, ...: the status
+ * becomes REJECTED and the connection fails with TLSC_ERR_PEER_CERT_REQUIRED
+ * or TLSC_ERR_PEER_BAD_CERT, the detail naming the alert), or by going on
+ * (a session ticket or application data: ACCEPTED).
+ * - A blocking user calls tlsc_conn_await_client_cert_verdict after
+ *   tlsc_conn_connect, or simply reads: the first tlsc_conn_read returns
+ *   the refusal as its error. A write after a refusal also reports the
+ *   server's alert, not the reset of the closed socket.
+ * - An event user (tlsc/event.h) learns a refusal from TLSC_EV_DISCONNECTED
+ *   (or TLSC_EV_RECONNECTION) with that error; TLSC_EV_SESSION or the first
+ *   TLSC_EV_RECEIVE mean it was accepted; this getter can be called in any
+ *   callback.
+ */
+TLSC_API tlsc_client_cert_status tlsc_conn_client_cert_status(const tlsc_conn *conn);
+
+/*
+ * Blocking: after the handshake, when the server asked for a certificate,
+ * process what it sends until its verdict is known (see above), for at
+ * most timeout_ms. Application data that arrives is left for
+ * tlsc_conn_read. Returns TLSC_OK when the certificate (or its absence)
+ * was accepted, was not requested, or no verdict came in time (the status
+ * is then still TLSC_CLIENT_CERT_SENT or _NONE_SENT: servers that send
+ * neither tickets nor data say nothing until the application speaks);
+ * otherwise the connection's error (the server's alert).
+ * Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_STATE (not open), any category.
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_conn_await_client_cert_verdict(tlsc_conn *conn,
+                                                                     uint32_t timeout_ms);
+
 /* ---- what the server sent --------------------------------------------- */
 /* For sizing a device's buffers and trust store (`tlsc probe`). */
 
@@ -243,6 +300,19 @@ typedef struct tlsc_peer_cert {
  */
 TLSC_API bool tlsc_conn_peer_cert(const tlsc_conn *conn, size_t index,
                                   tlsc_peer_cert *out);
+
+/*
+ * The key of the DER certificate der (len bytes) in words into out
+ * (capacity cap; 32 is enough), as tlsc_peer_cert.key names keys ("ec
+ * secp256r1", "rsa 2048"), also when this build cannot use the key:
+ * "ed25519", "ed448", "ec secp521r1", "ec brainpoolP256r1", "ec
+ * secp256k1", "rsassa-pss", "dsa", ... *usable (may be NULL) says whether
+ * this build can verify with it. Returns false when der is not a
+ * certificate (nothing written). For `tlsc probe`, which reads the
+ * certificate of a server tlsc cannot talk to.
+ */
+TLSC_API bool tlsc_cert_key(const unsigned char *der, size_t len, char *out, size_t cap,
+                            bool *usable);
 
 /*
  * The largest handshake message the server sent during the handshake, in

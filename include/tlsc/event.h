@@ -160,7 +160,12 @@ typedef struct tlsc_ev tlsc_ev;
 typedef enum tlsc_event_kind {
     TLSC_EV_DNS = 1,        /* host resolved: address, port */
     TLSC_EV_CONNECTED,      /* handshake done and verified; use the
-                               tlsc_conn_* getters on tlsc_ev_conn(ev) */
+                               tlsc_conn_* getters on tlsc_ev_conn(ev).
+                               A TLS 1.3 server judges a client
+                               certificate after this: a refusal comes as
+                               RECONNECTION/DISCONNECTED with its alert,
+                               acceptance shows as SESSION or RECEIVE
+                               (tlsc_conn_client_cert_status) */
     TLSC_EV_RECONNECTION,   /* an attempt failed or the connection broke:
                                err, detail, will_retry, retry_in_ms,
                                attempt */
@@ -168,7 +173,9 @@ typedef enum tlsc_event_kind {
     TLSC_EV_RECEIVE,        /* plaintext: data, len (one decrypted chunk) */
     TLSC_EV_SENT,           /* len bytes of the queue went to the transport */
     TLSC_EV_DRAINED,        /* the send queue is empty */
-    TLSC_EV_SESSION,        /* a session can now be exported */
+    TLSC_EV_SESSION,        /* a session can now be exported (told before
+                               DISCONNECTED when the ticket came with the
+                               peer's close) */
     TLSC_EV_TIMER           /* the timer of tlsc_ev_set_timer expired */
 } tlsc_event_kind;
 

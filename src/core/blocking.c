@@ -50,6 +50,43 @@ static bool total_passed(const tlsc_conn *c)
     return c->total_deadline != 0 && tlsc_now_ms() >= c->total_deadline;
 }
 
+tlsc_err tlsc__conn_pump_until(tlsc_conn *c, uint32_t timeout_ms,
+                               bool (*done)(const tlsc_conn *c))
+{
+    uint64_t deadline = tlsc_now_ms() + timeout_ms;
+    while (!done(c)) {
+        tlsc_err err = tlsc__conn_pump(c);
+        if (err == TLSC_OK)
+            break; /* application data came first */
+        if (!tlsc__is_want(err))
+            return err;
+        if (done(c))
+            break;
+        if (tlsc_now_ms() >= deadline)
+            break;
+        err = tlsc__conn_wait(c, err, deadline);
+        if (err != TLSC_OK)
+            return err;
+    }
+    return TLSC_OK;
+}
+
+static bool cc_verdict_known(const tlsc_conn *c)
+{
+    return !c->cert_requested || c->cc_verdict != TLSC__CC_UNKNOWN;
+}
+
+tlsc_err tlsc_conn_await_client_cert_verdict(tlsc_conn *c, uint32_t timeout_ms)
+{
+    if (c == NULL)
+        return TLSC_ERR_INVALID_ARG;
+    if (c->err != TLSC_OK)
+        return c->err;
+    if (c->state != TLSC__OPEN)
+        return TLSC_ERR_STATE;
+    return tlsc__conn_pump_until(c, timeout_ms, cc_verdict_known);
+}
+
 tlsc_err tlsc_conn_connect(tlsc_conn *c, const char *host, uint16_t port)
 {
     tlsc_err err = tlsc_conn_start(c, host, port);
@@ -153,7 +190,9 @@ tlsc_err tlsc_conn_close(tlsc_conn *c)
         return TLSC_ERR_INVALID_ARG;
     tlsc_err err = c->state == TLSC__OPEN && c->err == TLSC_OK ? send_close_notify(c)
                                                                : c->err;
-    if (c->state == TLSC__NEW)
+    /* The peer's close_notify was answered with ours when it arrived
+     * (conn.c): the session ended cleanly, which is what close asks for. */
+    if (c->state == TLSC__NEW || err == TLSC_ERR_CLOSED)
         err = TLSC_OK;
     tlsc__conn_close_transport(c);
     return err;

@@ -126,13 +126,21 @@ static unsigned char mfl_code_for(size_t in)
  * EncryptedExtensions, which mbedTLS's TLS 1.3 client rejects as an
  * unsupported extension.
  */
+bool tlsc__buffers_limit_tls12(const tlsc_config *cfg)
+{
+    size_t in;
+    tlsc_config_get_buffers(cfg, &in, NULL);
+    return in < TLS_MAX_RECORD && !cfg->versions_set && cfg->vmin == TLSC_TLS1_2 &&
+           cfg->vmax != TLSC_TLS1_2;
+}
+
 int tlsc__buffers_apply(tlsc_config *cfg)
 {
     size_t in;
     tlsc_config_get_buffers(cfg, &in, NULL);
     if (in >= TLS_MAX_RECORD)
         return 0;
-    if (!cfg->versions_set && cfg->vmin == TLSC_TLS1_2)
+    if (tlsc__buffers_limit_tls12(cfg))
         mbedtls_ssl_conf_max_tls_version(&cfg->ssl, MBEDTLS_SSL_VERSION_TLS1_2);
     else if (cfg->vmax != TLSC_TLS1_2)
         return 0;

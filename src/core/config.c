@@ -32,6 +32,8 @@ static const uint16_t SIG_ALGS[] = {
     MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA512,
     MBEDTLS_TLS1_3_SIG_NONE,
 };
+/* SIG_ALGS in words, for the error when a server refuses the handshake. */
+const char tlsc__sig_algs_text[] = "ECDSA P-256/P-384, RSA PKCS#1 and RSA-PSS (SHA-256/384/512)";
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Only the static text changes on a frozen configuration: connections on

@@ -383,8 +383,11 @@ static tlsc_err finish_handshake(tlsc_conn *c)
     c->handshake_heap_peak = tlsc_heap_peak();
     c->cipher = suite_name(&c->ssl);
     /* TLS 1.3 tickets come after the handshake (see tlsc_conn_recv). */
-    if (mbedtls_ssl_get_version_number(&c->ssl) == MBEDTLS_SSL_VERSION_TLS1_2)
+    if (mbedtls_ssl_get_version_number(&c->ssl) == MBEDTLS_SSL_VERSION_TLS1_2) {
         tlsc__session_capture(c);
+        /* The server's Finished came after it checked our certificate. */
+        tlsc__conn_cc_accepted(c);
+    }
     tlsc__log(c->cfg, TLSC_LOG_INFO, "handshake with %s done: %s, %s, %s, %lu ms", c->host,
               mbedtls_ssl_get_version(&c->ssl), c->cipher, c->group ? c->group : "no group",
               (unsigned long)c->handshake_ms);
@@ -403,6 +406,8 @@ static void observe_handshake(tlsc_conn *c)
     int resumed = tlsc__peek_resumed(&c->ssl);
     if (resumed >= 0)
         c->resumed = resumed; /* the last value before the state is freed */
+    if (tlsc__peek_client_auth(&c->ssl) > 0)
+        c->cert_requested = true;
 }
 
 static tlsc_err mbedtls_want(tlsc_conn *c, int ret)
@@ -420,8 +425,10 @@ static bool is_mbedtls_want(int ret)
 }
 
 /* A write that failed because the server closed first: report the alert
- * it sent before closing, if one is waiting, rather than the reset. */
-static tlsc_err fail_handshake(tlsc_conn *c, int ret)
+ * it sent before closing, if one is waiting, rather than the reset (a
+ * TLS 1.3 server refuses our certificate after our Finished, so the next
+ * write after the handshake meets the closed socket too). */
+static tlsc_err fail_sending(tlsc_conn *c, int ret, const char *during)
 {
     if (c->io_err != TLSC_OK && c->io_err_on_send) {
         tlsc_err saved = c->io_err;
@@ -430,10 +437,16 @@ static tlsc_err fail_handshake(tlsc_conn *c, int ret)
         int alert = tlsc__peek_pending_alert(&c->ssl);
         tlsc__time_leave();
         if (alert >= 0)
-            return tlsc__conn_fail_alert(c, alert,
-                                         "during the handshake, then closed the connection");
+            return tlsc__conn_fail_alert(c, alert, during);
         c->io_err = saved;
     }
+    return tlsc__conn_fail_mbedtls(c, ret, during);
+}
+
+static tlsc_err fail_handshake(tlsc_conn *c, int ret)
+{
+    if (c->io_err != TLSC_OK && c->io_err_on_send)
+        return fail_sending(c, ret, "during the handshake, then closed the connection");
     return tlsc__conn_fail_mbedtls(c, ret, "during the handshake");
 }
 
@@ -539,6 +552,7 @@ static bool again(tlsc_conn *c, int ret)
 {
     if (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
         tlsc__session_capture(c);
+        tlsc__conn_cc_accepted(c); /* the server went on after our Finished */
         return true;
     }
     return ret == MBEDTLS_ERR_SSL_WANT_READ && mbedtls_ssl_check_pending(&c->ssl);
@@ -561,6 +575,7 @@ tlsc_err tlsc_conn_recv(tlsc_conn *c, void *buf, size_t len, size_t *got)
     tlsc__time_leave();
     c->in_read = false;
     if (ret > 0) {
+        tlsc__conn_cc_accepted(c);
         *got = (size_t)ret;
         return TLSC_OK;
     }
@@ -585,8 +600,10 @@ tlsc_err tlsc__conn_pump(tlsc_conn *c)
         ;
     tlsc__time_leave();
     c->in_read = false;
-    if (ret == 0 && !c->peer_closed)
+    if (ret == 0 && !c->peer_closed) {
+        tlsc__conn_cc_accepted(c); /* application data is waiting */
         return TLSC_OK;
+    }
     return is_mbedtls_want(ret) ? mbedtls_want(c, ret) : read_error(c, ret);
 }
 
@@ -614,7 +631,7 @@ tlsc_err tlsc_conn_send(tlsc_conn *c, const void *buf, size_t len, size_t *sent)
     }
     if (is_mbedtls_want(ret))
         return mbedtls_want(c, ret);
-    return tlsc__conn_fail_mbedtls(c, ret, "while writing");
+    return fail_sending(c, ret, "while writing");
 }
 
 tlsc_err tlsc_conn_shutdown(tlsc_conn *c)
@@ -632,7 +649,7 @@ tlsc_err tlsc_conn_shutdown(tlsc_conn *c)
         return TLSC_OK;
     if (is_mbedtls_want(ret))
         return mbedtls_want(c, ret);
-    return tlsc__conn_fail_mbedtls(c, ret, "while sending close_notify");
+    return fail_sending(c, ret, "while sending close_notify");
 }
 
 /* Used by blocking.c: drop the transport and mark the connection closed. */
@@ -707,6 +724,30 @@ uint32_t tlsc_conn_handshake_ms(const tlsc_conn *c)
 size_t tlsc_conn_handshake_heap_peak(const tlsc_conn *c)
 {
     return c ? c->handshake_heap_peak : 0;
+}
+
+/* ---- the client certificate --------------------------------------------- */
+
+void tlsc__conn_cc_accepted(tlsc_conn *c)
+{
+    if (c->cert_requested && c->cc_verdict == TLSC__CC_UNKNOWN)
+        c->cc_verdict = TLSC__CC_ACCEPTED;
+}
+
+bool tlsc_conn_client_cert_requested(const tlsc_conn *c)
+{
+    return c != NULL && c->cert_requested;
+}
+
+tlsc_client_cert_status tlsc_conn_client_cert_status(const tlsc_conn *c)
+{
+    if (c == NULL || !c->cert_requested)
+        return TLSC_CLIENT_CERT_NOT_REQUESTED;
+    if (c->cfg->own == NULL)
+        return TLSC_CLIENT_CERT_NONE_SENT;
+    if (c->cc_verdict == TLSC__CC_ACCEPTED)
+        return TLSC_CLIENT_CERT_ACCEPTED;
+    return c->cc_verdict == TLSC__CC_REJECTED ? TLSC_CLIENT_CERT_REJECTED : TLSC_CLIENT_CERT_SENT;
 }
 
 uint64_t tlsc_now_ms(void)

@@ -121,6 +121,46 @@ static bool psk_alert(int alert)
     return alert == 20 || alert == 40 || alert == 47 || alert == 51 || alert == 115;
 }
 
+/* The alerts a server answers a ClientHello with when it shares nothing
+ * with it. */
+static bool refusal_alert(int alert)
+{
+    return alert == 40 || alert == 70 || alert == 71;
+}
+
+static bool awaiting_server_hello(const tlsc_conn *c)
+{
+    const char *awaited = tlsc__peek_awaited(&c->ssl);
+    return c->state != TLSC__OPEN && awaited != NULL && strcmp(awaited, "ServerHello") == 0;
+}
+
+/* Alerts a server sends when it refuses the client certificate, or the
+ * lack of one (OpenSSL: handshake_failure in TLS 1.2, certificate_required
+ * in TLS 1.3; GnuTLS may say decode_error or bad_certificate). */
+static bool client_cert_alert(int alert)
+{
+    return alert == 40 || alert == 42 || alert == 43 || alert == 44 || alert == 45 ||
+           alert == 46 || alert == 48 || alert == 49 || alert == 50 || alert == 116;
+}
+
+/* A refusal of our certificate, or of its absence, after a
+ * CertificateRequest: the verdict, and the words that say so. */
+static const char *client_cert_hint(tlsc_conn *c, int alert, tlsc_err *err)
+{
+    if (!c->cert_requested || c->cc_verdict != TLSC__CC_UNKNOWN || !client_cert_alert(alert))
+        return NULL;
+    c->cc_verdict = TLSC__CC_REJECTED;
+    if (c->cfg->own == NULL) {
+        *err = TLSC_ERR_PEER_CERT_REQUIRED;
+        return " (the server asked for a client certificate (CertificateRequest) and none "
+               "is configured: give one with tlsc_config_set_client_cert, --cert and --key)";
+    }
+    if (*err != TLSC_ERR_PEER_CERT_REQUIRED)
+        *err = TLSC_ERR_PEER_BAD_CERT;
+    return " (the server asked for a client certificate and rejected the one tlsc sent: "
+           "is it issued by a CA the server trusts, valid, and for client authentication?)";
+}
+
 tlsc_err tlsc__conn_fail_alert(tlsc_conn *c, int alert, const char *during)
 {
     if (c->reneg_refused)
@@ -139,6 +179,11 @@ tlsc_err tlsc__conn_fail_alert(tlsc_conn *c, int alert, const char *during)
         hint = " (a saved session was offered, which limits the handshake to that "
                "session's TLS version; if the server changed versions, drop the saved "
                "session)";
+    const char *cc = client_cert_hint(c, alert, &err);
+    if (cc != NULL)
+        hint = cc;
+    else if (refusal_alert(alert) && awaiting_server_hello(c))
+        return tlsc__conn_fail_refused_hello(c, alert, during, hint);
     return tlsc__conn_fail(c, err, "peer sent fatal alert %s (%d) %s%s", tlsc__alert_name(alert),
                            alert, during, hint);
 }
@@ -155,9 +200,7 @@ static tlsc_err fail_eof(tlsc_conn *c, const char *during)
         return tlsc__conn_fail(c, TLSC_ERR_TRUNCATED,
                                "peer closed the connection %s, while tlsc waited for the "
                                "server's %s (no alert)", during, awaited);
-    return tlsc__conn_fail(c, TLSC_ERR_TRUNCATED,
-                           "peer closed the connection %s (no alert; the server may reject "
-                           "our TLS versions or suites, or not speak TLS)", during);
+    return tlsc__conn_fail_refused_hello(c, -1, during, "");
 }
 
 /*
@@ -261,6 +304,8 @@ tlsc_err tlsc__conn_fail_mbedtls(tlsc_conn *c, int ret, const char *during)
         return tlsc__conn_fail(c, tlsc__verify_error(&c->v), "%s", tlsc__verify_detail(&c->v));
     if (x509_parse_error(ret))
         return fail_cert_parse(c, ret, why);
+    if (tlsc__fail_unsupported_chain_key(c, ret))
+        return c->err;
     if (ret == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE)
         return tlsc__conn_fail_alert(c, tlsc__peek_alert(&c->ssl), during);
     if (ret == MBEDTLS_ERR_SSL_CONN_EOF)

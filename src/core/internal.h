@@ -19,7 +19,7 @@
 #include "mbedtls/x509_crl.h"
 #include "mbedtls/pk.h"
 
-#define TLSC_ERRMSG_MAX 384
+#define TLSC_ERRMSG_MAX 512
 #define TLSC_PSK_MAX 64
 #define TLSC_PSK_ID_MAX 128
 #define TLSC_PIN_MAX 16
@@ -127,6 +127,21 @@ tlsc_err tlsc__config_detail(tlsc_config *cfg, tlsc_err err, const char *text);
 size_t tlsc__choose_suites(const tlsc_config *cfg, int *out, size_t cap);
 /* suites.c: cfg's version range narrowed to the versions of those suites. */
 void tlsc__suite_versions(const tlsc_config *cfg, int *vmin, int *vmax);
+/* suites.c: the IANA names of the suites cfg offers in [vmin, vmax],
+ * comma-separated, into out (capacity cap). */
+void tlsc__offered_suites_text(const tlsc_config *cfg, int vmin, int vmax, char *out,
+                               size_t cap);
+/* buffers.c: an input buffer below 16384 bytes takes TLS 1.3 off the offer
+ * (cfg's versions were not chosen by the application). */
+bool tlsc__buffers_limit_tls12(const tlsc_config *cfg);
+/* refusal.c: the server refused our ClientHello with `alert` (-1 = it
+ * closed without one): the error, with what tlsc offered in words. */
+tlsc_err tlsc__conn_fail_refused_hello(tlsc_conn *c, int alert, const char *during,
+                                       const char *hint);
+/* peek.c: "x25519", "secp256r1", "secp384r1" for a TLS group id, or NULL. */
+const char *tlsc__group_name(uint16_t tls_id);
+/* config.c: the signature algorithms tlsc offers, in words. */
+extern const char tlsc__sig_algs_text[];
 /* suites.c: whether cfg has a suite to offer in that range. */
 bool tlsc__suites_offerable(const tlsc_config *cfg);
 /* suites.c: the IANA name of one of tlsc's suites by mbedTLS id, or NULL. */
@@ -281,6 +296,8 @@ typedef struct tlsc__saved {
     unsigned char blob[];
 } tlsc__saved;
 
+typedef enum tlsc__cc_verdict { TLSC__CC_UNKNOWN, TLSC__CC_ACCEPTED, TLSC__CC_REJECTED } tlsc__cc_verdict;
+
 struct tlsc_conn {
     tlsc_config *cfg;
     mbedtls_ssl_context ssl;
@@ -340,6 +357,11 @@ struct tlsc_conn {
     uint32_t handshake_ms;
     size_t handshake_heap_peak;
     size_t hs_msg_max;          /* largest handshake message received */
+
+    /* client certificate: the server asked for one (CertificateRequest),
+     * and its verdict once known (TLS 1.3 gives it after the handshake) */
+    bool cert_requested;
+    tlsc__cc_verdict cc_verdict;
 };
 
 /* Record err as the connection's sticky error (first one wins) with a
@@ -359,6 +381,15 @@ tlsc_err tlsc__conn_pump(tlsc_conn *c);
  * TLSC_ERR_TIMEOUT_TOTAL once it has passed (the HTTP client's
  * tlsc_http_set_max_time). */
 void tlsc__conn_set_total_deadline(tlsc_conn *c, uint64_t deadline);
+/* blocking.c: process incoming records (tlsc__conn_pump, waiting as
+ * needed) until done(c) or application data is waiting, for at most
+ * timeout_ms; TLSC_OK then (whether or not done), or the connection's
+ * error (which may have come with what done() waited for). */
+tlsc_err tlsc__conn_pump_until(tlsc_conn *c, uint32_t timeout_ms,
+                               bool (*done)(const tlsc_conn *c));
+/* conn.c: the server showed it accepted our certificate (TLS 1.3: it
+ * went on after our Finished). */
+void tlsc__conn_cc_accepted(tlsc_conn *c);
 /* blocking.c: wait for the readiness `want` asks for, up to deadline. */
 tlsc_err tlsc__conn_wait(tlsc_conn *c, tlsc_err want, uint64_t deadline);
 /* Close the transport and mark the connection closed (keeps the error). */
@@ -411,6 +442,7 @@ int tlsc__peek_pending_alert(mbedtls_ssl_context *ssl);
 /* Announced length of the handshake message mbedTLS is reading (with its
  * header), 0 when none. */
 size_t tlsc__peek_hs_len(const mbedtls_ssl_context *ssl);
+int tlsc__peek_client_auth(const mbedtls_ssl_context *ssl);
 /* peek_x509.c: the curve of an EC key ("secp256r1"), NULL if not EC. */
 const char *tlsc__peek_ec_curve(const mbedtls_pk_context *pk);
 /* The certificate's DER SubjectPublicKeyInfo, as parsed (no copy). */
@@ -427,6 +459,20 @@ bool tlsc__peek_record_header(const mbedtls_ssl_context *ssl, size_t max_total,
  * the type and length (with header) of a handshake message being
  * reassembled from several records (false if none). */
 size_t tlsc__peek_peer_chain_len(const mbedtls_ssl_context *ssl);
+bool tlsc__peek_hs_message(const mbedtls_ssl_context *ssl, const unsigned char **msg,
+                           size_t *len);
+/* chain_alg.c: a DER certificate's subject (into subject, capacity cap)
+ * and key type in words ("Ed25519", "EC secp521r1 (P-521)", "RSA", ...),
+ * read even when mbedTLS refuses its key; false if it is not DER. */
+bool tlsc__cert_key_words(const unsigned char *der, size_t len, char *subject, size_t cap,
+                          const char **key);
+/* peer_info.c: "ec secp256r1", "rsa 2048", ... for a parsed key. */
+void tlsc__describe_key(const mbedtls_pk_context *pk, char *out, size_t cap);
+/* chain_alg.c: what this build verifies, in words. */
+extern const char tlsc__supported_keys_text[];
+/* chain_alg.c: the server's Certificate message holds a certificate with
+ * a key algorithm this build cannot parse: fail c naming it. */
+bool tlsc__fail_unsupported_chain_key(tlsc_conn *c, int ret);
 bool tlsc__peek_hs_reassembly(const mbedtls_ssl_context *ssl, int *type, size_t *len);
 /* record_error.c: when mbedTLS refused a record for its framing (not TLS,
  * empty, too long, an alert in the clear once encrypted), record the

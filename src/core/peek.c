@@ -1,8 +1,9 @@
 /*
  * The only file that reads mbedTLS's private fields. mbedTLS 3.6 has no
  * public getter for: the alert a peer sent, the key-exchange group that
- * was negotiated, whether the session was resumed, and the raw
- * SubjectPublicKeyInfo of a parsed certificate. tlsc pins mbedTLS to 3.6
+ * was negotiated, whether the session was resumed, whether the server
+ * asked for a client certificate, and the raw SubjectPublicKeyInfo of a
+ * parsed certificate. tlsc pins mbedTLS to 3.6
  * LTS (the build refuses other versions), and these fields are stable
  * across 3.6.x; keeping every such access here makes an upgrade a
  * one-file review.
@@ -25,7 +26,7 @@ int tlsc__peek_alert(const mbedtls_ssl_context *ssl)
     return ssl->in_msg[1];
 }
 
-static const char *group_name(uint16_t tls_id)
+const char *tlsc__group_name(uint16_t tls_id)
 {
     switch (tls_id) {
     case MBEDTLS_SSL_IANA_TLS_GROUP_X25519: return "x25519";
@@ -59,7 +60,7 @@ const char *tlsc__peek_group(const mbedtls_ssl_context *ssl)
      * key_exchange_mode is 0 and offered_group_id is just our offer. */
     if (ssl->tls_version == MBEDTLS_SSL_VERSION_TLS1_3)
         return (hs->key_exchange_mode & MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_EPHEMERAL_ALL)
-                   ? group_name(hs->offered_group_id)
+                   ? tlsc__group_name(hs->offered_group_id)
                    : NULL;
     /* TLS 1.2: only ECDHE suites have a group. (xxdh_psa_type may still
      * hold the TLS 1.3 key share we offered in the ClientHello.) */
@@ -159,4 +160,11 @@ int tlsc__session_pin_hostname(mbedtls_ssl_session *s, const char *name)
 size_t tlsc__peek_hs_len(const mbedtls_ssl_context *ssl)
 {
     return ssl->in_msgtype == MBEDTLS_SSL_MSG_HANDSHAKE ? ssl->in_hslen : 0;
+}
+
+/* Whether the server sent a CertificateRequest in the running handshake
+ * (TLS 1.2 and 1.3 both set client_auth then); -1 once it is over. */
+int tlsc__peek_client_auth(const mbedtls_ssl_context *ssl)
+{
+    return ssl->handshake != NULL ? ssl->handshake->client_auth != 0 : -1;
 }

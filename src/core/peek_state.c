@@ -1,7 +1,7 @@
 /*
  * Private fields of mbedTLS's connection, read to explain a failure: which
- * server message the handshake was waiting for, and the length a record's
- * header announced. Like peek.c (see its comment), this file reads private
+ * server message the handshake was waiting for, the length a record's
+ * header announced, and the handshake message it refused. Like peek.c (see its comment), this file reads private
  * fields because mbedTLS 3.6 has no getter for them; tlsc pins mbedTLS to
  * 3.6 LTS, where these fields are stable. Nothing here changes state.
  */
@@ -106,3 +106,16 @@ bool tlsc__peek_hs_reassembly(const mbedtls_ssl_context *ssl, int *type, size_t 
     return true;
 }
 
+
+/* The handshake message mbedTLS read last, still in the input buffer
+ * after it refused it (e.g. a Certificate with a key it cannot parse). */
+bool tlsc__peek_hs_message(const mbedtls_ssl_context *ssl, const unsigned char **msg,
+                           size_t *len)
+{
+    if (ssl->in_msg == NULL || ssl->in_msgtype != MBEDTLS_SSL_MSG_HANDSHAKE ||
+        ssl->in_hslen < 4 || ssl->in_hslen > ssl->in_buf_len)
+        return false;
+    *msg = ssl->in_msg;
+    *len = ssl->in_hslen;
+    return true;
+}

@@ -8,7 +8,7 @@
 #include "core/internal.h"
 
 /* "ec secp256r1", "rsa 2048", ... */
-static void describe_key(const mbedtls_pk_context *pk, char *out, size_t cap)
+void tlsc__describe_key(const mbedtls_pk_context *pk, char *out, size_t cap)
 {
     const char *curve = tlsc__peek_ec_curve(pk);
     if (curve != NULL)
@@ -40,7 +40,7 @@ bool tlsc_conn_peer_cert(const tlsc_conn *c, size_t index, tlsc_peer_cert *out)
         return false;
     out->der = crt->raw.p;
     out->der_len = crt->raw.len;
-    describe_key(&crt->pk, out->key, sizeof out->key);
+    tlsc__describe_key(&crt->pk, out->key, sizeof out->key);
     return true;
 }
 

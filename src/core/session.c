@@ -369,22 +369,17 @@ tlsc_err tlsc__session_offer(tlsc_conn *c)
 
 /* ---- awaiting a TLS 1.3 ticket ------------------------------------------- */
 
+static bool session_done(const tlsc_conn *c)
+{
+    return c->saved != NULL || c->cfg->resumption == TLSC_RESUMPTION_OFF;
+}
+
 tlsc_err tlsc_conn_await_session(tlsc_conn *c, uint32_t timeout_ms)
 {
     if (c == NULL)
         return TLSC_ERR_INVALID_ARG;
-    uint64_t deadline = tlsc_now_ms() + timeout_ms;
-    while (c->saved == NULL && c->cfg->resumption != TLSC_RESUMPTION_OFF) {
-        tlsc_err err = tlsc__conn_pump(c);
-        if (err == TLSC_OK || c->saved != NULL)
-            break; /* a ticket, or application data came first */
-        if (!tlsc__is_want(err))
-            return err;
-        if (tlsc_now_ms() >= deadline)
-            break;
-        err = tlsc__conn_wait(c, err, deadline);
-        if (err != TLSC_OK)
-            return err;
-    }
+    tlsc_err err = tlsc__conn_pump_until(c, timeout_ms, session_done);
+    if (err != TLSC_OK && c->saved == NULL)
+        return err;
     return c->saved != NULL ? TLSC_OK : TLSC_ERR_NO_SESSION;
 }

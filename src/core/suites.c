@@ -3,6 +3,7 @@
  * configuration offers. Modern suites only: TLS 1.3, ECDHE with AEAD, PSK
  * with AEAD (no CBC, no static RSA, no SHA-1 MACs).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "core/internal.h"
@@ -105,12 +106,29 @@ void tlsc__suite_versions(const tlsc_config *cfg, int *vmin, int *vmax)
         *vmin = TLSC_TLS1_3;
 }
 
+static int suite_version(size_t i)
+{
+    return SUITES[i].kind == KIND_TLS13 ? TLSC_TLS1_3 : TLSC_TLS1_2;
+}
+
+void tlsc__offered_suites_text(const tlsc_config *cfg, int vmin, int vmax, char *out,
+                               size_t cap)
+{
+    size_t at = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < SUITE_COUNT && at < cap; i++) {
+        int v = suite_version(i);
+        if (offered(cfg, i) && v >= vmin && v <= vmax)
+            at += (size_t)snprintf(out + at, cap - at, "%s%s", at ? ", " : "", SUITES[i].name);
+    }
+}
+
 bool tlsc__suites_offerable(const tlsc_config *cfg)
 {
     int vmin, vmax;
     tlsc__suite_versions(cfg, &vmin, &vmax);
     for (size_t i = 0; i < SUITE_COUNT; i++) {
-        int v = SUITES[i].kind == KIND_TLS13 ? TLSC_TLS1_3 : TLSC_TLS1_2;
+        int v = suite_version(i);
         if (offered(cfg, i) && v >= vmin && v <= vmax)
             return true;
     }

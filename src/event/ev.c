@@ -677,8 +677,17 @@ static bool flush(tlsc_ev *ev)
     return !ev->dead;
 }
 
+static bool tell_session(tlsc_ev *ev);
+
+/* Tickets that came in the same read as the peer's close are told first:
+ * a server that sends its tickets and closes right away (openssl s_server
+ * with stdin at its end) would otherwise end before TLSC_EV_SESSION. */
 static void ended_by_peer(tlsc_ev *ev, tlsc_err err)
 {
+    /* A callback that closes on the session (as --summary --sess-out does)
+     * still learns how the peer ended. */
+    if (!tell_session(ev) && (ev->dead || ev->state != EV_CLOSING))
+        return;
     if (err == TLSC_ERR_CLOSED)
         finish(ev, TLSC_CLOSE_CLEAN, err);
     else
@@ -794,7 +803,8 @@ static void step_closing(tlsc_ev *ev)
         ev->io_want = err;
         return;
     }
-    finish(ev, TLSC_CLOSE_LOCAL, err);
+    /* The peer's close_notify came first and was answered: a clean end. */
+    finish(ev, err == TLSC_ERR_CLOSED ? TLSC_CLOSE_CLEAN : TLSC_CLOSE_LOCAL, err);
 }
 
 /* ---- the loop's view ------------------------------------------------------- */

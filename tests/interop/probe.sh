@@ -242,12 +242,16 @@ expect leaf_key none
 expect chain_keys none
 expect_re buffers '^[1-9][0-9]*,[1-9][0-9]*$'
 
-case_begin "untrusted server: verification error, nothing probed"
+case_begin "untrusted server: verification error, what was learned and the verdict"
 serve server-p256
 run_tlsc probe "localhost:$SRV_PORT" --ca "$PKI/untrusted-root.pem"
 expect_exit "$EXIT_VERIFY"
 expect_stderr_contains 'does not lead to a trusted CA'
-[ -z "$OUT" ] || fail "stdout should be empty"
+expect "server_versions" "TLS 1.3, TLS 1.2"
+expect "server_key" "ec secp256r1"
+last=$(tail -1 <<< "$OUT")
+grep -q "^verdict: no — tlsc's handshake fails: server certificate chain does not lead to a trusted CA: unknown issuer" <<< "$last" ||
+  fail "last line: $last"
 
 case_begin "usage errors and help"
 run_tlsc probe --help
