@@ -190,3 +190,26 @@ void cli_log_line(void *ud, int level, const char *line)
     (void)ud;
     fprintf(stderr, "tlsc[%d]: %s\n", level, line);
 }
+
+/* ---- files ------------------------------------------------------------- */
+
+unsigned char *cli_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    unsigned char *data = NULL;
+    long size = -1;
+    if (f != NULL && fseek(f, 0, SEEK_END) == 0)
+        size = ftell(f);
+    if (size >= 0 && fseek(f, 0, SEEK_SET) == 0)
+        data = malloc((size_t)size + 1);
+    if (data != NULL && fread(data, 1, (size_t)size, f) != (size_t)size) {
+        free(data);
+        data = NULL;
+    }
+    if (f != NULL)
+        fclose(f);
+    if (data == NULL)
+        cli_report(TLSC_ERR_FILE, path);
+    *len = (size_t)size;
+    return data;
+}

@@ -11,6 +11,12 @@
 #include <string.h>
 #include <unistd.h>
 
+/* --key names a key in a PKCS#11 token rather than a file. */
+static bool is_pkcs11(const char *key)
+{
+    return key != NULL && strncmp(key, "pkcs11:", 7) == 0;
+}
+
 /* The largest --timeout: poll() takes an int. */
 #define TIMEOUT_MAX 2147483647u
 
@@ -43,7 +49,14 @@ static const char *const tls_help[] = {
     "                        needs --key",
     "  --key FILE            its private key (PKCS#8, SEC1 or PKCS#1, PEM or",
     "                        DER); needs --cert",
-    "  --key-pass PASS       password of an encrypted key",
+    "  --key pkcs11:URI      or a key inside a PKCS#11 token (RFC 7512 URI:",
+    "                        token=, object=, id=, pin-value=, pin-source=),",
+    "                        e.g. 'pkcs11:token=dev;object=client'; it never",
+    "                        leaves the token",
+    "  --key-pass PASS       password of an encrypted key, or the token's PIN",
+    "                        (env:VAR and file:PATH read it from there)",
+    "  --pkcs11-module PATH  PKCS#11 module for --key pkcs11:... (default:",
+    "                        p11-kit's proxy, i.e. every module p11-kit knows)",
     "  --psk IDENTITY:HEXKEY pre-shared key, split at the first ':'. Without",
     "                        --ca, --pin or --insecure only PSK suites are",
     "                        offered.",
@@ -121,6 +134,12 @@ static int opt_key(void *p, const char *v)
 static int opt_key_pass(void *p, const char *v)
 {
     ((cli_tls_opts *)p)->key_pass = v;
+    return CLI_EXIT_OK;
+}
+
+static int opt_pkcs11_module(void *p, const char *v)
+{
+    ((cli_tls_opts *)p)->pkcs11_module = v;
     return CLI_EXIT_OK;
 }
 
@@ -252,6 +271,7 @@ static const cli_option tls_options[] = {
     {"cert", true, opt_cert},
     {"key", true, opt_key},
     {"key-pass", true, opt_key_pass},
+    {"pkcs11-module", true, opt_pkcs11_module},
     {"psk", true, opt_psk},
     {"alpn", true, opt_alpn},
     {"tls1.2", false, opt_tls12},
@@ -285,8 +305,15 @@ int cli_tls_init(cli_tls_opts *o, const char *cmd, int argc)
     return CLI_EXIT_OK;
 }
 
+/* The token's key: opened by apply_client_cert, used by the configuration
+ * (and its connections) until cli_tls_release, after they are freed. */
+static cli_pkcs11 *token_key;
+static char token_why[448];
+
 void cli_tls_release(cli_tls_opts *o)
 {
+    cli_pkcs11_close(token_key);
+    token_key = NULL;
     free(o->cas.items);
     free(o->pins.items);
     free(o->crls.items);
@@ -298,6 +325,8 @@ int cli_tls_check(const cli_tls_opts *o)
         return cli_usage_error(o->cmd, "--cert and --key must be given together");
     if (o->key_pass != NULL && o->key == NULL)
         return cli_usage_error(o->cmd, "--key-pass needs --cert and --key");
+    if (o->pkcs11_module != NULL && !is_pkcs11(o->key))
+        return cli_usage_error(o->cmd, "--pkcs11-module needs --key pkcs11:...");
     return CLI_EXIT_OK;
 }
 
@@ -394,10 +423,31 @@ static tlsc_err apply_insecure(tlsc_config *cfg, const cli_tls_opts *o)
     return o->insecure ? tlsc_config_insecure_skip_verify(cfg) : TLSC_OK;
 }
 
+/* The certificate from its file, the key from the token. */
+static tlsc_err apply_token_key(tlsc_config *cfg, const cli_tls_opts *o)
+{
+    size_t len = 0;
+    unsigned char *cert = cli_read_file(o->cert, &len);
+    if (cert == NULL)
+        return TLSC_ERR_FILE;
+    char name[200], why[200];
+    cli_pkcs11_name(o->key, name, sizeof name);
+    token_key = cli_pkcs11_open(o->key, o->pkcs11_module, o->key_pass, why, sizeof why);
+    if (token_key == NULL)
+        snprintf(token_why, sizeof token_why, "client key signer '%s': %s", name, why);
+    tlsc_err err = token_key ? tlsc_config_set_client_signer(cfg, cert, len, name,
+                                                             cli_pkcs11_sign, token_key)
+                             : TLSC_ERR_SIGNER;
+    free(cert);
+    return err;
+}
+
 static tlsc_err apply_client_cert(tlsc_config *cfg, const cli_tls_opts *o)
 {
     if (o->cert == NULL)
         return TLSC_OK;
+    if (is_pkcs11(o->key))
+        return apply_token_key(cfg, o);
     return tlsc_config_set_client_cert_file(cfg, o->cert, o->key,
                                             o->key_pass);
 }
@@ -461,7 +511,9 @@ int cli_tls_build_config(const cli_tls_opts *o, tlsc_config **out)
     for (size_t i = 0; i < sizeof config_steps / sizeof config_steps[0]; i++) {
         err = config_steps[i](cfg, o);
         if (err != TLSC_OK) {
-            int rc = cli_report(err, tlsc_config_errmsg(cfg));
+            /* A token that could not be opened has its words here, not in cfg. */
+            int rc = cli_report(err, token_key == NULL && token_why[0] != '\0'
+                                         ? token_why : tlsc_config_errmsg(cfg));
             tlsc_config_free(cfg);
             return rc;
         }

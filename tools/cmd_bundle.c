@@ -224,28 +224,6 @@ static const cli_option build_options[] = {
 
 /* ---- files ------------------------------------------------------------------------ */
 
-/* The whole file, or NULL after printing why. */
-static unsigned char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    unsigned char *data = NULL;
-    long size = -1;
-    if (f != NULL && fseek(f, 0, SEEK_END) == 0)
-        size = ftell(f);
-    if (size >= 0 && fseek(f, 0, SEEK_SET) == 0)
-        data = malloc((size_t)size + 1);
-    if (data != NULL && fread(data, 1, (size_t)size, f) != (size_t)size) {
-        free(data);
-        data = NULL;
-    }
-    if (f != NULL)
-        fclose(f);
-    if (data == NULL)
-        cli_report(TLSC_ERR_FILE, path);
-    *len = (size_t)size;
-    return data;
-}
-
 static bool is_directory(const char *path)
 {
     struct stat st;
@@ -394,7 +372,7 @@ static void input_summary(const build_opts *o)
 static int add_file(tlsc_bundle_builder *b, build_opts *o, const char *path, bool in_dir)
 {
     size_t len = 0;
-    unsigned char *data = read_file(path, &len);
+    unsigned char *data = cli_read_file(path, &len);
     if (data == NULL)
         return cli_exit_status(TLSC_ERR_FILE);
     o->source = path;
@@ -580,7 +558,7 @@ static bool list_one(void *ud, const tlsc_bundle_root *r)
 static int list_file(const char *path)
 {
     size_t len = 0, count = 0;
-    unsigned char *data = read_file(path, &len);
+    unsigned char *data = cli_read_file(path, &len);
     if (data == NULL)
         return cli_exit_status(TLSC_ERR_FILE);
     char detail[512] = "";
