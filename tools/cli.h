@@ -36,8 +36,9 @@ int cli_report(tlsc_err err, const char *detail);
  * CLI_EXIT_USAGE. cmd may be NULL for the top level. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) TLSC_PRINTF(2, 3);
 
-/* The whole file (malloc'ed, one spare byte at the end), or NULL after
- * printing why. */
+/* The whole file (malloc'ed, one spare byte at the end), or NULL (load:
+ * silently; read: after printing why). */
+unsigned char *cli_load_file(const char *path, size_t *len);
 unsigned char *cli_read_file(const char *path, size_t *len);
 
 /* ---- option parsing --------------------------------------------------- */

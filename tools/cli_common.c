@@ -193,7 +193,7 @@ void cli_log_line(void *ud, int level, const char *line)
 
 /* ---- files ------------------------------------------------------------- */
 
-unsigned char *cli_read_file(const char *path, size_t *len)
+unsigned char *cli_load_file(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     unsigned char *data = NULL;
@@ -208,8 +208,14 @@ unsigned char *cli_read_file(const char *path, size_t *len)
     }
     if (f != NULL)
         fclose(f);
+    *len = (size_t)size;
+    return data;
+}
+
+unsigned char *cli_read_file(const char *path, size_t *len)
+{
+    unsigned char *data = cli_load_file(path, len);
     if (data == NULL)
         cli_report(TLSC_ERR_FILE, path);
-    *len = (size_t)size;
     return data;
 }

@@ -427,9 +427,11 @@ static tlsc_err apply_insecure(tlsc_config *cfg, const cli_tls_opts *o)
 static tlsc_err apply_token_key(tlsc_config *cfg, const cli_tls_opts *o)
 {
     size_t len = 0;
-    unsigned char *cert = cli_read_file(o->cert, &len);
-    if (cert == NULL)
+    unsigned char *cert = cli_load_file(o->cert, &len);
+    if (cert == NULL) {
+        snprintf(token_why, sizeof token_why, "client certificate %s", o->cert);
         return TLSC_ERR_FILE;
+    }
     char name[200], why[200];
     cli_pkcs11_name(o->key, name, sizeof name);
     token_key = cli_pkcs11_open(o->key, o->pkcs11_module, o->key_pass, why, sizeof why);

@@ -109,7 +109,8 @@ tlsc_err tlsc_conn_new(tlsc_config *cfg, tlsc_conn **out)
         return tlsc__config_fail_static(cfg, TLSC_ERR_CONFIG,
                                         "no cipher suite to offer: those allowed by "
                                         "tlsc_config_set_suites do not fit the TLS versions "
-                                        "or credentials of the configuration");
+                                        "or credentials of the configuration (a signer's RSA "
+                                        "key allows TLS 1.2 only)");
     tlsc_err err = tlsc__config_freeze(cfg);
     if (err != TLSC_OK)
         return err;
