@@ -122,7 +122,7 @@ typedef tlsc_sign_result (*tlsc_sign_fn)(void *user, const tlsc_sign_request *re
  * Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_CERT_PARSE, TLSC_ERR_KEY_PARSE
  * (the leaf's key is not one of the types above), TLSC_ERR_SIGNER (the
  * signer failed the test signature; the detail names it and its reason),
- * TLSC_ERR_KEY_MISMATCH (the test signature does not verify with the
+ * TLSC_ERR_KEY_MISMATCH (the test signature has the wrong size or does not verify with the
  * certificate's key), TLSC_ERR_NO_MEMORY, TLSC_ERR_CONFIG_FROZEN.
  * At a handshake, a signer failure ends the connection with
  * TLSC_ERR_SIGNER, naming the signer and its reason.

@@ -136,9 +136,9 @@ static tlsc_err finish_signature(const signer_ctx *s, bool rsa, const unsigned c
                                  size_t *sig_len, char *why, size_t cap)
 {
     size_t want = rsa ? (s->bits + 7) / 8 : 2 * ((s->bits + 7) / 8);
-    if (raw_len != want) {
-        snprintf(why, cap, "returned a %zu-byte signature, expected %zu", raw_len, want);
-        return TLSC_ERR_SIGNER;
+    if (raw_len != want) { /* another key, or a broken signer */
+        snprintf(why, cap, "a %zu-byte signature, expected %zu", raw_len, want);
+        return TLSC_ERR_KEY_MISMATCH;
     }
     if (rsa) {
         *sig_len = raw_len; /* already in sig */
@@ -253,13 +253,17 @@ static tlsc_err test_signature(tlsc_config *cfg, tlsc__own_cert *own, const char
         return tlsc__config_fail(cfg, TLSC_ERR_INTERNAL, "no random challenge for the signer");
     tlsc_err err = call_signer(&own->key, MBEDTLS_MD_SHA256, challenge, sizeof challenge,
                                sig, sizeof sig, &sig_len, why, sizeof why);
+    if (err == TLSC_OK && mbedtls_pk_verify(&own->crt.pk, MBEDTLS_MD_SHA256, challenge,
+                                            sizeof challenge, sig, sig_len) != 0) {
+        err = TLSC_ERR_KEY_MISMATCH;
+        snprintf(why, sizeof why, "the signature does not verify");
+    }
+    if (err == TLSC_ERR_KEY_MISMATCH)
+        return tlsc__config_fail(cfg, err,
+                                 "client key signer '%.120s' signs with a key that does not "
+                                 "match the client certificate's public key (%s)", name, why);
     if (err != TLSC_OK)
         return tlsc__config_fail(cfg, err, "client key signer '%.120s' failed: %s", name, why);
-    if (mbedtls_pk_verify(&own->crt.pk, MBEDTLS_MD_SHA256, challenge, sizeof challenge, sig,
-                          sig_len) != 0)
-        return tlsc__config_fail(cfg, TLSC_ERR_KEY_MISMATCH,
-                                 "client key signer '%.120s' signs with a key that does not "
-                                 "match the client certificate's public key", name);
     return TLSC_OK;
 }
 
