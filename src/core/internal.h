@@ -30,6 +30,7 @@
 typedef struct tlsc__own_cert {
     mbedtls_x509_crt crt;
     mbedtls_pk_context key;
+    bool rsa_signer; /* key is a sign callback's RSA key: TLS 1.2 only (signer.c) */
 } tlsc__own_cert;
 
 struct tlsc_config {
@@ -139,8 +140,6 @@ void tlsc__creds_free(tlsc_config *cfg);
 tlsc__own_cert *tlsc__own_cert_new(void);
 void tlsc__own_cert_free(tlsc__own_cert *own);
 void tlsc__own_cert_install(tlsc_config *cfg, tlsc__own_cert *own);
-/* signer.c: whether key is a sign callback's RSA key (TLS 1.2 only). */
-bool tlsc__signer_is_rsa(const mbedtls_pk_context *key);
 /* crl.c: free the CRLs. */
 void tlsc__crl_free(tlsc_config *cfg);
 

@@ -92,7 +92,7 @@ static const mbedtls_pk_info_t rsa_signer_info = {
     .ctx_free_func = ctx_free,
 };
 
-bool tlsc__signer_is_rsa(const mbedtls_pk_context *key)
+static bool is_rsa(const mbedtls_pk_context *key)
 {
     return key->MBEDTLS_PRIVATE(pk_info) == &rsa_signer_info;
 }
@@ -158,7 +158,7 @@ static tlsc_err call_signer(const mbedtls_pk_context *pk, mbedtls_md_type_t md,
                             char *why, size_t cap)
 {
     const signer_ctx *s = pk->MBEDTLS_PRIVATE(pk_ctx);
-    bool rsa = tlsc__signer_is_rsa(pk);
+    bool rsa = is_rsa(pk);
     unsigned char di[DIGEST_INFO_MAX], raw[ECDSA_RAW_MAX];
     tlsc_sign_request req = { sign_alg(rsa, md), hash, hash_len, NULL, 0 };
     if (rsa) {
@@ -278,6 +278,7 @@ static tlsc_err build_own(tlsc_config *cfg, tlsc__own_cert *own, const void *cer
     if (err != TLSC_OK)
         return tlsc__config_fail(cfg, err, "client certificate for signer '%.120s': %.200s",
                                  name, why);
+    own->rsa_signer = is_rsa(&own->key);
     return test_signature(cfg, own, name);
 }
 

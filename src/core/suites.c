@@ -101,7 +101,7 @@ void tlsc__suite_versions(const tlsc_config *cfg, int *vmin, int *vmax)
     *vmax = (int)cfg->vmax;
     /* A signer's RSA key cannot sign RSA-PSS, the only RSA scheme of TLS 1.3
      * (include/tlsc/signer.h). */
-    if (cfg->own != NULL && tlsc__signer_is_rsa(&cfg->own->key) && *vmax > TLSC_TLS1_2)
+    if (cfg->own != NULL && cfg->own->rsa_signer && *vmax > TLSC_TLS1_2)
         *vmax = TLSC_TLS1_2;
     if (!tls13 && *vmin <= TLSC_TLS1_2)
         *vmax = TLSC_TLS1_2;
