@@ -14,16 +14,17 @@
 
 int footprint_client_main(void);
 
-/* The device certificate (P-256; a stand-in: only its size matters). */
+/* The device certificate (P-256, self-signed stand-in: only its size
+ * matters here). */
 static const char device_cert[] =
     "-----BEGIN CERTIFICATE-----\n"
-    "MIIBOzCB4wIUToxpXN+ICqgaiWaCFL4o6ajMsKYwCgYIKoZIzj0EAwIwITEfMB0G\n"
-    "A1UEAwwWRm9vdHByaW50IEV4YW1wbGUgUm9vdDAeFw0yNjExMjIwNzA3MzZaFw0z\n"
-    "NjExMTkwNzA3MzZaMCExHzAdBgNVBAMMFkZvb3RwcmludCBFeGFtcGxlIFJvb3Qw\n"
-    "WTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAASzAiHYPNNp6dV5wbOncY8OJ7TVKv9/\n"
-    "wz1J83mqJDlUYViaB45JWKfoPKcslX02mt94WA7RqqWFFvSl6r8xfHPLMAoGCCqG\n"
-    "SM49BAMCA0cAMEQCICqDR5r8OZsXarwOtan+HdhO6yJJzPSkn+SYVuLXavL9AiBl\n"
-    "uLPrYzVlT5W/GOkP2MGNAIkXKfNO9mejsF0KreiWuA==\n"
+    "MIIBJTCBzQIUFivPIibWxHpzX56Wk6Etx31oCecwCgYIKoZIzj0EAwIwFjEUMBIG\n"
+    "A1UEAwwLZGV2aWNlLTAwMDEwHhcNMjYxMjA2MDUzNjMxWhcNMzYxMjAzMDUzNjMx\n"
+    "WjAWMRQwEgYDVQQDDAtkZXZpY2UtMDAwMTBZMBMGByqGSM49AgEGCCqGSM49AwEH\n"
+    "A0IABLPWHd/gCqvZbGMc8jUdYYkGKvZQur6DuHT44825F/VQcB4dJliT20jk5auo\n"
+    "NnwWnOJ75O/QL2NKJeN9dB+YEO4wCgYIKoZIzj0EAwIDRwAwRAIgQQdfAOJhgeGH\n"
+    "joXG6EDaHKdXro9/GmET82CzCca/OBsCID23OkOtzBZGNci1BzJKOxIM3dNbc2XS\n"
+    "K1VdIxeb8NQJ\n"
     "-----END CERTIFICATE-----\n";
 
 static tlsc_sign_result se_sign(void *user, const tlsc_sign_request *req, uint8_t *sig,

@@ -15,6 +15,21 @@ const char *path(const char *name)
     return buf[i];
 }
 
+char *pki_read(const char *name, size_t *len)
+{
+    FILE *f = fopen(path(name), "rb");
+    char *buf = calloc(1, 65536);
+    if (f == NULL || buf == NULL) {
+        if (f != NULL)
+            fclose(f);
+        free(buf);
+        return NULL;
+    }
+    *len = fread(buf, 1, 65535, f);
+    fclose(f);
+    return buf;
+}
+
 int make_pki(void **state)
 {
     (void)state;

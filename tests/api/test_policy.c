@@ -25,13 +25,9 @@ static const int64_t NOW = -1;
 
 static char *slurp(const char *file, size_t *len)
 {
-    FILE *f = fopen(path(file), "rb");
-    assert_non_null(f);
-    char *buf = calloc(1, 65536);
-    assert_non_null(buf);
-    *len = fread(buf, 1, 65535, f);
-    fclose(f);
-    return buf;
+    char *data = pki_read(file, len);
+    assert_non_null(data);
+    return data;
 }
 
 static tlsc_config *config_for(const char *ca)

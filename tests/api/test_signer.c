@@ -100,13 +100,9 @@ static tlsc_sign_result device_sign(void *user, const tlsc_sign_request *req, ui
 
 static char *slurp(const char *file, size_t *len)
 {
-    FILE *f = fopen(path(file), "rb");
-    assert_non_null(f);
-    char *buf = calloc(1, 65536);
-    assert_non_null(buf);
-    *len = fread(buf, 1, 65535, f);
-    fclose(f);
-    return buf;
+    char *data = pki_read(file, len);
+    assert_non_null(data);
+    return data;
 }
 
 /* A configuration trusting the test root, with cert_file + d as client

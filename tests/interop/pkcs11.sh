@@ -141,22 +141,11 @@ expect_exit 0
 
 # ---- nginx ------------------------------------------------------------------------------
 
-NGX_PGID=""
-stop_nginx() {
-  [ -n "$NGX_PGID" ] || return 0
-  kill -TERM -- "-$NGX_PGID" 2>/dev/null
-  wait "$NGX_PGID" 2>/dev/null
-  NGX_PGID=""
-}
-trap '_rc=$?; stop_nginx; (exit $_rc); _cleanup' EXIT
-
-# start_nginx: ssl_verify_client on; /secure/ answers with the client's DN.
-start_nginx() {
-  local d=$T/nginx attempt port i
-  mkdir -p "$d"
-  for attempt in 1 2 3 4 5 6; do
-    port=$(_random_free_port)
-    cat > "$d/nginx.conf" <<CONF
+# _write_conf PORT: ssl_verify_client on; /secure/ answers with the
+# client's DN (start_nginx_with, lib.sh).
+_write_conf() {
+  local port=$1 d=$T/nginx
+  cat > "$d/nginx.conf" <<CONF
 daemon off;
 master_process off;
 worker_processes 1;
@@ -181,26 +170,12 @@ http {
   }
 }
 CONF
-    _next_log
-    _spawn "$SRV_LOG" nginx -p "$d" -c "$d/nginx.conf" -e "$d/error.log"
-    NGX_PGID=$SRV_PID
-    unset 'SERVER_PGIDS[-1]'
-    for ((i = 0; i < 100; i++)); do
-      (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && { NGX_PORT=$port; return 0; }
-      kill -0 "$SRV_PID" 2>/dev/null || break
-      sleep 0.05
-    done
-    stop_nginx
-    grep -q 'Address already in use' "$d/error.log" "$SRV_LOG" 2>/dev/null && continue
-    die "nginx did not start: $(tail -3 "$d/error.log" "$SRV_LOG" 2>/dev/null | tr '\n' ' ')"
-  done
-  die "nginx: no free port"
 }
 
 if command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; then
   PATH=$PATH:/usr/sbin
   case_begin "nginx starts (ssl_verify_client on)"
-  start_nginx
+  start_nginx_with "$T/nginx" _write_conf
   run_tlsc get "https://127.0.0.1:$NGX_PORT/secure/" "${CA[@]}" -o "$CASE_DIR/none.txt"
   expect_exit 13 # no client certificate: nginx answers 400
   expect_stderr_contains "server answered 400"
