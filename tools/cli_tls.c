@@ -54,7 +54,7 @@ static const char *const tls_help[] = {
     "                        e.g. 'pkcs11:token=dev;object=client'; it never",
     "                        leaves the token",
     "  --key-pass PASS       password of an encrypted key, or the token's PIN",
-    "                        (env:VAR and file:PATH read it from there)",
+    "                        (a PIN may be env:VAR or file:PATH)",
     "  --pkcs11-module PATH  PKCS#11 module for --key pkcs11:... (default:",
     "                        p11-kit's proxy, i.e. every module p11-kit knows)",
     "  --psk IDENTITY:HEXKEY pre-shared key, split at the first ':'. Without",
