@@ -28,6 +28,14 @@
  *    key therefore never offers TLS 1.3 (the maximum version is lowered to
  *    1.2; a minimum of 1.3 makes tlsc_conn_new fail with TLSC_ERR_CONFIG,
  *    "no cipher suite to offer"). ECDSA P-256 and P-384 work in both versions.
+ *  - Which scheme is used follows the key: mbedTLS picks the
+ *    CertificateVerify scheme from the server's CertificateRequest and the
+ *    key's type and size (TLS 1.3: ecdsa_secp256r1_sha256 for P-256,
+ *    ecdsa_secp384r1_sha384 for P-384; TLS 1.2: the key's signature type
+ *    with the suite's hash), and the method table declares no RSA-PSS, so
+ *    the callback is never asked for a scheme outside tlsc_sign_alg. (The
+ *    client's own signature_algorithms extension lists what it accepts
+ *    from the server, not what it signs with.)
  *  - The callback is synchronous: it must return the signature (or a
  *    failure) before it returns. mbedTLS 3.6 has no client-side
  *    asynchronous signing: mbedtls_ssl_conf_async_private_cb is used only by
