@@ -8,6 +8,9 @@
 # elf  also links bench/footprint_client.c into OUT/client.elf (+ client.map)
 # event_elf links bench/footprint_event_client.c (the event driver over a
 #      user transport) into OUT/event_client.elf (+ .map)
+# signer_elf links bench/footprint_signer_client.c (the client above plus a
+#      sign-callback credential, tlsc/signer.h) into OUT/signer_client.elf:
+#      its size minus client.elf's is the hook's footprint
 # mini links bench/footprint_mini_client.c (mbedTLS's mini_client, no tlsc)
 #      against OUT/libmbedtls.a only into OUT/mini_client.elf (+ .map): the
 #      "mbedTLS alone" rows of bench/footprint.sh, with bench/mbedtls_floor_*.h
@@ -43,10 +46,11 @@ TLSC_OBJ := $(patsubst $(REPO)/src/%.c,$(OUT)/tlsc/%.o,$(TLSC_SRC))
 MBEDTLS_OBJ := $(patsubst $(MBEDTLS_DIR)/library/%.c,$(OUT)/mbedtls/%.o,$(MBEDTLS_SRC)) \
   $(patsubst $(MBEDTLS_DIR)/3rdparty/%.c,$(OUT)/mbedtls/3rdparty/%.o,$(P256M_SRC))
 
-.PHONY: lib elf event_elf mini
+.PHONY: lib elf event_elf signer_elf mini
 lib: $(OUT)/libtlsc.a $(OUT)/libmbedtls.a
 elf: $(OUT)/client.elf
 event_elf: $(OUT)/event_client.elf
+signer_elf: $(OUT)/signer_client.elf
 mini: $(OUT)/mini_client.elf
 
 # Every object also depends on the profile (a changed profile rebuilds all).
@@ -86,6 +90,18 @@ $(OUT)/event_client.elf: $(OUT)/event_client.o $(OUT)/board.o $(OUT)/libtlsc.a \
 	$(CC) $(LDFLAGS) -Wl,-Map=$(OUT)/event_client.map -o $@ $(OUT)/event_client.o $(OUT)/board.o \
 	  -Wl,--start-group $(OUT)/libtlsc.a $(OUT)/libmbedtls.a -lc -lnosys -Wl,--end-group
 
+$(OUT)/client_fn.o: $(REPO)/bench/footprint_client.c $(PROFILE)
+	$(CC) $(TLSC_CFLAGS) -Dmain=footprint_client_main -Wno-missing-prototypes -c $< -o $@
+
+$(OUT)/signer_client.o: $(REPO)/bench/footprint_signer_client.c $(PROFILE)
+	$(CC) $(TLSC_CFLAGS) -c $< -o $@
+
+$(OUT)/signer_client.elf: $(OUT)/signer_client.o $(OUT)/client_fn.o $(OUT)/board.o \
+                          $(OUT)/libtlsc.a $(OUT)/libmbedtls.a
+	$(CC) $(LDFLAGS) -Wl,-Map=$(OUT)/signer_client.map -o $@ $(OUT)/signer_client.o \
+	  $(OUT)/client_fn.o $(OUT)/board.o \
+	  -Wl,--start-group $(OUT)/libtlsc.a $(OUT)/libmbedtls.a -lc -lnosys -Wl,--end-group
+
 $(OUT)/mini_client.o: $(REPO)/bench/footprint_mini_client.c $(PROFILE)
 	$(CC) $(CFLAGS_COMMON) $(TLSC_WARNINGS) -c $< -o $@
 
@@ -94,4 +110,4 @@ $(OUT)/mini_client.elf: $(OUT)/mini_client.o $(OUT)/libmbedtls.a
 	  -Wl,--start-group $(OUT)/libmbedtls.a -lc -lnosys -Wl,--end-group
 
 -include $(TLSC_OBJ:.o=.d) $(MBEDTLS_OBJ:.o=.d) $(OUT)/client.d $(OUT)/event_client.d $(OUT)/board.d \
-  $(OUT)/mini_client.d
+  $(OUT)/mini_client.d $(OUT)/client_fn.d $(OUT)/signer_client.d

@@ -110,6 +110,7 @@ typedef struct cli_tls_opts {
     const char *cert;
     const char *key;
     const char *key_pass;   /* a secret spec: see cli_secret */
+    const char *pkcs11_module; /* --pkcs11-module PATH (default: p11-kit proxy) */
     const char *psk;        /* a secret spec for "IDENTITY:HEXKEY" */
     const char *alpn;
     const char *servername;
@@ -387,5 +388,22 @@ void cmd_mqtt_help(void);
  * fd is the socket to poll; grace_ms bounds how long server silence is
  * awaited after stdin's end (0 = until the server closes). */
 int cli_relay(tlsc_conn *conn, int fd, uint32_t grace_ms);
+
+/* ---- PKCS#11 signer (cli_pkcs11.c) ------------------------------------ */
+
+typedef struct cli_pkcs11 cli_pkcs11;
+
+/* Open the private key named by the RFC 7512 URI (token, object, id,
+ * pin-value, pin-source) in module (NULL: p11-kit's proxy), logging in
+ * with key_pass (a --key-pass value; NULL: the URI's PIN, if any). NULL
+ * after writing why. */
+cli_pkcs11 *cli_pkcs11_open(const char *uri, const char *module, const char *key_pass,
+                            char *why, size_t cap);
+void cli_pkcs11_close(cli_pkcs11 *p);
+/* uri for messages, with a pin-value hidden. */
+void cli_pkcs11_name(const char *uri, char *out, size_t cap);
+/* The tlsc_sign_fn of an open key (user = the cli_pkcs11). */
+tlsc_sign_result cli_pkcs11_sign(void *user, const tlsc_sign_request *req, uint8_t *sig,
+                                 size_t sig_cap, size_t *sig_len, char *why, size_t why_cap);
 
 #endif /* TLSC_CLI_H */

@@ -14,6 +14,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* --key names a key in a PKCS#11 token rather than a file. */
+static bool is_pkcs11(const char *key)
+{
+    return key != NULL && strncmp(key, "pkcs11:", 7) == 0;
+}
+
 /* The largest --timeout: poll() takes an int. */
 #define TIMEOUT_MAX 2147483647u
 
@@ -46,7 +52,13 @@ static const char *const tls_help[] = {
     "                        needs --key",
     "  --key FILE            its private key (PKCS#8, SEC1 or PKCS#1, PEM or",
     "                        DER); needs --cert",
-    "  --key-pass SECRET     password of an encrypted key",
+    "  --key pkcs11:URI      or a key inside a PKCS#11 token (RFC 7512 URI:",
+    "                        token=, object=, id=, pin-value=, pin-source=),",
+    "                        e.g. 'pkcs11:token=dev;object=client'; it never",
+    "                        leaves the token",
+    "  --key-pass SECRET     password of an encrypted key, or the token's PIN",
+    "  --pkcs11-module PATH  PKCS#11 module for --key pkcs11:... (default:",
+    "                        p11-kit's proxy, i.e. every module p11-kit knows)",
     "  --psk SECRET          pre-shared key IDENTITY:HEXKEY, split at the",
     "                        first ':'. Without --ca, --pin or --insecure only",
     "                        PSK suites are offered.",
@@ -147,6 +159,12 @@ static int opt_key_pass(void *p, const char *v)
 static bool secret_source(const char *v)
 {
     return strncmp(v, "env:", 4) == 0 || strncmp(v, "file:", 5) == 0 || v[0] == '@';
+}
+
+static int opt_pkcs11_module(void *p, const char *v)
+{
+    ((cli_tls_opts *)p)->pkcs11_module = v;
+    return CLI_EXIT_OK;
 }
 
 static int opt_psk(void *p, const char *v)
@@ -293,6 +311,7 @@ static const cli_option tls_options[] = {
     {"cert", true, opt_cert},
     {"key", true, opt_key},
     {"key-pass", true, opt_key_pass},
+    {"pkcs11-module", true, opt_pkcs11_module},
     {"psk", true, opt_psk},
     {"alpn", true, opt_alpn},
     {"tls1.2", false, opt_tls12},
@@ -329,12 +348,18 @@ int cli_tls_init(cli_tls_opts *o, const char *cmd, int argc)
 }
 
 static int g_keylog_fd = -1; /* --keylog / SSLKEYLOGFILE, opened once */
+/* The token's key: opened by apply_client_cert, used by the configuration
+ * (and its connections) until cli_tls_release, after they are freed. */
+static cli_pkcs11 *token_key;
+static char token_why[4096 + 512];
 
 void cli_tls_release(cli_tls_opts *o)
 {
     if (g_keylog_fd >= 0)
         close(g_keylog_fd);
     g_keylog_fd = -1;
+    cli_pkcs11_close(token_key);
+    token_key = NULL;
     free(o->cas.items);
     free(o->pins.items);
     free(o->crls.items);
@@ -346,6 +371,8 @@ int cli_tls_check(const cli_tls_opts *o)
         return cli_usage_error(o->cmd, "--cert and --key must be given together");
     if (o->key_pass != NULL && o->key == NULL)
         return cli_usage_error(o->cmd, "--key-pass needs --cert and --key");
+    if (o->pkcs11_module != NULL && !is_pkcs11(o->key))
+        return cli_usage_error(o->cmd, "--pkcs11-module needs --key pkcs11:...");
     return CLI_EXIT_OK;
 }
 
@@ -473,10 +500,36 @@ static tlsc_err apply_insecure(tlsc_config *cfg, const cli_tls_opts *o)
     return o->insecure ? tlsc_config_insecure_skip_verify(cfg) : TLSC_OK;
 }
 
+/* The certificate from its file, the key from the token. */
+static tlsc_err apply_token_key(tlsc_config *cfg, const cli_tls_opts *o, const char *pass)
+{
+    size_t len = 0;
+    unsigned char *cert = NULL;
+    char why[4096 + 128];
+    tlsc_err err = cli_read_file(o->cert, TLSC_FILE_MAX, &cert, &len, NULL, why, sizeof why);
+    if (err != TLSC_OK) {
+        snprintf(token_why, sizeof token_why, "client certificate %s", why);
+        return err;
+    }
+    char name[200];
+    cli_pkcs11_name(o->key, name, sizeof name);
+    why[0] = '\0';
+    token_key = cli_pkcs11_open(o->key, o->pkcs11_module, pass, why, sizeof why);
+    if (token_key == NULL)
+        snprintf(token_why, sizeof token_why, "client key signer '%s': %s", name, why);
+    err = token_key ? tlsc_config_set_client_signer(cfg, cert, len, name, cli_pkcs11_sign,
+                                                    token_key)
+                    : TLSC_ERR_SIGNER;
+    free(cert);
+    return err;
+}
+
 static tlsc_err apply_client_cert(tlsc_config *cfg, const cli_tls_opts *o, const char *pass)
 {
     if (o->cert == NULL)
         return TLSC_OK;
+    if (is_pkcs11(o->key))
+        return apply_token_key(cfg, o, pass);
     return tlsc_config_set_client_cert_file(cfg, o->cert, o->key, pass);
 }
 
@@ -640,7 +693,10 @@ int cli_tls_build_config(const cli_tls_opts *o, tlsc_config **out)
     int rc = secrets_resolve(o, &s);
     if (rc == CLI_EXIT_OK) {
         err = apply_steps(cfg, o, &s);
-        rc = err != TLSC_OK ? cli_report(err, tlsc_config_errmsg(cfg)) : CLI_EXIT_OK;
+        /* A token that could not be opened has its words here, not in cfg. */
+        rc = err != TLSC_OK ? cli_report(err, token_key == NULL && token_why[0] != '\0'
+                                                  ? token_why : tlsc_config_errmsg(cfg))
+                            : CLI_EXIT_OK;
     }
     secrets_free(&s);
     if (rc == CLI_EXIT_OK)

@@ -338,7 +338,8 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_allow_unknown_time(
  * encrypted), SEC1 "EC PRIVATE KEY" or PKCS#1 "RSA PRIVATE KEY", RSA or
  * ECDSA. password may be NULL for unencrypted keys. The key is checked
  * against the certificate now, so a mismatch is reported here, not at the
- * handshake. Replaces any previous client certificate.
+ * handshake. Replaces any previous client certificate (or signer: for a
+ * key that stays in a secure element or token, see tlsc/signer.h).
  * Errors: TLSC_ERR_CERT_PARSE, TLSC_ERR_KEY_PARSE, TLSC_ERR_KEY_PASSWORD
  * (wrong password, or none given for an encrypted key),
  * TLSC_ERR_KEY_MISMATCH.

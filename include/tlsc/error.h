@@ -45,6 +45,7 @@ typedef enum tlsc_err {
     TLSC_ERR_CONFIG_FROZEN = 113,   /* config already used by a connection */
     TLSC_ERR_HOSTNAME = 114,        /* host name empty or too long */
     TLSC_ERR_BUNDLE = 115,          /* root bundle truncated, corrupt or unknown format */
+    TLSC_ERR_SIGNER = 116,          /* the client key's sign callback failed */
     TLSC_ERR_SESSION = 120,         /* session blob corrupt, tampered or unknown format */
     TLSC_ERR_NO_SESSION = 121,      /* no resumable session (yet) */
 

@@ -137,7 +137,8 @@ static tlsc_err new_conn(tlsc_config *cfg, tlsc_conn **out, bool parked)
         return tlsc__config_fail_static(cfg, TLSC_ERR_CONFIG,
                                         "no cipher suite to offer: those allowed by "
                                         "tlsc_config_set_suites do not fit the TLS versions "
-                                        "or credentials of the configuration");
+                                        "or credentials of the configuration (a signer's RSA "
+                                        "key allows TLS 1.2 only)");
     tlsc_err err = tlsc__config_freeze(cfg);
     if (err != TLSC_OK)
         return err;

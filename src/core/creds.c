@@ -206,14 +206,30 @@ tlsc_err tlsc__parse_key(mbedtls_pk_context *key, const void *data,
     return ret == 0 ? TLSC_OK : key_error(ret, detail, cap);
 }
 
+tlsc__own_cert *tlsc__own_cert_new(void)
+{
+    tlsc__own_cert *own = tlsc__calloc(1, sizeof *own);
+    if (own == NULL)
+        return NULL;
+    mbedtls_x509_crt_init(&own->crt);
+    mbedtls_pk_init(&own->key);
+    return own;
+}
+
 /* mbedTLS zeroizes the key material. */
-static void free_own(tlsc__own_cert *own)
+void tlsc__own_cert_free(tlsc__own_cert *own)
 {
     if (own == NULL)
         return;
     mbedtls_x509_crt_free(&own->crt);
     mbedtls_pk_free(&own->key);
     tlsc__free(own);
+}
+
+void tlsc__own_cert_install(tlsc_config *cfg, tlsc__own_cert *own)
+{
+    tlsc__own_cert_free(cfg->own);
+    cfg->own = own;
 }
 
 static void free_psk(tlsc_config *cfg)
@@ -227,7 +243,7 @@ static void free_psk(tlsc_config *cfg)
 
 void tlsc__creds_free(tlsc_config *cfg)
 {
-    free_own(cfg->own);
+    tlsc__own_cert_free(cfg->own);
     cfg->own = NULL;
     free_psk(cfg);
 }
@@ -242,11 +258,9 @@ tlsc_err tlsc_config_set_client_cert(tlsc_config *cfg, const void *cert,
     tlsc_err frozen = tlsc__config_editable(cfg);
     if (frozen != TLSC_OK)
         return frozen;
-    tlsc__own_cert *own = tlsc__calloc(1, sizeof *own);
+    tlsc__own_cert *own = tlsc__own_cert_new();
     if (own == NULL)
         return TLSC_ERR_NO_MEMORY;
-    mbedtls_x509_crt_init(&own->crt);
-    mbedtls_pk_init(&own->key);
     size_t parsed;
     char why[TLSC_ERRMSG_MAX] = "";
     tlsc_err err = tlsc__parse_certs(&own->crt, cert, cert_len, why, sizeof why, &parsed);
@@ -263,11 +277,10 @@ tlsc_err tlsc_config_set_client_cert(tlsc_config *cfg, const void *cert,
                                 "the private key does not match the client certificate's "
                                 "public key");
     if (err != TLSC_OK) {
-        free_own(own);
+        tlsc__own_cert_free(own);
         return err;
     }
-    free_own(cfg->own);
-    cfg->own = own;
+    tlsc__own_cert_install(cfg, own);
     return TLSC_OK;
 }
 

@@ -43,6 +43,7 @@ static const struct err_entry err_table[] = {
     {TLSC_ERR_HOSTNAME, "invalid host name: empty, longer than 253 characters or malformed"},
     {TLSC_ERR_BUNDLE,
      "invalid root bundle: truncated, corrupt, unsorted or not a tlsc or ESP-IDF bundle"},
+    {TLSC_ERR_SIGNER, "the client key's signer (sign callback, token, secure element) failed to sign"},
     {TLSC_ERR_SESSION, "session data is corrupt, truncated, tampered with or of an unknown format"},
     {TLSC_ERR_NO_SESSION, "no resumable session: none received from the server yet, or resumption is off"},
 

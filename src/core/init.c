@@ -17,6 +17,7 @@
 #include "psa/crypto.h"
 
 static TLSC__THREAD_LOCAL const tlsc_config *tl_cfg;
+static TLSC__THREAD_LOCAL tlsc_conn *tl_conn;
 static TLSC__THREAD_LOCAL bool tl_fixed;     /* tlsc_verify_chain's given time */
 static TLSC__THREAD_LOCAL int64_t tl_fixed_time;
 
@@ -75,24 +76,33 @@ void tlsc_global_free(void)
 void tlsc__time_enter(const tlsc_config *cfg)
 {
     tl_cfg = cfg;
+    tl_conn = NULL;
 }
 
 void tlsc__conn_enter(tlsc_conn *c)
 {
     tl_cfg = c->cfg;
+    tl_conn = c;
     c->alloc_mark = tlsc__alloc_failures();
 }
 
 void tlsc__time_enter_at(const tlsc_config *cfg, int64_t unix_time)
 {
     tl_cfg = cfg;
+    tl_conn = NULL;
     tl_fixed = true;
     tl_fixed_time = unix_time;
+}
+
+tlsc_conn *tlsc__active_conn(void)
+{
+    return tl_conn;
 }
 
 void tlsc__time_leave(void)
 {
     tl_cfg = NULL;
+    tl_conn = NULL;
     tl_fixed = false;
 }
 

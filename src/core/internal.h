@@ -30,6 +30,7 @@
 typedef struct tlsc__own_cert {
     mbedtls_x509_crt crt;
     mbedtls_pk_context key;
+    bool rsa_signer; /* key is a sign callback's RSA key: TLS 1.2 only (signer.c) */
 } tlsc__own_cert;
 
 struct tlsc_config {
@@ -151,6 +152,11 @@ const char *tlsc__suite_iana_name(int id);
 
 /* Free the client certificate, key and PSK (zeroized). */
 void tlsc__creds_free(tlsc_config *cfg);
+/* A client certificate block: new (empty), freed, or installed in cfg
+ * (replacing and freeing the previous one). */
+tlsc__own_cert *tlsc__own_cert_new(void);
+void tlsc__own_cert_free(tlsc__own_cert *own);
+void tlsc__own_cert_install(tlsc_config *cfg, tlsc__own_cert *own);
 /* crl.c: free the CRLs. */
 void tlsc__crl_free(tlsc_config *cfg);
 
@@ -534,6 +540,10 @@ void tlsc__time_enter_at(const tlsc_config *cfg, int64_t unix_time);
 /* Before calling into mbedTLS for c: the clock as above, and a mark to tell
  * whether an allocation failed during the call. Leave with time_leave. */
 void tlsc__conn_enter(tlsc_conn *c);
+/* The connection whose mbedTLS call is running on this thread (between
+ * conn_enter and time_leave), or NULL: a sign callback's failure is
+ * recorded on it (signer.c). */
+tlsc_conn *tlsc__active_conn(void);
 
 /* alloc.c */
 void *tlsc__calloc(size_t n, size_t size);

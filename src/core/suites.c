@@ -100,6 +100,10 @@ void tlsc__suite_versions(const tlsc_config *cfg, int *vmin, int *vmax)
     }
     *vmin = (int)cfg->vmin;
     *vmax = (int)cfg->vmax;
+    /* A signer's RSA key cannot sign RSA-PSS, the only RSA scheme of TLS 1.3
+     * (include/tlsc/signer.h). */
+    if (cfg->own != NULL && cfg->own->rsa_signer && *vmax > TLSC_TLS1_2)
+        *vmax = TLSC_TLS1_2;
     if (!tls13 && *vmin <= TLSC_TLS1_2)
         *vmax = TLSC_TLS1_2;
     if (!tls12 && *vmax >= TLSC_TLS1_3)

@@ -18,11 +18,15 @@ const char *path(const char *name)
 char *pki_read(const char *name, size_t *len)
 {
     FILE *f = fopen(path(name), "rb");
-    char *buf = f != NULL ? calloc(1, 65536) : NULL;
-    if (buf != NULL)
-        *len = fread(buf, 1, 65535, f);
-    if (f != NULL)
-        fclose(f);
+    char *buf = calloc(1, 65536);
+    if (f == NULL || buf == NULL) {
+        if (f != NULL)
+            fclose(f);
+        free(buf);
+        return NULL;
+    }
+    *len = fread(buf, 1, 65535, f);
+    fclose(f);
     return buf;
 }
 

@@ -4,7 +4,8 @@
 # own sources) and the minimal clients link (blocking, and the event driver
 # over a user transport): catches POSIX-only code in the core and
 # src/event, 64-bit assumptions (uint32_t is `long` there, enums are short)
-# and missing symbols. Incremental: only the first run compiles mbedTLS.
+# and missing symbols; the client with a sign-callback credential
+# (tlsc/signer.h) links too. Incremental: only the first run compiles mbedTLS.
 # Sizes are bench/footprint.sh's business, not this test's.
 set -u
 repo=${1:?usage: cortex_m4.sh REPO MBEDTLS_DIR OUT_DIR}
@@ -19,7 +20,10 @@ while read -r profile; do
      arm-none-eabi-nm "$out/$name/client.elf" | grep -q ' T tlsc_conn_connect$' &&
      bm_make event_elf "the event client of profile $name" "$repo" "$mbedtls" "$profile" \
        "$out/$name" &&
-     arm-none-eabi-nm "$out/$name/event_client.elf" | grep -q ' T tlsc_ev_connect_transport$'; then
+     arm-none-eabi-nm "$out/$name/event_client.elf" | grep -q ' T tlsc_ev_connect_transport$' &&
+     bm_make signer_elf "the signer client of profile $name" "$repo" "$mbedtls" "$profile" \
+       "$out/$name" &&
+     arm-none-eabi-nm "$out/$name/signer_client.elf" | grep -q ' T tlsc_config_set_client_signer$'; then
     echo "ok: profile $name ($(arm-none-eabi-size -B "$out/$name/client.elf" | awk 'NR==2 {print $1 + $2}') bytes of flash)"
     pass=$((pass+1))
   else

@@ -40,44 +40,14 @@ sha_of() { sha256sum "$1" | cut -d' ' -f1; }
 
 # ---- nginx -----------------------------------------------------------------------
 
-# nginx serves many cases, so it is not one of the case's servers (which
-# case_end stops); it is stopped by stop_nginx and, whatever happens, on exit.
-NGX_PGID=""
-stop_nginx() {
-  [ -n "$NGX_PGID" ] || return 0
-  kill -TERM -- "-$NGX_PGID" 2>/dev/null
-  wait "$NGX_PGID" 2>/dev/null
-  NGX_PGID=""
-}
-trap '_rc=$?; stop_nginx; (exit $_rc); _cleanup' EXIT
-
 # start_nginx PROTOCOL (TLSv1.2 | TLSv1.3): sets NGX_PORT, NGX_DIR.
 start_nginx() {
-  local proto=$1 attempt port
-  NGX_DIR=$T/nginx-$proto
-  mkdir -p "$NGX_DIR"
-  for attempt in 1 2 3 4 5 6 7 8; do
-    port=$(_random_free_port)
-    _write_nginx_conf "$proto" "$port"
-    _next_log
-    _spawn "$SRV_LOG" nginx -p "$NGX_DIR" -c "$NGX_DIR/nginx.conf" -e "$NGX_DIR/error.log"
-    NGX_PGID=$SRV_PID
-    unset 'SERVER_PGIDS[-1]'
-    local i
-    for ((i = 0; i < 100; i++)); do
-      (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && { NGX_PORT=$port; return 0; }
-      kill -0 "$SRV_PID" 2>/dev/null || break
-      sleep 0.05
-    done
-    stop_nginx
-    grep -q 'Address already in use' "$NGX_DIR/error.log" "$SRV_LOG" 2>/dev/null && continue
-    die "nginx did not start: $(tail -3 "$NGX_DIR/error.log" "$SRV_LOG" 2>/dev/null | tr '\n' ' ')"
-  done
-  die "nginx: no free port after 8 attempts"
+  NGX_DIR=$T/nginx-$1
+  start_nginx_with "$NGX_DIR" _write_nginx_conf "$1"
 }
 
-_write_nginx_conf() {
-  local proto=$1 port=$2 d=$NGX_DIR
+_write_nginx_conf() { # PORT PROTOCOL
+  local port=$1 proto=$2 d=$NGX_DIR
   cat > "$d/nginx.conf" <<CONF
 load_module $ECHO_MODULE;
 daemon off;

@@ -248,6 +248,46 @@ start_openssl() {
   SRV_PORT=$(sed -n 's/^ACCEPT .*:\([0-9][0-9]*\)$/\1/p' "$SRV_LOG" | head -1)
 }
 
+# ---- nginx ---------------------------------------------------------------------
+
+# nginx serves many cases, so it is not one of a case's servers (which
+# case_end stops); it is stopped by stop_nginx and, whatever happens, on
+# exit (the trap is set by start_nginx_with).
+NGX_PGID=""
+stop_nginx() {
+  [ -n "$NGX_PGID" ] || return 0
+  kill -TERM -- "-$NGX_PGID" 2>/dev/null
+  wait "$NGX_PGID" 2>/dev/null
+  NGX_PGID=""
+}
+
+# start_nginx_with DIR WRITE_CONF [ARGS...]: nginx on a free loopback port
+# with DIR as its prefix; `WRITE_CONF PORT ARGS...` writes DIR/nginx.conf
+# listening on 127.0.0.1:PORT. Retries another port when the one probed was
+# taken meanwhile. Sets NGX_PORT.
+start_nginx_with() {
+  local d=$1 write_conf=$2 attempt port i; shift 2
+  mkdir -p "$d"
+  trap '_rc=$?; stop_nginx; (exit $_rc); _cleanup' EXIT
+  for attempt in 1 2 3 4 5 6 7 8; do
+    port=$(_random_free_port)
+    "$write_conf" "$port" "$@"
+    _next_log
+    _spawn "$SRV_LOG" nginx -p "$d" -c "$d/nginx.conf" -e "$d/error.log"
+    NGX_PGID=$SRV_PID
+    unset 'SERVER_PGIDS[-1]'
+    for ((i = 0; i < 100; i++)); do
+      (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && { NGX_PORT=$port; return 0; }
+      kill -0 "$SRV_PID" 2>/dev/null || break
+      sleep 0.05
+    done
+    stop_nginx
+    grep -q 'Address already in use' "$d/error.log" "$SRV_LOG" 2>/dev/null && continue
+    die "nginx did not start: $(tail -3 "$d/error.log" "$SRV_LOG" 2>/dev/null | tr '\n' ' ')"
+  done
+  die "nginx: no free port after 8 attempts"
+}
+
 # A port nobody listens on (TCP, IPv4 or IPv6), below the ephemeral range.
 _random_free_port() {
   local port hex i
