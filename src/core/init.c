@@ -75,6 +75,7 @@ void tlsc__time_enter(const tlsc_config *cfg)
 void tlsc__conn_enter(tlsc_conn *c)
 {
     tl_cfg = c->cfg;
+    tlsc__path_enter(&c->v);
     c->alloc_mark = tlsc__alloc_failures();
 }
 
@@ -89,6 +90,7 @@ void tlsc__time_leave(void)
 {
     tl_cfg = NULL;
     tl_fixed = false;
+    tlsc__path_enter(NULL);
 }
 
 const char *tlsc_version(void)
