@@ -177,25 +177,34 @@ def gts_r4(out):
     return [("gts_r4", "ca.pem", "ok"), ("gts_r4", "ca_gs.pem", "ok")]
 
 
-def loop100(out):
-    """100 intermediates all named Loop, each signed by the next one's key (a
+def loop(out, n):
+    """n intermediates all named Loop, each signed by the next one's key (a
     ring of mutual cross-signatures), no key identifiers to guide the search,
     and no way to the trusted root: the search must give up on its budget."""
     kr = key()
     r = root("Root", kr)
-    keys = [key() for _ in range(100)]
-    inters = [cert("Loop", keys[i], "Loop", keys[(i + 1) % 100], aki=False)
-              for i in range(100)]
+    keys = [key() for _ in range(n)]
+    inters = [cert("Loop", keys[i], "Loop", keys[(i + 1) % n], aki=False) for i in range(n)]
     k = key()
     leaf = cert("localhost", k, "Loop", keys[0], ca=False, aki=False)
-    write(out, "loop100", leaf, k, inters, {"ca.pem": [r]})
-    return [("loop100", "ca.pem", "within the budget of")]
+    shape = "loop%d" % n
+    write(out, shape, leaf, k, inters, {"ca.pem": [r]})
+    return [(shape, "ca.pem", "within the budget of")]
+
+
+def loop100(out):
+    return loop(out, 100)
+
+
+def loop20(out):
+    """Small enough for one TLS Certificate message (tests/interop/paths.sh)."""
+    return loop(out, 20)
 
 
 def main():
     out = sys.argv[1]
     cases = []
-    for shape in (cross_first, rollover, reverse5, le2021, gts_r4, loop100):
+    for shape in (cross_first, rollover, reverse5, le2021, gts_r4, loop100, loop20):
         cases += shape(out)
     with open(os.path.join(out, "shapes.txt"), "w") as f:
         for c in cases:
