@@ -8,6 +8,8 @@
 #   reverse5      5 intermediates sent root-most first
 #   le2021        leaf, R3, ISRG Root X1 cross-signed by an expired DST root
 #   gts_r4        leaf, WE1, GTS Root R4 cross-signed by GlobalSign (RSA)
+#   shared_name   two trusted roots named Root; the second signed (also
+#                 from a bundle)
 #   loop100/20    same-name intermediates signing each other in a ring: the
 #                 search gives up on its signature-check budget, and the
 #                 count of checks is asserted (not the time)
@@ -89,6 +91,25 @@ run_tlsc verify --ca "$S/reverse5/ca.pem" --chain "$S/reverse5/chain.pem" \
 expect_exit 2
 case_end
 
+# ---- trust anchors from a bundle --------------------------------------------------------
+
+case_begin "verify: bundle roots sharing a name, cross-signed roots from a bundle"
+run_tlsc bundle build -o "$CASE_DIR/shared.bundle" "$S/shared_name/ca.pem"
+expect_exit 0
+run_tlsc verify --bundle "$CASE_DIR/shared.bundle" --chain "$S/shared_name/chain.pem" \
+  --host localhost
+expect_exit 0
+run_tlsc bundle build -o "$CASE_DIR/gs.bundle" "$S/gts_r4/ca_gs.pem"
+expect_exit 0
+run_tlsc verify --bundle "$CASE_DIR/gs.bundle" --chain "$S/gts_r4/chain.pem" --host localhost
+expect_exit 0
+run_tlsc bundle build -o "$CASE_DIR/a.bundle" "$S/cross_first/ca.pem"
+expect_exit 0
+run_tlsc verify --bundle "$CASE_DIR/a.bundle" --chain "$S/cross_first/chain.pem" \
+  --host localhost
+expect_exit 0
+case_end
+
 # ---- tlsc connect against openssl s_server -cert_chain --------------------------------
 
 # connect_case SHAPE TRUST EXPECT VERSION
@@ -113,6 +134,7 @@ for version in tls1.2 tls1.3; do
   connect_case le2021 ca_dst.pem expired $version
   connect_case gts_r4 ca.pem ok $version
   connect_case gts_r4 ca_gs.pem ok $version
+  connect_case shared_name ca.pem ok $version
   connect_case loop20 ca.pem "within the budget of 16" $version
 done
 

@@ -177,6 +177,17 @@ def gts_r4(out):
     return [("gts_r4", "ca.pem", "ok"), ("gts_r4", "ca_gs.pem", "ok")]
 
 
+def shared_name(out):
+    """Two trusted roots share the name Root (a root rollover); the
+    intermediate is signed by the second. Bundles keep both."""
+    k1, k2, ki = key(), key(), key()
+    r1, r2 = root("Root", k1), root("Root", k2)
+    inter = cert("Int", ki, "Root", k2)
+    leaf, lk = leaf_for("Int", ki)
+    write(out, "shared_name", leaf, lk, [inter], {"ca.pem": [r1, r2]})
+    return [("shared_name", "ca.pem", "ok")]
+
+
 def loop(out, n):
     """n intermediates all named Loop, each signed by the next one's key (a
     ring of mutual cross-signatures), no key identifiers to guide the search,
@@ -204,7 +215,8 @@ def loop20(out):
 def main():
     out = sys.argv[1]
     cases = []
-    for shape in (cross_first, rollover, reverse5, le2021, gts_r4, loop100, loop20):
+    for shape in (cross_first, rollover, reverse5, le2021, gts_r4, shared_name, loop100,
+                  loop20):
         cases += shape(out)
     with open(os.path.join(out, "shapes.txt"), "w") as f:
         for c in cases:
