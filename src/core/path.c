@@ -51,6 +51,7 @@ typedef struct builder {
     const mbedtls_x509_crt *best[TLSC__CHAIN_MAX];
     int best_n;                 /* 0: none yet */
     bool best_anchored;
+    bool defer_leaf;            /* a handshake: mbedTLS checks the leaf's signature */
     bool exhausted;
     int error;                  /* an mbedTLS error (out of memory) */
 } builder;
@@ -308,12 +309,9 @@ static uint32_t findings(const builder *b, int d, int n, bool anchored)
 }
 
 /* Run the policy over path[0..n-1], root first. 0 or an mbedTLS error. */
-static int evaluate(builder *b, const mbedtls_x509_crt *const *path, int n, bool anchored,
-                    bool trial)
+static int evaluate(builder *b, int n, bool anchored, bool trial)
 {
     tlsc__verify *v = b->v;
-    if (path != b->path)
-        memcpy(b->path, path, (size_t)n * sizeof *path);
     tlsc__verify_path_reset(v);
     v->trial = trial;
     for (int d = n - 1; d >= 0; d--) {
@@ -342,7 +340,7 @@ static void remember(builder *b, int n, bool anchored)
 static int at_end(builder *b, int n, bool anchored)
 {
     b->v->paths++;
-    int ret = evaluate(b, b->path, n, anchored, true);
+    int ret = evaluate(b, n, anchored, true);
     if (ret != 0) {
         b->error = ret;
         return SEARCH_STOP;
@@ -366,14 +364,19 @@ static int search(builder *b, int depth)
     bool linked = false;
     if (n < 0)
         return SEARCH_STOP;
+    /* In a handshake mbedTLS checks the leaf's signature by the issuer tlsc
+     * hands it, and fails the handshake if it does not verify (see
+     * tlsc__path_vrfy_cb); with one possible issuer there is nothing to
+     * choose, so that check is left to mbedTLS rather than made twice. */
+    bool defer = depth == 0 && n == 1 && b->defer_leaf;
     for (int i = 0; i < n; i++) {
         const entry *e = &b->pool[cand[i]];
-        if (b->v->sig_checks >= b->cfg->max_sig_checks) {
+        if (!defer && b->v->sig_checks >= b->cfg->max_sig_checks) {
             b->exhausted = true;
             return SEARCH_STOP;
         }
-        b->v->sig_checks++;
-        if (!tlsc__peek_signed_by(b->path[depth], e->crt))
+        b->v->sig_checks += !defer;
+        if (!defer && !tlsc__peek_signed_by(b->path[depth], e->crt))
             continue;
         linked = true;
         b->path[depth + 1] = e->crt;
@@ -441,7 +444,8 @@ static int conclude(builder *b, int outcome)
         b->best[0] = b->path[0];
         b->best_n = 1;
     }
-    int ret = evaluate(b, b->best, b->best_n, b->best_anchored, false);
+    memcpy(b->path, b->best, sizeof b->path);
+    int ret = evaluate(b, b->best_n, b->best_anchored, false);
     if (ret == 0 && outcome != SEARCH_FOUND && (b->v->vfail != 0 || b->exhausted))
         summarize(b);
     return ret;
@@ -488,6 +492,7 @@ int tlsc__path_build(tlsc__verify *v, const mbedtls_x509_crt *leaf, mbedtls_x509
         return MBEDTLS_ERR_X509_ALLOC_FAILED;
     b->v = v;
     b->cfg = v->cfg;
+    b->defer_leaf = parent != NULL;
     int ret = conclude(b, run(b, leaf));
     if (ret == 0 && parent != NULL)
         ret = copy_parent(b, parent);
@@ -506,6 +511,18 @@ void tlsc__path_enter(tlsc__verify *v)
     tl_verify = v;
 }
 
+/* mbedTLS did not take the leaf's issuer tlsc offered: its signature of the
+ * leaf does not verify (the check left to mbedTLS), or mbedTLS reported
+ * another chain. Either way the verification fails. */
+static void unreliable(tlsc__verify *v)
+{
+    /* hs_parent is not read: on mbedTLS's second CA lookup it is freed */
+    v->vflags |= TLSC_VERIFY_BAD_SIGNATURE;
+    v->vfail |= TLSC_VERIFY_BAD_SIGNATURE;
+    tlsc__verify_set_detail(v, "the server certificate's signature does not verify with the "
+                               "key of its issuer (depth 0)");
+}
+
 /*
  * mbedTLS asks first for the leaf's trusted issuers: build the path then,
  * and offer the leaf's issuer on it (chosen or closest) as the one trusted
@@ -521,8 +538,10 @@ int tlsc__path_ca_cb(void *ctx, mbedtls_x509_crt const *child, mbedtls_x509_crt 
     *candidates = NULL;
     if (v == NULL || v->cfg != ctx)
         return MBEDTLS_ERR_X509_FATAL_ERROR; /* not a tlsc handshake: fail closed */
-    if (v->hs_built)
-        return v->vfail == 0 ? 0 : MBEDTLS_ERR_X509_FATAL_ERROR;
+    if (v->hs_built) { /* mbedTLS refused tlsc's issuer for the leaf */
+        unreliable(v);
+        return MBEDTLS_ERR_X509_FATAL_ERROR;
+    }
     v->hs_built = true;
     v->hs_mismatch = v->hs_seen_parent = false;
     mbedtls_x509_crt *parent = NULL;
@@ -546,11 +565,8 @@ int tlsc__path_vrfy_cb(void *p_vrfy, mbedtls_x509_crt *crt, int depth, uint32_t 
         *flags = 0;
         return 0;
     }
-    if (!v->hs_built || v->hs_mismatch || (v->hs_parent != NULL && !v->hs_seen_parent)) {
-        v->vflags |= TLSC_VERIFY_OTHER;
-        v->vfail |= TLSC_VERIFY_OTHER;
-        tlsc__verify_set_detail(v, "mbedTLS did not verify the certificate path tlsc chose");
-    }
+    if (!v->hs_built || v->hs_mismatch || (v->hs_parent != NULL && !v->hs_seen_parent))
+        unreliable(v);
     v->hs_built = false;
     v->hs_parent = NULL;
     *flags = tlsc__verify_mbedtls_flags(v);

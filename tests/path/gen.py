@@ -103,6 +103,27 @@ def leaf_for(issuer_cn, issuer_key):
     return cert("localhost", k, issuer_cn, issuer_key, ca=False), k
 
 
+def plain(out):
+    """The common case: leaf, Int; Root trusted (bench/path.sh's baseline)."""
+    kr, ki = key(), key()
+    r = root("Root", kr)
+    inter = cert("Int", ki, "Root", kr)
+    leaf, lk = leaf_for("Int", ki)
+    write(out, "plain", leaf, lk, [inter], {"ca.pem": [r]})
+    return [("plain", "ca.pem", "ok")]
+
+
+def badsig(out):
+    """The leaf names Int as issuer but another key signed it: Int is the
+    only candidate, whose check a handshake leaves to mbedTLS."""
+    kr, ki, other = key(), key(), key()
+    r = root("Root", kr)
+    inter = cert("Int", ki, "Root", kr)
+    leaf, lk = leaf_for("Int", other)
+    write(out, "badsig", leaf, lk, [inter], {"ca.pem": [r]})
+    return [("badsig", "ca.pem", "no certificate of that name, sent or trusted, has the key")]
+
+
 def cross_first(out):
     """leaf, Int<-Root B (untrusted), Int<-Root A (trusted): the cross-signed
     intermediate comes first."""
@@ -215,7 +236,7 @@ def loop20(out):
 def main():
     out = sys.argv[1]
     cases = []
-    for shape in (cross_first, rollover, reverse5, le2021, gts_r4, shared_name, loop100,
+    for shape in (plain, badsig, cross_first, rollover, reverse5, le2021, gts_r4, shared_name, loop100,
                   loop20):
         cases += shape(out)
     with open(os.path.join(out, "shapes.txt"), "w") as f:
