@@ -364,7 +364,9 @@ tlsc_err tlsc__conn_wait(tlsc_conn *c, tlsc_err want, uint64_t deadline);
 /* Close the transport and mark the connection closed (keeps the error). */
 void tlsc__conn_close_transport(tlsc_conn *c);
 
-/* verify.c: the mbedTLS verify callback (p_vrfy is a tlsc__verify). */
+/* verify.c: tlsc's policy for one certificate of a candidate path, root
+ * first, with the findings mbedTLS's chain verification would report
+ * (path.c calls it; p_vrfy is a tlsc__verify). */
 int tlsc__verify_cb(void *p_vrfy, mbedtls_x509_crt *crt, int depth,
                     uint32_t *flags);
 /* verify.c: forget what the last candidate path left (path.c). */
@@ -399,16 +401,14 @@ uint32_t tlsc__peek_crl_flags(const mbedtls_x509_crt_profile *prof, const mbedtl
                                                 const mbedtls_x509_name *));
 /* verify.c: the error code for a failed verification (detail: v->vdetail). */
 tlsc_err tlsc__verify_error(const tlsc__verify *v);
-/* bundle_trust.c: trusted-CA callback when a bundle is attached (ctx is the
- * configuration): the matching added CAs and bundle roots. */
+/* bundle_trust.c: trusted-CA callback over the added CAs and bundle roots
+ * (ctx is the configuration), for mbedTLS's own path building; the
+ * handshake uses tlsc__path_ca_cb instead (kept for tests and benchmarks). */
 int tlsc__trust_ca_cb(void *ctx, mbedtls_x509_crt const *child,
                       mbedtls_x509_crt **candidates);
 /* bundle_trust.c: crt is self-signed and one of the added CAs, which mbedTLS
  * trusts as is when it has the CA list (not the callback): see verify.c. */
 bool tlsc__trust_local_ee(const tlsc_config *cfg, const mbedtls_x509_crt *crt);
-/* verify.c: trusted-CA callback that offers no CA (pin-only, insecure). */
-int tlsc__no_ca_cb(void *ctx, mbedtls_x509_crt const *child,
-                   mbedtls_x509_crt **candidates);
 
 /* mbedtls_text.c: "mbedTLS -0xCODE: words" for an mbedTLS error code
  * (mbedTLS's own message with MBEDTLS_ERROR_C, otherwise the module and,

@@ -98,15 +98,6 @@ uint32_t tlsc__verify_mbedtls_flags(const tlsc__verify *v)
     return t == 0 ? 0 : mf != 0 ? mf : MBEDTLS_X509_BADCERT_OTHER;
 }
 
-int tlsc__no_ca_cb(void *ctx, mbedtls_x509_crt const *child,
-                   mbedtls_x509_crt **candidates)
-{
-    (void)ctx;
-    (void)child;
-    *candidates = NULL;
-    return 0;
-}
-
 void tlsc__verify_end(tlsc__verify *v)
 {
     tlsc__free(v->vdetail);
