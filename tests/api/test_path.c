@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "tlsc/tlsc.h"
+#include "peer.h"
 
 static char dir[256];
 
@@ -192,6 +193,40 @@ static void shapes_verify(void **state)
     }
 }
 
+/* The same through a handshake (openssl s_server -cert_chain, TLS 1.3 and
+ * 1.2): the callback sees the path through Root A, each certificate once. */
+static void handshake_sees_chosen_path(void **state)
+{
+    (void)state;
+    static const tlsc_tls_version versions[] = { TLSC_TLS1_3, TLSC_TLS1_2 };
+    for (int i = 0; i < 2; i++) {
+        seen s = { 0 };
+        tlsc_config *cfg = config_for("cross_first", "ca.pem", &s);
+        assert_int_equal(tlsc_config_set_versions(cfg, versions[i], versions[i]), TLSC_OK);
+        const char *args[] = { "-cert", file("cross_first", "leaf.pem"),
+                               "-key", file("cross_first", "leaf.key"),
+                               "-cert_chain", file("cross_first", "inter.pem"),
+                               "-naccept", "1", "-rev", NULL };
+        peer p = { 0 };
+        int port = peer_start(&p, args);
+        assert_true(port > 0);
+        tlsc_conn *c = NULL;
+        assert_int_equal(tlsc_conn_new(cfg, &c), TLSC_OK);
+        tlsc_config_free(cfg);
+        tlsc_err err = tlsc_conn_connect(c, "localhost", (uint16_t)port);
+        if (err != TLSC_OK)
+            fail_msg("%s: %s", tlsc_strerror(err), tlsc_conn_errmsg(c));
+        assert_int_equal(tlsc_conn_verify_flags(c), 0);
+        (void)tlsc_conn_close(c);
+        tlsc_conn_free(c);
+        peer_stop(&p);
+        assert_int_equal(s.calls, 3);
+        assert_string_equal(s.issuers[1], "CN=Root A");
+        assert_string_equal(s.subjects[2], "CN=Root A");
+        assert_int_equal(s.checks, 3); /* Int<-B (dead end), Int<-A, A */
+    }
+}
+
 static void setter_limits(void **state)
 {
     (void)state;
@@ -211,6 +246,7 @@ int main(void)
         cmocka_unit_test(no_path_names_closest),
         cmocka_unit_test(budget_is_exact),
         cmocka_unit_test(shapes_verify),
+        cmocka_unit_test(handshake_sees_chosen_path),
         cmocka_unit_test(setter_limits),
     };
     return cmocka_run_group_tests(tests, make_shapes, drop_shapes);
