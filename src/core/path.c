@@ -527,10 +527,13 @@ static void unreliable(tlsc__verify *v)
  * mbedTLS asks first for the leaf's trusted issuers: build the path then,
  * and offer the leaf's issuer on it (chosen or closest) as the one trusted
  * CA, so mbedTLS checks that one signature and stops; the verify callback
- * below reports the verdict. Without such an issuer, offer none (mbedTLS
- * then finds no parent, or only ones the search rejected). mbedTLS asks
- * again only if it went on past the leaf: refuse then (FATAL), unless the
- * verdict is "valid" (pin-only, insecure), so the search's bound holds.
+ * below reports the verdict. Without such an issuer (a dead end at the
+ * leaf, or insecure mode), offer none: mbedTLS then finds no parent, or
+ * walks on by itself and asks again; that walk is refused (FATAL) when the
+ * verdict is a refusal, so the search's bound holds, and let be when it is
+ * "valid" (pin-only, insecure: its findings do not count). If mbedTLS asks
+ * again after tlsc offered an issuer, it refused that issuer's signature
+ * of the leaf: the verification fails.
  */
 int tlsc__path_ca_cb(void *ctx, mbedtls_x509_crt const *child, mbedtls_x509_crt **candidates)
 {
@@ -538,6 +541,8 @@ int tlsc__path_ca_cb(void *ctx, mbedtls_x509_crt const *child, mbedtls_x509_crt 
     *candidates = NULL;
     if (v == NULL || v->cfg != ctx)
         return MBEDTLS_ERR_X509_FATAL_ERROR; /* not a tlsc handshake: fail closed */
+    if (v->hs_built && v->hs_parent == NULL) /* mbedTLS walks on by itself */
+        return v->vfail == 0 ? 0 : MBEDTLS_ERR_X509_FATAL_ERROR;
     if (v->hs_built) { /* mbedTLS refused tlsc's issuer for the leaf */
         unreliable(v);
         return MBEDTLS_ERR_X509_FATAL_ERROR;
