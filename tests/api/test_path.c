@@ -185,6 +185,8 @@ static void shapes_verify(void **state)
         { "shared_name", "ca.pem", 2 }, { "cross_first", "ca_b.pem", 2 },
     };
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        if (!tlsc_profile_has_rsa() && strcmp(ok[i].ca, "ca_gs.pem") == 0)
+            continue; /* the GlobalSign-style root is RSA: not in ECC-only profiles */
         seen s = { 0 };
         outcome o = verify(config_for(ok[i].shape, ok[i].ca, &s), ok[i].shape);
         if (o.err != TLSC_OK || s.checks != ok[i].checks)
