@@ -120,8 +120,9 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_add_ca_file(tlsc_config *cfg,
  * listed by a CRL of its issuer is refused (TLSC_VERIFY_REVOKED); a CRL of
  * the issuer that is expired, not yet valid or not signed by it (or whose
  * issuer's keyUsage lacks cRLSign) fails verification (TLSC_VERIFY_OTHER):
- * fail closed. CRLs are consulted for chains that end at an added CA, not
- * at bundle roots. Each CRL must carry a CRL number and no critical
+ * fail closed. A CRL is consulted for every certificate of the path whose
+ * issuer (an intermediate, an added CA or a bundle root) has its name and
+ * signed it. Each CRL must carry a CRL number and no critical
  * extension mbedTLS does not know (RFC 5280 5.2). All or nothing: if one
  * CRL fails, none is added.
  * Errors: TLSC_ERR_CERT_PARSE.

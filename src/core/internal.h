@@ -164,8 +164,8 @@ typedef struct tlsc__nc_ref {
 
 /*
  * Everything one verification needs and finds, shared by connections
- * (tlsc_conn.v) and tlsc_verify_chain: mbedTLS's verify callback gets a
- * pointer to it. Set cfg and the target, then run mbedTLS's verification.
+ * (tlsc_conn.v) and tlsc_verify_chain. Set cfg and the target, then build
+ * the path (tlsc__path_build, directly or from a handshake's callbacks).
  */
 typedef struct tlsc__verify {
     const tlsc_config *cfg;
@@ -180,7 +180,7 @@ typedef struct tlsc__verify {
                                  * described, or if that allocation failed */
     char *peer_subject;         /* the leaf's subject (heap, exact length) or NULL */
 
-    /* state while mbedTLS walks the chain (root first) */
+    /* state while the policy runs over one candidate path (root first) */
     const mbedtls_x509_crt *top;/* the first certificate reported */
     int top_depth;
     bool top_untrusted;         /* the chain stops at top (no trusted parent) */

@@ -10,6 +10,8 @@
 #   gts_r4        leaf, WE1, GTS Root R4 cross-signed by GlobalSign (RSA)
 #   shared_name   two trusted roots named Root; the second signed (also
 #                 from a bundle)
+#   name_types    an issuer name in PrintableString and upper case, the root's
+#                 subject in UTF8String (equal names, different DER)
 #   badsig        the leaf's signature is not its issuer's (in a handshake
 #                 that one check is mbedTLS's: it must still fail)
 #   loop100/20    same-name intermediates signing each other in a ring: the
@@ -137,6 +139,7 @@ for version in tls1.2 tls1.3; do
   connect_case gts_r4 ca.pem ok $version
   connect_case gts_r4 ca_gs.pem ok $version
   connect_case shared_name ca.pem ok $version
+  connect_case name_types ca.pem ok $version
   connect_case badsig ca.pem "does not verify with the key of its issuer" $version
   connect_case loop20 ca.pem "within the budget of 16" $version
 done

@@ -38,14 +38,14 @@ def name(cn):
 
 
 def cert(cn, pub_key, issuer_cn, issuer_key, ca=True, pathlen=None, start=None, end=None,
-         aki=True):
+         aki=True, issuer_name=None):
     """A certificate for cn/pub_key (a private key: its public half is used),
-    signed by issuer_key as issuer_cn."""
+    signed by issuer_key as issuer_cn (or the Name issuer_name)."""
     SERIAL[0] += 1
     pub = pub_key.public_key()
     b = (x509.CertificateBuilder()
          .subject_name(name(cn))
-         .issuer_name(name(issuer_cn))
+         .issuer_name(issuer_name or name(issuer_cn))
          .public_key(pub)
          .serial_number(SERIAL[0])
          .not_valid_before(start or NOW - DAY)
@@ -209,6 +209,21 @@ def shared_name(out):
     return [("shared_name", "ca.pem", "ok")]
 
 
+def name_types(out):
+    """The intermediate names its issuer in PrintableString and upper case,
+    the root's subject is a UTF8String: the same name by RFC 5280 7.1 and by
+    mbedTLS's comparison, though not the same DER."""
+    from cryptography.x509.name import _ASN1Type
+    kr, ki = key(), key()
+    r = root("Name Root", kr)
+    printable = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "NAME ROOT",
+                                              _type=_ASN1Type.PrintableString)])
+    inter = cert("Int", ki, "Name Root", kr, issuer_name=printable)
+    leaf, lk = leaf_for("Int", ki)
+    write(out, "name_types", leaf, lk, [inter], {"ca.pem": [r]})
+    return [("name_types", "ca.pem", "ok")]
+
+
 def loop(out, n):
     """n intermediates all named Loop, each signed by the next one's key (a
     ring of mutual cross-signatures), no key identifiers to guide the search,
@@ -236,8 +251,8 @@ def loop20(out):
 def main():
     out = sys.argv[1]
     cases = []
-    for shape in (plain, badsig, cross_first, rollover, reverse5, le2021, gts_r4, shared_name, loop100,
-                  loop20):
+    for shape in (plain, badsig, cross_first, rollover, reverse5, le2021, gts_r4, shared_name,
+                  name_types, loop100, loop20):
         cases += shape(out)
     with open(os.path.join(out, "shapes.txt"), "w") as f:
         for c in cases:
