@@ -168,12 +168,16 @@ static tlsc_err check_time(offline *o, int64_t unix_time)
 static tlsc_err verify(offline *o, tlsc_config *cfg, const unsigned char *data, size_t len,
                        int64_t unix_time)
 {
+    /* mbedTLS reports some allocation failures while parsing as parse
+     * errors (a key it could not import): count them as what they are */
+    unsigned long mark = tlsc__alloc_failures();
     tlsc_err err = check_time(o, unix_time);
     if (err == TLSC_OK)
         err = parse_chain(o, data, len);
+    if (err != TLSC_OK && tlsc__alloc_failures() != mark)
+        return TLSC_ERR_NO_MEMORY;
     if (err != TLSC_OK)
         return err;
-    unsigned long mark = tlsc__alloc_failures();
     if (unix_time >= 0)
         tlsc__time_enter_at(cfg, unix_time);
     else

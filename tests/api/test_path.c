@@ -21,6 +21,28 @@
 
 static char dir[256];
 
+/* Allocation-failure injection (alloc_failures below): the n-th allocation
+ * from now fails; -1 = none. */
+static long countdown = -1;
+static long allocations;
+
+static void *failing_calloc(void *ud, size_t n, size_t size)
+{
+    (void)ud;
+    allocations++;
+    if (countdown == 0)
+        return NULL;
+    if (countdown > 0)
+        countdown--;
+    return calloc(n, size);
+}
+
+static void plain_free(void *ud, void *p)
+{
+    (void)ud;
+    free(p);
+}
+
 static const char *file(const char *shape, const char *name)
 {
     static char buf[4][512];
@@ -229,6 +251,51 @@ static void handshake_sees_chosen_path(void **state)
     }
 }
 
+/* Allocation failures: the n-th allocation of a verification fails. The
+ * result must be the verdict or TLSC_ERR_NO_MEMORY, and every byte must
+ * come back. A verification of cross_first makes about 4,500 allocations,
+ * nearly all inside mbedTLS's ECDSA verifications (bignums, PSA key
+ * imports) between tlsc's steps; failing each costs minutes under ASan. So
+ * one in SPARSE (a prime, so every phase is hit) and every one of the last
+ * TAIL (the final policy run, the summary, the cleanup) are failed;
+ * TLSC_PATH_ALLOC_ALL=1 fails every one (it passes). */
+#define TAIL 100
+#define SPARSE 37
+
+static void fail_nth(const char *ca, tlsc_err want, long n, size_t base, int *nomem)
+{
+    seen s = { 0 };
+    tlsc_config *cfg = config_for("cross_first", ca, &s);
+    allocations = 0;
+    countdown = n;
+    outcome o = verify(cfg, "cross_first");
+    countdown = -1;
+    assert_int_equal(tlsc_heap_current(), base);
+    if (o.err != want && o.err != TLSC_ERR_NO_MEMORY)
+        fail_msg("%s: allocation %ld failed: %s: %s", ca, n, tlsc_strerror(o.err), o.detail);
+    *nomem += o.err == TLSC_ERR_NO_MEMORY;
+}
+
+static void alloc_failures(void **state)
+{
+    (void)state;
+    static const char *const cas[] = { "ca.pem", "ca_c.pem" }; /* a path; none */
+    for (int k = 0; k < 2; k++) {
+        seen s = { 0 };
+        size_t base = tlsc_heap_current();
+        tlsc_config *cfg = config_for("cross_first", cas[k], &s);
+        allocations = 0;
+        tlsc_err want = verify(cfg, "cross_first").err;
+        long total = allocations, tail = total > TAIL ? total - TAIL : 0;
+        assert_int_equal(tlsc_heap_current(), base);
+        int nomem = 0;
+        long sparse = getenv("TLSC_PATH_ALLOC_ALL") != NULL ? 1 : SPARSE;
+        for (long n = 0; n < total; n += n < tail ? sparse : 1)
+            fail_nth(cas[k], want, n, base, &nomem);
+        assert_true(nomem > 0);
+    }
+}
+
 static void setter_limits(void **state)
 {
     (void)state;
@@ -249,7 +316,10 @@ int main(void)
         cmocka_unit_test(budget_is_exact),
         cmocka_unit_test(shapes_verify),
         cmocka_unit_test(handshake_sees_chosen_path),
+        cmocka_unit_test(alloc_failures),
         cmocka_unit_test(setter_limits),
     };
+    if (tlsc_set_allocator(failing_calloc, plain_free, NULL) != TLSC_OK)
+        return 1;
     return cmocka_run_group_tests(tests, make_shapes, drop_shapes);
 }
