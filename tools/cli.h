@@ -122,6 +122,7 @@ typedef struct cli_tls_opts {
     tlsc_tls_version version; /* 0 = the default range */
     bool insecure;
     bool allow_cn;          /* --allow-cn-fallback */
+    uint32_t sig_checks;    /* --max-signature-checks; 0 = default */
     bool have_timeout;
     uint32_t timeout_ms;
     uint32_t debug;

@@ -41,6 +41,9 @@ static const char *const tls_help[] = {
     "                        (PEM or DER, issued by the --ca CAs); repeatable",
     "  --allow-cn-fallback   LEGACY: match the host against the subject CN",
     "                        when the certificate has no subjectAltName",
+    "  --max-signature-checks N",
+    "                        give up searching for a path to a trusted CA",
+    "                        after N signature checks (1..1000, default 16)",
     "  --servername NAME     send NAME as SNI and verify the certificate",
     "                        against NAME while connecting to HOST",
     "  Without --ca, --bundle, --pin, --psk and --insecure, the system CA file",
@@ -223,6 +226,12 @@ static int opt_allow_cn(void *p, const char *v)
     return CLI_EXIT_OK;
 }
 
+static int opt_sig_checks(void *p, const char *v)
+{
+    return cli_parse_u32(((cli_tls_opts *)p)->cmd, "--max-signature-checks", v, 1, 1000,
+                         &((cli_tls_opts *)p)->sig_checks);
+}
+
 static int opt_insecure(void *p, const char *v)
 {
     (void)v;
@@ -322,6 +331,7 @@ static const cli_option tls_options[] = {
     {"insecure", false, opt_insecure},
     {"crl", true, opt_crl},
     {"allow-cn-fallback", false, opt_allow_cn},
+    {"max-signature-checks", true, opt_sig_checks},
     {"timeout", true, opt_timeout},
     {"debug", true, opt_debug},
     {"heap-limit", true, opt_heap_limit},
@@ -495,6 +505,12 @@ static tlsc_err apply_cn_fallback(tlsc_config *cfg, const cli_tls_opts *o)
     return o->allow_cn ? tlsc_config_allow_cn_fallback(cfg, true) : TLSC_OK;
 }
 
+static tlsc_err apply_sig_checks(tlsc_config *cfg, const cli_tls_opts *o)
+{
+    return o->sig_checks != 0 ? tlsc_config_set_max_signature_checks(cfg, o->sig_checks)
+                              : TLSC_OK;
+}
+
 static tlsc_err apply_insecure(tlsc_config *cfg, const cli_tls_opts *o)
 {
     return o->insecure ? tlsc_config_insecure_skip_verify(cfg) : TLSC_OK;
@@ -570,8 +586,8 @@ static tlsc_err apply_buffers(tlsc_config *cfg, const cli_tls_opts *o)
 /* Applied in this order; logging first so later steps can be traced. */
 static tlsc_err (*const config_steps[])(tlsc_config *, const cli_tls_opts *) = {
     apply_log,      apply_versions,    apply_cas,       apply_bundle,
-    apply_crls,     apply_pins,        apply_insecure,  apply_cn_fallback,
-    apply_alpn,        apply_timeout,
+    apply_crls,     apply_pins,        apply_insecure,  apply_cn_fallback, apply_sig_checks,
+    apply_alpn,     apply_timeout,
     apply_resumption, apply_buffers,
 };
 

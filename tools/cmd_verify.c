@@ -30,12 +30,15 @@ typedef struct verify_opts {
     bool allow_cn;
     bool have_depth;
     uint32_t depth;
+    uint32_t sig_checks;    /* --max-signature-checks; 0 = default */
+    uint32_t debug;         /* --debug */
 } verify_opts;
 
 static const char *const verify_help[] = {
     "Usage: tlsc verify --ca FILE [--bundle FILE] --chain FILE [--host NAME|IP]",
     "                   [--time UNIX_SECONDS] [--pin sha256//BASE64] [--crl FILE]",
     "                   [--allow-cn-fallback] [--max-chain-depth N]",
+    "                   [--max-signature-checks N] [--debug N]",
     "",
     "Verify a server certificate chain offline, with exactly the policy",
     "'tlsc connect' applies to a server: chain to a trusted CA, dates, host",
@@ -59,6 +62,11 @@ static const char *const verify_help[] = {
     "  --allow-cn-fallback   LEGACY: match the host against the subject CN",
     "                        when the leaf has no subjectAltName",
     "  --max-chain-depth N   allow at most N intermediate CAs (0..8, default 8)",
+    "  --max-signature-checks N",
+    "                        give up searching for a path to a trusted CA",
+    "                        after N signature checks (1..1000, default 16)",
+    "  --debug N             log to stderr up to level N (3: the signature",
+    "                        checks and paths the search spent)",
     "  -h, --help            show this help",
     "",
     "Output: 'ok' on stdout when the chain is valid. Otherwise the reasons on",
@@ -157,8 +165,22 @@ static int opt_depth(void *p, const char *v)
     return cli_parse_u32(CMD, "--max-chain-depth", v, 0, 8, &o->depth);
 }
 
+static int opt_sig_checks(void *p, const char *v)
+{
+    return cli_parse_u32(CMD, "--max-signature-checks", v, 1, 1000,
+                         &((verify_opts *)p)->sig_checks);
+}
+
+static int opt_debug(void *p, const char *v)
+{
+    return cli_parse_u32(CMD, "--debug level", v, TLSC_LOG_NONE, TLSC_LOG_DEBUG,
+                         &((verify_opts *)p)->debug);
+}
+
 static const cli_option verify_options[] = {
     {"max-chain-depth", true, opt_depth},
+    {"max-signature-checks", true, opt_sig_checks},
+    {"debug", true, opt_debug},
     {"ca", true, opt_ca},
     {"bundle", true, opt_bundle},
     {"pin", true, opt_pin},
@@ -193,6 +215,10 @@ static tlsc_err build_trust(tlsc_config *cfg, const verify_opts *o)
         err = tlsc_config_allow_cn_fallback(cfg, true);
     if (err == TLSC_OK && o->have_depth)
         err = tlsc_config_set_max_chain_depth(cfg, o->depth);
+    if (err == TLSC_OK && o->sig_checks != 0)
+        err = tlsc_config_set_max_signature_checks(cfg, o->sig_checks);
+    if (err == TLSC_OK && o->debug != TLSC_LOG_NONE)
+        err = tlsc_config_set_log(cfg, cli_log_line, NULL, (int)o->debug, 0);
     return err;
 }
 

@@ -131,8 +131,9 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_add_ca_file(tlsc_config *cfg,
  * listed by a CRL of its issuer is refused (TLSC_VERIFY_REVOKED); a CRL of
  * the issuer that is expired, not yet valid or not signed by it (or whose
  * issuer's keyUsage lacks cRLSign) fails verification (TLSC_VERIFY_OTHER):
- * fail closed. CRLs are consulted for chains that end at an added CA, not
- * at bundle roots. Each CRL must carry a CRL number and no critical
+ * fail closed. A CRL is consulted for every certificate of the path whose
+ * issuer (an intermediate, an added CA or a bundle root) has its name and
+ * signed it. Each CRL must carry a CRL number and no critical
  * extension mbedTLS does not know (RFC 5280 5.2). All or nothing: if one
  * CRL fails, none is added.
  * Errors: TLSC_ERR_CERT_PARSE.
@@ -212,6 +213,9 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_add_pin(tlsc_config *cfg,
  *    verbatim copy of a SAN entry; RSA moduli are whole bytes;
  *  - at most 8 intermediates (mbedTLS's limit), or fewer with
  *    tlsc_config_set_max_chain_depth (TLSC_VERIFY_CHAIN_DEPTH);
+ *  - the path is searched among every certificate the server sent and
+ *    every trusted CA, at most 16 signature checks by default
+ *    (tlsc_config_set_max_signature_checks; TLSC_VERIFY_PATH_BUDGET);
  *  - a certificate with a critical extension tlsc does not process is
  *    refused (TLSC_VERIFY_CRITICAL_EXT). Limitation of mbedTLS 3.6: during
  *    a handshake mbedTLS itself parses the server's certificates and
@@ -244,7 +248,9 @@ enum {
                                             serverAuth */
     TLSC_VERIFY_PROFILE = 1u << 16,      /* breaks the RFC 5280 / CA/B Forum profile */
     TLSC_VERIFY_CHAIN_DEPTH = 1u << 17,  /* more intermediates than allowed */
-    TLSC_VERIFY_REVOKED = 1u << 18       /* listed by a CRL (tlsc_config_add_crl) */
+    TLSC_VERIFY_REVOKED = 1u << 18,      /* listed by a CRL (tlsc_config_add_crl) */
+    TLSC_VERIFY_PATH_BUDGET = 1u << 19   /* path building gave up: signature-check
+                                            budget spent (tlsc_config_set_max_signature_checks) */
 };
 
 /* One certificate of the chain, as shown to the verify callback. All
@@ -305,6 +311,23 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_allow_cn_fallback(tlsc_config *cfg,
  */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_set_max_chain_depth(tlsc_config *cfg,
                                                                  unsigned max_intermediates);
+
+/*
+ * Path building (docs/internals.md): the server may send its intermediates
+ * in any order, with extras, duplicates, cross-signed and rolled-over
+ * certificates; tlsc searches, depth first with backtracking, for a path
+ * from the leaf to a trusted CA that passes the whole policy, trying
+ * issuers whose key identifiers match first, then currently valid ones,
+ * then trusted ones. Each try of an issuer costs one signature check; at
+ * most max_checks are spent per verification, then verification fails
+ * with TLSC_ERR_PATH_BUDGET (TLSC_VERIFY_PATH_BUDGET) and the detail names
+ * the closest path found. A plain leaf + intermediate chain costs 2.
+ * Default: 16 (Go allows 100 per chain, webpki 100 per verification; 16 is
+ * a bound a device can afford and far above what real chains need).
+ * Errors: TLSC_ERR_INVALID_ARG (0, or above 1000).
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_set_max_signature_checks(tlsc_config *cfg,
+                                                                      unsigned max_checks);
 
 /* ---- time ------------------------------------------------------------- */
 

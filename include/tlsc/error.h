@@ -95,6 +95,8 @@ typedef enum tlsc_err {
     TLSC_ERR_CERT_BAD = 708,        /* refused by the policy: signature, key usage,
                                        CA or name constraints, weak key or hash,
                                        certificate profile, revoked (tlsc/config.h) */
+    TLSC_ERR_PATH_BUDGET = 709,     /* no valid path found within the signature-check
+                                       budget (tlsc_config_set_max_signature_checks) */
 
     /* 8xx memory */
     TLSC_ERR_NO_MEMORY = 800,       /* an allocation failed */

@@ -1,8 +1,10 @@
 /*
- * Bundles at work: attaching one to a configuration, the trusted-CA
- * callback mbedTLS calls while it builds a chain, and describing roots.
+ * Bundles at work: attaching one to a configuration, the certificate a
+ * root becomes (tlsc__root_certificate, which path building in path.c
+ * uses), a trusted-CA callback for mbedTLS's own path building (tests and
+ * benchmarks compare with it), and describing roots.
  *
- * mbedTLS asks the callback, for each certificate of the server's chain,
+ * mbedTLS asks that callback, for each certificate of the server's chain,
  * for the trusted CAs that may have issued it. The answer is a fresh list:
  * copies of the matching CAs added with tlsc_config_add_ca (mbedTLS uses
  * the callback INSTEAD of the CA list when both are set) and, for each

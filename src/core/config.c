@@ -110,6 +110,7 @@ tlsc_err tlsc_config_new(tlsc_config **out)
     cfg->io_ms = 30000;
     cfg->resumption = TLSC_RESUMPTION_ON;
     cfg->max_depth = MBEDTLS_X509_MAX_INTERMEDIATE_CA;
+    cfg->max_sig_checks = TLSC__SIG_CHECKS_DEFAULT;
     *out = cfg;
     return TLSC_OK;
 }
@@ -276,6 +277,19 @@ tlsc_err tlsc_config_set_max_chain_depth(tlsc_config *cfg, unsigned max_intermed
     return TLSC_OK;
 }
 
+tlsc_err tlsc_config_set_max_signature_checks(tlsc_config *cfg, unsigned max_checks)
+{
+    tlsc_err err = tlsc__config_editable(cfg);
+    if (err != TLSC_OK)
+        return err;
+    if (max_checks == 0 || max_checks > TLSC__SIG_CHECKS_MAX)
+        return tlsc__config_fail(cfg, TLSC_ERR_INVALID_ARG,
+                                 "the signature-check budget must be 1 to %d (got %u)",
+                                 TLSC__SIG_CHECKS_MAX, max_checks);
+    cfg->max_sig_checks = max_checks;
+    return TLSC_OK;
+}
+
 tlsc_err tlsc_config_set_clock(tlsc_config *cfg, tlsc_clock_fn fn, void *ud)
 {
     tlsc_err err = tlsc__config_editable(cfg);
@@ -433,25 +447,17 @@ static int apply_credentials(tlsc_config *cfg)
 }
 
 /*
- * Trust: explicit CAs go to mbedTLS as a chain. With a bundle, mbedTLS is
- * given tlsc's CA callback instead, which offers both the added CAs and the
- * bundle's roots (mbedTLS consults the callback instead of the chain when
- * both are set). With pins only, or in
- * insecure mode, mbedTLS is given a CA callback that offers no CA: it still
- * builds and checks the chain and calls our verify callback, which then
- * applies tlsc's policy (pin-only, insecure). Authentication stays
- * REQUIRED in every case, so a rejection always aborts the handshake.
+ * Trust: whatever the sources (added CAs, bundle, pins only, insecure),
+ * mbedTLS is given tlsc's path-building CA callback (path.c): tlsc builds
+ * and checks the path there, with its own policy, and mbedTLS only checks
+ * the leaf's signature by the issuer tlsc chose. Authentication stays
+ * REQUIRED, so a rejection always aborts the handshake.
  */
 static void apply_trust(tlsc_config *cfg)
 {
     mbedtls_ssl_conf_authmode(&cfg->ssl, MBEDTLS_SSL_VERIFY_REQUIRED);
     mbedtls_ssl_conf_cert_profile(&cfg->ssl, &tlsc__profile);
-    if (cfg->bundle.data != NULL)
-        mbedtls_ssl_conf_ca_cb(&cfg->ssl, tlsc__trust_ca_cb, cfg);
-    else if (cfg->ca_count != 0)
-        mbedtls_ssl_conf_ca_chain(&cfg->ssl, &cfg->ca, cfg->crl);
-    else
-        mbedtls_ssl_conf_ca_cb(&cfg->ssl, tlsc__no_ca_cb, NULL);
+    mbedtls_ssl_conf_ca_cb(&cfg->ssl, tlsc__path_ca_cb, cfg);
 }
 
 /* Profiles without mbedTLS's debug module (small) forward nothing. */

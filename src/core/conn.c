@@ -92,7 +92,7 @@ static tlsc_err setup_ssl(tlsc_conn *c)
     tlsc_err err = tlsc__conn_ssl_setup(c);
     if (err != TLSC_OK)
         return err;
-    mbedtls_ssl_set_verify(&c->ssl, tlsc__verify_cb, &c->v);
+    mbedtls_ssl_set_verify(&c->ssl, tlsc__path_vrfy_cb, &c->v);
     mbedtls_ssl_set_bio(&c->ssl, c, bio_send, bio_recv, NULL);
     tlsc__keylog_attach(c);
     return TLSC_OK;

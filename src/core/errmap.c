@@ -300,7 +300,8 @@ tlsc_err tlsc__conn_fail_mbedtls(tlsc_conn *c, int ret, const char *during)
                                "an allocation failed %s (heap in use %zu bytes, peak %zu); "
                                "mbedTLS reported it as%s", during, tlsc_heap_current(),
                                tlsc_heap_peak(), why);
-    if (ret == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED && c->v.vfail != 0)
+    if ((ret == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED || ret == MBEDTLS_ERR_X509_FATAL_ERROR) &&
+        c->v.vfail != 0)
         return tlsc__conn_fail(c, tlsc__verify_error(&c->v), "%s", tlsc__verify_detail(&c->v));
     if (x509_parse_error(ret))
         return fail_cert_parse(c, ret, why);

@@ -91,6 +91,9 @@ static const struct err_entry err_table[] = {
     {TLSC_ERR_CERT_BAD,
      "server certificate refused by the certificate policy (signature, usage, CA or name "
      "constraints, weak key or hash, profile, revocation)"},
+    {TLSC_ERR_PATH_BUDGET,
+     "no valid certificate path found within the signature-check budget (path building gave "
+     "up)"},
 
     {TLSC_ERR_NO_MEMORY, "out of memory: an allocation failed or the heap limit was reached"},
     {TLSC_ERR_BUFFER_SIZE, "output buffer too small: the call reports the size needed"},

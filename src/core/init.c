@@ -83,6 +83,7 @@ void tlsc__conn_enter(tlsc_conn *c)
 {
     tl_cfg = c->cfg;
     tl_conn = c;
+    tlsc__path_enter(&c->v);
     c->alloc_mark = tlsc__alloc_failures();
 }
 
@@ -104,6 +105,7 @@ void tlsc__time_leave(void)
     tl_cfg = NULL;
     tl_conn = NULL;
     tl_fixed = false;
+    tlsc__path_enter(NULL);
 }
 
 const char *tlsc_version(void)

@@ -53,6 +53,7 @@ struct tlsc_config {
     bool keep_peer_chain;       /* tlsc_config_keep_peer_chain */
     bool allow_cn;              /* CN when the leaf has no SAN (legacy) */
     unsigned max_depth;         /* intermediates allowed (default 8) */
+    unsigned max_sig_checks;    /* path building's budget (default 16) */
 
     /* time */
     tlsc_clock_fn clock_fn;
@@ -173,6 +174,8 @@ tlsc_err tlsc__parse_pins(const char *text, unsigned char (*out)[32],
 /* ---- verification context (verify.c) --------------------------------------- */
 
 #define TLSC__CHAIN_MAX 12  /* > MBEDTLS_X509_MAX_INTERMEDIATE_CA + 2 */
+#define TLSC__SIG_CHECKS_DEFAULT 16 /* tlsc_config_set_max_signature_checks */
+#define TLSC__SIG_CHECKS_MAX 1000
 #define TLSC__NC_MAX 4      /* CAs with nameConstraints in one chain (more: refused) */
 
 /* One CA's nameConstraints, as found in its DER (valid during the check). */
@@ -184,8 +187,8 @@ typedef struct tlsc__nc_ref {
 
 /*
  * Everything one verification needs and finds, shared by connections
- * (tlsc_conn.v) and tlsc_verify_chain: mbedTLS's verify callback gets a
- * pointer to it. Set cfg and the target, then run mbedTLS's verification.
+ * (tlsc_conn.v) and tlsc_verify_chain. Set cfg and the target, then build
+ * the path (tlsc__path_build, directly or from a handshake's callbacks).
  */
 typedef struct tlsc__verify {
     const tlsc_config *cfg;
@@ -200,7 +203,7 @@ typedef struct tlsc__verify {
                                  * described, or if that allocation failed */
     char *peer_subject;         /* the leaf's subject (heap, exact length) or NULL */
 
-    /* state while mbedTLS walks the chain (root first) */
+    /* state while the policy runs over one candidate path (root first) */
     const mbedtls_x509_crt *top;/* the first certificate reported */
     int top_depth;
     bool top_untrusted;         /* the chain stops at top (no trusted parent) */
@@ -208,6 +211,16 @@ typedef struct tlsc__verify {
     tlsc__nc_ref nc[TLSC__NC_MAX];
     unsigned nc_count;
     bool self_issued[TLSC__CHAIN_MAX]; /* by depth */
+
+    /* path building (path.c) */
+    bool trial;                 /* a candidate path: the application's callback
+                                 * is not called (it sees the chosen path only) */
+    unsigned sig_checks;        /* signature checks the last build spent */
+    unsigned paths;             /* candidate paths it checked with the policy */
+    bool hs_built;              /* this handshake's path is built ... */
+    bool hs_mismatch;           /* ... mbedTLS reported another chain */
+    bool hs_seen_parent;        /* ... mbedTLS reported hs_parent at depth 1 */
+    const mbedtls_x509_crt *hs_parent; /* the leaf's issuer handed to mbedTLS */
 } tlsc__verify;
 
 /* Make v ready for a new verification of cfg against `name` (the IP bytes
@@ -401,21 +414,51 @@ tlsc_err tlsc__conn_wait(tlsc_conn *c, tlsc_err want, uint64_t deadline);
 /* Close the transport and mark the connection closed (keeps the error). */
 void tlsc__conn_close_transport(tlsc_conn *c);
 
-/* verify.c: the mbedTLS verify callback (p_vrfy is a tlsc__verify). */
+/* verify.c: tlsc's policy for one certificate of a candidate path, root
+ * first, with the findings mbedTLS's chain verification would report
+ * (path.c calls it; p_vrfy is a tlsc__verify). */
 int tlsc__verify_cb(void *p_vrfy, mbedtls_x509_crt *crt, int depth,
                     uint32_t *flags);
+/* verify.c: forget what the last candidate path left (path.c). */
+void tlsc__verify_path_reset(tlsc__verify *v);
+/* verify.c: mbedTLS BADCERT flags standing for v's failures (alerts). */
+uint32_t tlsc__verify_mbedtls_flags(const tlsc__verify *v);
+/* path.c: build and check a path from leaf (leaf->next: the certificates
+ * the server sent, any order) to a trust anchor, with the policy of
+ * verify.c; results in v (vfail 0 = valid). If parent is not NULL, it
+ * receives a fresh copy (for mbedTLS) of the leaf's issuer on the chosen
+ * or closest path, or NULL when that path has none. Returns 0 or an
+ * mbedTLS error (out of memory). */
+int tlsc__path_build(tlsc__verify *v, const mbedtls_x509_crt *leaf, mbedtls_x509_crt **parent);
+/* path.c: the handshake's hooks. mbedTLS asks the CA callback (ctx: the
+ * configuration) for the leaf's trusted issuers: tlsc builds the whole
+ * path there and offers the leaf's issuer on it as the one "trusted" CA,
+ * so mbedTLS's own walk ends after one signature; the verify callback
+ * (p_vrfy: the connection's tlsc__verify) then reports tlsc's verdict.
+ * tlsc__path_enter names the verification of the handshake running on
+ * this thread (NULL: none). */
+int tlsc__path_ca_cb(void *ctx, mbedtls_x509_crt const *child, mbedtls_x509_crt **candidates);
+int tlsc__path_vrfy_cb(void *p_vrfy, mbedtls_x509_crt *crt, int depth, uint32_t *flags);
+void tlsc__path_enter(tlsc__verify *v);
+/* peek_x509.c: signature facts in mbedTLS's private fields (path.c). */
+bool tlsc__peek_key_allowed(const mbedtls_x509_crt_profile *prof, const mbedtls_pk_context *pk);
+uint32_t tlsc__peek_sig_flags(const mbedtls_x509_crt_profile *prof, const mbedtls_x509_crt *crt);
+bool tlsc__peek_name_merged(const mbedtls_x509_name *n);
+bool tlsc__peek_signed_by(const mbedtls_x509_crt *child, const mbedtls_x509_crt *parent);
+uint32_t tlsc__peek_crl_flags(const mbedtls_x509_crt_profile *prof, const mbedtls_x509_crt *crt,
+                              const mbedtls_x509_crt *ca, const mbedtls_x509_crl *crls,
+                              bool (*same_name)(const mbedtls_x509_name *,
+                                                const mbedtls_x509_name *));
 /* verify.c: the error code for a failed verification (detail: v->vdetail). */
 tlsc_err tlsc__verify_error(const tlsc__verify *v);
-/* bundle_trust.c: trusted-CA callback when a bundle is attached (ctx is the
- * configuration): the matching added CAs and bundle roots. */
+/* bundle_trust.c: trusted-CA callback over the added CAs and bundle roots
+ * (ctx is the configuration), for mbedTLS's own path building; the
+ * handshake uses tlsc__path_ca_cb instead (kept for tests and benchmarks). */
 int tlsc__trust_ca_cb(void *ctx, mbedtls_x509_crt const *child,
                       mbedtls_x509_crt **candidates);
 /* bundle_trust.c: crt is self-signed and one of the added CAs, which mbedTLS
  * trusts as is when it has the CA list (not the callback): see verify.c. */
 bool tlsc__trust_local_ee(const tlsc_config *cfg, const mbedtls_x509_crt *crt);
-/* verify.c: trusted-CA callback that offers no CA (pin-only, insecure). */
-int tlsc__no_ca_cb(void *ctx, mbedtls_x509_crt const *child,
-                   mbedtls_x509_crt **candidates);
 
 /* mbedtls_text.c: "mbedTLS -0xCODE: words" for an mbedTLS error code
  * (mbedTLS's own message with MBEDTLS_ERROR_C, otherwise the module and,

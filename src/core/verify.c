@@ -1,7 +1,8 @@
 /*
- * Server verification policy. mbedTLS builds and checks the chain (with
- * tlsc's profile: RSA >= 2048 bits, SHA-256/384/512); for each certificate
- * it calls tlsc__verify_cb with its findings, root first, and here tlsc
+ * Server verification policy. path.c builds candidate paths (with
+ * mbedTLS's signature checks) and, for each, calls tlsc__verify_cb with
+ * the findings mbedTLS would report (dates, tlsc's profile: RSA >= 2048
+ * bits, SHA-256/384/512, CRLs, no trusted top), root first, and here tlsc
  * applies its own rules on top (the list is in tlsc/config.h):
  *   - host names are matched by tlsc (SAN DNS per RFC 6125, SAN IP), never
  *     against the subject CN unless the legacy CN fallback is on and the
@@ -61,8 +62,9 @@ static const struct {
 #define OWN_BITS (TLSC_VERIFY_HOSTNAME | TLSC_VERIFY_PIN | TLSC_VERIFY_REJECTED | \
                   TLSC_VERIFY_NOT_CA | TLSC_VERIFY_PATH_LEN | TLSC_VERIFY_NAME_CONSTRAINTS | \
                   TLSC_VERIFY_CRITICAL_EXT | TLSC_VERIFY_CLOCK | TLSC_VERIFY_EKU | \
-                  TLSC_VERIFY_PROFILE | TLSC_VERIFY_CHAIN_DEPTH | TLSC_VERIFY_REVOKED)
-#define ALL_BITS ((TLSC_VERIFY_REVOKED << 1) - 1)
+                  TLSC_VERIFY_PROFILE | TLSC_VERIFY_CHAIN_DEPTH | TLSC_VERIFY_REVOKED | \
+                  TLSC_VERIFY_PATH_BUDGET)
+#define ALL_BITS ((TLSC_VERIFY_PATH_BUDGET << 1) - 1)
 
 static uint32_t to_tlsc(uint32_t mf)
 {
@@ -86,13 +88,14 @@ static uint32_t keep_mbedtls(uint32_t mf, uint32_t t)
     return kept != 0 ? kept : MBEDTLS_X509_BADCERT_OTHER;
 }
 
-int tlsc__no_ca_cb(void *ctx, mbedtls_x509_crt const *child,
-                   mbedtls_x509_crt **candidates)
+uint32_t tlsc__verify_mbedtls_flags(const tlsc__verify *v)
 {
-    (void)ctx;
-    (void)child;
-    *candidates = NULL;
-    return 0;
+    uint32_t mf = 0, t = v->vfail;
+    for (size_t i = 0; i < FLAG_MAP_N; i++) {
+        if (t & FLAG_MAP[i].tlsc)
+            mf |= FLAG_MAP[i].mbedtls;
+    }
+    return t == 0 ? 0 : mf != 0 ? mf : MBEDTLS_X509_BADCERT_OTHER;
 }
 
 void tlsc__verify_end(tlsc__verify *v)
@@ -112,6 +115,18 @@ void tlsc__verify_begin(tlsc__verify *v, const tlsc_config *cfg, const char *nam
     v->ip = ip;
     v->ip_len = ip_len;
     v->unknown_time = tlsc__config_now(cfg) < 0;
+}
+
+void tlsc__verify_path_reset(tlsc__verify *v)
+{
+    v->vflags = v->vfail = 0;
+    if (v->vdetail != NULL)
+        v->vdetail[0] = '\0';
+    v->top = NULL;
+    v->top_depth = 0;
+    v->top_untrusted = v->top_anchor = false;
+    v->nc_count = 0;
+    memset(v->self_issued, 0, sizeof v->self_issued);
 }
 
 static int64_t x509_unix(const mbedtls_x509_time *t)
@@ -483,12 +498,15 @@ static void describe_dates(tlsc__verify *v, const mbedtls_x509_crt *crt, uint32_
 }
 
 static void describe_untrusted(tlsc__verify *v, const mbedtls_x509_crt *crt, int depth,
-                               const char *who)
+                               const char *who, const mbedtls_x509_crt *leaf)
 {
     char issuer[200];
     tlsc__x509_dn_text(&crt->issuer, issuer, sizeof issuer);
     if (self_issued(crt))
         say(v, "self-signed certificate is not trusted (%s)", who);
+    else if (leaf != NULL && find_issuer(v, leaf, crt) != NULL)
+        say(v, "unknown issuer %s: no certificate of that name, sent or trusted, has the key "
+            "that signed %s", issuer, who);
     else if (depth == 0)
         say(v, "unknown issuer %s (the server sent no chain to a trusted CA; is its "
             "intermediate certificate missing?)", issuer);
@@ -628,7 +646,7 @@ static uint32_t chain_stop(tlsc__verify *v, const mbedtls_x509_crt *leaf)
     if (why == TLSC_VERIFY_UNTRUSTED) {
         tlsc__x509_dn_text(&v->top->subject, subject, sizeof subject);
         snprintf(who, sizeof who, "depth %d, %s", v->top_depth, subject);
-        describe_untrusted(v, v->top, v->top_depth, who);
+        describe_untrusted(v, v->top, v->top_depth, who, leaf);
     } else if (!(v->vfail & TLSC_VERIFY_UNTRUSTED)) {
         v->vflags &= ~TLSC_VERIFY_UNTRUSTED; /* explained: not an unknown issuer */
     }
@@ -660,11 +678,11 @@ int tlsc__verify_cb(void *p_vrfy, mbedtls_x509_crt *crt, int depth,
     /* The chain stops here: explained at the leaf, which lists the chain. */
     bool stops = (t & TLSC_VERIFY_UNTRUSTED) && crt == v->top;
     v->top_untrusted |= stops;
-    if (v->cfg->verify_fn != NULL)
+    if (v->cfg->verify_fn != NULL && !v->trial)
         t |= call_user(v, crt, depth, t);
     describe_dates(v, crt, t, who);
     if ((t & TLSC_VERIFY_UNTRUSTED) && !stops)
-        describe_untrusted(v, crt, depth, who);
+        describe_untrusted(v, crt, depth, who, NULL);
     if (t & TLSC_VERIFY_WEAK)
         describe_weak(v, crt, mf, who);
     if (t & TLSC_VERIFY_REVOKED)
@@ -700,6 +718,8 @@ tlsc_err tlsc__verify_error(const tlsc__verify *v)
         { TLSC_VERIFY_REJECTED, TLSC_ERR_VERIFY_CALLBACK },
         { TLSC_VERIFY_CLOCK, TLSC_ERR_CLOCK_NOT_SET },
     };
+    if (v->vfail & TLSC_VERIFY_PATH_BUDGET)
+        return TLSC_ERR_PATH_BUDGET; /* the closest path's reasons are in the detail */
     /* a certificate tlsc will not use, for one or several such reasons */
     static const uint32_t bad = TLSC_VERIFY_BAD_SIGNATURE | TLSC_VERIFY_KEY_USAGE |
                                 TLSC_VERIFY_WEAK | TLSC_VERIFY_NOT_CA | TLSC_VERIFY_PATH_LEN |

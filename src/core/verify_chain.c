@@ -1,7 +1,7 @@
 /*
  * Offline verification (tlsc/verify.h): the chain a server would send,
- * checked with the same trust sources, profile, verify callback and
- * context (tlsc__verify) as a handshake. What a handshake adds on top is
+ * checked with the same path building (path.c), trust sources, profile,
+ * verify callback and context (tlsc__verify) as a handshake. What a handshake adds on top is
  * only what needs the handshake itself: the key exchange.
  *
  * The chain is parsed the way mbedTLS parses a server's Certificate
@@ -141,23 +141,6 @@ static tlsc_err set_target(offline *o, const char *host)
     return TLSC_OK;
 }
 
-/* mbedTLS's verification with the trust source a connection would use. */
-static int run_mbedtls(offline *o, tlsc_config *cfg)
-{
-    uint32_t mf = 0;
-    if (cfg->bundle.data != NULL)
-        return mbedtls_x509_crt_verify_with_ca_cb(&o->chain, tlsc__trust_ca_cb, cfg,
-                                                  &tlsc__profile, NULL, &mf, tlsc__verify_cb,
-                                                  &o->v);
-    if (cfg->ca_count != 0)
-        return mbedtls_x509_crt_verify_with_profile(&o->chain, &cfg->ca,
-                                                    cfg->crl,
-                                                    &tlsc__profile,
-                                                    NULL, &mf, tlsc__verify_cb, &o->v);
-    return mbedtls_x509_crt_verify_with_ca_cb(&o->chain, tlsc__no_ca_cb, NULL, &tlsc__profile,
-                                              NULL, &mf, tlsc__verify_cb, &o->v);
-}
-
 static tlsc_err check_time(offline *o, int64_t unix_time)
 {
     const tlsc_config *cfg = o->v.cfg;
@@ -177,37 +160,31 @@ static tlsc_err check_time(offline *o, int64_t unix_time)
 static tlsc_err verify(offline *o, tlsc_config *cfg, const unsigned char *data, size_t len,
                        int64_t unix_time)
 {
+    /* mbedTLS reports some allocation failures while parsing as parse
+     * errors (a key it could not import): count them as what they are */
+    unsigned long mark = tlsc__alloc_failures();
     tlsc_err err = check_time(o, unix_time);
     if (err == TLSC_OK)
         err = parse_chain(o, data, len);
+    if (err != TLSC_OK && tlsc__alloc_failures() != mark)
+        return TLSC_ERR_NO_MEMORY;
     if (err != TLSC_OK)
         return err;
-    unsigned long mark = tlsc__alloc_failures();
     if (unix_time >= 0)
         tlsc__time_enter_at(cfg, unix_time);
     else
         tlsc__time_enter(cfg);
-    int ret = run_mbedtls(o, cfg);
+    int ret = tlsc__path_build(&o->v, &o->chain, NULL);
     tlsc__time_leave();
-    if (tlsc__alloc_failures() != mark)
+    if (tlsc__alloc_failures() != mark || ret == MBEDTLS_ERR_X509_ALLOC_FAILED)
         return TLSC_ERR_NO_MEMORY;
-    if (ret == 0)
-        return TLSC_OK;
-    if (ret == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED && o->v.vfail != 0)
-        return tlsc__verify_error(&o->v);
-    if (ret == MBEDTLS_ERR_X509_ALLOC_FAILED)
-        return TLSC_ERR_NO_MEMORY;
-    if (ret == MBEDTLS_ERR_X509_FATAL_ERROR) {
-        /* allocation failures were caught above: the chain is too long */
-        o->v.vflags |= TLSC_VERIFY_CHAIN_DEPTH;
-        tlsc__verify_set_detail(&o->v, "the chain is longer than mbedTLS can verify (more than "
-                                       "%d intermediates, or a loop)",
-                                MBEDTLS_X509_MAX_INTERMEDIATE_CA);
-        return TLSC_ERR_CERT_BAD;
+    if (ret != 0) {
+        tlsc__verify_set_detail(&o->v, "certificate rejected (mbedTLS -0x%04x)",
+                                (unsigned)-ret);
+        o->v.vflags |= TLSC_VERIFY_OTHER;
+        return TLSC_ERR_VERIFY;
     }
-    tlsc__verify_set_detail(&o->v, "certificate rejected (mbedTLS -0x%04x)", (unsigned)-ret);
-    o->v.vflags |= TLSC_VERIFY_OTHER;
-    return TLSC_ERR_VERIFY;
+    return o->v.vfail == 0 ? TLSC_OK : tlsc__verify_error(&o->v);
 }
 
 static void copy_out(const offline *o, uint32_t *flags, char *detail, size_t cap)
