@@ -51,6 +51,11 @@ set(TLSC_MBEDTLS_USER_CONFIG "" CACHE FILEPATH
     "Header appended to the mbedTLS profile (MBEDTLS_USER_CONFIG_FILE): *_ALT, PSA drivers")
 set(TLSC_MBEDTLS_EXTRA_SOURCES "" CACHE STRING
     "Sources compiled with mbedTLS (;-separated): the implementations TLSC_MBEDTLS_USER_CONFIG names")
+set(TLSC_MBEDTLS_EXTRA_INCLUDE_DIRS "" CACHE STRING
+    "Include directories for TLSC_MBEDTLS_USER_CONFIG's *_alt.h headers (;-separated), e.g. a vendor port's")
+if(TLSC_MBEDTLS_EXTRA_INCLUDE_DIRS)
+  target_include_directories(tlsc_mbedtls_headers SYSTEM INTERFACE ${TLSC_MBEDTLS_EXTRA_INCLUDE_DIRS})
+endif()
 # mbedTLS takes one user config file; the fuzz overlay and the platform's
 # header are both included from one generated header.
 set(_user_configs "")

@@ -65,6 +65,11 @@
 #define MBEDTLS_SHA1_C     /* certificate fingerprints, PKCS#5 PBKDF2-SHA1 */
 #define MBEDTLS_SHA224_C
 #define MBEDTLS_SHA256_C
+/* Arm64: the SHA-256 instructions when the CPU has them (checked at run
+ * time; sha256.c enables them per function, no compiler flag needed).
+ * Compiles to nothing on other targets. A platform that brings its own
+ * SHA-256 (MBEDTLS_SHA256_ALT, docs/footprint.md) must #undef it. */
+#define MBEDTLS_SHA256_USE_ARMV8_A_CRYPTO_IF_PRESENT
 #define MBEDTLS_SHA384_C
 #define MBEDTLS_SHA512_C
 #define MBEDTLS_HKDF_C

@@ -11,4 +11,6 @@
  */
 #if !defined(TLSC_STANDIN_REAL_SHA256)
 #define MBEDTLS_SHA256_ALT
+/* the platform's SHA-256 replaces the CPU's (check_config.h: exclusive) */
+#undef MBEDTLS_SHA256_USE_ARMV8_A_CRYPTO_IF_PRESENT
 #endif
