@@ -21,6 +21,7 @@
 #   2. tlsc's peak heap during a download (handshake included, from
 #      `tlsc get --stats`) when nginx sends 4 KiB vs 16 KiB records
 #      (ssl_buffer_size).
+# BENCH_BASELINE=BUILD_DIR adds the raw client of another build (before/after).
 # Uses the release build (make); nginx-light and curl from scripts/deps.sh
 # bench.
 set -euo pipefail
@@ -100,12 +101,24 @@ out=$tmp/out.bin
 
 # Each client: NAME and a command (out= is the file it writes, if any).
 clients=(tlsc_o raw_o tlsc_o_sha raw_o_sha tlsc_stdout raw_discard curl_o)
+# BENCH_CLIENTS="tlsc_o raw_o" runs only those (the ratios of the others
+# then read 0).
+[ -n "${BENCH_CLIENTS:-}" ] && read -r -a clients <<< "$BENCH_CLIENTS"
+# BENCH_BASELINE=BUILD_DIR adds that build's raw client (e.g. one configured
+# with -DTLSC_MBEDTLS_ARCH_FLAGS=OFF: before/after in one run).
+base_raw=""
+if [ -n "${BENCH_BASELINE:-}" ]; then
+  base_raw=$BENCH_BASELINE/bench/raw_client
+  [ -x "$base_raw" ] || { echo "http.sh: $base_raw missing" >&2; exit 1; }
+  clients+=(base_discard)
+fi
 label() {
   case $1 in
     tlsc_o) echo "tlsc get -o FILE" ;;          raw_o) echo "raw --out FILE" ;;
     tlsc_o_sha) echo "tlsc get -o FILE --sha256" ;; raw_o_sha) echo "raw --out FILE --sha256" ;;
     tlsc_stdout) echo "tlsc get (stdout)" ;;     raw_discard) echo "raw (discard)" ;;
     curl_o) echo "curl -o FILE" ;;
+    base_discard) echo "raw (discard), baseline" ;;
   esac
 }
 # Runs NAME under /usr/bin/time (wall, user, sys into $tmp/time).
@@ -122,6 +135,8 @@ run_client() { # NAME
                  2>"$tmp/raw.err" && grep -q "^sha256: $sha" "$tmp/raw.err" ;;
     raw_discard) "${t[@]}" "$raw" get 127.0.0.1 "$PORT" /256m "$ca" 2>"$tmp/raw.err" &&
                  grep -q "^bytes: $size" "$tmp/raw.err" ;;
+    base_discard) "${t[@]}" "$base_raw" get 127.0.0.1 "$PORT" /256m "$ca" 2>"$tmp/raw.err" &&
+                  grep -q "^bytes: $size" "$tmp/raw.err" ;;
     curl_o) "${t[@]}" curl -sS --tlsv1.3 --tls13-ciphers "$suite" --cacert "$ca" -o "$out" "$url" ;;
   esac
 }
@@ -163,6 +178,7 @@ ratio_row "tlsc -o / raw --out (no digest)" tlsc_o raw_o
 ratio_row "tlsc -o --sha256 / raw --out --sha256" tlsc_o_sha raw_o_sha
 ratio_row "tlsc > stdout / raw (discard)" tlsc_stdout raw_discard
 ratio_row "tlsc -o / curl -o" tlsc_o curl_o
+[ -n "$base_raw" ] && ratio_row "raw (discard) / baseline raw (discard)" raw_discard base_discard
 echo
 
 # ---- 2. memory ----------------------------------------------------------------

@@ -47,6 +47,12 @@
  * an allocation failure inside a DRBG reseed leaves the entropy accumulator
  * half set up, and the next reseed dereferences NULL (sha512.c:775). */
 
+/* ---- tlsc (not mbedTLS) ---- */
+/* The HTTP client's read buffer (src/http/client.c; 4 KiB when not set):
+ * in this host/gateway profile one whole TLS record, so a download runs
+ * at the speed of a raw mbedTLS read loop (bench/http.sh). */
+#define TLSC_HTTP_READ_BUFFER 16384
+
 /* ---- symmetric ---- */
 #define MBEDTLS_AES_C
 #define MBEDTLS_AESNI_C

@@ -249,7 +249,9 @@ typedef struct tlsc_http tlsc_http;
  * Create a client that makes its connections with cfg (referenced; it is
  * frozen by the first connection). Defaults: 5 redirects followed, the
  * parser's default limits, one retry of a request on a reused connection
- * that the server had closed.
+ * that the server had closed. The client holds one read buffer besides
+ * its connection: 16 KiB in the full profile (a whole TLS record per
+ * read), 4 KiB in the small ones (TLSC_HTTP_READ_BUFFER in the profile).
  * Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_NO_MEMORY.
  */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_new(tlsc_config *cfg, tlsc_http **out);
