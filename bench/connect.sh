@@ -19,6 +19,8 @@
 #          --toggle-collect), also for mbedTLS's programs/ssl/ssl_client2
 #          built with tlsc's full profile (+ bench/ssl_client2_tlsc_config.h;
 #          into build/ssl_client2-tlsc once);
+#      raw and ssl_client2 offer tlsc's key-exchange groups in tlsc's order
+#      (secp256r1 first): the same handshake;
 #      with the ratios tlsc/raw, tlsc/ssl_client2 and tlsc/openssl.
 # Needs nginx (nginx-light), valgrind, openssl, /usr/bin/time.
 set -euo pipefail
@@ -33,9 +35,12 @@ done
 rounds=${BENCH_ROUNDS:-3}
 jobs=${JOBS:-2}
 
-echo "== many handshakes on one event loop (tlsc bench-connect, full profile)"
-TLSC_BIN=$bin TLSC_PKI_GEN=$repo/tests/pki/gen.sh bash "$repo/tests/event/nginx.sh" --table
-echo
+# BENCH_CONNECT_LOOP=0 skips part 1.
+if [ "${BENCH_CONNECT_LOOP:-1}" != 0 ]; then
+  echo "== many handshakes on one event loop (tlsc bench-connect, full profile)"
+  TLSC_BIN=$bin TLSC_PKI_GEN=$repo/tests/pki/gen.sh bash "$repo/tests/event/nginx.sh" --table
+  echo
+fi
 
 # ---- builds ---------------------------------------------------------------------
 cache() { sed -n "s/^$1:[A-Z]*=//p" "$build/CMakeCache.txt"; }
@@ -180,7 +185,7 @@ profile_table() { # NAME BUILD N
   ht=$(per_hs_step tlsc "$b"); hr=$(per_hs_step raw "$b")
   if [ "$name" = full ]; then
     CMD=("$client2" server_addr=127.0.0.1 server_port="$port" ca_file="$ca" auth_mode=required
-         server_name=localhost force_version=tls13)
+         server_name=localhost force_version=tls13 groups=secp256r1,x25519,secp384r1)
     hc=$(ir "$T/cg.c2" --toggle-collect=mbedtls_ssl_handshake_step)
   fi
   echo "== one verified handshake at a time, profile $name ($n per run, best of $rounds interleaved rounds)"
