@@ -8,7 +8,8 @@
 #      default 3):
 #        tlsc get -o FILE              raw --out FILE
 #        tlsc get -o FILE --sha256 H   raw --out FILE --sha256
-#        tlsc get URL > /dev/null      raw (reads and discards)
+#        tlsc get URL > /dev/null      raw --stdout > /dev/null
+#                                      raw (reads and discards)
 #        curl -o FILE
 #      FILE is in the bench's temporary directory (never /dev/null); raw is
 #      bench/raw_client.c: mbedTLS alone, built from the same sources and
@@ -100,7 +101,7 @@ sha=$(sha256sum "$tmp/www/256m" | cut -d' ' -f1)
 out=$tmp/out.bin
 
 # Each client: NAME and a command (out= is the file it writes, if any).
-clients=(tlsc_o raw_o tlsc_o_sha raw_o_sha tlsc_stdout raw_discard curl_o)
+clients=(tlsc_o raw_o tlsc_o_sha raw_o_sha tlsc_stdout raw_stdout raw_discard curl_o)
 # BENCH_CLIENTS="tlsc_o raw_o" runs only those (the ratios of the others
 # then read 0).
 [ -n "${BENCH_CLIENTS:-}" ] && read -r -a clients <<< "$BENCH_CLIENTS"
@@ -116,7 +117,8 @@ label() {
   case $1 in
     tlsc_o) echo "tlsc get -o FILE" ;;          raw_o) echo "raw --out FILE" ;;
     tlsc_o_sha) echo "tlsc get -o FILE --sha256" ;; raw_o_sha) echo "raw --out FILE --sha256" ;;
-    tlsc_stdout) echo "tlsc get (stdout)" ;;     raw_discard) echo "raw (discard)" ;;
+    tlsc_stdout) echo "tlsc get > /dev/null" ;;   raw_stdout) echo "raw --stdout > /dev/null" ;;
+    raw_discard) echo "raw (discard)" ;;
     curl_o) echo "curl -o FILE" ;;
     base_discard) echo "raw (discard), baseline" ;;
   esac
@@ -133,6 +135,8 @@ run_client() { # NAME
     raw_o) "${t[@]}" "$raw" get 127.0.0.1 "$PORT" /256m "$ca" --out "$out" 2>"$tmp/raw.err" ;;
     raw_o_sha) "${t[@]}" "$raw" get 127.0.0.1 "$PORT" /256m "$ca" --out "$out" --sha256 \
                  2>"$tmp/raw.err" && grep -q "^sha256: $sha" "$tmp/raw.err" ;;
+    raw_stdout) "${t[@]}" "$raw" get 127.0.0.1 "$PORT" /256m "$ca" --stdout > /dev/null \
+                2>"$tmp/raw.err" && grep -q "^bytes: $size" "$tmp/raw.err" ;;
     raw_discard) "${t[@]}" "$raw" get 127.0.0.1 "$PORT" /256m "$ca" 2>"$tmp/raw.err" &&
                  grep -q "^bytes: $size" "$tmp/raw.err" ;;
     base_discard) "${t[@]}" "$base_raw" get 127.0.0.1 "$PORT" /256m "$ca" 2>"$tmp/raw.err" &&
@@ -176,7 +180,7 @@ ratio_row() { # TEXT A B
 }
 ratio_row "tlsc -o / raw --out (no digest)" tlsc_o raw_o
 ratio_row "tlsc -o --sha256 / raw --out --sha256" tlsc_o_sha raw_o_sha
-ratio_row "tlsc > stdout / raw (discard)" tlsc_stdout raw_discard
+ratio_row "tlsc > stdout / raw --stdout" tlsc_stdout raw_stdout
 ratio_row "tlsc -o / curl -o" tlsc_o curl_o
 [ -n "$base_raw" ] && ratio_row "raw (discard) / baseline raw (discard)" raw_discard base_discard
 echo

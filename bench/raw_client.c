@@ -5,11 +5,11 @@
  * objects), doing the least a verified client can do. tlsc's figures are
  * printed as ratios to it: what tlsc's own layers cost.
  *
- *   raw_client get HOST PORT PATH CA_FILE [--out FILE] [--sha256]
+ *   raw_client get HOST PORT PATH CA_FILE [--out FILE | --stdout] [--sha256]
  *       one verified TLS connection, "GET PATH", then mbedtls_ssl_read into
  *       a 16 KiB buffer until the server closes; the body (after the
  *       header) is discarded, or written to FILE (write(2), fsync before
- *       close, as tlsc get -o does), and/or hashed (SHA-256, as tlsc get
+ *       close, as tlsc get -o does) or to stdout, and/or hashed (SHA-256, as tlsc get
  *       --sha256 does). Prints "bytes: N" (and "sha256: HEX") to stderr.
  *   raw_client connect HOST PORT CA_FILE N
  *       N verified full handshakes one after the other (connect, handshake,
@@ -220,7 +220,8 @@ static void write_all(mbedtls_ssl_context *ssl, const unsigned char *p, size_t n
 /* ---- get ----------------------------------------------------------------------- */
 
 typedef struct body {
-    int out;                 /* file, or -1 */
+    int out;                 /* file or stdout, or -1 */
+    int sync;                /* fsync at the end (a file) */
     int hashing;
     mbedtls_sha256_context sha;
     unsigned matched;        /* of "\r\n\r\n": the header's end */
@@ -272,7 +273,7 @@ static void read_body(mbedtls_ssl_context *ssl, body *b)
 static void finish_body(body *b)
 {
     fprintf(stderr, "bytes: %llu\n", b->bytes);
-    if (b->out >= 0 && (fsync(b->out) != 0 || close(b->out) != 0))
+    if (b->sync && (fsync(b->out) != 0 || close(b->out) != 0))
         die("closing the output file", 0);
     if (!b->hashing)
         return;
@@ -294,6 +295,9 @@ static int cmd_get(raw *r, const char *path, int argc, char **argv)
             b.out = open(argv[++i], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
             if (b.out < 0)
                 die(argv[i], 0);
+            b.sync = 1;
+        } else if (strcmp(argv[i], "--stdout") == 0) {
+            b.out = STDOUT_FILENO; /* write(2)s of what was read, as tlsc get does */
         } else if (strcmp(argv[i], "--sha256") == 0) {
             b.hashing = 1;
         } else {
@@ -356,7 +360,7 @@ int main(int argc, char **argv)
         setup(&r, argv[4]);
         return cmd_connect(&r, atol(argv[5]));
     }
-    fprintf(stderr, "usage: raw_client get HOST PORT PATH CA_FILE [--out FILE] [--sha256]\n"
+    fprintf(stderr, "usage: raw_client get HOST PORT PATH CA_FILE [--out FILE | --stdout] [--sha256]\n"
                     "       raw_client connect HOST PORT CA_FILE N\n");
     return 2;
 }
