@@ -47,6 +47,12 @@
  * an allocation failure inside a DRBG reseed leaves the entropy accumulator
  * half set up, and the next reseed dereferences NULL (sha512.c:775). */
 
+/* ---- tlsc (not mbedTLS) ---- */
+/* The HTTP client's read buffer (src/http/client.c; 4 KiB when not set):
+ * in this host/gateway profile one whole TLS record, so a download runs
+ * at the speed of a raw mbedTLS read loop (bench/http.sh). */
+#define TLSC_HTTP_READ_BUFFER 16384
+
 /* ---- symmetric ---- */
 #define MBEDTLS_AES_C
 #define MBEDTLS_AESNI_C
@@ -65,6 +71,11 @@
 #define MBEDTLS_SHA1_C     /* certificate fingerprints, PKCS#5 PBKDF2-SHA1 */
 #define MBEDTLS_SHA224_C
 #define MBEDTLS_SHA256_C
+/* Arm64: the SHA-256 instructions when the CPU has them (checked at run
+ * time; sha256.c enables them per function, no compiler flag needed).
+ * Compiles to nothing on other targets. A platform that brings its own
+ * SHA-256 (MBEDTLS_SHA256_ALT, docs/footprint.md) must #undef it. */
+#define MBEDTLS_SHA256_USE_ARMV8_A_CRYPTO_IF_PRESENT
 #define MBEDTLS_SHA384_C
 #define MBEDTLS_SHA512_C
 #define MBEDTLS_HKDF_C

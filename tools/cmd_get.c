@@ -6,7 +6,7 @@
  * Same three phases as tlsc connect: parse (nothing applied), build the
  * configuration (cli_tls.c), run. Two modes:
  *   request  (default): each URL in turn, body to stdout, -i/-X/--data/-f;
- *   download (-o, --sha256, --size or --range-chunk): one URL, GET,
+ *   download (-o, --sha256, --print-sha256, --size or --range-chunk): one URL, GET,
  *            tlsc_http_download; a file appears only once verified.
  */
 #include "cli.h"
@@ -41,6 +41,7 @@ typedef struct get_opts {
     uint32_t max_time_ms;       /* --max-time, 0 = none */
     bool fail;
     bool stats;
+    bool print_sha256;          /* hash the content even without --sha256 */
     bool progress;              /* stderr is a terminal */
 } get_opts;
 
@@ -87,6 +88,9 @@ static const char *const get_help_head[] = {
     "                        content goes to stdout BEFORE it can be verified",
     "  --size N              expected size in bytes; the download stops as",
     "                        soon as more arrives or is announced",
+    "  --print-sha256        print the content's SHA-256 to stderr at the end",
+    "                        ('sha256: HEX'). The content is hashed only with",
+    "                        --sha256 or --print-sha256, never otherwise",
     "  --range-chunk BYTES   fetch in Range requests of BYTES (e.g. 65536);",
     "                        a dropped connection is reopened (resuming the",
     "                        TLS session) and the download continues",
@@ -94,8 +98,8 @@ static const char *const get_help_head[] = {
     "Other:",
     "  --stats               print statistics to stderr at the end",
     "                        (connections, resumed, requests, reused,",
-    "                        heap_peak_bytes; and bytes, sha256, reconnects",
-    "                        for a download)",
+    "                        heap_peak_bytes; and bytes, reconnects for a",
+    "                        download, and sha256 when it was computed)",
     "  --timeout MS          limit in milliseconds for the TCP connect, the TLS",
     "                        handshake and each read or write (defaults",
     "                        10000, 15000 and 30000); 0 = no limit",
@@ -246,6 +250,13 @@ static int opt_stats(void *p, const char *v)
     return CLI_EXIT_OK;
 }
 
+static int opt_print_sha256(void *p, const char *v)
+{
+    (void)v;
+    ((get_opts *)p)->print_sha256 = true;
+    return CLI_EXIT_OK;
+}
+
 static const cli_option get_options[] = {
     {"output", true, opt_output},       {"sha256", true, opt_sha256},
     {"size", true, opt_size},           {"range-chunk", true, opt_range_chunk},
@@ -254,6 +265,7 @@ static const cli_option get_options[] = {
     {"location", false, opt_location},  {"max-redirs", true, opt_max_redirs},
     {"max-time", true, opt_max_time},
     {"fail", false, opt_fail},          {"stats", false, opt_stats},
+    {"print-sha256", false, opt_print_sha256},
 };
 
 static const cli_short get_shorts[] = {
@@ -263,7 +275,8 @@ static const cli_short get_shorts[] = {
 
 static bool download_mode(const get_opts *o)
 {
-    return o->output != NULL || o->sha256_hex != NULL || o->have_size || o->range_chunk > 0;
+    return o->output != NULL || o->sha256_hex != NULL || o->have_size || o->range_chunk > 0 ||
+           o->print_sha256;
 }
 
 static int check_get(const get_opts *o)
@@ -273,7 +286,8 @@ static int check_get(const get_opts *o)
     if (!download_mode(o))
         return cli_tls_check(&o->tls);
     if (o->urls.count > 1)
-        return cli_usage_error(CMD, "-o, --sha256, --size and --range-chunk download one URL");
+        return cli_usage_error(CMD, "-o, --sha256, --print-sha256, --size and --range-chunk "
+                                    "download one URL");
     if (o->data != NULL || (o->method != NULL && strcmp(o->method, "GET") != 0))
         return cli_usage_error(CMD, "a verified download is a GET: no -X or --data");
     if (o->include)
@@ -565,12 +579,21 @@ static void on_progress(void *ud, uint64_t done, int64_t total)
     progress_draw(ud, done, total, false);
 }
 
-static void print_download_stats(const tlsc_download_result *r)
+static void print_sha256(const tlsc_download_result *r)
 {
-    fprintf(stderr, "bytes: %llu\nsha256: ", (unsigned long long)r->bytes);
+    if (!r->sha256_valid)
+        return; /* not asked for: never computed */
+    fprintf(stderr, "sha256: ");
     for (int i = 0; i < 32; i++)
         fprintf(stderr, "%02x", r->sha256[i]);
-    fprintf(stderr, "\nreconnects: %u\n", r->reconnects);
+    fprintf(stderr, "\n");
+}
+
+static void print_download_stats(const tlsc_download_result *r)
+{
+    fprintf(stderr, "bytes: %llu\n", (unsigned long long)r->bytes);
+    print_sha256(r);
+    fprintf(stderr, "reconnects: %u\n", r->reconnects);
 }
 
 static int run_download(tlsc_http *h, const get_opts *o)
@@ -592,6 +615,7 @@ static int run_download(tlsc_http *h, const get_opts *o)
     d.sink = to_out ? to_file : to_stdout;
     d.sink_ud = to_out ? &out : NULL;
     d.sha256 = o->sha256_hex != NULL ? o->sha256 : NULL;
+    d.want_sha256 = o->print_sha256;
     d.size = o->have_size ? (int64_t)o->size : -1;
     d.range_chunk = o->range_chunk;
     d.progress = on_progress;
@@ -605,6 +629,8 @@ static int run_download(tlsc_http *h, const get_opts *o)
     fflush(stdout);
     if (o->stats && rc == CLI_EXIT_OK)
         print_download_stats(&r);
+    else if (o->print_sha256 && rc == CLI_EXIT_OK)
+        print_sha256(&r);
     if (rc == CLI_EXIT_OK && err != TLSC_OK)
         rc = cli_report(err, tlsc_http_errmsg(h));
     for (size_t i = 0; copies != NULL && i < o->headers.count; i++)

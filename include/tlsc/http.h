@@ -261,7 +261,9 @@ typedef struct tlsc_http tlsc_http;
  * Create a client that makes its connections with cfg (referenced; it is
  * frozen by the first connection). Defaults: 5 redirects followed, the
  * parser's default limits, one retry of a request on a reused connection
- * that the server had closed.
+ * that the server had closed. The client holds one read buffer besides
+ * its connection: 16 KiB in the full profile (a whole TLS record per
+ * read), 4 KiB in the small ones (TLSC_HTTP_READ_BUFFER in the profile).
  * Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_NO_MEMORY.
  */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_new(tlsc_config *cfg, tlsc_http **out);
@@ -420,19 +422,31 @@ typedef struct tlsc_download {
     unsigned max_retries; /* 0 = default 3 */
     tlsc_http_progress_fn progress;
     void *progress_ud;
+    /* Report the SHA-256 of the content in tlsc_download_result.sha256
+     * even though no sha256 is expected. The content is hashed ONLY when
+     * sha256 is given or this is true, and then exactly once, while it
+     * streams (no second pass over a file or flash); otherwise no digest
+     * is computed at all (hashing would cost more than the TLS decryption
+     * of an AES-NI build) and the result's sha256_valid is false. */
+    bool want_sha256;
 } tlsc_download;
 
 typedef struct tlsc_download_result {
     uint64_t bytes;            /* content bytes received */
-    unsigned char sha256[32];  /* their SHA-256 */
+    unsigned char sha256[32];  /* their SHA-256 when sha256_valid, else zeros */
     int status;                /* last HTTP status */
     unsigned reconnects;       /* connections reopened after a drop */
+    bool sha256_valid;         /* a digest was asked for (d->sha256 or
+                                * d->want_sha256) and the whole content
+                                * was hashed */
 } tlsc_download_result;
 
 /*
  * Download d->url (following redirects as tlsc_http_do does) and verify
- * it. A status other than 200 (206 for Range pieces) fails with
- * TLSC_ERR_HTTP_STATUS. res may be NULL.
+ * it: the size against d->size and the Content-Length / Content-Range,
+ * the SHA-256 against d->sha256 (computed only when a digest is asked
+ * for: see want_sha256). A status other than 200 (206 for Range pieces)
+ * fails with TLSC_ERR_HTTP_STATUS. res may be NULL.
  * Errors: as tlsc_http_do, plus TLSC_ERR_HTTP_DIGEST_MISMATCH,
  * TLSC_ERR_HTTP_SIZE_MISMATCH, TLSC_ERR_HTTP_RANGE, TLSC_ERR_HTTP_SINK
  * (the sink failed, or the file could not be written or renamed).

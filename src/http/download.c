@@ -1,7 +1,8 @@
 /*
  * Verified downloads (tlsc/http.h): the content goes to a sink or a
- * temporary file while mbedTLS's SHA-256 runs over it; at the end the
- * digest and size are compared and the file is renamed into place only
+ * temporary file while mbedTLS's SHA-256 runs over it (only when a digest
+ * was asked for: hashing costs more than AES-NI decryption); at the end
+ * the digest and size are compared and the file is renamed into place only
  * when both match. In Range mode each piece is one request; a connection
  * that drops mid-piece is reopened (the client offers the saved session)
  * and the download continues at the first byte not yet received, since
@@ -27,6 +28,7 @@ typedef struct dl {
     tlsc_http *h;
     const tlsc_download *d;
     mbedtls_sha256_context sha;
+    bool hashing;           /* a digest was asked for */
     int fd;                 /* temporary file, or -1 */
     char *tmp_path;
     uint64_t done;          /* content bytes delivered */
@@ -75,7 +77,7 @@ static tlsc_err emit(dl *s, const void *data, size_t n)
     tlsc_err size_err = check_expected(s, s->done + n);
     if (size_err != TLSC_OK)
         return size_err;
-    if (mbedtls_sha256_update(&s->sha, data, n) != 0)
+    if (s->hashing && mbedtls_sha256_update(&s->sha, data, n) != 0)
         return tlsc__http_fail(s->h, TLSC_ERR_INTERNAL, "SHA-256 update failed");
     tlsc_err err = s->fd >= 0 ? write_all(s, data, n) : s->d->sink(s->d->sink_ud, data, n);
     if (err != TLSC_OK && s->fd < 0)
@@ -352,8 +354,9 @@ static tlsc_err fetch_ranges(dl *s, unsigned *reconnects)
 static tlsc_err verify(dl *s, tlsc_download_result *res)
 {
     const tlsc_download *d = s->d;
-    if (mbedtls_sha256_finish(&s->sha, res->sha256) != 0)
+    if (s->hashing && mbedtls_sha256_finish(&s->sha, res->sha256) != 0)
         return tlsc__http_fail(s->h, TLSC_ERR_INTERNAL, "SHA-256 finish failed");
+    res->sha256_valid = s->hashing;
     if (d->size >= 0 && s->done != (uint64_t)d->size)
         return tlsc__http_fail(s->h, TLSC_ERR_HTTP_SIZE_MISMATCH,
                                "received %llu bytes, expected %lld", (unsigned long long)s->done,
@@ -395,8 +398,9 @@ TLSC_API tlsc_err tlsc_http_download(tlsc_http *h, const tlsc_download *d, tlsc_
         return err;
     dl s = {.h = h, .d = d, .fd = -1, .total = -1, .range_total = -1};
     tlsc__http_deadline_begin(h, true); /* one limit for all the pieces */
+    s.hashing = d->sha256 != NULL || d->want_sha256;
     mbedtls_sha256_init(&s.sha);
-    if (mbedtls_sha256_starts(&s.sha, 0) != 0)
+    if (s.hashing && mbedtls_sha256_starts(&s.sha, 0) != 0)
         err = tlsc__http_fail(h, TLSC_ERR_INTERNAL, "SHA-256 start failed");
     if (err == TLSC_OK && d->path != NULL)
         err = open_tmp(&s);

@@ -107,12 +107,30 @@ download_case() { # VERSION FLAG NAME
   note "$name: $ELAPSED_MS ms"
 }
 
+# A digest is computed only when asked for: -o alone reports none, and
+# --print-sha256 prints the content's.
+digest_on_demand_case() { # VERSION FLAG
+  local v=$1 flag=$2 f=$WWW/files/1m
+  case_begin "TLS $v: -o without a digest computes none; --print-sha256 prints it"
+  run_tlsc get "https://127.0.0.1:$NGX_PORT/files/1m" -o "$CASE_DIR/out" --stats "${CA[@]}" "$flag"
+  expect_exit 0
+  cmp -s "$f" "$CASE_DIR/out" || fail "downloaded file differs"
+  expect_summary bytes "$(stat -c %s "$f")"
+  expect_stderr_not_contains "sha256:"
+  run_tlsc get "https://127.0.0.1:$NGX_PORT/files/1m" -o "$CASE_DIR/out" --print-sha256 \
+    "${CA[@]}" "$flag"
+  expect_exit 0
+  expect_summary sha256 "$(sha_of "$f")"
+  case_end
+}
+
 cases_for() { # VERSION (1.2 | 1.3)
   local v=$1 flag=--tls$1 base
   start_nginx "TLSv$v"
   base=https://127.0.0.1:$NGX_PORT
 
   for name in empty one 1m 64m; do download_case "$v" "$flag" "$name"; done
+  digest_on_demand_case "$v" "$flag"
 
   case_begin "TLS $v: chunked response with trailers"
   run_tlsc get "$base/chunked" -i "${CA[@]}" "$flag"
