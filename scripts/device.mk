@@ -4,7 +4,15 @@
 # tlsc + mbedTLS from scripts/baremetal.mk (same flags, same profile).
 #   make -f scripts/device.mk REPO=. MBEDTLS_DIR=... LWIP_DIR=... PROFILE=config/x.h OUT=dir \
 #        [FW_OUT=dir] [TCP_WND=bytes] [fw]
-# fw   links device/mps2-an386/fw_get.c into FW_OUT/fw_get.elf (+ .map)
+# fw   links device/mps2-an386/fw_get.c into FW_OUT/fw_get.elf (+ .map):
+#      one GET with tlsc_conn over a tlsc_lwip transport (newlib-nano, no stdio)
+# cli  links the tlsc command (tools/cmd_connect.c, cmd_get.c and their option
+#      parsing) into FW_OUT/tlsc.elf (+ .map) for scripts/tlsc-qemu: the
+#      lwIP platform's TCP (src/platform/lwip/tcp_lwip.c) and files on the
+#      host (device/mps2-an386/tlsc_file.c) replace the none platform's
+#      tcp_none.o / file_none.o (objects linked before libtlsc.a, so those
+#      archive members are never pulled), the HTTPS client (src/http), and
+#      newlib's semihosting syscalls (librdimon) for stdio.
 # OUT holds tlsc's and mbedTLS's archives (baremetal.mk's, so the same
 # directory as tests/build/cortex_m4.sh's serves both); FW_OUT (default
 # OUT) holds lwIP, the board and the firmware, so that firmware variants
@@ -24,15 +32,48 @@ LWIP_OBJ := $(patsubst $(LWIP_DIR)/src/%.c,$(FW_OUT)/lwip/%.o,$(LWIP_SRC))
 BOARD_SRC := $(BOARD)/board.c $(BOARD)/semihost.c $(BOARD)/lan9118.c $(BOARD)/net.c
 BOARD_OBJ := $(patsubst $(BOARD)/%.c,$(FW_OUT)/board/%.o,$(BOARD_SRC))
 PORT_OBJ := $(FW_OUT)/port/tlsc_lwip.o
-DEVICE_CFLAGS := $(TLSC_CFLAGS) $(LWIP_INC) $(WND_DEF)
+# The firmware links newlib in full, not newlib-nano: nano's printf has no
+# %zu / %llu, which tlsc's error details and the command's output use.
+# (libtlsc.a and libmbedtls.a, compiled against nano's headers, only call
+# the string and formatting functions, whose interfaces are the same.)
+DEVICE_CFLAGS := $(filter-out --specs=nano.specs,$(TLSC_CFLAGS)) $(LWIP_INC) $(WND_DEF)
+LWIP_CFLAGS := $(filter-out --specs=nano.specs,$(CFLAGS_COMMON)) -w $(LWIP_INC) $(WND_DEF)
+CLI_SRC := $(addprefix $(REPO)/tools/,cli_common.c cli_tls.c cli_session.c cmd_connect.c cmd_get.c)
+CLI_OBJ := $(patsubst $(REPO)/tools/%.c,$(FW_OUT)/tools/%.o,$(CLI_SRC)) \
+  $(FW_OUT)/board/fw_tlsc.o $(FW_OUT)/board/cli_device.o $(FW_OUT)/board/tlsc_file.o \
+  $(FW_OUT)/port/tcp_lwip.o
+HTTP_OBJ := $(patsubst $(REPO)/src/%.c,$(FW_OUT)/%.o,$(wildcard $(REPO)/src/http/*.c))
+LINK := $(CC) $(ARCH) -nostartfiles -Wl,--gc-sections -T$(BOARD)/mps2_an386.ld
 
-.PHONY: fw
+.PHONY: fw cli
 fw: $(FW_OUT)/fw_get.elf
+cli: $(FW_OUT)/tlsc.elf
+
+$(FW_OUT)/tools/%.o: $(REPO)/tools/%.c $(PROFILE)
+	@mkdir -p $(dir $@)
+	$(CC) $(DEVICE_CFLAGS) -I$(REPO)/tools -c $< -o $@
+
+$(FW_OUT)/http/%.o: $(REPO)/src/http/%.c $(PROFILE)
+	@mkdir -p $(dir $@)
+	$(CC) $(DEVICE_CFLAGS) -c $< -o $@
+
+$(FW_OUT)/board/fw_tlsc.o $(FW_OUT)/board/cli_device.o: DEVICE_CFLAGS += -I$(REPO)/tools
+
+$(FW_OUT)/port/tcp_lwip.o: $(REPO)/src/platform/lwip/tcp_lwip.c $(BOARD)/lwipopts.h $(PROFILE)
+	@mkdir -p $(dir $@)
+	$(CC) $(DEVICE_CFLAGS) -c $< -o $@
+
+$(FW_OUT)/tlsc.elf: $(CLI_OBJ) $(HTTP_OBJ) $(BOARD_OBJ) $(PORT_OBJ) $(FW_OUT)/liblwip.a \
+                    $(OUT)/libtlsc.a $(OUT)/libmbedtls.a $(BOARD)/mps2_an386.ld
+	$(LINK) -Wl,--wrap=tlsc_conn_connect -Wl,--wrap=tlsc_config_new -Wl,-Map=$(FW_OUT)/tlsc.map -o $@ \
+	  $(CLI_OBJ) $(HTTP_OBJ) $(BOARD_OBJ) $(PORT_OBJ) \
+	  -Wl,--start-group $(FW_OUT)/liblwip.a $(OUT)/libtlsc.a $(OUT)/libmbedtls.a \
+	  -lc -lrdimon -lgcc -Wl,--end-group
 
 # lwIP is third-party code: built without tlsc's warnings.
 $(FW_OUT)/lwip/%.o: $(LWIP_DIR)/src/%.c $(BOARD)/lwipopts.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_COMMON) -w $(LWIP_INC) $(WND_DEF) -c $< -o $@
+	$(CC) $(LWIP_CFLAGS) -c $< -o $@
 
 $(FW_OUT)/board/%.o: $(BOARD)/%.c $(BOARD)/lwipopts.h $(PROFILE)
 	@mkdir -p $(dir $@)
@@ -47,9 +88,9 @@ $(FW_OUT)/liblwip.a: $(LWIP_OBJ)
 
 $(FW_OUT)/fw_get.elf: $(FW_OUT)/board/fw_get.o $(BOARD_OBJ) $(PORT_OBJ) $(FW_OUT)/liblwip.a \
                    $(OUT)/libtlsc.a $(OUT)/libmbedtls.a $(BOARD)/mps2_an386.ld
-	$(CC) $(ARCH) --specs=nano.specs --specs=nosys.specs -nostartfiles -Wl,--gc-sections \
-	  -T$(BOARD)/mps2_an386.ld -Wl,-Map=$(FW_OUT)/fw_get.map -o $@ \
+	$(LINK) --specs=nosys.specs -Wl,-Map=$(FW_OUT)/fw_get.map -o $@ \
 	  $(FW_OUT)/board/fw_get.o $(BOARD_OBJ) $(PORT_OBJ) \
 	  -Wl,--start-group $(FW_OUT)/liblwip.a $(OUT)/libtlsc.a $(OUT)/libmbedtls.a -lc -lnosys -Wl,--end-group
 
--include $(LWIP_OBJ:.o=.d) $(BOARD_OBJ:.o=.d) $(PORT_OBJ:.o=.d) $(FW_OUT)/board/fw_get.d
+-include $(LWIP_OBJ:.o=.d) $(BOARD_OBJ:.o=.d) $(PORT_OBJ:.o=.d) $(FW_OUT)/board/fw_get.d \
+  $(CLI_OBJ:.o=.d) $(HTTP_OBJ:.o=.d)

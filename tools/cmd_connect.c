@@ -194,11 +194,12 @@ static void print_summary(const connect_opts *o, const tlsc_conn *conn)
     fprintf(stderr, "resumed: %s\n", tlsc_conn_resumed(conn) ? "yes" : "no");
     fprintf(stderr, "handshake_ms: %lu\n",
             (unsigned long)tlsc_conn_handshake_ms(conn));
-    fprintf(stderr, "heap_peak_bytes: %zu\n",
-            tlsc_conn_handshake_heap_peak(conn));
+    /* %lu, not %zu: newlib (the device build) has no C99 size formats. */
+    fprintf(stderr, "heap_peak_bytes: %lu\n",
+            (unsigned long)tlsc_conn_handshake_heap_peak(conn));
     size_t rin, rout;
     tlsc_conn_record_limit(conn, &rin, &rout);
-    fprintf(stderr, "record_limit: in=%zu out=%zu\n", rin, rout);
+    fprintf(stderr, "record_limit: in=%lu out=%lu\n", (unsigned long)rin, (unsigned long)rout);
 }
 
 static int run_session(const connect_opts *o, tlsc_conn *conn)

@@ -13,6 +13,8 @@ enum {
     SYS_WRITE = 0x05,
     SYS_READ = 0x06,
     SYS_FLEN = 0x0C,
+    SYS_REMOVE = 0x0E,
+    SYS_RENAME = 0x0F,
     SYS_TIME = 0x11,
     SYS_GET_CMDLINE = 0x15,
     SYS_EXIT_EXTENDED = 0x20,
@@ -66,6 +68,19 @@ long sh_flen(int fd)
 {
     uint32_t args[1] = { (uint32_t)fd };
     return sh_call(SYS_FLEN, args);
+}
+
+int sh_rename(const char *from, const char *to)
+{
+    uint32_t args[4] = { (uint32_t)from, (uint32_t)strlen(from), (uint32_t)to,
+                         (uint32_t)strlen(to) };
+    return sh_call(SYS_RENAME, args);
+}
+
+int sh_remove(const char *path)
+{
+    uint32_t args[2] = { (uint32_t)path, (uint32_t)strlen(path) };
+    return sh_call(SYS_REMOVE, args);
 }
 
 int64_t sh_time(void)

@@ -20,6 +20,9 @@ size_t sh_write(int fd, const void *buf, size_t len);
 size_t sh_read(int fd, void *buf, size_t len);
 /* Length of an open host file, -1 on error. */
 long sh_flen(int fd);
+/* Rename / remove a host file; 0 on success. */
+int sh_rename(const char *from, const char *to);
+int sh_remove(const char *path);
 /* Seconds since 1970 by the host's clock. */
 int64_t sh_time(void);
 /* The command line given with -semihosting-config arg=...; 0 on success. */

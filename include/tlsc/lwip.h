@@ -51,6 +51,21 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_lwip_open(tlsc_lwip **out, const char *hos
 /* The transport over a tlsc_lwip (ctx): send, recv, wait and close. */
 TLSC_API extern const tlsc_transport tlsc_lwip_transport;
 
+/* TLSC_OK once connected, TLSC_WANT_WRITE while resolving or connecting,
+ * else why it failed (TLSC_ERR_DNS, TLSC_ERR_CONN_REFUSED, ...). */
+TLSC_API tlsc_err tlsc_lwip_connected(const tlsc_lwip *t);
+
+/*
+ * A static hosts table for tlsc_lwip_open (and so for the lwIP platform's
+ * tlsc_conn_connect / tlsc_http): map(ud, host) returns the name or
+ * address to connect to instead, or NULL to use host as given. SNI and
+ * verification still use the name the application gave. Process-wide;
+ * NULL removes it. (The emulated board maps localhost and 127.0.0.1 to
+ * its host, 10.0.2.2.)
+ */
+TLSC_API void tlsc_lwip_set_host_map(const char *(*map)(void *ud, const char *host),
+                                     void *ud);
+
 /*
  * What `wait` (the blocking tlsc_conn_* calls) runs while it waits: one
  * pass of the application's lwIP main loop — poll the netif, call

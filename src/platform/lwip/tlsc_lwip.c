@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/internal.h"
+#include "platform/lwip/lwip_internal.h"
 #include "tlsc/lwip.h"
 
 #include "lwip/dns.h"
@@ -29,6 +30,14 @@ struct tlsc_lwip {
 
 static void (*g_poll)(void *ud);
 static void *g_poll_ud;
+static const char *(*g_map)(void *ud, const char *host);
+static void *g_map_ud;
+
+void tlsc_lwip_set_host_map(const char *(*map)(void *ud, const char *host), void *ud)
+{
+    g_map = map;
+    g_map_ud = ud;
+}
 
 void tlsc_lwip_set_poll(void (*poll)(void *ud), void *ud)
 {
@@ -161,6 +170,10 @@ tlsc_err tlsc_lwip_open(tlsc_lwip **out, const char *host, uint16_t port)
         return TLSC_ERR_NO_MEMORY;
     t->port = port;
     t->state = LW_RESOLVING;
+    if (g_map != NULL) {
+        const char *mapped = g_map(g_map_ud, host);
+        host = mapped != NULL ? mapped : host;
+    }
     ip_addr_t addr;
     err_t e = dns_gethostbyname(host, &addr, on_dns, t);
     if (e == ERR_OK)
@@ -177,7 +190,7 @@ tlsc_err tlsc_lwip_open(tlsc_lwip **out, const char *host, uint16_t port)
 
 /* ---- the transport ------------------------------------------------------ */
 
-static tlsc_err lw_send(void *ctx, const unsigned char *buf, size_t len, size_t *sent)
+tlsc_err tlsc__lwip_send(void *ctx, const unsigned char *buf, size_t len, size_t *sent)
 {
     tlsc_lwip *t = ctx;
     *sent = 0;
@@ -201,7 +214,7 @@ static tlsc_err lw_send(void *ctx, const unsigned char *buf, size_t len, size_t 
     return TLSC_OK;
 }
 
-static tlsc_err lw_recv(void *ctx, unsigned char *buf, size_t len, size_t *got)
+tlsc_err tlsc__lwip_recv(void *ctx, unsigned char *buf, size_t len, size_t *got)
 {
     tlsc_lwip *t = ctx;
     size_t n = 0;
@@ -236,7 +249,7 @@ static tlsc_err lw_recv(void *ctx, unsigned char *buf, size_t len, size_t *got)
     return TLSC_WANT_READ;
 }
 
-static tlsc_err lw_wait(void *ctx, bool want_read, bool want_write, int timeout_ms)
+tlsc_err tlsc__lwip_wait(void *ctx, bool want_read, bool want_write, int timeout_ms)
 {
     (void)want_read;
     (void)want_write;
@@ -250,7 +263,7 @@ static tlsc_err lw_wait(void *ctx, bool want_read, bool want_write, int timeout_
     return TLSC_OK;
 }
 
-static void lw_close(void *ctx)
+void tlsc__lwip_close(void *ctx)
 {
     tlsc_lwip *t = ctx;
     t->ev = NULL;
@@ -270,7 +283,17 @@ static void lw_close(void *ctx)
     release(t);
 }
 
-const tlsc_transport tlsc_lwip_transport = { lw_send, lw_recv, lw_wait, lw_close };
+const tlsc_transport tlsc_lwip_transport = { tlsc__lwip_send, tlsc__lwip_recv, tlsc__lwip_wait,
+                                             tlsc__lwip_close };
+
+tlsc_err tlsc_lwip_connected(const tlsc_lwip *t)
+{
+    if (t == NULL)
+        return TLSC_ERR_INVALID_ARG;
+    if (t->state == LW_FAILED)
+        return t->failure;
+    return t->state == LW_OPEN ? TLSC_OK : TLSC_WANT_WRITE;
+}
 
 tlsc_err tlsc_lwip_ev_connect(tlsc_ev *ev, const char *host, uint16_t port,
                               const char *server_name)
@@ -284,7 +307,7 @@ tlsc_err tlsc_lwip_ev_connect(tlsc_ev *ev, const char *host, uint16_t port,
     err = tlsc_ev_connect_transport(ev, server_name != NULL ? server_name : host,
                                     &tlsc_lwip_transport, t);
     if (err != TLSC_OK) {
-        lw_close(t);
+        tlsc__lwip_close(t);
         return err;
     }
     t->ev = ev;
