@@ -7,7 +7,9 @@
  * error says so).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "board.h"
 #include "cli.h"
@@ -86,6 +88,7 @@ int fsync(int fd)
 /* newlib's librdimon answers rename() with ENOSYS; semihosting has
  * SYS_RENAME (the downloads of `tlsc get -o` are renamed into place once
  * complete). Replaces the C library's rename (this object links first). */
+int rename(const char *from, const char *to);
 int rename(const char *from, const char *to)
 {
     if (sh_rename(from, to) != 0) {
@@ -93,4 +96,30 @@ int rename(const char *from, const char *to)
         return -1;
     }
     return 0;
+}
+
+/* newlib's mkstemp first stats the directory, which semihosting cannot
+ * (it opens files only), so every path with a directory fails with
+ * ENOTDIR. This one tries names until one does not exist yet (semihosting
+ * has no O_EXCL: a race with another writer of the same directory is
+ * possible, and harmless for the downloads of one device). */
+int mkstemp(char *templ);
+int mkstemp(char *templ)
+{
+    size_t n = strlen(templ);
+    if (n < 6 || strcmp(templ + n - 6, "XXXXXX") != 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    for (unsigned attempt = 0; attempt < 100; attempt++) {
+        snprintf(templ + n - 6, 7, "%06lu", (unsigned long)(board_rand() % 1000000u));
+        int probe = sh_open(templ, "rb");
+        if (probe >= 0) {
+            sh_close(probe);
+            continue;
+        }
+        return open(templ, O_RDWR | O_CREAT | O_TRUNC, 0600);
+    }
+    errno = EEXIST;
+    return -1;
 }

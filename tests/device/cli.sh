@@ -84,6 +84,55 @@ run_tlsc connect "localhost:$port" --psk device:00112233445566778899aabbccddeeff
 expect_exit 0
 expect_summary verify psk
 
+case_begin "1 MiB verified download in 64 KiB Range pieces, connection cut midway"
+source "$repo/tests/event/nginx_start.sh"
+nginx=$(command -v nginx || echo /usr/sbin/nginx)
+NG=$CASE_DIR/nginx
+mkdir -p "$NG/logs" "$NG/tmp" "$NG/www"
+head -c 1048576 /dev/urandom > "$NG/www/1m"
+chmod -R a+rX "$T" # nginx's workers drop root for their own user
+write_ng_conf() {
+  cat > "$NG/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $NG/nginx.pid;
+error_log $NG/logs/error.log warn;
+events { worker_connections 64; }
+http {
+  access_log $NG/logs/access.log;
+  client_body_temp_path $NG/tmp/body;
+  proxy_temp_path $NG/tmp/proxy;
+  fastcgi_temp_path $NG/tmp/fastcgi;
+  uwsgi_temp_path $NG/tmp/uwsgi;
+  scgi_temp_path $NG/tmp/scgi;
+  server {
+    listen 127.0.0.1:$1 ssl;
+    ssl_protocols TLSv1.3;
+    ssl_certificate $PKI/server-p256-chain.pem;
+    ssl_certificate_key $PKI/server-p256.key;
+    root $NG/www;
+  }
+}
+CONF
+}
+if nginx_start "$NG" write_ng_conf; then
+  HELPER_PIDS+=("$NGINX_PID")
+  _next_log
+  _spawn "$SRV_LOG" python3 "$repo/tests/interop/cutrelay.py" "$NGINX_PORT" 300000
+  _wait_for_log "$SRV_PID" "$SRV_LOG" '^PORT [0-9]+' 10 || fail "relay did not start"
+  rport=$(sed -n 's/^PORT //p' "$SRV_LOG" | head -1)
+  run_tlsc get "https://127.0.0.1:$rport/1m" --range-chunk 65536 -o "$CASE_DIR/out" \
+    --sha256 "$(sha256sum "$NG/www/1m" | cut -d' ' -f1)" --size 1048576 --stats --ca "$PKI/root.pem"
+  expect_exit 0
+  cmp -s "$NG/www/1m" "$CASE_DIR/out" || fail "downloaded file differs"
+  grep -q '^CUT' "$SRV_LOG" || fail "the relay never cut the connection"
+  expect_summary connections 2
+  expect_summary resumed 1
+  expect_device_figures
+else
+  fail "nginx did not start: $(tail -3 "$NG/logs/error.log")"
+fi
+
 case_begin "unsupported options: a usage error"
 run_tlsc connect "localhost:1" --ca "$PKI/root.pem" --driver event --summary
 expect_exit 2
