@@ -6,6 +6,8 @@
 #        [FW_OUT=dir] [TCP_WND=bytes] [fw]
 # fw   links device/mps2-an386/fw_get.c into FW_OUT/fw_get.elf (+ .map):
 #      one GET with tlsc_conn over a tlsc_lwip transport (newlib-nano, no stdio)
+# ev   links device/mps2-an386/fw_ev.c into FW_OUT/fw_ev.elf: GETs at once
+#      on the event driver (tlsc_lwip_ev_connect), one held for a while
 # cli  links the tlsc command (tools/cmd_connect.c, cmd_get.c and their option
 #      parsing) into FW_OUT/tlsc.elf (+ .map) for scripts/tlsc-qemu: the
 #      lwIP platform's TCP (src/platform/lwip/tcp_lwip.c) and files on the
@@ -45,8 +47,9 @@ CLI_OBJ := $(patsubst $(REPO)/tools/%.c,$(FW_OUT)/tools/%.o,$(CLI_SRC)) \
 HTTP_OBJ := $(patsubst $(REPO)/src/%.c,$(FW_OUT)/%.o,$(wildcard $(REPO)/src/http/*.c))
 LINK := $(CC) $(ARCH) -nostartfiles -Wl,--gc-sections -T$(BOARD)/mps2_an386.ld
 
-.PHONY: fw cli
+.PHONY: fw cli ev
 fw: $(FW_OUT)/fw_get.elf
+ev: $(FW_OUT)/fw_ev.elf
 cli: $(FW_OUT)/tlsc.elf
 
 $(FW_OUT)/tools/%.o: $(REPO)/tools/%.c $(PROFILE)
@@ -92,5 +95,11 @@ $(FW_OUT)/fw_get.elf: $(FW_OUT)/board/fw_get.o $(BOARD_OBJ) $(PORT_OBJ) $(FW_OUT
 	  $(FW_OUT)/board/fw_get.o $(BOARD_OBJ) $(PORT_OBJ) \
 	  -Wl,--start-group $(FW_OUT)/liblwip.a $(OUT)/libtlsc.a $(OUT)/libmbedtls.a -lc -lnosys -Wl,--end-group
 
--include $(LWIP_OBJ:.o=.d) $(BOARD_OBJ:.o=.d) $(PORT_OBJ:.o=.d) $(FW_OUT)/board/fw_get.d \
+$(FW_OUT)/fw_ev.elf: $(FW_OUT)/board/fw_ev.o $(BOARD_OBJ) $(PORT_OBJ) $(FW_OUT)/board/tlsc_file.o \
+                    $(FW_OUT)/liblwip.a $(OUT)/libtlsc.a $(OUT)/libmbedtls.a $(BOARD)/mps2_an386.ld
+	$(LINK) --specs=nosys.specs -Wl,-Map=$(FW_OUT)/fw_ev.map -o $@ \
+	  $(FW_OUT)/board/fw_ev.o $(BOARD_OBJ) $(PORT_OBJ) $(FW_OUT)/board/tlsc_file.o \
+	  -Wl,--start-group $(FW_OUT)/liblwip.a $(OUT)/libtlsc.a $(OUT)/libmbedtls.a -lc -lnosys -Wl,--end-group
+
+-include $(FW_OUT)/board/fw_ev.d $(LWIP_OBJ:.o=.d) $(BOARD_OBJ:.o=.d) $(PORT_OBJ:.o=.d) $(FW_OUT)/board/fw_get.d \
   $(CLI_OBJ:.o=.d) $(HTTP_OBJ:.o=.d)

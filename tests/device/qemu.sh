@@ -9,7 +9,9 @@
 # Cases: a verified TLS 1.3 GET; the wrong host name and an expired
 # certificate (exact error line on the device console); lwIP's TCP window
 # (4 KiB) smaller than the server's 16 KiB TLS records; 3% of the frames
-# dropped and 3% reordered by the netif with the download still intact.
+# dropped and 3% reordered by the netif with the download still intact;
+# three connections at once on the event driver over lwIP (small4k, TLS 1.2
+# with 4 KiB records), one of them held (tlsc_ev_hold) for a while.
 set -u
 repo=${1:?usage: qemu.sh REPO MBEDTLS_DIR DEPS_DIR LIB_OUT OUT}
 mbedtls=${2:?}; deps=${3:?}; lib_out=${4:?}; out=${5:?}
@@ -23,16 +25,18 @@ die() { echo "not ok - $*"; echo "$pass passed, $((fail + 1)) failed"; exit 1; }
 
 command -v qemu-system-arm >/dev/null || die "qemu-system-arm missing (scripts/deps.sh check)"
 lwip=$("$repo/scripts/fetch-lwip.sh" "$deps/lwip") || die "fetch-lwip.sh"
-profile=$repo/config/tlsc_mbedtls_config.h
-build_fw() { # FW_OUT [TCP_WND]
+build_fw() { # FW_OUT TARGET PROFILE(full|small|small4k) [TCP_WND]
+  local cfg=$repo/config/tlsc_mbedtls_$3.h
+  [ "$3" = full ] && cfg=$repo/config/tlsc_mbedtls_config.h
   mkdir -p "$1"
   make -f "$repo/scripts/device.mk" -j"${BM_JOBS:-2}" REPO="$repo" MBEDTLS_DIR="$mbedtls" \
-    LWIP_DIR="$lwip" PROFILE="$profile" OUT="$lib_out/full" FW_OUT="$1" \
-    ${2:+TCP_WND=$2} fw > "$1/build.log" 2>&1 ||
+    LWIP_DIR="$lwip" PROFILE="$cfg" OUT="$lib_out/$3" \
+    FW_OUT="$1" ${4:+TCP_WND=$4} "$2" > "$1/build.log" 2>&1 ||
     { grep -E ': error|undefined reference' "$1/build.log" | head; die "firmware build ($1)"; }
 }
-build_fw "$out/fw"
-build_fw "$out/fw-wnd4k" 4096
+build_fw "$out/fw" fw full
+build_fw "$out/fw-wnd4k" fw full 4096
+build_fw "$out/ev-small4k" ev small4k
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/tlsc-qemu.XXXXXX") || exit 1
 cleanup() {
@@ -61,7 +65,7 @@ http {
   fastcgi_temp_path $T/tmp/fastcgi;
   uwsgi_temp_path $T/tmp/uwsgi;
   scgi_temp_path $T/tmp/scgi;
-  ssl_protocols TLSv1.3;
+  ssl_protocols TLSv1.2 TLSv1.3;
   ssl_buffer_size 16k;
   server {
     listen 127.0.0.1:$1 ssl;
@@ -138,6 +142,20 @@ if [ "$RC" = 0 ] && cmp -s "$T/body" "$T/www/big.bin" && [ "$(key frames_dropped
   ok "3% of frames dropped and 3% reordered: download intact ($(key frames_dropped) dropped, $(key frames_reordered) reordered)"
 else
   bad "fault injection (exit $RC)"; show
+fi
+
+# Three GETs at once on tlsc's event driver over lwIP: the firmware's loop
+# only polls the netif, runs lwIP's timers and tlsc_loop_process.
+args="arg=10.0.2.2,arg=$port,arg=localhost,arg=/big.bin,arg=$T/pki/root.pem,arg=3,arg=262144"
+timeout 120 qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none \
+  -nic user,model=lan9118 -icount shift=0 -semihosting-config "enable=on,target=native,$args" \
+  -kernel "$out/ev-small4k/fw_ev.elf" > "$T/out" 2> "$T/err"
+RC=$?; OUT=$(cat "$T/out"); ERR=$(cat "$T/err")
+if [ "$RC" = 0 ] && [ "$(grep -c ': ok (262144 body bytes)$' <<< "$OUT")" = 3 ] &&
+   [ "$(key open_at_once)" = 3 ]; then
+  ok "three event connections at once over lwIP, one held (small4k: $(key arena_peak_bytes) bytes of arena)"
+else
+  bad "three event connections (exit $RC)"; show
 fi
 
 echo "$pass passed, $fail failed"
