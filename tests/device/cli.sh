@@ -33,6 +33,12 @@ expect_summary verify ok
 expect_summary_complete
 expect_device_figures
 
+case_begin "connect relays stdin (a host file) and the server's answer"
+start_openssl -tls1_3 -cert "$PKI/server-p256.pem" -key "$PKI/server-p256.key" -cert_chain "$PKI/int.pem"
+run_tlsc_input 'hello device\n' 0 connect "localhost:$SRV_PORT" --ca "$PKI/root.pem" --timeout 2000
+expect_exit 0
+expect_stdout_contains "ecived olleh"
+
 case_begin "wrong host name: the exact error line"
 start_openssl -tls1_3 -cert "$PKI/server-p256.pem" -key "$PKI/server-p256.key" -cert_chain "$PKI/int.pem"
 run_tlsc connect "127.0.0.1:$SRV_PORT" --servername wrong.example --ca "$PKI/root.pem" --summary
