@@ -8,6 +8,9 @@
 #      one GET with tlsc_conn over a tlsc_lwip transport (newlib-nano, no stdio)
 # ev   links device/mps2-an386/fw_ev.c into FW_OUT/fw_ev.elf: GETs at once
 #      on the event driver (tlsc_lwip_ev_connect), one held for a while
+# altcp (with ALTCP=1, its own FW_OUT: lwIP is built with ALTCP) links
+#      device/mps2-an386/fw_altcp.c, the same GET over lwIP's own
+#      altcp_tls_mbedtls, into FW_OUT/fw_altcp.elf for bench/device.sh
 # cli  links the tlsc command (tools/cmd_connect.c, cmd_get.c and their option
 #      parsing) into FW_OUT/tlsc.elf (+ .map) for scripts/tlsc-qemu: the
 #      lwIP platform's TCP (src/platform/lwip/tcp_lwip.c) and files on the
@@ -27,7 +30,10 @@ BOARD := $(REPO)/device/mps2-an386
 include $(REPO)/scripts/baremetal.mk
 
 LWIP_INC := -I$(BOARD) -I$(LWIP_DIR)/src/include
-WND_DEF := $(if $(TCP_WND),-DTCP_WND=$(TCP_WND))
+WND_DEF := $(if $(TCP_WND),-DTCP_WND=$(TCP_WND)) \
+  $(if $(ALTCP),-DLWIP_ALTCP=1 -DLWIP_ALTCP_TLS=1 -DLWIP_ALTCP_TLS_MBEDTLS=1)
+ALTCP_COMPAT := -DMBEDTLS_ALLOW_PRIVATE_ACCESS -I$(REPO)/device/altcp-compat \
+  -I$(MBEDTLS_DIR)/library -I$(LWIP_DIR)/src/apps -include altcp_compat.h
 LWIP_SRC := $(wildcard $(LWIP_DIR)/src/core/*.c) $(wildcard $(LWIP_DIR)/src/core/ipv4/*.c) \
   $(LWIP_DIR)/src/netif/ethernet.c
 LWIP_OBJ := $(patsubst $(LWIP_DIR)/src/%.c,$(FW_OUT)/lwip/%.o,$(LWIP_SRC))
@@ -47,9 +53,10 @@ CLI_OBJ := $(patsubst $(REPO)/tools/%.c,$(FW_OUT)/tools/%.o,$(CLI_SRC)) \
 HTTP_OBJ := $(patsubst $(REPO)/src/%.c,$(FW_OUT)/%.o,$(wildcard $(REPO)/src/http/*.c))
 LINK := $(CC) $(ARCH) -nostartfiles -Wl,--gc-sections -T$(BOARD)/mps2_an386.ld
 
-.PHONY: fw cli ev
+.PHONY: fw cli ev altcp
 fw: $(FW_OUT)/fw_get.elf
 ev: $(FW_OUT)/fw_ev.elf
+altcp: $(FW_OUT)/fw_altcp.elf
 cli: $(FW_OUT)/tlsc.elf
 
 $(FW_OUT)/tools/%.o: $(REPO)/tools/%.c $(PROFILE)
@@ -101,5 +108,18 @@ $(FW_OUT)/fw_ev.elf: $(FW_OUT)/board/fw_ev.o $(BOARD_OBJ) $(PORT_OBJ) $(FW_OUT)/
 	  $(FW_OUT)/board/fw_ev.o $(BOARD_OBJ) $(PORT_OBJ) $(FW_OUT)/board/tlsc_file.o \
 	  -Wl,--start-group $(FW_OUT)/liblwip.a $(OUT)/libtlsc.a $(OUT)/libmbedtls.a -lc -lnosys -Wl,--end-group
 
--include $(FW_OUT)/board/fw_ev.d $(LWIP_OBJ:.o=.d) $(BOARD_OBJ:.o=.d) $(PORT_OBJ:.o=.d) $(FW_OUT)/board/fw_get.d \
+$(FW_OUT)/altcp/altcp_tls_mbedtls.o: $(LWIP_DIR)/src/apps/altcp_tls/altcp_tls_mbedtls.c \
+                                     $(REPO)/device/altcp-compat/altcp_compat.h $(BOARD)/lwipopts.h
+	@mkdir -p $(dir $@)
+	$(CC) $(LWIP_CFLAGS) $(ALTCP_COMPAT) -c $< -o $@
+
+$(FW_OUT)/board/fw_altcp.o: DEVICE_CFLAGS += -DMBEDTLS_ALLOW_PRIVATE_ACCESS -I$(LWIP_DIR)/src/apps
+
+$(FW_OUT)/fw_altcp.elf: $(FW_OUT)/board/fw_altcp.o $(FW_OUT)/altcp/altcp_tls_mbedtls.o $(BOARD_OBJ) \
+                        $(FW_OUT)/liblwip.a $(OUT)/libtlsc.a $(OUT)/libmbedtls.a $(BOARD)/mps2_an386.ld
+	$(LINK) --specs=nosys.specs -Wl,-Map=$(FW_OUT)/fw_altcp.map -o $@ \
+	  $(FW_OUT)/board/fw_altcp.o $(FW_OUT)/altcp/altcp_tls_mbedtls.o $(BOARD_OBJ) \
+	  -Wl,--start-group $(FW_OUT)/liblwip.a $(OUT)/libtlsc.a $(OUT)/libmbedtls.a -lc -lnosys -Wl,--end-group
+
+-include $(FW_OUT)/board/fw_altcp.d $(FW_OUT)/altcp/altcp_tls_mbedtls.d $(FW_OUT)/board/fw_ev.d $(LWIP_OBJ:.o=.d) $(BOARD_OBJ:.o=.d) $(PORT_OBJ:.o=.d) $(FW_OUT)/board/fw_get.d \
   $(CLI_OBJ:.o=.d) $(HTTP_OBJ:.o=.d)
