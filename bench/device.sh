@@ -32,35 +32,10 @@ TLSC_PKI_NO_RSA4096=1 bash "$repo/tests/pki/gen.sh" "$T/pki" > /dev/null 2>&1
 mkdir -p "$T/logs" "$T/tmp" "$T/www"
 head -c 20000 /dev/urandom > "$T/www/file"
 chmod -R a+rX "$T"
+source "$repo/tests/device/nginx_conf.sh"
 write_conf() {
-  cat > "$T/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $T/nginx.pid;
-error_log $T/logs/error.log warn;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path $T/tmp/body;
-  proxy_temp_path $T/tmp/proxy;
-  fastcgi_temp_path $T/tmp/fastcgi;
-  uwsgi_temp_path $T/tmp/uwsgi;
-  scgi_temp_path $T/tmp/scgi;
-  ssl_protocols TLSv1.2;
-  server {
-    listen 127.0.0.1:$1 ssl;
-    ssl_certificate $T/pki/server-p256-chain.pem;
-    ssl_certificate_key $T/pki/server-p256.key;
-    root $T/www;
-  }
-  server {
-    listen 127.0.0.1:$(($1 + 1)) ssl;
-    ssl_certificate $T/pki/expired-chain.pem;
-    ssl_certificate_key $T/pki/expired.key;
-    root $T/www;
-  }
-}
-CONF
+  device_nginx_conf "$T" "$1" TLSv1.2 "$T/www" "$T/pki/server-p256-chain.pem" \
+    "$T/pki/server-p256.key" "$T/pki/expired-chain.pem" "$T/pki/expired.key"
 }
 nginx_start "$T" write_conf || { cat "$T/logs/error.log"; exit 1; }
 port=$NGINX_PORT

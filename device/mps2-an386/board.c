@@ -205,6 +205,28 @@ size_t board_static_ram_bytes(void)
     return (size_t)((char *)__bss_end - (char *)__data_start);
 }
 
+/* ---- command line ----------------------------------------------------- */
+
+int board_args(char **argv, int max)
+{
+    static char line[4096];
+    int argc = 0;
+    if (sh_cmdline(line, sizeof line) != 0)
+        return 0;
+    for (char *p = line; *p != '\0' && argc < max;) {
+        while (*p == ' ')
+            *p++ = '\0';
+        if (*p == '\0')
+            break;
+        argv[argc++] = p;
+        while (*p != '\0' && *p != ' ')
+            p++;
+    }
+    if (argc < max)
+        argv[argc] = NULL;
+    return argc;
+}
+
 /* ---- console and exit ------------------------------------------------ */
 
 void board_puts(const char *s)

@@ -48,6 +48,11 @@ void board_eputs(const char *s);
 void board_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void board_eprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* The semihosting command line (QEMU's -semihosting-config arg=...) split
+ * at spaces into argv[0..max-1] (NULL-terminated when there is room);
+ * returns the count. The strings live in a static buffer of 4 KB. */
+int board_args(char **argv, int max);
+
 /* End the emulation with this status. */
 _Noreturn void board_exit(int status);
 

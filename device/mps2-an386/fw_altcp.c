@@ -108,15 +108,10 @@ static err_t on_connected(void *arg, struct altcp_pcb *pcb, err_t err)
     return altcp_output(pcb);
 }
 
-static char cmdline[512];
-
 int main(void)
 {
     char *argv[6];
-    int argc = 0;
-    if (sh_cmdline(cmdline, sizeof cmdline) == 0)
-        for (char *p = strtok(cmdline, " "); p != NULL && argc < 6; p = strtok(NULL, " "))
-            argv[argc++] = p;
+    int argc = board_args(argv, 6);
     if (argc < 5)
         return 2;
     st.name = argv[2];

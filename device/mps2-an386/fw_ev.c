@@ -95,15 +95,10 @@ static void on_event(tlsc_ev *ev, const tlsc_event *e, void *ud)
     }
 }
 
-static char cmdline[1024];
-
 int main(void)
 {
     char *argv[8];
-    int argc = 0;
-    if (sh_cmdline(cmdline, sizeof cmdline) == 0)
-        for (char *p = strtok(cmdline, " "); p != NULL && argc < 8; p = strtok(NULL, " "))
-            argv[argc++] = p;
+    int argc = board_args(argv, 8);
     if (argc < 7) {
         board_eputs("usage: ADDR PORT SERVER_NAME PATH CA_FILE COUNT BODY_BYTES\n");
         return 2;

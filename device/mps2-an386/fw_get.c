@@ -25,18 +25,6 @@
 
 #define ARGS_MAX 8
 
-static char cmdline[1024];
-
-static int split_args(char **argv)
-{
-    if (sh_cmdline(cmdline, sizeof cmdline) != 0)
-        return 0;
-    int argc = 0;
-    for (char *p = strtok(cmdline, " "); p != NULL && argc < ARGS_MAX; p = strtok(NULL, " "))
-        argv[argc++] = p;
-    return argc;
-}
-
 static unsigned char *read_host_file(const char *path, size_t *len)
 {
     int fd = sh_open(path, "rb");
@@ -104,7 +92,7 @@ static int get(tlsc_conn *conn, const char *name, const char *path, int out,
 int main(void)
 {
     char *argv[ARGS_MAX];
-    int argc = split_args(argv);
+    int argc = board_args(argv, ARGS_MAX - 1);
     if (argc < 6)
         return fail("usage", "ADDR PORT SERVER_NAME PATH CA_FILE OUT_FILE", 2);
     if (board_heap_init() != 0 || net_init() != 0)

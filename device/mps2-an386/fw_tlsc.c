@@ -61,19 +61,6 @@ static const char *map_host(void *ud, const char *host)
                                                                            : NULL;
 }
 
-static char cmdline[4096];
-
-static int split_args(char **argv)
-{
-    if (sh_cmdline(cmdline, sizeof cmdline) != 0)
-        return 0;
-    int argc = 0;
-    for (char *p = strtok(cmdline, " "); p != NULL && argc < ARGS_MAX - 1; p = strtok(NULL, " "))
-        argv[argc++] = p;
-    argv[argc] = NULL;
-    return argc;
-}
-
 static void print_u64(const char *key, uint64_t v)
 {
     /* newlib's printf has no %llu. */
@@ -94,7 +81,7 @@ int main(void)
 {
     initialise_monitor_handles();
     char *argv[ARGS_MAX];
-    int argc = split_args(argv);
+    int argc = board_args(argv, ARGS_MAX - 1);
     if (argc > 0 && strncmp(argv[0], "@stdin=", 7) == 0) {
         device_cli_set_stdin(argv[0] + 7);
         argc--;

@@ -97,29 +97,9 @@ NG=$CASE_DIR/nginx
 mkdir -p "$NG/logs" "$NG/tmp" "$NG/www"
 head -c 1048576 /dev/urandom > "$NG/www/1m"
 chmod -R a+rX "$T" # nginx's workers drop root for their own user
+source "$repo/tests/device/nginx_conf.sh"
 write_ng_conf() {
-  cat > "$NG/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $NG/nginx.pid;
-error_log $NG/logs/error.log warn;
-events { worker_connections 64; }
-http {
-  access_log $NG/logs/access.log;
-  client_body_temp_path $NG/tmp/body;
-  proxy_temp_path $NG/tmp/proxy;
-  fastcgi_temp_path $NG/tmp/fastcgi;
-  uwsgi_temp_path $NG/tmp/uwsgi;
-  scgi_temp_path $NG/tmp/scgi;
-  server {
-    listen 127.0.0.1:$1 ssl;
-    ssl_protocols TLSv1.3;
-    ssl_certificate $PKI/server-p256-chain.pem;
-    ssl_certificate_key $PKI/server-p256.key;
-    root $NG/www;
-  }
-}
-CONF
+  device_nginx_conf "$NG" "$1" TLSv1.3 "$NG/www" "$PKI/server-p256-chain.pem" "$PKI/server-p256.key"
 }
 if nginx_start "$NG" write_ng_conf; then
   HELPER_PIDS+=("$NGINX_PID")

@@ -51,36 +51,10 @@ head -c 262144 /dev/urandom > "$T/www/big.bin"
 chmod -R a+rX "$T" # nginx's workers run as another user when started by root
 
 # Two servers: the good chain (port P) and the expired leaf (port P+1).
+source "$repo/tests/device/nginx_conf.sh"
 write_conf() {
-  cat > "$T/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $T/nginx.pid;
-error_log $T/logs/error.log warn;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path $T/tmp/body;
-  proxy_temp_path $T/tmp/proxy;
-  fastcgi_temp_path $T/tmp/fastcgi;
-  uwsgi_temp_path $T/tmp/uwsgi;
-  scgi_temp_path $T/tmp/scgi;
-  ssl_protocols TLSv1.2 TLSv1.3;
-  ssl_buffer_size 16k;
-  server {
-    listen 127.0.0.1:$1 ssl;
-    ssl_certificate $T/pki/server-p256-chain.pem;
-    ssl_certificate_key $T/pki/server-p256.key;
-    root $T/www;
-  }
-  server {
-    listen 127.0.0.1:$(($1 + 1)) ssl;
-    ssl_certificate $T/pki/expired-chain.pem;
-    ssl_certificate_key $T/pki/expired.key;
-    root $T/www;
-  }
-}
-CONF
+  device_nginx_conf "$T" "$1" "TLSv1.2 TLSv1.3" "$T/www" "$T/pki/server-p256-chain.pem" \
+    "$T/pki/server-p256.key" "$T/pki/expired-chain.pem" "$T/pki/expired.key"
 }
 nginx_start "$T" write_conf || { cat "$T/logs/error.log"; die "nginx did not start"; }
 port=$NGINX_PORT
@@ -127,7 +101,7 @@ else
   bad "expired certificate (exit $RC)"; show
 fi
 
-# 16 KiB records (ssl_buffer_size 16k) through a 4 KiB TCP window: each part
+# 16 KiB records (nginx's default ssl_buffer_size) through a 4 KiB TCP window: each part
 # of a record is acknowledged as tlsc takes it, so the window reopens.
 run "$out/fw-wnd4k" "$port" localhost /big.bin
 if [ "$RC" = 0 ] && cmp -s "$T/body" "$T/www/big.bin"; then
