@@ -131,7 +131,9 @@ int main(void)
     uint64_t hs = board_instructions() - before;
     if (err != TLSC_OK)
         return fail(tlsc_strerror(err), tlsc_conn_errmsg(conn), 9);
-    board_printf("protocol: %s\ncipher: %s\n", tlsc_conn_protocol(conn), tlsc_conn_cipher(conn));
+    board_printf("protocol: %s\ncipher: %s\nhandshake_heap_peak_bytes: %lu\n",
+                 tlsc_conn_protocol(conn), tlsc_conn_cipher(conn),
+                 (unsigned long)tlsc_conn_handshake_heap_peak(conn));
 
     int out = sh_open(argv[5], "wb");
     char status[128];
@@ -139,6 +141,7 @@ int main(void)
     if (out < 0 || get(conn, argv[2], argv[3], out, status, sizeof status, &body) != 0)
         return fail("get", tlsc_conn_errmsg(conn), 4);
     sh_close(out);
+    size_t tlsc_peak = tlsc_heap_peak(); /* requested bytes, the whole run */
     tlsc_conn_free(conn);
     tlsc_config_free(cfg);
     board_printf("status: %s\nbody_bytes: %lu\n", status, (unsigned long)body);
@@ -153,6 +156,7 @@ int main(void)
                  (unsigned long)(hs % 1000000000u));
     else
         snprintf(insns, sizeof insns, "%lu", (unsigned long)hs);
+    board_printf("tlsc_heap_peak_bytes: %lu\n", (unsigned long)tlsc_peak);
     board_printf("stack_peak_bytes: %lu\nheap_peak_bytes: %lu\nhandshake_instructions: %s\n"
                  "flash_bytes: %lu\nstatic_ram_bytes: %lu\n",
                  (unsigned long)board_stack_peak(), (unsigned long)board_heap_peak(), insns,
