@@ -4,6 +4,8 @@
 #   make check    build with ASan+LSan+UBSan and run every test (build/check),
 #                 and the tests of the small profiles (build/check-small*)
 #   make demo     run the self-contained mutual-TLS demo
+#   make qemu     only the device tests: tlsc firmware on an emulated Cortex-M4
+#                 board with lwIP (ctest label qemu; also part of make check)
 #   make bench    run the benchmarks (bench/*.sh) and print their tables
 #   make fuzz     run each libFuzzer target FUZZ_SECONDS (default 300) and
 #                 merge inputs that add coverage into tests/fuzz/corpus/
@@ -15,7 +17,7 @@ DEPS_DIR := $(CURDIR)/build/_deps
 
 FUZZ_SECONDS ?= 300
 
-.PHONY: all build check fuzz demo bench install clean deps-build deps-check deps-bench
+.PHONY: all build check qemu fuzz demo bench install clean deps-build deps-check deps-bench
 
 all: build
 
@@ -76,6 +78,9 @@ check: deps-check build build/check/CMakeCache.txt build/fuzz/CMakeCache.txt \
 	cd build/check-small4k && ctest --output-on-failure -j $(JOBS) --timeout 300 -R '$(SMALL4K_TESTS)'
 	cmake --build build/fuzz -j $(JOBS)
 	cd build/fuzz && ctest -L fuzz --output-on-failure -j $(JOBS)
+
+qemu: deps-check build/check/CMakeCache.txt
+	cd build/check && ctest -L qemu --output-on-failure --timeout 600
 
 fuzz: deps-check build/fuzz/CMakeCache.txt
 	cmake --build build/fuzz -j $(JOBS)

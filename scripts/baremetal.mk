@@ -24,8 +24,11 @@ CROSS ?= arm-none-eabi-
 CC := $(CROSS)gcc
 AR := $(CROSS)ar
 
-ARCH := -mcpu=cortex-m4 -mthumb -mfloat-abi=soft
-CFLAGS_COMMON := $(ARCH) -Os -std=c11 -ffunction-sections -fdata-sections --specs=nano.specs \
+ARCH ?= -mcpu=cortex-m4 -mthumb -mfloat-abi=soft
+# The C library's specs: newlib-nano on Cortex-M4; the ESP8266 build
+# (tests/build/esp8266.sh) passes picolibc's.
+LIBC_SPECS ?= --specs=nano.specs
+CFLAGS_COMMON := $(ARCH) -Os -std=c11 -ffunction-sections -fdata-sections $(LIBC_SPECS) \
   -D_DEFAULT_SOURCE -I$(MBEDTLS_DIR)/include -I$(dir $(PROFILE)) -I$(REPO)/config \
   '-DMBEDTLS_CONFIG_FILE="$(notdir $(PROFILE))"' \
   '-DMBEDTLS_USER_CONFIG_FILE="tlsc_platform_none.h"' -MMD -MP

@@ -803,10 +803,11 @@ void cli_tls_print_summary(const cli_tls_opts *o, const tlsc_conn *conn)
     fprintf(stderr, "resumed: %s\n", tlsc_conn_resumed(conn) ? "yes" : "no");
     fprintf(stderr, "handshake_ms: %lu\n",
             (unsigned long)tlsc_conn_handshake_ms(conn));
-    fprintf(stderr, "heap_peak_bytes: %zu\n",
-            tlsc_conn_handshake_heap_peak(conn));
+    /* %lu, not %zu: newlib (the device build) has no C99 size formats. */
+    fprintf(stderr, "heap_peak_bytes: %lu\n",
+            (unsigned long)tlsc_conn_handshake_heap_peak(conn));
     size_t rin, rout;
     tlsc_conn_record_limit(conn, &rin, &rout);
-    fprintf(stderr, "record_limit: in=%zu out=%zu\n", rin, rout);
+    fprintf(stderr, "record_limit: in=%lu out=%lu\n", (unsigned long)rin, (unsigned long)rout);
     fprintf(stderr, "client_cert: %s\n", cli_client_cert_label(conn));
 }

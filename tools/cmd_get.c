@@ -149,7 +149,8 @@ static int opt_sha256(void *p, const char *v)
 {
     get_opts *o = p;
     if (strlen(v) != 64)
-        return cli_usage_error(CMD, "--sha256 needs 64 hex digits, not %zu characters", strlen(v));
+        return cli_usage_error(CMD, "--sha256 needs 64 hex digits, not %lu characters",
+                               (unsigned long)strlen(v));
     for (int i = 0; i < 32; i++) {
         unsigned int b = 0;
         if (sscanf(v + 2 * i, "%2x", &b) != 1 || strchr("0123456789abcdefABCDEF", v[2 * i]) == NULL ||
@@ -319,12 +320,6 @@ typedef struct progress {
     bool drawn;
 } progress;
 
-static uint64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 static void human(char *out, size_t cap, double bytes)
 {
@@ -340,7 +335,7 @@ static void human(char *out, size_t cap, double bytes)
 /* Redrawn at most 5 times a second: "  3.2 MiB / 64.0 MiB  5%  12.1 MiB/s  ETA 5s" */
 static void progress_draw(progress *p, uint64_t done, int64_t total, bool final)
 {
-    uint64_t now = mono_ms();
+    uint64_t now = tlsc_now_ms();
     if (!p->on || (!final && now - p->last_ms < 200))
         return;
     p->last_ms = now;
@@ -497,7 +492,7 @@ static int set_body(const get_opts *o, tlsc_http_request *req, file_body *fb)
 static int one_request(tlsc_http *h, const get_opts *o, const char *url, tlsc_http_header *hs)
 {
     req_state s = {.o = o, .total = -1};
-    s.prog = (progress){.on = o->progress, .start_ms = mono_ms()};
+    s.prog = (progress){.on = o->progress, .start_ms = tlsc_now_ms()};
     file_body fb = {NULL};
     tlsc_http_request req = {0};
     req.url = url;
@@ -591,7 +586,12 @@ static void print_sha256(const tlsc_download_result *r)
 
 static void print_download_stats(const tlsc_download_result *r)
 {
-    fprintf(stderr, "bytes: %llu\n", (unsigned long long)r->bytes);
+    /* In two parts: newlib (the device build) has no %llu. */
+    if (r->bytes >= 1000000000u)
+        fprintf(stderr, "bytes: %lu%09lu\n", (unsigned long)(r->bytes / 1000000000u),
+                (unsigned long)(r->bytes % 1000000000u));
+    else
+        fprintf(stderr, "bytes: %lu\n", (unsigned long)r->bytes);
     print_sha256(r);
     fprintf(stderr, "reconnects: %u\n", r->reconnects);
 }
@@ -602,7 +602,7 @@ static int run_download(tlsc_http *h, const get_opts *o)
     char **copies = calloc(o->headers.count + 1, sizeof *copies);
     int rc = hs != NULL && copies != NULL ? split_headers(o, hs, copies)
                                           : cli_report(TLSC_ERR_NO_MEMORY, NULL);
-    progress prog = {.on = o->progress, .start_ms = mono_ms()};
+    progress prog = {.on = o->progress, .start_ms = tlsc_now_ms()};
     tlsc_download d = {0};
     d.url = o->urls.items[0];
     d.headers = hs;
@@ -648,7 +648,7 @@ static void print_stats(const tlsc_http *h)
     tlsc_http_get_stats(h, &st);
     fprintf(stderr, "connections: %lu\nresumed: %lu\nrequests: %lu\nreused: %lu\n",
             st.connections, st.resumed, st.requests, st.reused);
-    fprintf(stderr, "heap_peak_bytes: %zu\n", tlsc_heap_peak());
+    fprintf(stderr, "heap_peak_bytes: %lu\n", (unsigned long)tlsc_heap_peak());
 }
 
 static int setup_client(const get_opts *o, tlsc_config *cfg, tlsc_http **out)

@@ -26,9 +26,9 @@ static void default_free(void *ud, void *p)
 static tlsc_calloc_fn g_calloc = default_calloc;
 static tlsc_free_fn g_free = default_free;
 static void *g_ud;
-static atomic_size_t g_current;
-static atomic_size_t g_peak;
-static atomic_size_t g_limit;
+static TLSC__ATOMIC(size_t) g_current;
+static TLSC__ATOMIC(size_t) g_peak;
+static TLSC__ATOMIC(size_t) g_limit;
 /* Allocation failures seen by this thread: lets the core tell that an
  * mbedTLS error was really an out-of-memory (mbedTLS often reports an
  * allocation failure deep inside as a generic handshake or PSA error). */
@@ -70,18 +70,18 @@ static size_t clamp(size_t bytes, bool *clamped)
 
 static void raise_peak(size_t now)
 {
-    size_t peak = atomic_load(&g_peak);
-    while (now > peak && !atomic_compare_exchange_weak(&g_peak, &peak, now)) {
+    size_t peak = tlsc__atomic_load(&g_peak);
+    while (now > peak && !tlsc__atomic_cas(&g_peak, &peak, now)) {
     }
 }
 
 /* Reserve bytes against the limit; false if that would exceed it. */
 static bool reserve(size_t bytes)
 {
-    size_t limit = atomic_load(&g_limit);
-    size_t now = atomic_fetch_add(&g_current, bytes) + bytes;
+    size_t limit = tlsc__atomic_load(&g_limit);
+    size_t now = tlsc__atomic_fetch_add(&g_current, bytes) + bytes;
     if (limit != 0 && now > limit) {
-        atomic_fetch_sub(&g_current, bytes);
+        (void)tlsc__atomic_fetch_sub(&g_current, bytes);
         return false;
     }
     raise_peak(now);
@@ -100,7 +100,7 @@ void *tlsc__calloc(size_t n, size_t size)
     }
     unsigned char *block = g_calloc(g_ud, 1, bytes + HDR);
     if (block == NULL) {
-        atomic_fetch_sub(&g_current, bytes);
+        (void)tlsc__atomic_fetch_sub(&g_current, bytes);
         tl_failures++;
         return NULL;
     }
@@ -117,7 +117,7 @@ void tlsc__free(void *p)
     unsigned char *block = (unsigned char *)p - HDR;
     size_t bytes;
     memcpy(&bytes, block, sizeof bytes);
-    atomic_fetch_sub(&g_current, bytes);
+    (void)tlsc__atomic_fetch_sub(&g_current, bytes);
     g_free(g_ud, block);
 }
 
@@ -157,7 +157,7 @@ tlsc_err tlsc_set_allocator(tlsc_calloc_fn calloc_fn, tlsc_free_fn free_fn,
 {
     if ((calloc_fn == NULL) != (free_fn == NULL))
         return TLSC_ERR_INVALID_ARG;
-    if (atomic_load(&g_current) != 0)
+    if (tlsc__atomic_load(&g_current) != 0)
         return TLSC_ERR_STATE;
     g_calloc = calloc_fn ? calloc_fn : default_calloc;
     g_free = free_fn ? free_fn : default_free;
@@ -167,20 +167,20 @@ tlsc_err tlsc_set_allocator(tlsc_calloc_fn calloc_fn, tlsc_free_fn free_fn,
 
 void tlsc_heap_set_limit(size_t bytes)
 {
-    atomic_store(&g_limit, bytes);
+    tlsc__atomic_store(&g_limit, bytes);
 }
 
 size_t tlsc_heap_current(void)
 {
-    return atomic_load(&g_current);
+    return tlsc__atomic_load(&g_current);
 }
 
 size_t tlsc_heap_peak(void)
 {
-    return atomic_load(&g_peak);
+    return tlsc__atomic_load(&g_peak);
 }
 
 void tlsc_heap_reset_peak(void)
 {
-    atomic_store(&g_peak, atomic_load(&g_current));
+    tlsc__atomic_store(&g_peak, tlsc__atomic_load(&g_current));
 }

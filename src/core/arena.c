@@ -12,9 +12,9 @@
  * coalescing keeps the free list short (it is walked on every allocation),
  * and it has no size classes to tune per application. Every block carries
  * one 16-byte header (its size), so user blocks stay 16-byte aligned.
- * A spin lock makes it safe to use from several threads.
+ * A spin lock makes it safe to use from several threads (a TLSC_NO_THREADS
+ * build has one thread and no lock: core/atomics.h).
  */
-#include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -31,23 +31,23 @@ typedef struct blk {
 _Static_assert(sizeof(blk) <= ALIGN, "block header fits the alignment");
 
 static struct {
-    atomic_flag lock;
+    TLSC__FLAG lock;
     blk *free_list;
     unsigned char *start;
     size_t len;
     size_t free_bytes;
     size_t min_free;    /* low-water mark of free_bytes since installed */
-} g_arena = { ATOMIC_FLAG_INIT, NULL, NULL, 0, 0, 0 };
+} g_arena = { TLSC__FLAG_INIT, NULL, NULL, 0, 0, 0 };
 
 static void lock(void)
 {
-    while (atomic_flag_test_and_set_explicit(&g_arena.lock, memory_order_acquire)) {
+    while (tlsc__flag_test_and_set_acquire(&g_arena.lock)) {
     }
 }
 
 static void unlock(void)
 {
-    atomic_flag_clear_explicit(&g_arena.lock, memory_order_release);
+    tlsc__flag_clear_release(&g_arena.lock);
 }
 
 /* Take `need` bytes from the front of free block *link points to. */

@@ -40,7 +40,7 @@ const char tlsc__sig_algs_text[] = "ECDSA P-256/P-384, RSA PKCS#1 and RSA-PSS (S
  * other threads may be reading it (an atomic pointer to constant text). */
 tlsc_err tlsc__config_fail_static(tlsc_config *cfg, tlsc_err err, const char *text)
 {
-    atomic_store(&cfg->errmsg_static, text);
+    tlsc__atomic_store(&cfg->errmsg_static, text);
     return err;
 }
 
@@ -49,7 +49,7 @@ tlsc_err tlsc__config_fail_static(tlsc_config *cfg, tlsc_err err, const char *te
 tlsc_err tlsc__config_fail(tlsc_config *cfg, tlsc_err err, const char *fmt, ...)
 {
     const char *fallback = err != TLSC_OK ? tlsc_strerror(err) : "";
-    if (atomic_load(&cfg->frozen) != 0)
+    if (tlsc__atomic_load(&cfg->frozen) != 0)
         return tlsc__config_fail_static(cfg, err, fallback);
     char text[TLSC_ERRMSG_MAX];
     va_list ap;
@@ -78,12 +78,12 @@ tlsc_err tlsc__config_editable(tlsc_config *cfg)
 {
     if (cfg == NULL)
         return TLSC_ERR_INVALID_ARG;
-    if (atomic_load(&cfg->frozen) != 0)
+    if (tlsc__atomic_load(&cfg->frozen) != 0)
         return tlsc__config_fail_static(cfg, TLSC_ERR_CONFIG_FROZEN,
                                         "configuration is in use by a connection");
     tlsc__free(cfg->errmsg);
     cfg->errmsg = NULL;
-    atomic_store(&cfg->errmsg_static, NULL);
+    tlsc__atomic_store(&cfg->errmsg_static, NULL);
     return TLSC_OK;
 }
 
@@ -98,11 +98,11 @@ tlsc_err tlsc_config_new(tlsc_config **out)
     tlsc_config *cfg = tlsc__calloc(1, sizeof *cfg);
     if (cfg == NULL)
         return TLSC_ERR_NO_MEMORY;
-    atomic_init(&cfg->refs, 1);
-    atomic_init(&cfg->frozen, 0);
+    tlsc__atomic_init(&cfg->refs, 1);
+    tlsc__atomic_init(&cfg->frozen, 0);
     mbedtls_ssl_config_init(&cfg->ssl);
     mbedtls_x509_crt_init(&cfg->ca);
-    atomic_init(&cfg->errmsg_static, NULL);
+    tlsc__atomic_init(&cfg->errmsg_static, NULL);
     cfg->vmin = TLSC_TLS1_2;
     cfg->vmax = TLSC_TLS1_3;
     cfg->connect_ms = 10000;
@@ -117,7 +117,7 @@ tlsc_err tlsc_config_new(tlsc_config **out)
 
 void tlsc__config_ref(tlsc_config *cfg)
 {
-    atomic_fetch_add(&cfg->refs, 1);
+    (void)tlsc__atomic_fetch_add(&cfg->refs, 1);
 }
 
 static void free_alpn(tlsc_config *cfg)
@@ -129,7 +129,7 @@ static void free_alpn(tlsc_config *cfg)
 
 void tlsc_config_free(tlsc_config *cfg)
 {
-    if (cfg == NULL || atomic_fetch_sub(&cfg->refs, 1) != 1)
+    if (cfg == NULL || tlsc__atomic_fetch_sub(&cfg->refs, 1) != 1)
         return;
     mbedtls_ssl_config_free(&cfg->ssl);
     mbedtls_x509_crt_free(&cfg->ca);
@@ -146,7 +146,7 @@ const char *tlsc_config_errmsg(const tlsc_config *cfg)
 {
     if (cfg == NULL)
         return "";
-    const char *text = atomic_load(&((tlsc_config *)cfg)->errmsg_static);
+    const char *text = tlsc__atomic_load(&((tlsc_config *)cfg)->errmsg_static);
     if (text != NULL)
         return text;
     return cfg->errmsg != NULL ? cfg->errmsg : "";
@@ -477,9 +477,9 @@ static void set_debug_threshold(int level)
  * each configuration filter to its own level (tlsc__mbedtls_debug). */
 static void raise_debug_threshold(int level)
 {
-    static atomic_int current;
-    int now = atomic_load(&current);
-    while (level > now && !atomic_compare_exchange_weak(&current, &now, level)) {
+    static TLSC__ATOMIC(int) current;
+    int now = tlsc__atomic_load(&current);
+    while (level > now && !tlsc__atomic_cas(&current, &now, level)) {
     }
     if (level > now)
         set_debug_threshold(level);
@@ -531,17 +531,17 @@ static int build_ssl_config(tlsc_config *cfg)
 tlsc_err tlsc__config_freeze(tlsc_config *cfg)
 {
     int expected = 0;
-    if (atomic_compare_exchange_strong(&cfg->frozen, &expected, 1)) {
+    if (tlsc__atomic_cas(&cfg->frozen, &expected, 1)) {
         int ret = build_ssl_config(cfg);
         if (ret != 0) {
-            atomic_store(&cfg->frozen, 0);
+            tlsc__atomic_store(&cfg->frozen, 0);
             return ret == MBEDTLS_ERR_SSL_ALLOC_FAILED ? TLSC_ERR_NO_MEMORY
                                                        : TLSC_ERR_INTERNAL;
         }
-        atomic_store(&cfg->frozen, 2);
+        tlsc__atomic_store(&cfg->frozen, 2);
     }
-    while (atomic_load(&cfg->frozen) == 1) {
+    while (tlsc__atomic_load(&cfg->frozen) == 1) {
         /* another thread is finalizing; it takes microseconds */
     }
-    return atomic_load(&cfg->frozen) == 2 ? TLSC_OK : TLSC_ERR_INTERNAL;
+    return tlsc__atomic_load(&cfg->frozen) == 2 ? TLSC_OK : TLSC_ERR_INTERNAL;
 }

@@ -6,7 +6,7 @@
 #ifndef TLSC_CORE_INTERNAL_H
 #define TLSC_CORE_INTERNAL_H
 
-#include <stdatomic.h>
+#include "core/atomics.h"
 
 #include "tlsc/tlsc.h"
 #include "tlsc/session.h"
@@ -34,8 +34,8 @@ typedef struct tlsc__own_cert {
 } tlsc__own_cert;
 
 struct tlsc_config {
-    atomic_int refs;
-    atomic_int frozen;          /* 0 open, 1 finalizing, 2 frozen */
+    TLSC__ATOMIC(int) refs;
+    TLSC__ATOMIC(int) frozen;          /* 0 open, 1 finalizing, 2 frozen */
 
     mbedtls_ssl_config ssl;     /* built by tlsc__config_freeze */
 
@@ -96,7 +96,7 @@ struct tlsc_config {
      * changed while the configuration is open, or a static text
      * (errmsg_static, set instead once frozen: shared by threads) */
     char *errmsg;
-    _Atomic(const char *) errmsg_static;
+    TLSC__ATOMIC(const char *) errmsg_static;
 };
 
 /* First half of every *_file setter: editable, path given, file read into

@@ -3,7 +3,9 @@
  * threads). Built INSTEAD of src/platform/posix.c and tcp_posix.c (the
  * build picks the files: see scripts/baremetal.mk); the application
  * supplies the monotonic clock and the entropy (tlsc/platform.h) and a
- * transport for every connection.
+ * transport for every connection. Its TCP (tcp_none.c) and its files
+ * (file_none.c) are separate files, which a board with a TCP/IP stack or a
+ * file system builds instead of them (the lwIP device build: tcp_lwip.c).
  */
 #include <stdio.h>
 #include <string.h>
@@ -56,16 +58,6 @@ void tlsc__once(void (*fn)(void))
     }
 }
 
-tlsc_err tlsc__read_file(const char *path, unsigned char **data, size_t *len,
-                         char *detail, size_t cap)
-{
-    (void)data;
-    (void)len;
-    snprintf(detail, cap, "cannot open %s: this build has no file system "
-             "(platform none): pass the data from memory instead", path);
-    return TLSC_ERR_FILE;
-}
-
 int mbedtls_hardware_poll(void *data, unsigned char *output, size_t len, size_t *olen)
 {
     (void)data;
@@ -96,54 +88,3 @@ struct tm *mbedtls_platform_gmtime_r(const mbedtls_time_t *tt, struct tm *tm_buf
     tm_buf->tm_sec = u.sec;
     return tm_buf;
 }
-
-/* ---- TCP: none; connections need a user transport ------------------------- */
-
-tlsc_err tlsc__tcp_open(tlsc__tcp **out, const char *host, uint16_t port,
-                        char *detail, size_t cap)
-{
-    *out = NULL;
-    snprintf(detail, cap, "cannot connect to %s:%u: this build has no TCP stack "
-             "(platform none): set a transport with tlsc_conn_set_transport first",
-             host, (unsigned)port);
-    return TLSC_ERR_CONFIG;
-}
-
-tlsc_err tlsc__tcp_poll_connect(tlsc__tcp *t, char *detail, size_t cap)
-{
-    (void)t;
-    snprintf(detail, cap, "no TCP stack (platform none)");
-    return TLSC_ERR_CONFIG;
-}
-
-int tlsc__tcp_fd(const tlsc__tcp *t)
-{
-    (void)t;
-    return -1;
-}
-
-void tlsc__tcp_close(tlsc__tcp *t)
-{
-    (void)t;
-}
-
-static tlsc_err no_send(void *ctx, const unsigned char *buf, size_t len, size_t *sent)
-{
-    (void)ctx;
-    (void)buf;
-    (void)len;
-    *sent = 0;
-    return TLSC_ERR_NETWORK;
-}
-
-static tlsc_err no_recv(void *ctx, unsigned char *buf, size_t len, size_t *got)
-{
-    (void)ctx;
-    (void)buf;
-    (void)len;
-    *got = 0;
-    return TLSC_ERR_NETWORK;
-}
-
-/* Never installed (tlsc__tcp_open always fails); defined for the linker. */
-const tlsc_transport tlsc__tcp_transport = { no_send, no_recv, NULL, NULL };

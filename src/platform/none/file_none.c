@@ -1,0 +1,19 @@
+/*
+ * The "none" platform's files: there are none; the *_file setters fail
+ * with TLSC_ERR_FILE and the data is passed from memory instead. A board
+ * with a file system (or a debugger's semihosting) builds its own
+ * tlsc__read_file instead (the emulated board: device/mps2-an386/tlsc_file.c).
+ */
+#include <stdio.h>
+
+#include "platform/platform.h"
+
+tlsc_err tlsc__read_file(const char *path, unsigned char **data, size_t *len,
+                         char *detail, size_t cap)
+{
+    (void)data;
+    (void)len;
+    snprintf(detail, cap, "cannot open %s: this build has no file system "
+             "(platform none): pass the data from memory instead", path);
+    return TLSC_ERR_FILE;
+}
