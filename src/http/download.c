@@ -96,8 +96,7 @@ static tlsc_err emit(dl *s, const void *data, size_t n)
  * replace. */
 static tlsc_err check_destination(dl *s)
 {
-    struct stat st;
-    if (lstat(s->d->path, &st) != 0 || S_ISREG(st.st_mode))
+    if (tlsc__file_replaceable(s->d->path))
         return TLSC_OK;
     return tlsc__http_fail(s->h, TLSC_ERR_HTTP_SINK, "%s exists and is not a regular file: "
                            "not replaced (write to it through a sink)", s->d->path);

@@ -44,6 +44,14 @@ void tlsc__once(void (*fn)(void));
 tlsc_err tlsc__read_file(const char *path, unsigned char **data, size_t *len,
                          char *detail, size_t cap);
 
+/*
+ * Whether path names something a download may replace by renaming a new
+ * file over it: nothing, or a regular file. A device, FIFO, socket,
+ * directory or symlink is not (rename() would replace /dev/null itself).
+ * A platform that cannot tell answers true.
+ */
+bool tlsc__file_replaceable(const char *path);
+
 /* ---- TCP ------------------------------------------------------------------ */
 
 typedef struct tlsc__tcp tlsc__tcp;

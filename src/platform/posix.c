@@ -127,3 +127,9 @@ tlsc_err tlsc__read_file(const char *path, unsigned char **data, size_t *len,
     *len = size;
     return TLSC_OK;
 }
+
+bool tlsc__file_replaceable(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) != 0 || S_ISREG(st.st_mode);
+}
