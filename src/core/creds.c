@@ -182,6 +182,28 @@ static tlsc_err key_error(int ret, char *detail, size_t cap)
     }
 }
 
+/* A parse failure that is neither a password nor a memory problem. */
+static bool key_error_is_format(int ret)
+{
+    return ret != MBEDTLS_ERR_PK_PASSWORD_MISMATCH && ret != MBEDTLS_ERR_PEM_PASSWORD_MISMATCH &&
+           ret != MBEDTLS_ERR_PKCS5_PASSWORD_MISMATCH && ret != MBEDTLS_ERR_PK_ALLOC_FAILED &&
+           ret != MBEDTLS_ERR_PEM_ALLOC_FAILED;
+}
+
+/* Whether the key in p needs a password: a wrong password can decrypt an
+ * encrypted key into bytes that fail as a malformed key instead of as a
+ * mismatch (mbedTLS checks only the padding, which garbage passes about
+ * once in 256 tries) -- that is still a wrong password, not a bad file. */
+static bool key_is_encrypted(const unsigned char *p, size_t plen)
+{
+    mbedtls_pk_context probe;
+    mbedtls_pk_init(&probe);
+    int ret = mbedtls_pk_parse_key(&probe, p, plen, NULL, 0, mbedtls_psa_get_random,
+                                   MBEDTLS_PSA_RANDOM_STATE);
+    mbedtls_pk_free(&probe);
+    return ret == MBEDTLS_ERR_PK_PASSWORD_REQUIRED || ret == MBEDTLS_ERR_PEM_PASSWORD_REQUIRED;
+}
+
 tlsc_err tlsc__parse_key(mbedtls_pk_context *key, const void *data,
                          size_t len, const char *password, char *detail,
                          size_t cap)
@@ -199,6 +221,8 @@ tlsc_err tlsc__parse_key(mbedtls_pk_context *key, const void *data,
     unsigned long mark = tlsc__alloc_failures();
     int ret = mbedtls_pk_parse_key(key, p, plen, pw, pwlen, mbedtls_psa_get_random,
                                    MBEDTLS_PSA_RANDOM_STATE);
+    if (ret != 0 && pwlen > 0 && key_error_is_format(ret) && key_is_encrypted(p, plen))
+        ret = MBEDTLS_ERR_PK_PASSWORD_MISMATCH;
     if (copy != NULL)
         tlsc__free_secret(copy, plen);
     if (ret != 0 && tlsc__alloc_failures() != mark) /* not a wrong password */

@@ -417,8 +417,9 @@ static uint32_t check_depth(tlsc__verify *v)
         n += !v->self_issued[d];
     if (n <= (int)v->cfg->max_depth)
         return 0;
-    say(v, "the chain has %d intermediate CA%s, more than the %u allowed", n, n == 1 ? "" : "s",
-        v->cfg->max_depth);
+    say(v, "the chain has %d intermediate CA%s, more than the %u allowed "
+        "(tlsc_config_set_max_chain_depth; at most 8, MBEDTLS_X509_MAX_INTERMEDIATE_CA)", n,
+        n == 1 ? "" : "s", v->cfg->max_depth);
     return TLSC_VERIFY_CHAIN_DEPTH;
 }
 
@@ -643,6 +644,12 @@ static uint32_t chain_stop(tlsc__verify *v, const mbedtls_x509_crt *leaf)
 {
     char subject[200], who[240];
     uint32_t why = explain_untrusted(v, leaf);
+    if (why == TLSC_VERIFY_UNTRUSTED && (v->vfail & TLSC_VERIFY_CHAIN_DEPTH)) {
+        /* The path was cut at the depth limit, named already: its top's
+         * issuer was not looked for, so it is not "unknown". */
+        v->vflags &= ~TLSC_VERIFY_UNTRUSTED;
+        return TLSC_VERIFY_CHAIN_DEPTH;
+    }
     if (why == TLSC_VERIFY_UNTRUSTED) {
         tlsc__x509_dn_text(&v->top->subject, subject, sizeof subject);
         snprintf(who, sizeof who, "depth %d, %s", v->top_depth, subject);

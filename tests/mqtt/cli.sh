@@ -94,6 +94,7 @@ refused)
   "$B" mqtt pub "localhost:$MQTT_PORT_MTLS" "${CA[@]}" --tls1.2 -t ok/x -m x 2> "$D/nocert"
   check "missing client certificate: status 8" same "$?" 8
   check "... handshake_failure" has "$D/nocert" "handshake_failure (40)"
+  check "... names the CertificateRequest" has "$D/nocert" "CertificateRequest"
   "$B" mqtt pub "localhost:$MQTT_PORT_PSK12" --psk "nobody:$MQTT_PSK_KEY" --tls1.2 -t psk/x -m x 2> "$D/psk"
   check "unknown PSK identity: status 8" same "$?" 8
   check "... unknown_psk_identity" has "$D/psk" "unknown_psk_identity"
