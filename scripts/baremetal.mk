@@ -8,6 +8,9 @@
 # elf  also links bench/footprint_client.c into OUT/client.elf (+ client.map)
 # event_elf links bench/footprint_event_client.c (the event driver over a
 #      user transport) into OUT/event_client.elf (+ .map)
+# mqtt_elf links bench/footprint_mqtt_client.c (the MQTT client on the event
+#      driver over a user transport) into OUT/mqtt_client.elf (+ .map); src/mqtt
+#      goes into OUT/libtlsc.a with the rest of tlsc
 # mini links bench/footprint_mini_client.c (mbedTLS's mini_client, no tlsc)
 #      against OUT/libmbedtls.a only into OUT/mini_client.elf (+ .map): the
 #      "mbedTLS alone" rows of bench/footprint.sh, with bench/mbedtls_floor_*.h
@@ -33,7 +36,7 @@ MBEDTLS_CFLAGS := $(CFLAGS_COMMON) -w -I$(MBEDTLS_DIR)/library -I$(MBEDTLS_DIR)/
 LDFLAGS := $(ARCH) --specs=nano.specs --specs=nosys.specs -Wl,--gc-sections
 
 TLSC_SRC := $(wildcard $(REPO)/src/core/*.c) $(wildcard $(REPO)/src/event/*.c) \
-  $(wildcard $(REPO)/src/platform/none/*.c)
+  $(wildcard $(REPO)/src/mqtt/*.c) $(wildcard $(REPO)/src/platform/none/*.c)
 MBEDTLS_SRC := $(wildcard $(MBEDTLS_DIR)/library/*.c)
 # p256-m (MBEDTLS_PSA_P256M_DRIVER_ENABLED, a small-profile choice): its
 # files compile to nothing unless the profile enables it.
@@ -43,10 +46,11 @@ TLSC_OBJ := $(patsubst $(REPO)/src/%.c,$(OUT)/tlsc/%.o,$(TLSC_SRC))
 MBEDTLS_OBJ := $(patsubst $(MBEDTLS_DIR)/library/%.c,$(OUT)/mbedtls/%.o,$(MBEDTLS_SRC)) \
   $(patsubst $(MBEDTLS_DIR)/3rdparty/%.c,$(OUT)/mbedtls/3rdparty/%.o,$(P256M_SRC))
 
-.PHONY: lib elf event_elf mini
+.PHONY: lib elf event_elf mqtt_elf mini
 lib: $(OUT)/libtlsc.a $(OUT)/libmbedtls.a
 elf: $(OUT)/client.elf
 event_elf: $(OUT)/event_client.elf
+mqtt_elf: $(OUT)/mqtt_client.elf
 mini: $(OUT)/mini_client.elf
 
 # Every object also depends on the profile (a changed profile rebuilds all).
@@ -86,6 +90,14 @@ $(OUT)/event_client.elf: $(OUT)/event_client.o $(OUT)/board.o $(OUT)/libtlsc.a \
 	$(CC) $(LDFLAGS) -Wl,-Map=$(OUT)/event_client.map -o $@ $(OUT)/event_client.o $(OUT)/board.o \
 	  -Wl,--start-group $(OUT)/libtlsc.a $(OUT)/libmbedtls.a -lc -lnosys -Wl,--end-group
 
+$(OUT)/mqtt_client.o: $(REPO)/bench/footprint_mqtt_client.c $(PROFILE)
+	$(CC) $(TLSC_CFLAGS) -c $< -o $@
+
+$(OUT)/mqtt_client.elf: $(OUT)/mqtt_client.o $(OUT)/board.o $(OUT)/libtlsc.a \
+                        $(OUT)/libmbedtls.a
+	$(CC) $(LDFLAGS) -Wl,-Map=$(OUT)/mqtt_client.map -o $@ $(OUT)/mqtt_client.o $(OUT)/board.o \
+	  -Wl,--start-group $(OUT)/libtlsc.a $(OUT)/libmbedtls.a -lc -lnosys -Wl,--end-group
+
 $(OUT)/mini_client.o: $(REPO)/bench/footprint_mini_client.c $(PROFILE)
 	$(CC) $(CFLAGS_COMMON) $(TLSC_WARNINGS) -c $< -o $@
 
@@ -93,5 +105,5 @@ $(OUT)/mini_client.elf: $(OUT)/mini_client.o $(OUT)/libmbedtls.a
 	$(CC) $(LDFLAGS) -Wl,-Map=$(OUT)/mini_client.map -o $@ $(OUT)/mini_client.o \
 	  -Wl,--start-group $(OUT)/libmbedtls.a -lc -lnosys -Wl,--end-group
 
--include $(TLSC_OBJ:.o=.d) $(MBEDTLS_OBJ:.o=.d) $(OUT)/client.d $(OUT)/event_client.d $(OUT)/board.d \
+-include $(TLSC_OBJ:.o=.d) $(MBEDTLS_OBJ:.o=.d) $(OUT)/client.d $(OUT)/event_client.d $(OUT)/mqtt_client.d $(OUT)/board.d \
   $(OUT)/mini_client.d

@@ -14,6 +14,10 @@
 /* RECEIVE events per connection per pass, so one busy connection cannot
  * starve the others; the rest follows on the next pass. */
 #define TLSC__EV_READS_PER_PASS 16
+/* Queued chunks smaller than this are merged into one TLS record when
+ * several wait (ev.c, coalesce). One 4 KB record still fits the small
+ * profiles' output buffers in a few fragments at most. */
+#define TLSC__EV_COALESCE 4096
 
 typedef enum tlsc__ev_state {
     EV_IDLE = 0,    /* created, or ended (DISCONNECTED delivered) */
@@ -28,6 +32,9 @@ typedef enum tlsc__ev_state {
 typedef struct tlsc__chunk {
     struct tlsc__chunk *next;
     size_t len, off;
+    bool tried;                 /* handed to TLS once: its bytes may sit
+                                   encrypted in mbedTLS's out buffer, so
+                                   they must not change (see coalesce) */
     unsigned char data[];
 } tlsc__chunk;
 
