@@ -82,6 +82,7 @@ def main():
                 # the CONNECT's own bytes are not a PUBLISH: skip them
                 skip = 2 + connect[1] if len(connect) > 1 and connect[1] < 128 else len(connect)
                 print("PUBLISHES %d" % count_publishes(c, connect[skip:]), flush=True)
+                c.close()  # raw was detached by wrap_socket: close the TLS socket
                 continue
             c.sendall(SCRIPTS[name])
             print("SENT %s" % name, flush=True)
