@@ -11,6 +11,9 @@
 # signer_elf links bench/footprint_signer_client.c (the client above plus a
 #      sign-callback credential, tlsc/signer.h) into OUT/signer_client.elf:
 #      its size minus client.elf's is the hook's footprint
+# mqtt_elf links bench/footprint_mqtt_client.c (the MQTT client on the event
+#      driver over a user transport) into OUT/mqtt_client.elf (+ .map); src/mqtt
+#      goes into OUT/libtlsc.a with the rest of tlsc
 # mini links bench/footprint_mini_client.c (mbedTLS's mini_client, no tlsc)
 #      against OUT/libmbedtls.a only into OUT/mini_client.elf (+ .map): the
 #      "mbedTLS alone" rows of bench/footprint.sh, with bench/mbedtls_floor_*.h
@@ -39,7 +42,7 @@ MBEDTLS_CFLAGS := $(CFLAGS_COMMON) -w -I$(MBEDTLS_DIR)/library -I$(MBEDTLS_DIR)/
 LDFLAGS := $(ARCH) --specs=nano.specs --specs=nosys.specs -Wl,--gc-sections
 
 TLSC_SRC := $(wildcard $(REPO)/src/core/*.c) $(wildcard $(REPO)/src/event/*.c) \
-  $(wildcard $(REPO)/src/platform/none/*.c)
+  $(wildcard $(REPO)/src/mqtt/*.c) $(wildcard $(REPO)/src/platform/none/*.c)
 MBEDTLS_SRC := $(wildcard $(MBEDTLS_DIR)/library/*.c)
 # p256-m (MBEDTLS_PSA_P256M_DRIVER_ENABLED, a small-profile choice): its
 # files compile to nothing unless the profile enables it.
@@ -49,11 +52,12 @@ TLSC_OBJ := $(patsubst $(REPO)/src/%.c,$(OUT)/tlsc/%.o,$(TLSC_SRC))
 MBEDTLS_OBJ := $(patsubst $(MBEDTLS_DIR)/library/%.c,$(OUT)/mbedtls/%.o,$(MBEDTLS_SRC)) \
   $(patsubst $(MBEDTLS_DIR)/3rdparty/%.c,$(OUT)/mbedtls/3rdparty/%.o,$(P256M_SRC))
 
-.PHONY: lib elf event_elf signer_elf mini
+.PHONY: lib elf event_elf signer_elf mqtt_elf mini
 lib: $(OUT)/libtlsc.a $(OUT)/libmbedtls.a
 elf: $(OUT)/client.elf
 event_elf: $(OUT)/event_client.elf
 signer_elf: $(OUT)/signer_client.elf
+mqtt_elf: $(OUT)/mqtt_client.elf
 mini: $(OUT)/mini_client.elf
 
 # Every object also depends on the profile (a changed profile rebuilds all).
@@ -105,6 +109,14 @@ $(OUT)/signer_client.elf: $(OUT)/signer_client.o $(OUT)/client_fn.o $(OUT)/board
 	  $(OUT)/client_fn.o $(OUT)/board.o \
 	  -Wl,--start-group $(OUT)/libtlsc.a $(OUT)/libmbedtls.a -lc -lnosys -Wl,--end-group
 
+$(OUT)/mqtt_client.o: $(REPO)/bench/footprint_mqtt_client.c $(PROFILE)
+	$(CC) $(TLSC_CFLAGS) -c $< -o $@
+
+$(OUT)/mqtt_client.elf: $(OUT)/mqtt_client.o $(OUT)/board.o $(OUT)/libtlsc.a \
+                        $(OUT)/libmbedtls.a
+	$(CC) $(LDFLAGS) -Wl,-Map=$(OUT)/mqtt_client.map -o $@ $(OUT)/mqtt_client.o $(OUT)/board.o \
+	  -Wl,--start-group $(OUT)/libtlsc.a $(OUT)/libmbedtls.a -lc -lnosys -Wl,--end-group
+
 $(OUT)/mini_client.o: $(REPO)/bench/footprint_mini_client.c $(PROFILE)
 	$(CC) $(CFLAGS_COMMON) $(TLSC_WARNINGS) -c $< -o $@
 
@@ -113,4 +125,4 @@ $(OUT)/mini_client.elf: $(OUT)/mini_client.o $(OUT)/libmbedtls.a
 	  -Wl,--start-group $(OUT)/libmbedtls.a -lc -lnosys -Wl,--end-group
 
 -include $(TLSC_OBJ:.o=.d) $(MBEDTLS_OBJ:.o=.d) $(OUT)/client.d $(OUT)/event_client.d $(OUT)/board.d \
-  $(OUT)/mini_client.d $(OUT)/client_fn.d $(OUT)/signer_client.d
+  $(OUT)/mini_client.d $(OUT)/client_fn.d $(OUT)/signer_client.d $(OUT)/mqtt_client.d

@@ -41,6 +41,7 @@ typedef struct mqtt_opts {
     const char *will_topic, *will_payload;
     uint32_t will_qos;
     bool will_retain;
+    uint32_t max_inflight;      /* -M, 0 = the broker's limit */
     const char *pos[2];
     size_t npos;
 } mqtt_opts;
@@ -72,6 +73,8 @@ static const char *const mqtt_help_text[] = {
     "  -l, --stdin-line      publish each line of stdin as a message",
     "  -n, --null-message    publish an empty message",
     "  -r, --retain          retained message(s)",
+    "  -M, --max-inflight N  QoS 1/2 messages awaiting their acknowledgement at",
+    "                        most (default: as many as the broker allows)",
     "sub:",
     "  -v, --verbose         print 'TOPIC PAYLOAD' instead of the payload",
     "  -C, --count N         end after N messages",
@@ -159,6 +162,11 @@ static int opt_version(void *p, const char *v)
     return CLI_EXIT_OK;
 }
 
+static int opt_max_inflight(void *p, const char *v)
+{
+    return cli_parse_u32(CMD, "-M", v, 1, 65535u, &((mqtt_opts *)p)->max_inflight);
+}
+
 static int opt_count(void *p, const char *v)
 {
     return cli_parse_u32(CMD, "-C", v, 1, 1000000000u, &((mqtt_opts *)p)->count);
@@ -191,6 +199,7 @@ static const cli_option mqtt_options[] = {
     {"will-payload", true, opt_will_payload},
     {"will-qos", true, opt_will_qos},
     {"will-retain", false, opt_will_retain},
+    {"max-inflight", true, opt_max_inflight},
 };
 
 static const cli_short mqtt_shorts[] = {
@@ -198,6 +207,7 @@ static const cli_short mqtt_shorts[] = {
     {'n', "null-message"}, {'q', "qos"}, {'r', "retain"}, {'i', "id"},
     {'u', "username"}, {'P', "pw"}, {'k', "keepalive"},   {'V', "protocol-version"},
     {'c', "disable-clean-session"}, {'C', "count"}, {'W', "timeout"}, {'v', "verbose"},
+    {'M', "max-inflight"},
 };
 
 static int check_pub(const mqtt_opts *o)
@@ -506,6 +516,7 @@ static void fill_options(const mqtt_opts *o, tlsc_mqtt_options *mo, tlsc_mqtt_wi
     if (o->no_clean && o->version == 5)
         mo->session_expiry = 3600;
     mo->reconnect_min_ms = 0; /* a command reports, it does not retry */
+    mo->max_inflight = (uint16_t)o->max_inflight;
     mo->outbox_msgs = 1024;
     mo->outbox_bytes = 4u << 20;
     if (o->will_topic != NULL) {

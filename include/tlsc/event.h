@@ -47,7 +47,12 @@
  * no byte is ever dropped silently. SENT reports bytes handed to the
  * transport (encrypted into records the socket accepted); DRAINED reports
  * that the queue became empty. Wait for DRAINED (or SENT) before sending
- * more when the bound is reached.
+ * more when the bound is reached. Small pieces queued together (up to 4 KB
+ * at a time) leave in one TLS record and one write, so many small
+ * messages cost one record, not one each; the bytes and their order are
+ * unchanged, and SENT then reports them together. The merge copies the
+ * waiting pieces into one (up to 4 KB more heap for a moment); without
+ * that memory they simply go one record each.
  *
  * BACKPRESSURE: tlsc_ev_hold stops reading the socket for real — the loop
  * stops watching it for input and never calls recv on it — so the kernel's

@@ -443,6 +443,11 @@ typedef struct tlsc_mqtt_options {
     uint16_t topic_alias_max;   /* 5.0: aliases we accept (default 16) */
     uint16_t receive_max;       /* 5.0: QoS>0 messages in flight to us
                                    (default 0: not announced, 65535) */
+    uint16_t max_inflight;      /* our QoS>0 messages sent and not yet
+                                   acknowledged at most, the rest waits
+                                   in the outbox (default 0: as many as
+                                   the broker's Receive Maximum, 65535 in
+                                   3.1.1) */
     size_t outbox_msgs;         /* default 64 */
     size_t outbox_bytes;        /* default 16384 */
     uint32_t reconnect_min_ms;  /* first backoff (default 1000; 0: never

@@ -643,15 +643,51 @@ static void tell_drained(tlsc_ev *ev)
     (void)emit(ev, &e);
 }
 
+/* Merge the small chunks queued behind the head into the head, up to
+ * TLSC__EV_COALESCE bytes, so that they leave in one TLS record and one
+ * write: many small messages (MQTT publishes and acknowledgements) would
+ * otherwise cost a record, an AEAD call and a syscall each. Only a chunk
+ * never handed to TLS may change (after WANT_WRITE mbedTLS expects the
+ * same bytes again); without memory the chunks simply go one by one. */
+static void coalesce(tlsc_ev *ev)
+{
+    tlsc__chunk *h = ev->qhead;
+    if (h->tried || h->next == NULL || h->len >= TLSC__EV_COALESCE)
+        return;
+    size_t total = h->len;
+    tlsc__chunk *end = h->next;
+    while (end != NULL && total + end->len <= TLSC__EV_COALESCE) {
+        total += end->len;
+        end = end->next;
+    }
+    if (end == h->next)
+        return;
+    tlsc__chunk *m = tlsc__calloc(1, sizeof *m + total);
+    if (m == NULL)
+        return;
+    while (ev->qhead != end) {
+        tlsc__chunk *c = ev->qhead;
+        memcpy(m->data + m->len, c->data, c->len);
+        m->len += c->len;
+        pop_chunk(ev);
+    }
+    m->next = end;
+    ev->qhead = m;
+    if (end == NULL)
+        ev->qtail = m;
+}
+
 /* Send from the queue until it is empty or the transport is full.
  * False when ev must not be touched further in this pass. */
 static bool flush(tlsc_ev *ev)
 {
     bool moved = false;
     while (ev->qhead != NULL) {
+        coalesce(ev);
         tlsc__chunk *c = ev->qhead;
         size_t n = 0;
         tlsc_err err = tlsc_conn_send(ev->conn, c->data + c->off, c->len - c->off, &n);
+        c->tried = true;
         if (tlsc__is_want(err)) {
             ev->io_want = err;
             return true;

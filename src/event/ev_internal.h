@@ -18,6 +18,10 @@
  * looks again this often, in case the end went unnoticed (a connection
  * freed during a pass, key slots released by something else). */
 #define TLSC__EV_QUEUE_POLL_MS 100
+/* Queued chunks smaller than this are merged into one TLS record when
+ * several wait (ev.c, coalesce). One 4 KB record still fits the small
+ * profiles' output buffers in a few fragments at most. */
+#define TLSC__EV_COALESCE 4096
 
 typedef enum tlsc__ev_state {
     EV_IDLE = 0,    /* created, or ended (DISCONNECTED delivered) */
@@ -34,6 +38,9 @@ typedef enum tlsc__ev_state {
 typedef struct tlsc__chunk {
     struct tlsc__chunk *next;
     size_t len, off;
+    bool tried;                 /* handed to TLS once: its bytes may sit
+                                   encrypted in mbedTLS's out buffer, so
+                                   they must not change (see coalesce) */
     unsigned char data[];
 } tlsc__chunk;
 

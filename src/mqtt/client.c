@@ -96,13 +96,18 @@ struct tlsc_mqtt {
 
     /* session */
     mmsg *out_head, *out_tail;
+    mmsg *out_next;         /* no queued message before it: flush_outbox
+                               starts here (NULL: from out_head) */
     size_t out_count, out_bytes;
+    size_t flying;          /* QoS > 0 messages sent and not acknowledged */
     msub *subs;
     mreq *reqs;
     uint16_t *rx_qos2;      /* QoS 2 ids received, awaiting PUBREL */
     size_t rx_qos2_n, rx_qos2_cap;
     char **aliases;         /* inbound topic aliases 1..topic_alias_max */
     uint16_t next_id;
+    bool ids_wrapped;       /* next_id went past 65535 once: ids in use
+                               must be looked for (new_id) */
 
     /* timers (tlsc_now_ms), 0 = none */
     uint64_t connack_at, ping_at, pong_deadline, retry_at;
@@ -347,7 +352,13 @@ static uint16_t new_id(tlsc_mqtt *m)
 {
     for (unsigned tries = 0; tries < 65536u; tries++) {
         m->next_id = (uint16_t)(m->next_id + 1);
-        if (m->next_id != 0 && !id_in_use(m, m->next_id))
+        if (m->next_id == 0)
+            m->ids_wrapped = true;
+        /* Ids are handed out in increasing order: before the first wrap,
+         * next_id was never handed out, so no walk of the outbox for
+         * every publish (a bulk publisher would pay for the whole
+         * outbox each time). */
+        if (m->next_id != 0 && !(m->ids_wrapped && id_in_use(m, m->next_id)))
             return m->next_id;
     }
     return 0;
@@ -363,29 +374,36 @@ static void unlink_msg(tlsc_mqtt *m, mmsg *x)
     *pp = x->next;
     if (m->out_tail == x)
         m->out_tail = prev;
+    if (m->out_next == x)
+        m->out_next = prev; /* not queued either (NULL: from the head) */
+    m->flying -= x->state != MS_QUEUED;
     m->out_count--;
     m->out_bytes -= x->len;
     tlsc__free(x);
 }
 
-static size_t in_flight(const tlsc_mqtt *m)
+/* x goes back to the queue: flush_outbox must look from the start again. */
+static void requeue(tlsc_mqtt *m, mmsg *x)
 {
-    size_t n = 0;
-    for (const mmsg *x = m->out_head; x != NULL; x = x->next)
-        n += x->state != MS_QUEUED;
-    return n;
+    m->flying -= x->state != MS_QUEUED;
+    x->state = MS_QUEUED;
+    m->out_next = NULL;
 }
 
 /* Send what the outbox may send now: queued messages (in order, up to the
  * broker's Receive Maximum in flight), while the send queue takes them. */
 static void flush_outbox(tlsc_mqtt *m)
 {
-    size_t flying = in_flight(m);
-    mmsg *x = m->out_head;
+    /* Messages before out_next are all in flight: a long outbox is not
+     * walked again for every publish and acknowledgement. */
+    mmsg *x = m->out_next != NULL ? m->out_next : m->out_head;
     while (x != NULL && m->state == M_ONLINE) {
         mmsg *next = x->next;
+        m->out_next = x;
         if (x->state == MS_QUEUED) {
-            if (x->qos > 0 && flying >= m->srv_receive_max)
+            if (x->qos > 0 && m->flying >= m->srv_receive_max)
+                return;
+            if (x->qos > 0 && m->o.max_inflight != 0 && m->flying >= m->o.max_inflight)
                 return;
             if (x->sent)
                 x->pkt[0] |= 0x08; /* DUP: the broker may have it */
@@ -396,11 +414,12 @@ static void flush_outbox(tlsc_mqtt *m)
                 unlink_msg(m, x);
             } else {
                 x->state = MS_WAIT_ACK;
-                flying++;
+                m->flying++;
             }
         }
         x = next;
     }
+    m->out_next = m->out_tail; /* nothing queued: the next one is appended */
 }
 
 /* ---- incoming packets ------------------------------------------------------------ */
@@ -475,7 +494,7 @@ static void session_lost(tlsc_mqtt *m)
             if (!emit(m, &e))
                 return;
         } else {
-            x->state = MS_QUEUED;
+            requeue(m, x);
             x->sent = false;
             x->pkt[0] &= (uint8_t)~0x08;
         }
@@ -490,7 +509,7 @@ static void session_resume(tlsc_mqtt *m)
         if (x->state == MS_WAIT_COMP)
             (void)send_ack(m, TLSC_MQTT_PUBREL, x->id);
         else if (x->state == MS_WAIT_ACK)
-            x->state = MS_QUEUED; /* flush_outbox sends it with DUP */
+            requeue(m, x); /* flush_outbox sends it with DUP */
     }
 }
 

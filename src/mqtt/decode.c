@@ -23,9 +23,10 @@ typedef struct prop_def {
     bool nonzero;           /* 0 is a protocol error */
     bool repeatable;
     uint16_t packets;       /* BIT(type) of the packets that may carry it */
-    uint32_t present;       /* TLSC_MQTT_P_* for scalars */
-    size_t off;             /* where it goes in tlsc_mqtt_props */
-} prop_def;
+    uint16_t present;       /* TLSC_MQTT_P_* for scalars (bits 0..13) */
+    uint16_t off;           /* where it goes in tlsc_mqtt_props */
+} prop_def;                 /* 12 bytes on 32-bit targets, not 16: the
+                               table is 24 entries of flash */
 
 #define ACKS (BIT(TLSC_MQTT_PUBACK) | BIT(TLSC_MQTT_PUBREC) | BIT(TLSC_MQTT_PUBREL) | \
               BIT(TLSC_MQTT_PUBCOMP))

@@ -238,6 +238,52 @@ static void events_in_order(const char *host)
     peer_stop(&p);
 }
 
+/* ---- many small sends in one pass leave in a few TLS records -------------- */
+
+#define SMALL_SENDS 200
+
+static void send_many(tlsc_ev *ev, const tlsc_event *e, rec *r)
+{
+    (void)r;
+    if (e->kind != TLSC_EV_CONNECTED)
+        return;
+    for (int i = 0; i < SMALL_SENDS; i++) {
+        char line[16];
+        int n = snprintf(line, sizeof line, "l%05d\n", i);
+        assert_int_equal(tlsc_ev_send(ev, line, (size_t)n), TLSC_OK);
+    }
+}
+
+static void test_small_sends_coalesce(void **state)
+{
+    (void)state;
+    peer p = {0};
+    int port = rev_server(&p, "1", NULL);
+    char want[SMALL_SENDS * 7 + 1], *w = want;
+    for (int i = 0; i < SMALL_SENDS; i++) {
+        char line[16];
+        snprintf(line, sizeof line, "l%05d", i);
+        for (int k = 5; k >= 0; k--)
+            *w++ = line[k];
+        *w++ = '\n';
+    }
+    *w = '\0';
+    rec r = { .expect = "991001l\n", .hook = send_many };
+    tlsc_loop *loop = NULL;
+    tlsc_ev *ev = loop_with_ev(&loop, &r, 5000);
+    assert_int_equal(tlsc_ev_connect(ev, "127.0.0.1", (uint16_t)port), TLSC_OK);
+    assert_int_equal(tlsc_loop_run(loop, 20000), TLSC_OK);
+    /* every byte, in order */
+    assert_string_equal(r.rx, want);
+    assert_int_equal(r.sent_total, SMALL_SENDS * 7);
+    /* 1,400 bytes queued in one callback go as one record (one SENT),
+     * not one per tlsc_ev_send */
+    assert_true(r.count[TLSC_EV_SENT] <= 2);
+    assert_int_equal(r.err, TLSC_OK);
+    tlsc_loop_free(loop);
+    peer_stop(&p);
+}
+
 static void test_events_ip_literal(void **state)
 {
     (void)state;
@@ -1264,6 +1310,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_events_ip_literal),
+        cmocka_unit_test(test_small_sends_coalesce),
         cmocka_unit_test(test_events_async_dns),
         cmocka_unit_test(test_dns_failure),
         cmocka_unit_test(test_queue_bound),

@@ -3,8 +3,11 @@
 127.0.0.1 (port chosen by the kernel, printed as "PORT n"). Connection k
 gets SCRIPT k: after the client's CONNECT arrives, the script's bytes are
 sent, then the broker waits for the client to close. Standard library
-only; it frames nothing itself, the bytes are the test."""
-import socket, ssl, sys
+only; it frames nothing itself, the bytes are the test — except the
+script "count": CONNACK, then the PUBLISH packets that arrive within 1.5 s
+are counted (never acknowledged) and printed as "PUBLISHES n" before the
+connection is closed (the client's in-flight window, tests/mqtt/cli.sh)."""
+import socket, ssl, sys, time
 
 CONNACK = b"\x20\x02\x00\x00"
 SCRIPTS = {
@@ -29,6 +32,36 @@ SCRIPTS = {
     "disc5": b"\x20\x03\x00\x00\x00" + b"\xe0\x0c\x8b\x0a\x1f\x00\x07" + b"bye now",
 }
 
+def count_publishes(c, first):
+    """PUBLISH packets in the bytes arriving for 1.5 s (after first)."""
+    buf, n, end = bytearray(first), 0, time.monotonic() + 1.5
+    while True:
+        while len(buf) >= 2:
+            size, mult, i = 0, 1, 1
+            while i < len(buf) and i <= 4:
+                size += (buf[i] & 0x7F) * mult
+                mult *= 128
+                i += 1
+                if not buf[i - 1] & 0x80:
+                    break
+            else:
+                break
+            if len(buf) < i + size:
+                break
+            n += (buf[0] >> 4) == 3
+            del buf[:i + size]
+        left = end - time.monotonic()
+        if left <= 0:
+            return n
+        c.settimeout(left)
+        try:
+            data = c.recv(4096)
+        except (socket.timeout, TimeoutError):
+            return n
+        if not data:
+            return n
+        buf += data
+
 def main():
     cert, key, scripts = sys.argv[1], sys.argv[2], sys.argv[3:]
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -43,7 +76,14 @@ def main():
         try:
             c = ctx.wrap_socket(raw, server_side=True)
             c.settimeout(10)
-            c.recv(4096)  # CONNECT
+            connect = c.recv(4096)  # CONNECT (and maybe what follows)
+            if name == "count":
+                c.sendall(CONNACK)
+                # the CONNECT's own bytes are not a PUBLISH: skip them
+                skip = 2 + connect[1] if len(connect) > 1 and connect[1] < 128 else len(connect)
+                print("PUBLISHES %d" % count_publishes(c, connect[skip:]), flush=True)
+                c.close()  # raw was detached by wrap_socket: close the TLS socket
+                continue
             c.sendall(SCRIPTS[name])
             print("SENT %s" % name, flush=True)
             while c.recv(4096):

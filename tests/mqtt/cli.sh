@@ -105,6 +105,25 @@ refused)
   "$B" mqtt pub "$H" "${CA[@]}" -t x 2> "$D/usage"
   check "no message source: usage (2)" same "$?" 2
   ;;
+window)
+  # -M N: at most N QoS 1 messages unacknowledged. The scripted broker
+  # (badbroker.py "count") never acknowledges and counts what arrives.
+  seq 1 10 > "$D/lines"
+  python3 "$(dirname "$0")/badbroker.py" "$(dirname "$MQTT_CA")/server-p256-chain.pem" \
+    "$(dirname "$MQTT_CA")/server-p256.key" count count count > "$D/bad.log" 2>&1 &
+  bad=$!
+  for ((i = 0; i < 100; i++)); do grep -qs '^PORT' "$D/bad.log" && break; sleep 0.05; done
+  port=$(sed -n 's/^PORT //p' "$D/bad.log")
+  for m in 3 1 ""; do
+    "$B" mqtt pub "localhost:$port" "${CA[@]}" -t w -l -q 1 ${m:+-M $m} < "$D/lines" 2> "$D/pub$m"
+  done
+  wait $bad
+  check "-M 3: 3 PUBLISH before an acknowledgement" same "$(sed -n 1p <(grep PUBLISHES "$D/bad.log"))" "PUBLISHES 3"
+  check "-M 1: 1 PUBLISH" same "$(sed -n 2p <(grep PUBLISHES "$D/bad.log"))" "PUBLISHES 1"
+  check "no -M: all 10 (3.1.1 has no Receive Maximum)" same "$(sed -n 3p <(grep PUBLISHES "$D/bad.log"))" "PUBLISHES 10"
+  "$B" mqtt pub "$H" "${CA[@]}" -t w -m x -M 0 2> "$D/usage"
+  check "-M 0: usage (2)" same "$?" 2
+  ;;
 *) echo "unknown case $case_name"; exit 2 ;;
 esac
 exit $ok

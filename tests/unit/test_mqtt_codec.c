@@ -506,6 +506,21 @@ static void test_names(void **state)
     assert_string_equal(tlsc_mqtt_reason_text(V5, TLSC_MQTT_DISCONNECT, 0x8e), "session taken over");
     assert_string_equal(tlsc_mqtt_reason_text(V5, TLSC_MQTT_DISCONNECT, 0x7f), "unknown reason code");
     assert_string_equal(tlsc_mqtt_type_name(TLSC_MQTT_PINGRESP), "PINGRESP");
+    /* the ends of each list of words (names.c walks NUL-separated lists) */
+    assert_string_equal(tlsc_mqtt_reason_text(V3, TLSC_MQTT_CONNACK, 0), "connection accepted");
+    assert_string_equal(tlsc_mqtt_reason_text(V5, TLSC_MQTT_SUBACK, 2), "granted QoS 2");
+    assert_string_equal(tlsc_mqtt_reason_text(V5, TLSC_MQTT_PUBACK, 0x00), "success");
+    assert_string_equal(tlsc_mqtt_reason_text(V5, TLSC_MQTT_UNSUBACK, 0x11), "no subscription existed");
+    assert_string_equal(tlsc_mqtt_reason_text(V5, TLSC_MQTT_DISCONNECT, 0x19), "re-authenticate");
+    assert_string_equal(tlsc_mqtt_reason_text(V5, TLSC_MQTT_PUBACK, 0x80), "unspecified error");
+    assert_string_equal(tlsc_mqtt_reason_text(V5, TLSC_MQTT_CONNACK, 0x9F), "connection rate exceeded");
+    assert_string_equal(tlsc_mqtt_reason_text(V5, TLSC_MQTT_SUBACK, 0xA2),
+                        "wildcard subscriptions not supported");
+    assert_string_equal(tlsc_mqtt_reason_text(V5, TLSC_MQTT_SUBACK, 0xA3), "unknown reason code");
+    assert_string_equal(tlsc_mqtt_reason_text(V5, TLSC_MQTT_PUBACK, 0x05), "unknown reason code");
+    assert_string_equal(tlsc_mqtt_type_name(TLSC_MQTT_CONNECT), "CONNECT");
+    assert_string_equal(tlsc_mqtt_type_name(TLSC_MQTT_AUTH), "AUTH");
+    assert_string_equal(tlsc_mqtt_type_name((tlsc_mqtt_type)16), "?");
     assert_string_equal(tlsc_mqtt_type_name((tlsc_mqtt_type)16), "?");
 }
 
