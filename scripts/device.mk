@@ -42,10 +42,11 @@ LWIP_OBJ := $(patsubst $(LWIP_DIR)/src/%.c,$(FW_OUT)/lwip/%.o,$(LWIP_SRC))
 BOARD_SRC := $(BOARD)/board.c $(BOARD)/semihost.c $(BOARD)/lan9118.c $(BOARD)/net.c
 BOARD_OBJ := $(patsubst $(BOARD)/%.c,$(FW_OUT)/board/%.o,$(BOARD_SRC))
 PORT_OBJ := $(FW_OUT)/port/tlsc_lwip.o
-# The firmware links newlib in full, not newlib-nano: nano's printf has no
-# %zu / %llu, which tlsc's error details and the command's output use.
-# (libtlsc.a and libmbedtls.a, compiled against nano's headers, only call
-# the string and formatting functions, whose interfaces are the same.)
+# The firmware links newlib in full, not newlib-nano (as its figures were
+# measured). Neither has C99's %zu / %llu: tlsc and the command print
+# without them (tests/build/formats.sh). (libtlsc.a and libmbedtls.a,
+# compiled against nano's headers, only call the string and formatting
+# functions, whose interfaces are the same.)
 # CLI_PATH_MAX: the tlsc command's path buffers (tools/cli.h) are on the
 # board's 32 KB stack, beside a download's TLS stack.
 DEVICE_CFLAGS := $(filter-out --specs=nano.specs,$(TLSC_CFLAGS)) $(LWIP_INC) $(WND_DEF) \

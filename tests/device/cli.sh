@@ -146,4 +146,9 @@ run_tlsc connect "localhost:1" --psk "@$CASE_DIR/missing" --summary
 expect_exit 3
 expect_stderr_contains "--psk: $CASE_DIR/missing: cannot open (host file, semihosting)"
 
+case_begin "an error detail with sizes prints them (newlib has no %zu)"
+run_tlsc connect "localhost:1" --ca "$PKI/root.pem" --buffers 100 --summary
+expect_exit 3
+expect_stderr_contains "record buffers in=100 out=100: each must be 0 (the maximum) or 512..16384 (in) / 512..16384 (out) bytes in this build"
+
 finish
