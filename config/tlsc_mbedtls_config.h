@@ -50,8 +50,13 @@
 /* ---- tlsc (not mbedTLS) ---- */
 /* The HTTP client's read buffer (src/http/client.c; 4 KiB when not set):
  * in this host/gateway profile one whole TLS record, so a download runs
- * at the speed of a raw mbedTLS read loop (bench/http.sh). */
+ * at the speed of a raw mbedTLS read loop (bench/http.sh). A build may
+ * set its own: the device firmware (scripts/device.mk) keeps 4 KiB, as
+ * 16 KiB more does not fit beside a full-profile download in the board's
+ * 96 KB heap. */
+#ifndef TLSC_HTTP_READ_BUFFER
 #define TLSC_HTTP_READ_BUFFER 16384
+#endif
 
 /* ---- symmetric ---- */
 #define MBEDTLS_AES_C

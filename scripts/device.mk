@@ -13,6 +13,8 @@
 #      altcp_tls_mbedtls, into FW_OUT/fw_altcp.elf for bench/device.sh
 # cli  links the tlsc command (tools/cmd_connect.c, cmd_get.c and their option
 #      parsing) into FW_OUT/tlsc.elf (+ .map) for scripts/tlsc-qemu: the
+#      command's files (tools/cli_file.c's platform part) are
+#      device/mps2-an386/cli_file_device.c, not tools/cli_file_posix.c; the
 #      lwIP platform's TCP (src/platform/lwip/tcp_lwip.c) and files on the
 #      host (device/mps2-an386/tlsc_file.c) replace the none platform's
 #      tcp_none.o / file_none.o (objects linked before libtlsc.a, so those
@@ -40,16 +42,20 @@ LWIP_OBJ := $(patsubst $(LWIP_DIR)/src/%.c,$(FW_OUT)/lwip/%.o,$(LWIP_SRC))
 BOARD_SRC := $(BOARD)/board.c $(BOARD)/semihost.c $(BOARD)/lan9118.c $(BOARD)/net.c
 BOARD_OBJ := $(patsubst $(BOARD)/%.c,$(FW_OUT)/board/%.o,$(BOARD_SRC))
 PORT_OBJ := $(FW_OUT)/port/tlsc_lwip.o
-# The firmware links newlib in full, not newlib-nano: nano's printf has no
-# %zu / %llu, which tlsc's error details and the command's output use.
-# (libtlsc.a and libmbedtls.a, compiled against nano's headers, only call
-# the string and formatting functions, whose interfaces are the same.)
-DEVICE_CFLAGS := $(filter-out --specs=nano.specs,$(TLSC_CFLAGS)) $(LWIP_INC) $(WND_DEF)
+# The firmware links newlib in full, not newlib-nano (as its figures were
+# measured). Neither has C99's %zu / %llu: tlsc and the command print
+# without them (tests/build/formats.sh). (libtlsc.a and libmbedtls.a,
+# compiled against nano's headers, only call the string and formatting
+# functions, whose interfaces are the same.)
+# CLI_PATH_MAX: the tlsc command's path buffers (tools/cli.h) are on the
+# board's 32 KB stack, beside a download's TLS stack.
+DEVICE_CFLAGS := $(filter-out --specs=nano.specs,$(TLSC_CFLAGS)) $(LWIP_INC) $(WND_DEF) \
+  -DCLI_PATH_MAX=512
 LWIP_CFLAGS := $(filter-out --specs=nano.specs,$(CFLAGS_COMMON)) -w $(LWIP_INC) $(WND_DEF)
-CLI_SRC := $(addprefix $(REPO)/tools/,cli_common.c cli_tls.c cli_session.c cmd_connect.c cmd_get.c)
+CLI_SRC := $(addprefix $(REPO)/tools/,cli_common.c cli_file.c cli_tls.c cli_session.c cmd_connect.c cmd_get.c)
 CLI_OBJ := $(patsubst $(REPO)/tools/%.c,$(FW_OUT)/tools/%.o,$(CLI_SRC)) \
-  $(FW_OUT)/board/fw_tlsc.o $(FW_OUT)/board/cli_device.o $(FW_OUT)/board/tlsc_file.o \
-  $(FW_OUT)/port/tcp_lwip.o
+  $(FW_OUT)/board/fw_tlsc.o $(FW_OUT)/board/cli_device.o $(FW_OUT)/board/cli_file_device.o \
+  $(FW_OUT)/board/tlsc_file.o $(FW_OUT)/port/tcp_lwip.o
 HTTP_OBJ := $(patsubst $(REPO)/src/%.c,$(FW_OUT)/%.o,$(wildcard $(REPO)/src/http/*.c))
 LINK := $(CC) $(ARCH) -nostartfiles -Wl,--gc-sections -T$(BOARD)/mps2_an386.ld
 
@@ -63,11 +69,14 @@ $(FW_OUT)/tools/%.o: $(REPO)/tools/%.c $(PROFILE)
 	@mkdir -p $(dir $@)
 	$(CC) $(DEVICE_CFLAGS) -I$(REPO)/tools -c $< -o $@
 
-$(FW_OUT)/http/%.o: $(REPO)/src/http/%.c $(PROFILE)
+# The HTTP client's read buffer: 4 KiB in every profile (the full
+# profile's 16 KiB does not fit beside a download in the 96 KB arena).
+$(FW_OUT)/http/%.o: $(REPO)/src/http/%.c $(PROFILE) $(REPO)/scripts/device.mk
 	@mkdir -p $(dir $@)
-	$(CC) $(DEVICE_CFLAGS) -c $< -o $@
+	$(CC) $(DEVICE_CFLAGS) -DTLSC_HTTP_READ_BUFFER=4096 -c $< -o $@
 
-$(FW_OUT)/board/fw_tlsc.o $(FW_OUT)/board/cli_device.o: DEVICE_CFLAGS += -I$(REPO)/tools
+$(FW_OUT)/board/fw_tlsc.o $(FW_OUT)/board/cli_device.o $(FW_OUT)/board/cli_file_device.o: \
+  DEVICE_CFLAGS += -I$(REPO)/tools
 
 $(FW_OUT)/port/tcp_lwip.o: $(REPO)/src/platform/lwip/tcp_lwip.c $(BOARD)/lwipopts.h $(PROFILE)
 	@mkdir -p $(dir $@)

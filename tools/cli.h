@@ -180,19 +180,40 @@ int cli_session_save(tlsc_conn *conn, const char *path);
  * session to path, or warn that there is none (err != TLSC_OK says why). */
 int cli_session_write(const tlsc_conn *conn, const char *path, tlsc_err err);
 
-/* ---- files (tools/cli_file.c) --------------------------------------------- */
+/* ---- files (tools/cli_file.c; the platform's part: tools/cli_file_posix.c,
+ *      or device/mps2-an386/cli_file_device.c in the device build) ------ */
 
 /*
  * Read the regular file path whole into a malloc'd block (NUL-terminated,
  * the NUL not counted in *len). Opened O_NONBLOCK: a FIFO never blocks.
  * A FIFO, device, socket or directory, or a file over max bytes, is
  * refused. On failure writes "PATH: why" to why and returns TLSC_ERR_FILE
- * (or TLSC_ERR_NO_MEMORY). *mode (may be NULL) receives st_mode.
+ * (or TLSC_ERR_NO_MEMORY). *mode (may be NULL) receives st_mode (0 on the
+ * device: semihosting cannot tell a file's kind or permissions).
  */
 tlsc_err cli_read_file(const char *path, size_t max, unsigned char **data, size_t *len,
                        unsigned *mode, char *why, size_t cap);
+/* The platform's part of cli_read_file: open path, check it is a regular
+ * file of at most max bytes (size and mode filled in; TLSC_ERR_FILE and
+ * "PATH: why" otherwise); read all of its size bytes; close it. */
+typedef struct cli_in {
+    int fd;
+    size_t size;
+    unsigned mode;
+} cli_in;
+tlsc_err cli_in_open(cli_in *in, const char *path, size_t max, char *why, size_t cap);
+bool cli_in_read(cli_in *in, unsigned char *buf);
+void cli_in_close(cli_in *in);
 /* Wipe len bytes of data (it may hold a secret), then free it. */
 void cli_free_secret(void *data, size_t len);
+
+/* The longest path a file of the command may have (Linux's PATH_MAX);
+ * the device build sets less (scripts/device.mk): these buffers are on
+ * its 32 KB stack. CLI_WHY_MAX: a message naming such a path. */
+#ifndef CLI_PATH_MAX
+#define CLI_PATH_MAX 4096
+#endif
+#define CLI_WHY_MAX (CLI_PATH_MAX + 128)
 
 /* An output file being written (see cli_out_open). */
 typedef struct cli_out {
@@ -200,8 +221,8 @@ typedef struct cli_out {
     int write_error;            /* errno of the first failed cli_out_write */
     bool is_stdout;
     const char *path;           /* as given, for messages */
-    char target[4096];          /* path with its symlinks followed */
-    char tmp[4096 + 16];        /* the temporary file, "" when none */
+    char target[CLI_PATH_MAX];  /* path with its symlinks followed */
+    char tmp[CLI_PATH_MAX + 16]; /* the temporary file, "" when none */
 } cli_out;
 
 /*
@@ -216,6 +237,10 @@ typedef struct cli_out {
  * While the temporary file exists, SIGINT, SIGTERM and SIGHUP remove it
  * and the command dies of the signal (exit status 128 + signal).
  * Returns 0 or an errno value, with "cannot write PATH: why" in why.
+ * On the device (semihosting can open, rename and remove host files, not
+ * stat them) a path under /dev/ is written in place, anything else through
+ * the temporary file; symlinks are not followed (the file replaces the
+ * link) and the mode is the host's umask's (scripts/tlsc-qemu: 077).
  */
 int cli_out_open(cli_out *o, const char *path, bool private_file, char *why, size_t cap);
 /* Write all of data; 0 or an errno value (also kept in write_error). */
@@ -227,6 +252,11 @@ int cli_out_commit(cli_out *o, char *why, size_t cap);
 void cli_out_discard(cli_out *o);
 /* open + write + commit, printing "tlsc: why" on failure; 0 or errno. */
 int cli_write_file(const char *path, const void *data, size_t len, bool private_file);
+/* The platform's part of cli_out_open and cli_out_commit: open o->path
+ * (not "-") as the rules above say; complete the file (close, rename the
+ * temporary file into place). 0 or an errno value. */
+int cli_out_open_file(cli_out *o, bool private_file);
+int cli_out_complete(cli_out *o);
 
 /*
  * A secret given on the command line (--psk, --key-pass) as:
@@ -238,6 +268,9 @@ int cli_write_file(const char *path, const void *data, size_t len, bool private_
  * why naming the option and returns the exit status.
  */
 int cli_secret(const char *option, const char *spec, char **out);
+/* The value of environment variable name, or NULL after writing why (the
+ * device has no environment: always NULL there). */
+const char *cli_env(const char *name, char *why, size_t cap);
 
 /* ---- tlsc connect --driver event (tools/cli_evconnect.c) -------------- */
 
@@ -401,10 +434,11 @@ typedef struct cli_pkcs11 cli_pkcs11;
 cli_pkcs11 *cli_pkcs11_open(const char *uri, const char *module, const char *key_pass,
                             char *why, size_t cap);
 void cli_pkcs11_close(cli_pkcs11 *p);
-/* uri for messages, with a pin-value hidden. */
-void cli_pkcs11_name(const char *uri, char *out, size_t cap);
 /* The tlsc_sign_fn of an open key (user = the cli_pkcs11). */
 tlsc_sign_result cli_pkcs11_sign(void *user, const tlsc_sign_request *req, uint8_t *sig,
                                  size_t sig_cap, size_t *sig_len, char *why, size_t why_cap);
+/* CLI_EXIT_OK where --key pkcs11:... can work; otherwise (the device
+ * build, device/mps2-an386/cli_device.c) a usage error naming cmd. */
+int cli_pkcs11_check(const char *cmd);
 
 #endif /* TLSC_CLI_H */

@@ -1,246 +1,52 @@
 /*
- * tools/cli_file.c — the tlsc command's files: reading inputs (credential,
- * trust, session and chain files) and writing outputs (downloads, session
- * files, bundles) without surprises.
+ * tools/cli_file.c — the parts of the tlsc command's file handling that
+ * every build shares: reading a whole file, writing an opened output,
+ * writing a whole file, and
+ * secrets given on the command line (--psk, --key-pass, a PIN source).
  *
- * Inputs are regular files only: they are opened O_NONBLOCK, so a FIFO
- * never blocks the command, and fstat'ed, so a FIFO, device or directory
- * is refused by name instead of being read as an endless or empty stream.
- *
- * Outputs never destroy what is at the destination: "-" is stdout; an
- * existing device or FIFO is written in place (as curl does, so -o
- * /dev/null stays a device); anything else is written to a fresh
- * temporary file (mkstemp: O_EXCL, 0600, an unpredictable name) next to
- * the final target, symlinks followed (the link stays), and renamed over
- * the target only once complete. While a temporary file exists, SIGINT,
- * SIGTERM and SIGHUP remove it before the command dies of the signal.
+ * Where files come from is the platform's: tools/cli_file_posix.c on a
+ * host (regular files only, temporary file + rename, signal cleanup, the
+ * environment), device/mps2-an386/cli_file_device.c on the emulated board
+ * (host files through semihosting, no environment). Both provide
+ * cli_in_open / read / close, cli_out_open_file, cli_out_complete,
+ * cli_out_discard and cli_env.
  */
 #include "cli.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#define TMP_SUFFIX ".tlsc-XXXXXX"
-/* Symlinks followed before giving up (as the kernel's ELOOP limit). */
-#define MAX_LINKS 40
-
-/* ---- reading ------------------------------------------------------------------ */
-
-static const char *kind_of(mode_t m)
-{
-    if (S_ISDIR(m))
-        return "a directory";
-    if (S_ISFIFO(m))
-        return "a FIFO";
-    if (S_ISCHR(m))
-        return "a character device";
-    if (S_ISBLK(m))
-        return "a block device";
-    if (S_ISSOCK(m))
-        return "a socket";
-    return "not a regular file";
-}
-
-static tlsc_err read_fd(int fd, unsigned char *buf, size_t len)
-{
-    size_t got = 0;
-    while (got < len) {
-        ssize_t n = read(fd, buf + got, len - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return TLSC_ERR_FILE;
-        got += (size_t)n;
-    }
-    return TLSC_OK;
-}
-
-/* The size of the regular file open on fd, checked against max. */
-static tlsc_err checked_size(int fd, const char *path, size_t max, struct stat *st, char *why,
-                             size_t cap)
-{
-    if (fstat(fd, st) != 0) {
-        snprintf(why, cap, "%s: %s", path, strerror(errno));
-        return TLSC_ERR_FILE;
-    }
-    if (!S_ISREG(st->st_mode)) {
-        snprintf(why, cap, "%s: %s, not a regular file", path, kind_of(st->st_mode));
-        return TLSC_ERR_FILE;
-    }
-    if ((unsigned long long)st->st_size > max) {
-        snprintf(why, cap, "%s: %lld bytes, more than the %zu allowed", path,
-                 (long long)st->st_size, max);
-        return TLSC_ERR_FILE;
-    }
-    return TLSC_OK;
-}
 
 tlsc_err cli_read_file(const char *path, size_t max, unsigned char **data, size_t *len,
                        unsigned *mode, char *why, size_t cap)
 {
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-    if (fd < 0) {
-        snprintf(why, cap, "%s: %s", path, strerror(errno));
-        return TLSC_ERR_FILE;
-    }
-    struct stat st;
-    tlsc_err err = checked_size(fd, path, max, &st, why, cap);
-    size_t size = err == TLSC_OK ? (size_t)st.st_size : 0;
-    unsigned char *buf = err == TLSC_OK ? malloc(size + 1) : NULL;
-    if (err == TLSC_OK && buf == NULL) {
-        snprintf(why, cap, "%s: no memory for %zu bytes", path, size);
+    cli_in in;
+    tlsc_err err = cli_in_open(&in, path, max, why, cap);
+    if (err != TLSC_OK)
+        return err;
+    unsigned char *buf = malloc(in.size + 1);
+    if (buf == NULL) {
+        snprintf(why, cap, "%s: no memory for %lu bytes", path, (unsigned long)in.size);
         err = TLSC_ERR_NO_MEMORY;
     }
-    if (err == TLSC_OK && read_fd(fd, buf, size) != TLSC_OK) {
+    if (err == TLSC_OK && !cli_in_read(&in, buf)) {
         snprintf(why, cap, "%s: a read failed or the file shrank", path);
         err = TLSC_ERR_FILE;
     }
-    close(fd);
+    cli_in_close(&in);
     if (err != TLSC_OK) {
         free(buf);
         return err;
     }
-    buf[size] = '\0';
+    buf[in.size] = '\0';
     *data = buf;
-    *len = size;
+    *len = in.size;
     if (mode != NULL)
-        *mode = (unsigned)st.st_mode;
+        *mode = in.mode;
     return TLSC_OK;
-}
-
-void cli_free_secret(void *data, size_t len)
-{
-    if (data == NULL)
-        return;
-    volatile unsigned char *p = data;
-    for (size_t i = 0; i < len; i++)
-        p[i] = 0;
-    free(data);
-}
-
-/* ---- the temporary file's removal on a signal ----------------------------------- */
-
-static const int litter_signals[] = {SIGINT, SIGTERM, SIGHUP};
-#define LITTER_SIGNALS (sizeof litter_signals / sizeof litter_signals[0])
-
-/* The handler reads only these: a path stored before the file exists. */
-static char g_litter[sizeof ((cli_out *)0)->tmp];
-static volatile sig_atomic_t g_have_litter;
-static struct sigaction g_old[LITTER_SIGNALS];
-
-/* Async-signal-safe: unlink, then die of the same signal (the default
- * action was restored by SA_RESETHAND), so the parent sees 128 + sig. */
-static void on_signal(int sig)
-{
-    if (g_have_litter)
-        (void)unlink(g_litter);
-    (void)raise(sig);
-}
-
-static void block_signals(sigset_t *old)
-{
-    sigset_t set;
-    sigemptyset(&set);
-    for (size_t i = 0; i < LITTER_SIGNALS; i++)
-        sigaddset(&set, litter_signals[i]);
-    sigprocmask(SIG_BLOCK, &set, old);
-}
-
-/* Signals the command was started with ignored (nohup) stay ignored. */
-static void arm(const char *tmp)
-{
-    sigset_t old;
-    block_signals(&old);
-    snprintf(g_litter, sizeof g_litter, "%s", tmp);
-    g_have_litter = 1;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sa.sa_flags = SA_RESETHAND | SA_NODEFER;
-    sigemptyset(&sa.sa_mask);
-    for (size_t i = 0; i < LITTER_SIGNALS; i++) {
-        sigaction(litter_signals[i], NULL, &g_old[i]);
-        if (g_old[i].sa_handler != SIG_IGN)
-            sigaction(litter_signals[i], &sa, NULL);
-    }
-    sigprocmask(SIG_SETMASK, &old, NULL);
-}
-
-static void disarm(void)
-{
-    if (!g_have_litter)
-        return;
-    for (size_t i = 0; i < LITTER_SIGNALS; i++)
-        sigaction(litter_signals[i], &g_old[i], NULL);
-    g_have_litter = 0;
-}
-
-/* ---- writing ------------------------------------------------------------------------ */
-
-/* The file a chain of symlinks ends at (which may not exist yet): a
- * relative link is relative to the directory of the link. */
-static int follow_links(const char *path, char *out, size_t cap)
-{
-    if (snprintf(out, cap, "%s", path) >= (int)cap)
-        return ENAMETOOLONG;
-    for (int i = 0; i < MAX_LINKS; i++) {
-        struct stat st;
-        if (lstat(out, &st) != 0 || !S_ISLNK(st.st_mode))
-            return 0;
-        char link[PATH_MAX];
-        ssize_t n = readlink(out, link, sizeof link - 1);
-        if (n < 0)
-            return errno;
-        link[n] = '\0';
-        const char *slash = strrchr(out, '/');
-        if (link[0] == '/' || slash == NULL) {
-            if (snprintf(out, cap, "%s", link) >= (int)cap)
-                return ENAMETOOLONG;
-            continue;
-        }
-        size_t dir = (size_t)(slash - out) + 1;
-        if (dir + (size_t)n + 1 > cap)
-            return ENAMETOOLONG;
-        memcpy(out + dir, link, (size_t)n + 1);
-    }
-    return ELOOP;
-}
-
-/* The permissions a new public file gets: the replaced file's, or those
- * of any new file (0666 less the umask). */
-static mode_t public_mode(const struct stat *st, bool exists)
-{
-    if (exists)
-        return st->st_mode & 07777;
-    mode_t mask = umask(0);
-    umask(mask);
-    return 0666 & ~mask;
-}
-
-static int open_tmp(cli_out *o, bool exists, const struct stat *st, bool private_file)
-{
-    snprintf(o->tmp, sizeof o->tmp, "%s" TMP_SUFFIX, o->target);
-    /* The handler must know the name before the file exists; mkstemp
-     * fills in the X's, so arm with the template's final form after. */
-    sigset_t old;
-    block_signals(&old);
-    o->fd = mkstemp(o->tmp);
-    int e = errno;
-    if (o->fd >= 0)
-        arm(o->tmp);
-    sigprocmask(SIG_SETMASK, &old, NULL);
-    if (o->fd < 0)
-        return e;
-    if (!private_file && fchmod(o->fd, public_mode(st, exists)) != 0)
-        return errno;
-    return 0;
 }
 
 int cli_out_open(cli_out *o, const char *path, bool private_file, char *why, size_t cap)
@@ -254,19 +60,7 @@ int cli_out_open(cli_out *o, const char *path, bool private_file, char *why, siz
         o->is_stdout = true;
         return 0;
     }
-    int e = follow_links(path, o->target, sizeof o->target - (sizeof TMP_SUFFIX - 1));
-    struct stat st;
-    memset(&st, 0, sizeof st);
-    bool exists = e == 0 && stat(o->target, &st) == 0;
-    if (e == 0 && exists && S_ISDIR(st.st_mode))
-        e = EISDIR;
-    if (e == 0 && exists && !S_ISREG(st.st_mode)) {
-        /* A device or FIFO: written in place, never replaced. */
-        o->fd = open(o->target, O_WRONLY | O_NOCTTY | O_CLOEXEC);
-        e = o->fd < 0 ? errno : 0;
-    } else if (e == 0) {
-        e = open_tmp(o, exists, &st, private_file);
-    }
+    int e = cli_out_open_file(o, private_file);
     if (e != 0) {
         snprintf(why, cap, "cannot write %s: %s", path, strerror(e));
         cli_out_discard(o);
@@ -291,36 +85,9 @@ int cli_out_write(cli_out *o, const void *data, size_t len)
     return 0;
 }
 
-/* The temporary file, complete: flushed to disk and renamed over the
- * target (signals blocked, so the handler never unlinks a name that was
- * just renamed). */
-static int commit_tmp(cli_out *o)
-{
-    int e = fsync(o->fd) != 0 ? errno : 0;
-    if (close(o->fd) != 0 && e == 0)
-        e = errno;
-    o->fd = -1;
-    sigset_t old;
-    block_signals(&old);
-    if (e == 0 && rename(o->tmp, o->target) != 0)
-        e = errno;
-    if (e == 0) {
-        o->tmp[0] = '\0';
-        disarm();
-    }
-    sigprocmask(SIG_SETMASK, &old, NULL);
-    return e;
-}
-
 int cli_out_commit(cli_out *o, char *why, size_t cap)
 {
-    int e = 0;
-    if (o->is_stdout)
-        e = 0;
-    else if (o->tmp[0] != '\0')
-        e = commit_tmp(o);
-    else if (o->fd >= 0 && close(o->fd) != 0)
-        e = errno;
+    int e = o->is_stdout ? 0 : cli_out_complete(o);
     if (!o->is_stdout)
         o->fd = -1;
     if (e != 0) {
@@ -330,24 +97,10 @@ int cli_out_commit(cli_out *o, char *why, size_t cap)
     return e;
 }
 
-void cli_out_discard(cli_out *o)
-{
-    if (o->fd >= 0 && !o->is_stdout)
-        (void)close(o->fd);
-    o->fd = -1;
-    sigset_t old;
-    block_signals(&old);
-    if (o->tmp[0] != '\0')
-        (void)unlink(o->tmp);
-    o->tmp[0] = '\0';
-    disarm();
-    sigprocmask(SIG_SETMASK, &old, NULL);
-}
-
 int cli_write_file(const char *path, const void *data, size_t len, bool private_file)
 {
     cli_out o;
-    char why[PATH_MAX + 128];
+    char why[CLI_WHY_MAX];
     int e = cli_out_open(&o, path, private_file, why, sizeof why);
     if (e == 0) {
         e = cli_out_write(&o, data, len);
@@ -363,6 +116,16 @@ int cli_write_file(const char *path, const void *data, size_t len, bool private_
     return e;
 }
 
+void cli_free_secret(void *data, size_t len)
+{
+    if (data == NULL)
+        return;
+    volatile unsigned char *p = data;
+    for (size_t i = 0; i < len; i++)
+        p[i] = 0;
+    free(data);
+}
+
 /* ---- secrets from the environment or a file ------------------------------------------ */
 
 /* A secret file holds one line; 4 KiB is far beyond any PSK or password. */
@@ -372,7 +135,7 @@ static int secret_from_file(const char *option, const char *path, char **out)
 {
     unsigned char *data = NULL;
     size_t len = 0;
-    char why[PATH_MAX + 128];
+    char why[CLI_WHY_MAX];
     tlsc_err err = cli_read_file(path, SECRET_FILE_MAX, &data, &len, NULL, why, sizeof why);
     if (err != TLSC_OK) {
         fprintf(stderr, "tlsc: %s: %s: %s\n", tlsc_strerror(err), option, why);
@@ -391,17 +154,21 @@ static int copy_secret(const char *text, char **out)
     return *out != NULL ? CLI_EXIT_OK : cli_report(TLSC_ERR_NO_MEMORY, NULL);
 }
 
+static int secret_from_env(const char *option, const char *var, char **out)
+{
+    char why[CLI_WHY_MAX];
+    const char *v = cli_env(var, why, sizeof why);
+    if (v != NULL)
+        return copy_secret(v, out);
+    fprintf(stderr, "tlsc: %s: %s: %s\n", tlsc_strerror(TLSC_ERR_CONFIG), option, why);
+    return cli_exit_status(TLSC_ERR_CONFIG);
+}
+
 int cli_secret(const char *option, const char *spec, char **out)
 {
     *out = NULL;
-    if (strncmp(spec, "env:", 4) == 0) {
-        const char *v = getenv(spec + 4);
-        if (v != NULL)
-            return copy_secret(v, out);
-        fprintf(stderr, "tlsc: %s: %s: environment variable %s is not set\n",
-                tlsc_strerror(TLSC_ERR_CONFIG), option, spec + 4);
-        return cli_exit_status(TLSC_ERR_CONFIG);
-    }
+    if (strncmp(spec, "env:", 4) == 0)
+        return secret_from_env(option, spec + 4, out);
     if (strncmp(spec, "file:", 5) == 0)
         return secret_from_file(option, spec + 5, out);
     if (spec[0] == '@')

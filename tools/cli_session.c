@@ -26,7 +26,7 @@ static void warn_if_shared(const char *path, unsigned mode)
  * it); false after saying why it cannot be used. */
 static bool load_blob(const char *path, unsigned char **blob, size_t *n)
 {
-    char why[4096 + 128];
+    char why[CLI_WHY_MAX];
     unsigned mode = 0;
     tlsc_err err = cli_read_file(path, TLSC_SESSION_MAX, blob, n, &mode, why, sizeof why);
     if (err != TLSC_OK) {

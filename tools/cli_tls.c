@@ -361,7 +361,7 @@ static int g_keylog_fd = -1; /* --keylog / SSLKEYLOGFILE, opened once */
 /* The token's key: opened by apply_client_cert, used by the configuration
  * (and its connections) until cli_tls_release, after they are freed. */
 static cli_pkcs11 *token_key;
-static char token_why[4096 + 512];
+static char token_why[CLI_PATH_MAX + 512];
 
 void cli_tls_release(cli_tls_opts *o)
 {
@@ -383,6 +383,8 @@ int cli_tls_check(const cli_tls_opts *o)
         return cli_usage_error(o->cmd, "--key-pass needs --cert and --key");
     if (o->pkcs11_module != NULL && !is_pkcs11(o->key))
         return cli_usage_error(o->cmd, "--pkcs11-module needs --key pkcs11:...");
+    if (is_pkcs11(o->key))
+        return cli_pkcs11_check(o->cmd);
     return CLI_EXIT_OK;
 }
 
@@ -516,19 +518,32 @@ static tlsc_err apply_insecure(tlsc_config *cfg, const cli_tls_opts *o)
     return o->insecure ? tlsc_config_insecure_skip_verify(cfg) : TLSC_OK;
 }
 
+/* The URI to show in messages: a pin-value's digits are not shown. */
+static void token_key_name(const char *uri, char *out, size_t cap)
+{
+    const char *pin = strstr(uri, "pin-value=");
+    if (pin == NULL) {
+        snprintf(out, cap, "%s", uri);
+        return;
+    }
+    size_t head = (size_t)(pin - uri) + strlen("pin-value=");
+    const char *rest = pin + strcspn(pin, ";?&");
+    snprintf(out, cap, "%.*s***%s", (int)head, uri, rest);
+}
+
 /* The certificate from its file, the key from the token. */
 static tlsc_err apply_token_key(tlsc_config *cfg, const cli_tls_opts *o, const char *pass)
 {
     size_t len = 0;
     unsigned char *cert = NULL;
-    char why[4096 + 128];
+    char why[CLI_WHY_MAX];
     tlsc_err err = cli_read_file(o->cert, TLSC_FILE_MAX, &cert, &len, NULL, why, sizeof why);
     if (err != TLSC_OK) {
         snprintf(token_why, sizeof token_why, "client certificate %s", why);
         return err;
     }
     char name[200];
-    cli_pkcs11_name(o->key, name, sizeof name);
+    token_key_name(o->key, name, sizeof name);
     why[0] = '\0';
     token_key = cli_pkcs11_open(o->key, o->pkcs11_module, pass, why, sizeof why);
     if (token_key == NULL)

@@ -3,8 +3,9 @@
  * device build has them: the stdin relay of `tlsc connect` (tools/
  * cli_relay.c polls descriptors; here stdin is a host file read through
  * semihosting, named with @stdin=FILE by scripts/tlsc-qemu) and the event
- * driver of `tlsc connect --driver event` (not in the device build: a usage
- * error says so).
+ * driver of `tlsc connect --driver event` and the PKCS#11 signer of
+ * `--key pkcs11:...` (tools/cli_pkcs11.c: dlopen and p11-kit; neither is
+ * in the device build: a usage error says so).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -73,6 +74,42 @@ int cli_event_connect(const cli_ev_params *p)
     (void)p;
     return cli_usage_error("connect", "--driver event is not available in the device build "
                                       "(scripts/tlsc-qemu)");
+}
+
+#define NO_PKCS11 "PKCS#11 is not available in the device build (scripts/tlsc-qemu)"
+
+/* --key pkcs11:... is refused when the options are checked... */
+int cli_pkcs11_check(const char *cmd)
+{
+    return cli_usage_error(cmd, "--key pkcs11:...: " NO_PKCS11);
+}
+
+/* ...so these are never reached; they fail the same way if they were. */
+cli_pkcs11 *cli_pkcs11_open(const char *uri, const char *module, const char *key_pass,
+                            char *why, size_t cap)
+{
+    (void)uri;
+    (void)module;
+    (void)key_pass;
+    snprintf(why, cap, NO_PKCS11);
+    return NULL;
+}
+
+void cli_pkcs11_close(cli_pkcs11 *p)
+{
+    (void)p; /* cli_pkcs11_open never returns one */
+}
+
+tlsc_sign_result cli_pkcs11_sign(void *user, const tlsc_sign_request *req, uint8_t *sig,
+                                 size_t sig_cap, size_t *sig_len, char *why, size_t why_cap)
+{
+    (void)user;
+    (void)req;
+    (void)sig;
+    (void)sig_cap;
+    (void)sig_len;
+    snprintf(why, why_cap, NO_PKCS11);
+    return TLSC_SIGN_FAILED;
 }
 
 /* newlib has no fsync, and the HTTPS client's downloads call it before

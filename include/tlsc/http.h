@@ -263,7 +263,8 @@ typedef struct tlsc_http tlsc_http;
  * parser's default limits, one retry of a request on a reused connection
  * that the server had closed. The client holds one read buffer besides
  * its connection: 16 KiB in the full profile (a whole TLS record per
- * read), 4 KiB in the small ones (TLSC_HTTP_READ_BUFFER in the profile).
+ * read), 4 KiB in the small ones and in the device firmware
+ * (TLSC_HTTP_READ_BUFFER in the profile, or set by the build).
  * Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_NO_MEMORY.
  */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_new(tlsc_config *cfg, tlsc_http **out);

@@ -159,12 +159,12 @@ tlsc_err tlsc_conn_write(tlsc_conn *c, const void *buf, size_t len)
             return err;
         if (total_passed(c))
             return tlsc__conn_fail(c, TLSC_ERR_TIMEOUT_TOTAL,
-                                   "sending to %s: the total time limit passed (%zu bytes "
-                                   "left)", c->host, len);
+                                   "sending to %s: the total time limit passed (%lu bytes "
+                                   "left)", c->host, (unsigned long)len);
         if (deadline != 0 && tlsc_now_ms() >= deadline)
             return tlsc__conn_fail(c, TLSC_ERR_TIMEOUT_WRITE,
-                                   "could not send to %s within %lu ms (%zu bytes left)",
-                                   c->host, (unsigned long)c->cfg->io_ms, len);
+                                   "could not send to %s within %lu ms (%lu bytes left)",
+                                   c->host, (unsigned long)c->cfg->io_ms, (unsigned long)len);
         err = tlsc__conn_wait(c, err, deadline);
         if (err != TLSC_OK)
             return err;

@@ -78,10 +78,11 @@ tlsc_err tlsc_config_set_buffers(tlsc_config *cfg, size_t in, size_t out)
     if ((in != 0 && (in < MIN_BUFFER || in > max_in)) ||
         (out != 0 && (out < MIN_BUFFER || out > max_out)))
         return tlsc__config_fail(cfg, TLSC_ERR_INVALID_ARG,
-                                 "record buffers in=%zu out=%zu: each must be 0 (the "
-                                 "maximum) or %u..%zu (in) / %u..%zu (out) bytes in this "
-                                 "build (profile %s)", in, out, MIN_BUFFER, max_in,
-                                 MIN_BUFFER, max_out, tlsc_profile());
+                                 "record buffers in=%lu out=%lu: each must be 0 (the "
+                                 "maximum) or %u..%lu (in) / %u..%lu (out) bytes in this "
+                                 "build (profile %s)", (unsigned long)in, (unsigned long)out,
+                                 MIN_BUFFER, (unsigned long)max_in,
+                                 MIN_BUFFER, (unsigned long)max_out, tlsc_profile());
     cfg->buf_in = effective_in(in);
     cfg->buf_out = effective_out(out);
     return TLSC_OK;
@@ -181,10 +182,11 @@ int tlsc__conn_in_fit(tlsc_conn *c, const unsigned char *buf, size_t got)
     int ret = tlsc__in_buffer_fit(&c->ssl, buf, got, in_max_total(c->cfg), &want);
     if (ret == MBEDTLS_ERR_SSL_ALLOC_FAILED)
         tlsc__conn_fail(c, TLSC_ERR_NO_MEMORY,
-                        "out of memory: the input buffer could not grow from %zu to %zu bytes "
-                        "for the record the server sent (heap in use %zu bytes); "
+                        "out of memory: the input buffer could not grow from %lu to %lu bytes "
+                        "for the record the server sent (heap in use %lu bytes); "
                         "tlsc_config_set_buffers_elastic(cfg, false) allocates it whole when "
-                        "the connection is created", have, want, tlsc_heap_current());
+                        "the connection is created", (unsigned long)have, (unsigned long)want,
+                        (unsigned long)(tlsc_heap_current()));
     return ret;
 }
 
@@ -228,8 +230,9 @@ tlsc_err tlsc__conn_buffers_after_handshake(tlsc_conn *c)
     tlsc__conn_buffers_idle(c);
     if (c->cfg->buf_fixed && tlsc__resize_in_buffer(&c->ssl, in) != 0)
         return tlsc__conn_fail(c, TLSC_ERR_NO_MEMORY,
-                               "no memory to give the input buffer back its %zu bytes after "
-                               "the handshake (heap in use %zu bytes)", in, tlsc_heap_current());
+                               "no memory to give the input buffer back its %lu bytes after "
+                               "the handshake (heap in use %lu bytes)", (unsigned long)in,
+                               (unsigned long)(tlsc_heap_current()));
     c->rec_in = negotiated_in(c);
     int max_out = mbedtls_ssl_get_max_out_record_payload(&c->ssl);
     size_t limit = max_out > 0 ? (size_t)max_out : out;
@@ -294,17 +297,22 @@ bool tlsc__conn_fail_record_size(tlsc_conn *c, const char *during)
         return false;
     if (hs_len != 0)
         tlsc__conn_fail(c, TLSC_ERR_RECORD_TOO_LARGE,
-                        "the server sent a handshake message of %zu bytes (in records of "
-                        "%zu bytes) %s, but it must fit whole in the input buffer of %zu "
-                        "bytes; give an input buffer of at least %zu bytes "
-                        "(tlsc_config_set_buffers, --buffers)", hs_len, len, during, in,
-                        hs_len <= 512 ? 512 : hs_len <= 1024 ? 1024 : hs_len <= 2048 ? 2048
-                        : hs_len <= 4096 ? 4096 : (size_t)TLS_MAX_RECORD);
+                        "the server sent a handshake message of %lu bytes (in records of "
+                        "%lu bytes) %s, but it must fit whole in the input buffer of %lu "
+                        "bytes; give an input buffer of at least %lu bytes "
+                        "(tlsc_config_set_buffers, --buffers)", (unsigned long)hs_len,
+                        (unsigned long)len, during, (unsigned long)in,
+                        (unsigned long)(hs_len <= 512    ? 512
+                                        : hs_len <= 1024 ? 1024
+                                        : hs_len <= 2048 ? 2048
+                                        : hs_len <= 4096 ? 4096
+                                                         : (size_t)TLS_MAX_RECORD));
     else
         tlsc__conn_fail(c, TLSC_ERR_RECORD_TOO_LARGE,
-                        "the server sent a record of %zu bytes %s, but the input buffer "
-                        "holds records of %zu bytes (tlsc_config_set_buffers in=%zu); %s",
-                        len, during, room, in, advice(c));
+                        "the server sent a record of %lu bytes %s, but the input buffer "
+                        "holds records of %lu bytes (tlsc_config_set_buffers in=%lu); %s",
+                        (unsigned long)len, during, (unsigned long)room, (unsigned long)in,
+                        advice(c));
     return true;
 }
 

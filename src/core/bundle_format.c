@@ -262,19 +262,22 @@ static tlsc_err check_roots(const tlsc__bundle *b, char *detail, size_t cap)
     for (uint32_t i = 0; i < b->count; i++) {
         size_t at = cursor == 0 ? first_record(b) : cursor;
         if (b->format != TLSC_BUNDLE_ESP_IDF_LEGACY && record_offset(b, i) != at)
-            return FAIL("root %u: offset %lu, expected %zu (roots follow the index and "
-                        "each other)", (unsigned)i, (unsigned long)record_offset(b, i), at);
+            return FAIL("root %u: offset %lu, expected %lu (roots follow the index and "
+                        "each other)", (unsigned)i, (unsigned long)record_offset(b, i),
+                        (unsigned long)at);
         if (!tlsc__bundle_next(b, i, &cursor, &r))
-            return FAIL("root %u at byte %zu: truncated or malformed record", (unsigned)i, at);
+            return FAIL("root %u at byte %lu: truncated or malformed record", (unsigned)i,
+                        (unsigned long)at);
         char why[TLSC_ERRMSG_MAX / 2];
         if (check_root(&r, why, sizeof why) != TLSC_OK)
-            return FAIL("root %u at byte %zu: %s", (unsigned)i, at, why);
+            return FAIL("root %u at byte %lu: %s", (unsigned)i, (unsigned long)at, why);
         if (i > 0 && !in_order(b, &prev, &r))
-            return FAIL("root %u at byte %zu: roots are not sorted", (unsigned)i, at);
+            return FAIL("root %u at byte %lu: roots are not sorted", (unsigned)i,
+                        (unsigned long)at);
         prev = r;
     }
     if (cursor != b->len)
-        return FAIL("%zu bytes after the last root", b->len - cursor);
+        return FAIL("%lu bytes after the last root", (unsigned long)(b->len - cursor));
     return TLSC_OK;
 }
 
@@ -302,13 +305,13 @@ static tlsc_err open_tlsc(tlsc__bundle *b, char *detail, size_t cap)
     uint32_t count = rd_le(&in, 4), total = rd_le(&in, 4);
     unsigned char check[8];
     if (in.bad || b->len < TLSC__BUNDLE_HEADER)
-        return FAIL("tlsc bundle truncated in its header (%zu bytes)", b->len);
+        return FAIL("tlsc bundle truncated in its header (%lu bytes)", (unsigned long)b->len);
     if (version != TLSC__BUNDLE_VERSION || flags != 0)
         return FAIL("tlsc bundle version %u, flags 0x%x: this tlsc reads version %d, flags 0",
                     version, flags, TLSC__BUNDLE_VERSION);
     if (total != b->len)
-        return FAIL("tlsc bundle of %lu bytes, but %zu given (truncated or padded?)",
-                    (unsigned long)total, b->len);
+        return FAIL("tlsc bundle of %lu bytes, but %lu given (truncated or padded?)",
+                    (unsigned long)total, (unsigned long)b->len);
     if (tlsc__bundle_checksum(b->data, b->len, check) != 0 ||
         memcmp(check, b->data + TLSC__BUNDLE_CHECK_AT, 8) != 0)
         return FAIL("tlsc bundle checksum mismatch: the data is corrupt");
@@ -323,7 +326,7 @@ static tlsc_err open_tlsc(tlsc__bundle *b, char *detail, size_t cap)
 static tlsc_err open_esp_idf(tlsc__bundle *b, char *detail, size_t cap)
 {
     if (b->len < 4)
-        return FAIL("too short (%zu bytes)", b->len);
+        return FAIL("too short (%lu bytes)", (unsigned long)b->len);
     uint32_t first = le32(b->data);
     if (first == 0 || first % 4 != 0 || first >= b->len || first / 4 > TLSC__BUNDLE_MAX_ROOTS)
         return FAIL("first offset %lu is not the size of an offset table inside the data",

@@ -297,8 +297,8 @@ static tlsc_err attach(tlsc_config *cfg, const void *data, size_t len, unsigned 
     tlsc__bundle_release(&cfg->bundle);
     b.owned = owned;
     cfg->bundle = b;
-    tlsc__log(cfg, TLSC_LOG_INFO, "bundle: %lu roots in %zu bytes (%s format)",
-              (unsigned long)b.count, len, format_name(b.format));
+    tlsc__log(cfg, TLSC_LOG_INFO, "bundle: %lu roots in %lu bytes (%s format)",
+              (unsigned long)b.count, (unsigned long)len, format_name(b.format));
     return TLSC_OK;
 }
 

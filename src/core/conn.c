@@ -119,8 +119,8 @@ static tlsc_err unpark(tlsc_conn *c)
     tlsc_err err = setup_ssl(c);
     if (err != TLSC_OK)
         return tlsc__conn_fail(c, err, "no memory for the connection's TLS state (record "
-                                       "buffers) when it started (heap in use %zu bytes)",
-                               tlsc_heap_current());
+                                       "buffers) when it started (heap in use %lu bytes)",
+                               (unsigned long)(tlsc_heap_current()));
     c->parked = false;
     return TLSC_OK;
 }

@@ -95,12 +95,12 @@ static void skipped_detail(const unsigned char *p, size_t len, size_t skipped, s
 {
     const unsigned char *nul = memchr(p, '\0', len - 1);
     if (nul != NULL)
-        snprintf(detail, cap, "%zu of %zu certificates could not be parsed and were skipped "
-                 "(a NUL byte at offset %zu ends the PEM text)", skipped, blocks,
-                 (size_t)(nul - p));
+        snprintf(detail, cap, "%lu of %lu certificates could not be parsed and were skipped "
+                 "(a NUL byte at offset %lu ends the PEM text)", (unsigned long)skipped,
+                 (unsigned long)blocks, (unsigned long)(nul - p));
     else
-        snprintf(detail, cap, "%zu of %zu certificates could not be parsed and were skipped",
-                 skipped, blocks);
+        snprintf(detail, cap, "%lu of %lu certificates could not be parsed and were skipped",
+                 (unsigned long)skipped, (unsigned long)blocks);
 }
 
 static tlsc_err parse_pem_certs(mbedtls_x509_crt *chain,
@@ -119,8 +119,8 @@ static tlsc_err parse_pem_certs(mbedtls_x509_crt *chain,
         char why[128] = "no certificate found";
         if (ret < 0)
             mbedtls_reason(ret, why, sizeof why);
-        snprintf(detail, cap, "no usable certificate in PEM data (%zu block%s): %s",
-                 blocks, blocks == 1 ? "" : "s", why);
+        snprintf(detail, cap, "no usable certificate in PEM data (%lu block%s): %s",
+                 (unsigned long)blocks, blocks == 1 ? "" : "s", why);
         return TLSC_ERR_CERT_PARSE;
     }
     *parsed = added;
@@ -344,11 +344,12 @@ tlsc_err tlsc_config_set_psk(tlsc_config *cfg, const char *identity,
     size_t id_len = strlen(identity);
     if (id_len == 0 || id_len > TLSC_PSK_ID_MAX)
         return tlsc__config_fail(cfg, TLSC_ERR_PSK,
-                                 "PSK identity must be 1..%d bytes (got %zu)",
-                                 TLSC_PSK_ID_MAX, id_len);
+                                 "PSK identity must be 1..%d bytes (got %lu)",
+                                 TLSC_PSK_ID_MAX, (unsigned long)id_len);
     if (key_len == 0 || key_len > TLSC_PSK_MAX)
         return tlsc__config_fail(cfg, TLSC_ERR_PSK,
-                                 "PSK must be 1..%d bytes (got %zu)", TLSC_PSK_MAX, key_len);
+                                 "PSK must be 1..%d bytes (got %lu)", TLSC_PSK_MAX,
+                                 (unsigned long)key_len);
     unsigned char *block = tlsc__calloc(1, key_len + id_len + 1);
     if (block == NULL)
         return TLSC_ERR_NO_MEMORY;
@@ -412,7 +413,7 @@ tlsc_err tlsc__parse_pins(const char *text, unsigned char (*out)[32],
         const char *end = strchr(p, ';');
         size_t len = end ? (size_t)(end - p) : strlen(p);
         if (n == cap) {
-            snprintf(detail, dcap, "at most %zu pins", cap);
+            snprintf(detail, dcap, "at most %lu pins", (unsigned long)cap);
             return TLSC_ERR_PIN;
         }
         tlsc_err err = parse_one_pin(p, len, out[n], detail, dcap);

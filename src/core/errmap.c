@@ -216,13 +216,13 @@ static tlsc_err fail_chain(tlsc_conn *c, const char *why)
     if (sent != 0 && sent <= MBEDTLS_X509_MAX_INTERMEDIATE_CA + 1)
         return tlsc__conn_fail(c, TLSC_ERR_VERIFY,
                                "certificate verification stopped with a fatal error (chain of "
-                               "%zu certificates)%s", sent, why);
+                               "%lu certificates)%s", (unsigned long)sent, why);
     c->v.vflags |= TLSC_VERIFY_CHAIN_DEPTH;
     if (sent != 0)
         return tlsc__conn_fail(c, TLSC_ERR_VERIFY,
-                               "the server sent a chain of %zu certificates; tlsc verifies "
+                               "the server sent a chain of %lu certificates; tlsc verifies "
                                "chains of at most %d intermediate CAs "
-                               "(MBEDTLS_X509_MAX_INTERMEDIATE_CA)%s", sent,
+                               "(MBEDTLS_X509_MAX_INTERMEDIATE_CA)%s", (unsigned long)sent,
                                MBEDTLS_X509_MAX_INTERMEDIATE_CA, why);
     return tlsc__conn_fail(c, TLSC_ERR_VERIFY,
                            "certificate verification stopped before it checked a "
@@ -274,11 +274,12 @@ static tlsc_err fail_cert_parse(tlsc_conn *c, int ret, const char *why)
 static tlsc_err fail_key_slots(tlsc_conn *c, const char *during, const char *why)
 {
     return tlsc__conn_fail(c, TLSC_ERR_NO_MEMORY,
-                           "PSA key slots exhausted (%zu in this build, %zu in use) %s: too "
+                           "PSA key slots exhausted (%lu in this build, %lu in use) %s: too "
                            "many handshakes or connections at once for "
                            "MBEDTLS_PSA_KEY_SLOT_COUNT (see docs/footprint.md, Capacity; "
                            "tlsc_loop_set_max_handshakes); mbedTLS reported it as%s",
-                           tlsc_key_slots_capacity(), tlsc_key_slots_in_use(), during, why);
+                           (unsigned long)(tlsc_key_slots_capacity()),
+                           (unsigned long)(tlsc_key_slots_in_use()), during, why);
 }
 
 tlsc_err tlsc__conn_fail_mbedtls(tlsc_conn *c, int ret, const char *during)
@@ -297,9 +298,10 @@ tlsc_err tlsc__conn_fail_mbedtls(tlsc_conn *c, int ret, const char *during)
         return fail_key_slots(c, during, why);
     if (tlsc__alloc_failures() != c->alloc_mark && ret != MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE)
         return tlsc__conn_fail(c, TLSC_ERR_NO_MEMORY,
-                               "an allocation failed %s (heap in use %zu bytes, peak %zu); "
-                               "mbedTLS reported it as%s", during, tlsc_heap_current(),
-                               tlsc_heap_peak(), why);
+                               "an allocation failed %s (heap in use %lu bytes, peak %lu); "
+                               "mbedTLS reported it as%s", during,
+                               (unsigned long)(tlsc_heap_current()),
+                               (unsigned long)(tlsc_heap_peak()), why);
     if ((ret == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED || ret == MBEDTLS_ERR_X509_FATAL_ERROR) &&
         c->v.vfail != 0)
         return tlsc__conn_fail(c, tlsc__verify_error(&c->v), "%s", tlsc__verify_detail(&c->v));

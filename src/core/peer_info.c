@@ -14,7 +14,7 @@ void tlsc__describe_key(const mbedtls_pk_context *pk, char *out, size_t cap)
     if (curve != NULL)
         snprintf(out, cap, "ec %s", curve);
     else if (mbedtls_pk_can_do(pk, MBEDTLS_PK_RSA))
-        snprintf(out, cap, "rsa %zu", mbedtls_pk_get_bitlen(pk));
+        snprintf(out, cap, "rsa %lu", (unsigned long)(mbedtls_pk_get_bitlen(pk)));
     else
         snprintf(out, cap, "unknown");
 }

@@ -87,8 +87,9 @@ static bool message_too_long(tlsc_conn *c, int ret, const char *during, const ch
     if (!tlsc__peek_hs_reassembly(&c->ssl, &type, &len))
         return false;
     tlsc__conn_fail(c, TLSC_ERR_RECORD_TOO_LARGE,
-                    "the server's %s message is %zu bytes %s, more than the input buffer "
-                    "holds (handshake messages of at most %d bytes)%s", hs_name(type), len,
+                    "the server's %s message is %lu bytes %s, more than the input buffer "
+                    "holds (handshake messages of at most %d bytes)%s", hs_name(type),
+                    (unsigned long)len,
                     during, mbedtls_ssl_get_max_in_record_payload(&c->ssl), why);
     return true;
 }
@@ -114,19 +115,21 @@ bool tlsc__record_error(tlsc_conn *c, int ret, const char *during, const char *w
     size_t len = (size_t)h[3] << 8 | h[4];
     if (len > limit) {
         tlsc__conn_fail(c, TLSC_ERR_RECORD_TOO_LARGE,
-                        "the server sent a record of %zu bytes %s; %s at most %zu%s", len,
+                        "the server sent a record of %lu bytes %s; %s at most %lu%s",
+                        (unsigned long)len,
                         during,
                         protected_record ? "the input buffer holds encrypted records of"
                                          : "unencrypted records hold",
-                        limit, why);
+                        (unsigned long)limit, why);
         return true;
     }
     if (ret == MBEDTLS_ERR_SSL_INVALID_RECORD && !protected_record && h[0] == REC_HANDSHAKE &&
         len > 0 && len < 4) {
         tlsc__conn_fail(c, TLSC_ERR_BAD_MESSAGE,
-                        "the server sent a handshake record of %zu bytes %s, splitting a "
+                        "the server sent a handshake record of %lu bytes %s, splitting a "
                         "message's 4-byte header across records; TLS allows this (RFC 5246 "
-                        "6.2.1) but mbedTLS 3.6 needs each header in one record%s", len,
+                        "6.2.1) but mbedTLS 3.6 needs each header in one record%s",
+                        (unsigned long)len,
                         during, why);
         return true;
     }

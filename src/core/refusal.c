@@ -61,8 +61,9 @@ static const char *version_cause(const tlsc_config *cfg, int vmin, int vmax, cha
     size_t in;
     tlsc_config_get_buffers(cfg, &in, NULL);
     if (vmax == TLSC_TLS1_2 && tlsc__buffers_limit_tls12(cfg)) {
-        snprintf(buf, cap, "; likely because an input buffer of %zu bytes (%s) limits this "
-                 "connection to TLS 1.2: use 16384 or a server that speaks TLS 1.2", in,
+        snprintf(buf, cap, "; likely because an input buffer of %lu bytes (%s) limits this "
+                 "connection to TLS 1.2: use 16384 or a server that speaks TLS 1.2",
+                 (unsigned long)in,
                  cfg->buf_in != 0 ? "--buffers, tlsc_config_set_buffers" : "this build");
         return buf;
     }

@@ -137,7 +137,8 @@ static tlsc_err finish_signature(const signer_ctx *s, bool rsa, const unsigned c
 {
     size_t want = rsa ? (s->bits + 7) / 8 : 2 * ((s->bits + 7) / 8);
     if (raw_len != want) { /* another key, or a broken signer */
-        snprintf(why, cap, "a %zu-byte signature, expected %zu", raw_len, want);
+        snprintf(why, cap, "a %lu-byte signature, expected %lu", (unsigned long)raw_len,
+                 (unsigned long)want);
         return TLSC_ERR_KEY_MISMATCH;
     }
     if (rsa) {
@@ -217,8 +218,9 @@ static tlsc_err key_shape(const mbedtls_pk_context *pub, bool *rsa, size_t *bits
         return TLSC_OK;
     if (!*rsa && mbedtls_pk_can_do(pub, MBEDTLS_PK_ECDSA) && (*bits == 256 || *bits == 384))
         return TLSC_OK;
-    snprintf(why, cap, "the client certificate's key (%s, %zu bits) is not one a signer "
-             "can hold: ECDSA P-256/P-384 or RSA 2048..4096", mbedtls_pk_get_name(pub), *bits);
+    snprintf(why, cap, "the client certificate's key (%s, %lu bits) is not one a signer "
+             "can hold: ECDSA P-256/P-384 or RSA 2048..4096", mbedtls_pk_get_name(pub),
+             (unsigned long)(*bits));
     return TLSC_ERR_KEY_PARSE;
 }
 

@@ -643,3 +643,29 @@ bool tlsc__str_append(char *dst, size_t cap, const char *fmt, ...)
     mark_truncated(dst, cap, cap - 1);
     return false;
 }
+
+tlsc__numtext tlsc__u64(uint64_t v)
+{
+    tlsc__numtext t;
+    char digits[20];
+    size_t n = 0;
+    do {
+        digits[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    for (size_t i = 0; i < n; i++)
+        t.s[i] = digits[n - 1 - i];
+    t.s[n] = '\0';
+    return t;
+}
+
+tlsc__numtext tlsc__i64(int64_t v)
+{
+    if (v >= 0)
+        return tlsc__u64((uint64_t)v);
+    /* -(v + 1) + 1: INT64_MIN has no positive counterpart in int64_t. */
+    tlsc__numtext t = tlsc__u64((uint64_t)(-(v + 1)) + 1u);
+    memmove(t.s + 1, t.s, strlen(t.s) + 1);
+    t.s[0] = '-';
+    return t;
+}

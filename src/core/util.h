@@ -55,6 +55,21 @@ bool tlsc__host_copy(const char *host, char out[TLSC_HOST_MAX + 1], bool canonic
  * the legacy fallback) and in name constraints, as webpki does. */
 bool tlsc__dns_name_is_absolute(const char *name, size_t len);
 
+/*
+ * A 64-bit number as decimal text, for messages. The C library of the
+ * device builds (Debian's newlib, nano and full) has no %llu / %lld / %zu,
+ * so tlsc's format strings use only %lu / %ld (with casts) and %s with
+ * these for values that may exceed 32 bits: "%s", tlsc__u64(v).s. The
+ * text lives in the returned temporary, valid until the end of the full
+ * expression that calls it (C11 6.2.4p8). tests/build/formats.sh checks
+ * that src/ has no such conversions left.
+ */
+typedef struct tlsc__numtext {
+    char s[24]; /* "-9223372036854775808" and its NUL fit */
+} tlsc__numtext;
+tlsc__numtext tlsc__u64(uint64_t v);
+tlsc__numtext tlsc__i64(int64_t v);
+
 /* Value of one hex digit (either case), or -1. */
 int tlsc__hex_value(char c);
 

@@ -321,7 +321,7 @@ static uint32_t check_pin(tlsc__verify *v, const mbedtls_x509_crt *crt)
     size_t n = 0;
     mbedtls_base64_encode(b64, sizeof b64, &n, hash, sizeof hash);
     say(v, "public key pin mismatch: server key is sha256//%.*s, which matches none of the "
-        "%zu configured pin%s", (int)n, (const char *)b64, cfg->pin_count,
+        "%lu configured pin%s", (int)n, (const char *)b64, (unsigned long)cfg->pin_count,
         cfg->pin_count == 1 ? "" : "s");
     return TLSC_VERIFY_PIN;
 }
@@ -530,7 +530,7 @@ static void describe_weak(tlsc__verify *v, const mbedtls_x509_crt *crt, uint32_t
         return;
     size_t bits = mbedtls_pk_get_bitlen(&crt->pk);
     if (mbedtls_pk_get_type(&crt->pk) == MBEDTLS_PK_RSA && bits < tlsc__profile.rsa_min_bitlen)
-        say(v, "weak key: RSA key of %zu bits; at least %u are required (%s)", bits,
+        say(v, "weak key: RSA key of %lu bits; at least %u are required (%s)", (unsigned long)bits,
             (unsigned)tlsc__profile.rsa_min_bitlen, who);
     else
         say(v, "weak key: this certificate's key or its issuer's key is too small or on a "

@@ -508,7 +508,7 @@ uint32_t tlsc__x509_nc_check(const unsigned char *nc, size_t nc_len,
     size_t cost = (count_subtrees(s.perm, s.perm_end) + count_subtrees(s.excl, s.excl_end)) *
                   count_names(crt);
     if (cost > NC_BUDGET) {
-        snprintf(why, cap, "%zu name checks needed, more than the limit of %u", cost,
+        snprintf(why, cap, "%lu name checks needed, more than the limit of %u", (unsigned long)cost,
                  NC_BUDGET);
         return TLSC_VERIFY_NAME_CONSTRAINTS;
     }

@@ -775,8 +775,9 @@ static void check_idle(tlsc_ev *ev)
         return;
     if (ev->queued > 0)
         failed(ev, tlsc__conn_fail(ev->conn, TLSC_ERR_TIMEOUT_WRITE,
-                                   "%zu queued bytes could not be sent to %s for %lu ms",
-                                   ev->queued, ev->host, (unsigned long)ev->idle_ms));
+                                   "%lu queued bytes could not be sent to %s for %lu ms",
+                                   (unsigned long)ev->queued, ev->host,
+                                   (unsigned long)ev->idle_ms));
     else
         failed(ev, tlsc__conn_fail(ev->conn, TLSC_ERR_TIMEOUT_READ,
                                    "nothing received from or sent to %s for %lu ms", ev->host,
@@ -826,9 +827,9 @@ static void step_closing(tlsc_ev *ev)
     if (ev->close_deadline != 0 && tlsc_now_ms() >= ev->close_deadline) {
         finish(ev, TLSC_CLOSE_LOCAL,
                tlsc__conn_fail(ev->conn, TLSC_ERR_TIMEOUT_WRITE,
-                               "close: could not send %zu queued bytes and close_notify "
+                               "close: could not send %lu queued bytes and close_notify "
                                "to %s within %lu ms",
-                               ev->queued, ev->host, (unsigned long)ev->cfg->io_ms));
+                               (unsigned long)ev->queued, ev->host, (unsigned long)ev->cfg->io_ms));
         return;
     }
     ev->io_want = TLSC_OK;

@@ -419,18 +419,18 @@ static tlsc_err send_produced(exchange *x)
         size_t got = 0;
         tlsc_err err = r->body_fn(r->body_ud, h->rbuf, READ_BUF, &got);
         if (err != TLSC_OK)
-            return fail(h, err, "the request body producer failed after %llu bytes",
-                        (unsigned long long)sent);
+            return fail(h, err, "the request body producer failed after %s bytes",
+                        tlsc__u64(sent).s);
         if (got > READ_BUF)
-            return fail(h, TLSC_ERR_HTTP_BAD_REQUEST, "the body producer claimed %zu bytes of %d",
-                        got, READ_BUF);
+            return fail(h, TLSC_ERR_HTTP_BAD_REQUEST, "the body producer claimed %lu bytes of %d",
+                        (unsigned long)got, READ_BUF);
         if (got == 0)
             break;
         sent += got;
         if (!chunked && sent > (uint64_t)r->body_fn_len)
             return fail(h, TLSC_ERR_HTTP_BAD_REQUEST,
-                        "the body producer gave more than the %lld bytes announced",
-                        (long long)r->body_fn_len);
+                        "the body producer gave more than the %s bytes announced",
+                        tlsc__i64(r->body_fn_len).s);
         if (chunked && (err = conn_write(h, prefix, tlsc_http_chunk_prefix(prefix, got))) != TLSC_OK)
             return err;
         if ((err = conn_write(h, h->rbuf, got)) != TLSC_OK)
@@ -442,8 +442,8 @@ static tlsc_err send_produced(exchange *x)
         return conn_write(h, "0\r\n\r\n", 5);
     if (sent != (uint64_t)r->body_fn_len)
         return fail(h, TLSC_ERR_HTTP_BAD_REQUEST,
-                    "the body producer ended after %llu of the %lld bytes announced",
-                    (unsigned long long)sent, (long long)r->body_fn_len);
+                    "the body producer ended after %s of the %s bytes announced",
+                    tlsc__u64(sent).s, tlsc__i64(r->body_fn_len).s);
     return TLSC_OK;
 }
 
@@ -559,8 +559,8 @@ static tlsc_err feed_all(exchange *x, const unsigned char *d, size_t n)
         if (tlsc_http_parser_head(h->parser)->status >= 200) {
             if (n > 0)
                 return fail(h, TLSC_ERR_HTTP_MALFORMED,
-                            "server sent %zu bytes after the complete response (none were asked "
-                            "for)", n);
+                            "server sent %lu bytes after the complete response (none were asked "
+                            "for)", (unsigned long)n);
             return TLSC_OK;
         }
         err = tlsc__http_next_after_interim(h->parser, head, &x->interim);

@@ -67,9 +67,9 @@ static tlsc_err check_expected(dl *s, uint64_t would_have)
     if (size < 0 || would_have <= (uint64_t)size)
         return TLSC_OK;
     return tlsc__http_fail(s->h, TLSC_ERR_HTTP_SIZE_MISMATCH,
-                           "the content exceeds the expected %lld bytes (%llu received or "
-                           "announced); stopped", (long long)size,
-                           (unsigned long long)would_have);
+                           "the content exceeds the expected %s bytes (%s received or "
+                           "announced); stopped", tlsc__i64(size).s,
+                           tlsc__u64(would_have).s);
 }
 
 static tlsc_err emit(dl *s, const void *data, size_t n)
@@ -81,8 +81,8 @@ static tlsc_err emit(dl *s, const void *data, size_t n)
         return tlsc__http_fail(s->h, TLSC_ERR_INTERNAL, "SHA-256 update failed");
     tlsc_err err = s->fd >= 0 ? write_all(s, data, n) : s->d->sink(s->d->sink_ud, data, n);
     if (err != TLSC_OK && s->fd < 0)
-        return tlsc__http_fail(s->h, err, "the download sink refused %zu bytes at offset %llu", n,
-                               (unsigned long long)s->done);
+        return tlsc__http_fail(s->h, err, "the download sink refused %lu bytes at offset %s",
+                               (unsigned long)n, tlsc__u64(s->done).s);
     if (err != TLSC_OK)
         return err;
     s->done += n;
@@ -231,22 +231,22 @@ static tlsc_err check_piece(dl *s, const tlsc_http_head *head)
         return tlsc__http_fail(s->h, TLSC_ERR_HTTP_RANGE, "206 response without Content-Range");
     if (s->range_first != s->done)
         return tlsc__http_fail(s->h, TLSC_ERR_HTTP_RANGE,
-                               "asked for bytes from %llu, the server sent from %llu",
-                               (unsigned long long)s->done, (unsigned long long)s->range_first);
+                               "asked for bytes from %s, the server sent from %s",
+                               tlsc__u64(s->done).s, tlsc__u64(s->range_first).s);
     if (s->range_last - s->range_first >= s->d->range_chunk)
         return tlsc__http_fail(s->h, TLSC_ERR_HTTP_RANGE,
-                               "server sent %llu bytes for a piece of %zu",
-                               (unsigned long long)(s->range_last - s->range_first + 1),
-                               s->d->range_chunk);
+                               "server sent %s bytes for a piece of %lu",
+                               tlsc__u64(s->range_last - s->range_first + 1).s,
+                               (unsigned long)s->d->range_chunk);
     if (head->content_length >= 0 &&
         (uint64_t)head->content_length != s->range_last - s->range_first + 1)
         return tlsc__http_fail(s->h, TLSC_ERR_HTTP_RANGE,
-                               "Content-Length %lld does not match Content-Range %llu-%llu",
-                               (long long)head->content_length,
-                               (unsigned long long)s->range_first, (unsigned long long)s->range_last);
+                               "Content-Length %s does not match Content-Range %s-%s",
+                               tlsc__i64(head->content_length).s,
+                               tlsc__u64(s->range_first).s, tlsc__u64(s->range_last).s);
     if (s->range_total >= 0 && s->total >= 0 && s->range_total != s->total)
-        return tlsc__http_fail(s->h, TLSC_ERR_HTTP_RANGE, "content size changed from %lld to %lld",
-                               (long long)s->total, (long long)s->range_total);
+        return tlsc__http_fail(s->h, TLSC_ERR_HTTP_RANGE, "content size changed from %s to %s",
+                               tlsc__i64(s->total).s, tlsc__i64(s->range_total).s);
     if (s->range_total >= 0 && s->range_last >= (uint64_t)s->range_total)
         return tlsc__http_fail(s->h, TLSC_ERR_HTTP_RANGE, "Content-Range ends beyond the size");
     if (s->range_total >= 0)
@@ -266,8 +266,8 @@ static tlsc_err on_head(void *ud, const tlsc_http_head *head)
     /* 200: the whole content, only acceptable from the start */
     if (s->done != 0)
         return tlsc__http_fail(s->h, TLSC_ERR_HTTP_RANGE,
-                               "server ignored the Range request at offset %llu (200 instead of 206)",
-                               (unsigned long long)s->done);
+                               "server ignored the Range request at offset %s (200 instead of 206)",
+                               tlsc__u64(s->done).s);
     if (head->content_length >= 0)
         s->total = head->content_length;
     return s->total >= 0 ? check_expected(s, (uint64_t)s->total) : TLSC_OK;
@@ -323,8 +323,8 @@ static tlsc_err fetch_ranges(dl *s, unsigned *reconnects)
     char range[64];
     while (!complete(s)) {
         uint64_t before = s->done;
-        (void)snprintf(range, sizeof range, "bytes=%llu-%llu", (unsigned long long)s->done,
-                       (unsigned long long)(s->done + s->d->range_chunk - 1));
+        (void)snprintf(range, sizeof range, "bytes=%s-%s", tlsc__u64(s->done).s,
+                       tlsc__u64(s->done + s->d->range_chunk - 1).s);
         tlsc_err err = fetch(s, range);
         if (err == TLSC_OK && s->status == 200)
             return TLSC_OK; /* the whole content at once */
@@ -344,8 +344,8 @@ static tlsc_err fetch_ranges(dl *s, unsigned *reconnects)
             return err;
         (*reconnects)++;
         tlsc__log(tlsc__http_config(s->h), TLSC_LOG_INFO,
-                  "download: %s at offset %llu; reconnecting (attempt %u of %u)",
-                  tlsc_http_errmsg(s->h), (unsigned long long)s->done, failed, retries);
+                  "download: %s at offset %s; reconnecting (attempt %u of %u)",
+                  tlsc_http_errmsg(s->h), tlsc__u64(s->done).s, failed, retries);
     }
     return TLSC_OK;
 }
@@ -358,18 +358,18 @@ static tlsc_err verify(dl *s, tlsc_download_result *res)
     res->sha256_valid = s->hashing;
     if (d->size >= 0 && s->done != (uint64_t)d->size)
         return tlsc__http_fail(s->h, TLSC_ERR_HTTP_SIZE_MISMATCH,
-                               "received %llu bytes, expected %lld", (unsigned long long)s->done,
-                               (long long)d->size);
+                               "received %s bytes, expected %s", tlsc__u64(s->done).s,
+                               tlsc__i64(d->size).s);
     if (s->total >= 0 && s->done != (uint64_t)s->total)
         return tlsc__http_fail(s->h, TLSC_ERR_HTTP_SIZE_MISMATCH,
-                               "received %llu bytes, the server announced %lld",
-                               (unsigned long long)s->done, (long long)s->total);
+                               "received %s bytes, the server announced %s",
+                               tlsc__u64(s->done).s, tlsc__i64(s->total).s);
     if (d->sha256 != NULL && memcmp(d->sha256, res->sha256, 32) != 0) {
         char got[65];
         for (int i = 0; i < 32; i++)
             (void)snprintf(got + 2 * i, 3, "%02x", res->sha256[i]);
         return tlsc__http_fail(s->h, TLSC_ERR_HTTP_DIGEST_MISMATCH,
-                               "SHA-256 of the %llu bytes received is %s", (unsigned long long)s->done,
+                               "SHA-256 of the %s bytes received is %s", tlsc__u64(s->done).s,
                                got);
     }
     return TLSC_OK;

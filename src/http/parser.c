@@ -229,8 +229,8 @@ static tlsc_err collect_line(tlsc_http_parser *p, const unsigned char *data, siz
         unsigned char c = data[(*i)++];
         if (header_section && ++p->section_bytes > p->header_max)
             return fail(p, TLSC_ERR_HTTP_HEADER_TOO_LARGE,
-                        "%s section is larger than %zu bytes",
-                        p->state == P_HEADER ? "header" : "trailer", p->header_max);
+                        "%s section is larger than %lu bytes",
+                        p->state == P_HEADER ? "header" : "trailer", (unsigned long)p->header_max);
         if (p->cr) {
             if (c != '\n')
                 return fail(p, TLSC_ERR_HTTP_MALFORMED,
@@ -253,8 +253,8 @@ static tlsc_err collect_line(tlsc_http_parser *p, const unsigned char *data, siz
                         "%s starts with whitespace (obsolete line folding is refused)",
                         line_name(p));
         if (p->line_len + 3 > p->line_max)
-            return fail(p, TLSC_ERR_HTTP_HEADER_TOO_LARGE, "%s longer than %zu bytes",
-                        line_name(p), p->line_max);
+            return fail(p, TLSC_ERR_HTTP_HEADER_TOO_LARGE, "%s longer than %lu bytes",
+                        line_name(p), (unsigned long)p->line_max);
         p->line[p->line_len++] = (char)c;
     }
     return TLSC_OK;
@@ -327,8 +327,8 @@ static tlsc_err header_content_length(tlsc_http_parser *p, const char *v, size_t
     }
     if (p->cl_seen && (uint64_t)p->head.content_length != n)
         return fail(p, TLSC_ERR_HTTP_MALFORMED,
-                    "conflicting Content-Length values %lld and %llu",
-                    (long long)p->head.content_length, (unsigned long long)n);
+                    "conflicting Content-Length values %s and %s",
+                    tlsc__i64(p->head.content_length).s, tlsc__u64(n).s);
     p->cl_seen = true;
     p->head.content_length = (int64_t)n;
     return TLSC_OK;
@@ -441,8 +441,8 @@ static tlsc_err field_line(tlsc_http_parser *p, bool trailer)
     if (err != TLSC_OK)
         return err;
     if (++p->fields > p->header_count_max)
-        return fail(p, TLSC_ERR_HTTP_HEADER_TOO_LARGE, "more than %zu %s fields",
-                    p->header_count_max, trailer ? "trailer" : "header");
+        return fail(p, TLSC_ERR_HTTP_HEADER_TOO_LARGE, "more than %lu %s fields",
+                    (unsigned long)p->header_count_max, trailer ? "trailer" : "header");
     if (trailer) {
         if (p->cb.on_trailer != NULL &&
             (err = p->cb.on_trailer(p->ud, p->line, nlen, value, vlen)) != TLSC_OK)
@@ -597,8 +597,9 @@ static tlsc_err chunk_size_line(tlsc_http_parser *p)
     }
     if (i == 0 || !chunk_ext_ok(l, p->line_len, i)) {
         tlsc__http_quote(q, sizeof q, l, p->line_len);
-        return fail(p, TLSC_ERR_HTTP_MALFORMED, "invalid chunk-size line \"%s\" after %llu body bytes",
-                    q, (unsigned long long)p->body_total);
+        return fail(p, TLSC_ERR_HTTP_MALFORMED,
+                    "invalid chunk-size line \"%s\" after %s body bytes", q,
+                    tlsc__u64(p->body_total).s);
     }
     if (n == 0) {
         p->state = P_TRAILER;
@@ -661,8 +662,8 @@ static tlsc_err chunk_crlf(tlsc_http_parser *p, unsigned char c)
 {
     if (c != (p->state == P_CHUNK_CR ? '\r' : '\n'))
         return fail(p, TLSC_ERR_HTTP_MALFORMED,
-                    "chunk data not followed by CRLF after %llu body bytes (wrong chunk size?)",
-                    (unsigned long long)p->body_total);
+                    "chunk data not followed by CRLF after %s body bytes (wrong chunk size?)",
+                    tlsc__u64(p->body_total).s);
     p->state = p->state == P_CHUNK_CR ? P_CHUNK_LF : P_CHUNK_SIZE;
     return TLSC_OK;
 }
@@ -726,7 +727,8 @@ static tlsc_err data_after_close(tlsc_http_parser *p, const unsigned char *d, si
     char q[80];
     tlsc__http_quote(q, sizeof q, (const char *)d, n);
     return fail(p, TLSC_ERR_HTTP_MALFORMED,
-                "%zu bytes (\"%s\") after a complete response that said Connection: close", n, q);
+                "%lu bytes (\"%s\") after a complete response that said Connection: close",
+                (unsigned long)n, q);
 }
 
 TLSC_API tlsc_err tlsc_http_parser_feed(tlsc_http_parser *p, const void *data, size_t len,
@@ -769,13 +771,13 @@ TLSC_API tlsc_err tlsc_http_parser_eof(tlsc_http_parser *p, tlsc_err how)
         if (how == TLSC_ERR_CLOSED)
             return finish(p);
         return fail(p, how == TLSC_ERR_TRUNCATED ? TLSC_ERR_TRUNCATED : how,
-                    "body delimited by the connection's end ended after %llu bytes without "
+                    "body delimited by the connection's end ended after %s bytes without "
                     "close_notify: it may be truncated",
-                    (unsigned long long)p->body_total);
+                    tlsc__u64(p->body_total).s);
     case P_BODY_LENGTH:
         return fail(p, TLSC_ERR_HTTP_INCOMPLETE,
-                    "connection ended after %llu of %lld body bytes (Content-Length)",
-                    (unsigned long long)p->body_total, (long long)p->head.content_length);
+                    "connection ended after %s of %s body bytes (Content-Length)",
+                    tlsc__u64(p->body_total).s, tlsc__i64(p->head.content_length).s);
     case P_START:
         return fail(p, TLSC_ERR_HTTP_INCOMPLETE, "connection ended before any response");
     case P_STATUS:
@@ -783,8 +785,8 @@ TLSC_API tlsc_err tlsc_http_parser_eof(tlsc_http_parser *p, tlsc_err how)
         return fail(p, TLSC_ERR_HTTP_INCOMPLETE, "connection ended inside the response header");
     default:
         return fail(p, TLSC_ERR_HTTP_INCOMPLETE,
-                    "connection ended inside the chunked body after %llu bytes (no last chunk)",
-                    (unsigned long long)p->body_total);
+                    "connection ended inside the chunked body after %s bytes (no last chunk)",
+                    tlsc__u64(p->body_total).s);
     }
 }
 

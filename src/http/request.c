@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "tlsc/http.h"
+#include "core/util.h"
 #include "http/http_internal.h"
 
 /* Appends to a buffer that may be too small: counts what would be needed. */
@@ -74,9 +75,9 @@ static tlsc_err check_header(const tlsc_http_header *h, char *detail, size_t dca
                                  "header %s is set by tlsc and cannot be given", h->name);
     if (!value_ok(h->value, &bad))
         return tlsc__http_detail(detail, dcap, TLSC_ERR_HTTP_BAD_REQUEST,
-                                 "value of header %.40s has control character 0x%02x at offset %zu "
+                                 "value of header %.40s has control character 0x%02x at offset %lu "
                                  "(header injection refused)",
-                                 h->name, (unsigned char)h->value[bad], bad);
+                                 h->name, (unsigned char)h->value[bad], (unsigned long)bad);
     return TLSC_OK;
 }
 
@@ -98,11 +99,11 @@ static void put_host(sink *o, const tlsc_url *url)
 
 static void put_framing(sink *o, int64_t body_len)
 {
-    char num[40];
+    char num[48]; /* "Content-Length: " + a 64-bit number + CRLF */
     if (body_len == TLSC_HTTP_BODY_CHUNKED) {
         puts_(o, "Transfer-Encoding: chunked\r\n");
     } else if (body_len >= 0) {
-        (void)snprintf(num, sizeof num, "Content-Length: %lld\r\n", (long long)body_len);
+        (void)snprintf(num, sizeof num, "Content-Length: %s\r\n", tlsc__i64(body_len).s);
         puts_(o, num);
     }
 }
@@ -143,12 +144,12 @@ TLSC_API tlsc_err tlsc_http_request_format(char *buf, size_t cap, size_t *len, c
     *len = o.len;
     if (buf == NULL || o.len > cap)
         return tlsc__http_detail(detail, dcap, TLSC_ERR_BUFFER_SIZE,
-                                 "request head needs %zu bytes", o.len);
+                                 "request head needs %lu bytes", (unsigned long)o.len);
     return TLSC_OK;
 }
 
 TLSC_API size_t tlsc_http_chunk_prefix(char out[20], size_t n)
 {
-    int w = snprintf(out, 20, "%zx\r\n", n);
+    int w = snprintf(out, 20, "%lx\r\n", (unsigned long)n);
     return w > 0 ? (size_t)w : 0;
 }

@@ -68,18 +68,18 @@ static tlsc_err check_target(const char *t, size_t len, char *detail, size_t cap
         if (c == '%') {
             if (i + 2 >= len || !is_hex(t[i + 1]) || !is_hex(t[i + 2]))
                 return tlsc__http_detail(detail, cap, TLSC_ERR_HTTP_URL,
-                                         "'%%' at offset %zu of the path is not followed by two "
-                                         "hex digits", i);
+                                         "'%%' at offset %lu of the path is not followed by two "
+                                         "hex digits", (unsigned long)i);
             continue;
         }
         if (!target_char_ok(c))
             return tlsc__http_detail(detail, cap, TLSC_ERR_HTTP_URL,
-                                     "character 0x%02x at offset %zu of the path is not allowed "
-                                     "(percent-encode it)", c, i);
+                                     "character 0x%02x at offset %lu of the path is not allowed "
+                                     "(percent-encode it)", c, (unsigned long)i);
     }
     if (len > TLSC_URL_TARGET_MAX)
         return tlsc__http_detail(detail, cap, TLSC_ERR_HTTP_URL,
-                                 "path and query are %zu bytes, more than %d", len,
+                                 "path and query are %lu bytes, more than %d", (unsigned long)len,
                                  TLSC_URL_TARGET_MAX);
     return TLSC_OK;
 }
@@ -175,7 +175,8 @@ static tlsc_err parse_hostport(const char *a, size_t len, tlsc_url *u, char *det
         return tlsc__http_detail(detail, cap, TLSC_ERR_HTTP_URL, "the URL has no host");
     if (hlen > TLSC_URL_HOST_MAX)
         return tlsc__http_detail(detail, cap, TLSC_ERR_HTTP_URL,
-                                 "host is %zu characters, more than %d", hlen, TLSC_URL_HOST_MAX);
+                                 "host is %lu characters, more than %d", (unsigned long)hlen,
+                                 TLSC_URL_HOST_MAX);
     for (size_t i = 0; i < hlen; i++) {
         char c = a[i];
         u->host[i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;

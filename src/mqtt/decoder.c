@@ -100,9 +100,9 @@ static tlsc_err header_byte(tlsc_mqtt_decoder *d, uint8_t b)
         rem |= (uint32_t)(d->head[i] & 0x7f) << (7 * (i - 1));
     d->total = d->head_len + rem;
     if (d->total > d->max_packet) {
-        snprintf(d->msg, sizeof d->msg, "%s of %zu bytes refused: the maximum is %zu",
-                 tlsc_mqtt_type_name((tlsc_mqtt_type)(d->head[0] >> 4)), d->total,
-                 d->max_packet);
+        snprintf(d->msg, sizeof d->msg, "%s of %lu bytes refused: the maximum is %lu",
+                 tlsc_mqtt_type_name((tlsc_mqtt_type)(d->head[0] >> 4)), (unsigned long)d->total,
+                 (unsigned long)d->max_packet);
         return stop(d, TLSC_ERR_MQTT_TOO_LARGE);
     }
     return TLSC_OK;
@@ -134,7 +134,8 @@ static tlsc_err body_bytes(tlsc_mqtt_decoder *d, const uint8_t *in, size_t len, 
     if (d->buf == NULL) {
         d->buf = tlsc__calloc(1, d->total);
         if (d->buf == NULL) {
-            snprintf(d->msg, sizeof d->msg, "no memory for a packet of %zu bytes", d->total);
+            snprintf(d->msg, sizeof d->msg, "no memory for a packet of %lu bytes",
+                     (unsigned long)d->total);
             return stop(d, TLSC_ERR_NO_MEMORY);
         }
         memcpy(d->buf, d->head, d->head_len);

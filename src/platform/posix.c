@@ -88,8 +88,8 @@ static tlsc_err regular_size(int fd, const char *path, size_t *size, char *detai
         return TLSC_ERR_FILE;
     }
     if (st.st_size > (off_t)TLSC_FILE_MAX) {
-        snprintf(detail, cap, "cannot read %s: %lld bytes, more than the %u bytes allowed "
-                 "for a credential or trust file", path, (long long)st.st_size,
+        snprintf(detail, cap, "cannot read %s: %s bytes, more than the %u bytes allowed "
+                 "for a credential or trust file", path, tlsc__i64(st.st_size).s,
                  (unsigned)TLSC_FILE_MAX);
         return TLSC_ERR_FILE;
     }
@@ -111,7 +111,7 @@ tlsc_err tlsc__read_file(const char *path, unsigned char **data, size_t *len,
     tlsc_err err = regular_size(fd, path, &size, detail, cap);
     unsigned char *buf = err == TLSC_OK ? tlsc__calloc(1, size + 1) : NULL;
     if (err == TLSC_OK && buf == NULL) {
-        snprintf(detail, cap, "no memory for %s (%zu bytes)", path, size);
+        snprintf(detail, cap, "no memory for %s (%lu bytes)", path, (unsigned long)size);
         err = TLSC_ERR_NO_MEMORY;
     }
     if (err == TLSC_OK && read_all(fd, buf, size) != TLSC_OK) {

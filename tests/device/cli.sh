@@ -61,6 +61,7 @@ run_tlsc connect "localhost:$SRV_PORT" --ca "$PKI/root.pem" --cert "$PKI/client-
   --key "$PKI/client-ec.key" --summary
 expect_exit 0
 expect_summary verify ok
+expect_summary client_cert "sent, accepted"
 expect_server_log 'CN *= *tlsc-client-ec'
 
 case_begin "session saved by one boot, resumed by a new QEMU process (deep sleep)"
@@ -69,6 +70,9 @@ run_tlsc connect "localhost:$SRV_PORT" --ca "$PKI/root.pem" --summary --sess-out
 expect_exit 0
 expect_summary resumed no
 [ -s "$CASE_DIR/sess.bin" ] || fail "no session file written through semihosting"
+# Written through a temporary file renamed into place, kept private.
+[ "$(stat -c %a "$CASE_DIR/sess.bin")" = 600 ] || fail "session file mode $(stat -c %a "$CASE_DIR/sess.bin")"
+compgen -G "$CASE_DIR/sess.bin.tlsc-*" > /dev/null && fail "temporary file left: $(ls "$CASE_DIR")"
 run_tlsc connect "localhost:$SRV_PORT" --ca "$PKI/root.pem" --summary --sess-in "$CASE_DIR/sess.bin"
 expect_exit 0
 expect_summary resumed yes
@@ -86,7 +90,8 @@ chmod a+rX "$T" "$CASE_DIR" "$CASE_DIR/psk.txt" # mosquitto drops root for its o
 _next_log
 _spawn "$SRV_LOG" mosquitto -c "$CASE_DIR/mosquitto.conf" -v
 _wait_for_log "$SRV_PID" "$SRV_LOG" 'listen socket on port' 10 || fail "mosquitto did not start"
-run_tlsc connect "localhost:$port" --psk device:00112233445566778899aabbccddeeff --summary
+printf 'device:00112233445566778899aabbccddeeff\n' > "$CASE_DIR/psk.secret"
+run_tlsc connect "localhost:$port" --psk "file:$CASE_DIR/psk.secret" --summary
 expect_exit 0
 expect_summary verify psk
 
@@ -111,6 +116,7 @@ if nginx_start "$NG" write_ng_conf; then
     --sha256 "$(sha256sum "$NG/www/1m" | cut -d' ' -f1)" --size 1048576 --stats --ca "$PKI/root.pem"
   expect_exit 0
   cmp -s "$NG/www/1m" "$CASE_DIR/out" || fail "downloaded file differs"
+  compgen -G "$CASE_DIR/out.tlsc-*" > /dev/null && fail "temporary file left: $(ls "$CASE_DIR")"
   grep -q '^CUT' "$SRV_LOG" || fail "the relay never cut the connection"
   expect_summary connections 2
   expect_summary resumed 1
@@ -123,5 +129,26 @@ case_begin "unsupported options: a usage error"
 run_tlsc connect "localhost:1" --ca "$PKI/root.pem" --driver event --summary
 expect_exit 2
 expect_stderr_contains "--driver event is not available in the device build"
+run_tlsc connect "localhost:1" --ca "$PKI/root.pem" --cert "$PKI/client-ec.pem" \
+  --key "pkcs11:token=tlsc;object=client" --summary
+expect_exit 2
+expect_stderr_contains "tlsc: --key pkcs11:...: PKCS#11 is not available in the device build"
+run_tlsc connect "localhost:1" --ca "$PKI/root.pem" --cert "$PKI/client-ec.pem" \
+  --key "$PKI/client-ec.key" --pkcs11-module /usr/lib/softhsm/libsofthsm2.so --summary
+expect_exit 2
+expect_stderr_contains "--pkcs11-module needs --key pkcs11:"
+
+case_begin "secrets: env: is refused (no environment), a missing file is named"
+run_tlsc connect "localhost:1" --psk env:TLSC_PSK --summary
+expect_exit 3
+expect_stderr_contains "tlsc: configuration error (see the detail message): --psk: env:TLSC_PSK: there is no environment on the device (use file:PATH or pass:TEXT)"
+run_tlsc connect "localhost:1" --psk "@$CASE_DIR/missing" --summary
+expect_exit 3
+expect_stderr_contains "--psk: $CASE_DIR/missing: cannot open (host file, semihosting)"
+
+case_begin "an error detail with sizes prints them (newlib has no %zu)"
+run_tlsc connect "localhost:1" --ca "$PKI/root.pem" --buffers 100 --summary
+expect_exit 3
+expect_stderr_contains "record buffers in=100 out=100: each must be 0 (the maximum) or 512..16384 (in) / 512..16384 (out) bytes in this build"
 
 finish

@@ -4,6 +4,7 @@
  */
 #include "unit.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <wchar.h>
@@ -179,6 +180,26 @@ static void test_encoding_error(void **state)
     assert_content(&b, "a...");
 }
 
+/* tlsc__u64 / tlsc__i64: the same text as printf's %llu / %lld (which the
+ * device's C library lacks), at the edges and between. */
+static void test_numtext(void **state)
+{
+    (void)state;
+    static const uint64_t u[] = {0,          1,          9,          10,
+                                 4294967295u, 4294967296u, 1000000000000u, UINT64_MAX};
+    static const int64_t i[] = {0, -1, 1, -10, INT32_MIN, (int64_t)INT32_MIN - 1, INT64_MAX,
+                                INT64_MIN};
+    char want[32];
+    for (size_t k = 0; k < sizeof u / sizeof u[0]; k++) {
+        snprintf(want, sizeof want, "%llu", (unsigned long long)u[k]);
+        assert_string_equal(tlsc__u64(u[k]).s, want);
+    }
+    for (size_t k = 0; k < sizeof i / sizeof i[0]; k++) {
+        snprintf(want, sizeof want, "%lld", (long long)i[k]);
+        assert_string_equal(tlsc__i64(i[k]).s, want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -188,6 +209,7 @@ int main(void)
         cmocka_unit_test(test_tiny_buffers),
         cmocka_unit_test(test_unterminated_input),
         cmocka_unit_test(test_encoding_error),
+        cmocka_unit_test(test_numtext),
     };
     return cmocka_run_group_tests_name("str", tests, NULL, NULL);
 }
