@@ -227,25 +227,35 @@ static const char *key_long(const char *key)
     return key;
 }
 
+bool tlsc__unsupported_key_text(int ret, const unsigned char *der, size_t len, int depth,
+                                char *out, size_t cap)
+{
+    char subject[160];
+    const char *key;
+    if (!key_parse_error(ret) || !tlsc__cert_key_words(der, len, subject, sizeof subject, &key))
+        return false;
+    snprintf(out, cap,
+             "the server's chain cannot be verified: its certificate at depth %d (%s, %s) has "
+             "a key of type %s, and %s",
+             depth, subject, depth == 0 ? "the server's own" : "a CA certificate",
+             key_long(key), tlsc__supported_keys_text);
+    return true;
+}
+
 bool tlsc__fail_unsupported_chain_key(tlsc_conn *c, int ret)
 {
     const unsigned char *msg, *der;
     size_t mlen, dlen;
     int depth;
-    char subject[160];
-    const char *key;
+    char text[512];
     if (!key_parse_error(ret) || !tlsc__peek_hs_message(&c->ssl, &msg, &mlen) ||
         msg[0] != 11 /* Certificate */)
         return false;
     bool tls13 = mbedtls_ssl_get_version_number(&c->ssl) == MBEDTLS_SSL_VERSION_TLS1_3;
     if (!find_refused(msg, mlen, tls13, &der, &dlen, &depth) ||
-        !tlsc__cert_key_words(der, dlen, subject, sizeof subject, &key))
+        !tlsc__unsupported_key_text(ret, der, dlen, depth, text, sizeof text))
         return false;
     c->v.vflags |= TLSC_VERIFY_OTHER;
-    tlsc__conn_fail(c, TLSC_ERR_CERT_BAD,
-                    "the server's chain cannot be verified: its certificate at depth %d (%s, "
-                    "%s) has a key of type %s, and %s",
-                    depth, subject, depth == 0 ? "the server's own" : "a CA certificate",
-                    key_long(key), tlsc__supported_keys_text);
+    tlsc__conn_fail(c, TLSC_ERR_CERT_BAD, "%s", text);
     return true;
 }

@@ -522,6 +522,10 @@ extern const char tlsc__supported_keys_text[];
 /* chain_alg.c: the server's Certificate message holds a certificate with
  * a key algorithm this build cannot parse: fail c naming it. */
 bool tlsc__fail_unsupported_chain_key(tlsc_conn *c, int ret);
+/* chain_alg.c: when ret (parsing der, at depth in the server's chain) is
+ * mbedTLS refusing the certificate's key, that in words into out. */
+bool tlsc__unsupported_key_text(int ret, const unsigned char *der, size_t len, int depth,
+                                char *out, size_t cap);
 bool tlsc__peek_hs_reassembly(const mbedtls_ssl_context *ssl, int *type, size_t *len);
 /* record_error.c: when mbedTLS refused a record for its framing (not TLS,
  * empty, too long, an alert in the clear once encrypted), record the

@@ -29,11 +29,17 @@ typedef struct offline {
     char name[TLSC_HOST_MAX + 1];
 } offline;
 
-static tlsc_err parse_fail(offline *o, int index, int ret, const char *oid)
+static tlsc_err parse_fail(offline *o, const unsigned char *der, size_t len, int index, int ret,
+                           const char *oid)
 {
-    char text[128];
+    char text[512];
     if (ret == MBEDTLS_ERR_X509_ALLOC_FAILED || ret == MBEDTLS_ERR_PEM_ALLOC_FAILED)
         return TLSC_ERR_NO_MEMORY;
+    if (tlsc__unsupported_key_text(ret, der, len, index, text, sizeof text)) {
+        o->v.vflags |= TLSC_VERIFY_OTHER; /* as in a handshake (chain_alg.c) */
+        tlsc__verify_set_detail(&o->v, "%s", text);
+        return TLSC_ERR_CERT_BAD;
+    }
     if (ret == TLSC__ERR_X509_UNKNOWN_CRITICAL && oid[0] != '\0') {
         o->v.vflags |= TLSC_VERIFY_CRITICAL_EXT;
         tlsc__verify_set_detail(&o->v,
@@ -56,7 +62,7 @@ static tlsc_err add_der(offline *o, const unsigned char *der, size_t len, int in
     int ret = tlsc__x509_parse_der(&o->chain, der, len, 1, oid, sizeof oid);
     if (ret == 0 || ret == MBEDTLS_ERR_X509_UNKNOWN_SIG_ALG + MBEDTLS_ERR_OID_NOT_FOUND)
         return TLSC_OK;
-    return parse_fail(o, index, ret, oid);
+    return parse_fail(o, der, len, index, ret, oid);
 }
 
 static bool has_pem(const unsigned char *p, size_t len)
@@ -89,7 +95,7 @@ static tlsc_err add_pem(offline *o, const unsigned char *text, int *count)
         const unsigned char *der = ret == 0 ? mbedtls_pem_get_buffer(&pem, &der_len) : NULL;
         *count += 1;
         err = der != NULL ? add_der(o, der, der_len, *count - 1)
-                          : parse_fail(o, *count - 1, ret, "");
+                          : parse_fail(o, NULL, 0, *count - 1, ret, "");
         mbedtls_pem_free(&pem);
     }
     return err;

@@ -120,6 +120,15 @@ for v in 1_2 1_3; do
   case_end
 done
 
+# tlsc verify (tlsc_verify_chain) says the same as a connection.
+case_begin "tlsc verify: P-521 intermediate above a P-256 leaf"
+cat "$PKI/below-p521.pem" "$PKI/int-p521.pem" > "$PKI/below-p521-chain.pem"
+run_tlsc verify --ca "$ROOT" --chain "$PKI/below-p521-chain.pem" --host localhost
+expect_exit $EXIT_VERIFY
+expect_stderr_contains "its certificate at depth 1 (CN=tlsc P-521 Intermediate, a CA certificate) has a key of type ec secp521r1 (P-521), and this build verifies"
+expect_stderr_not_contains "only NIST curves"
+case_end
+
 # ---- probe: what the server wants -----------------------------------------------------
 
 case_begin "probe a TLS 1.1-only server"
