@@ -196,6 +196,39 @@ else
   note "nginx not installed: nginx cases skipped"
 fi
 
+# tlsc mqtt shares the TLS options (tools/cli_tls.c): a token key
+# authenticates to mosquitto with require_certificate, and the broker takes
+# the certificate's CN as the user name.
+MOSQ=$(command -v mosquitto || echo /usr/sbin/mosquitto)
+if [ -x "$MOSQ" ]; then
+  case_begin "tlsc mqtt pub with the P-256 token key: mosquitto require_certificate"
+  MQ_PORT=$(_random_free_port)
+  cat > "$T/mosquitto.conf" <<MQCONF
+per_listener_settings true
+user $(id -un)
+log_dest stderr
+log_type all
+listener $MQ_PORT 127.0.0.1
+certfile $PKI/server-p256-chain.pem
+keyfile $PKI/server-p256.key
+cafile $PKI/client-ca.pem
+require_certificate true
+use_identity_as_username true
+allow_anonymous false
+MQCONF
+  _spawn "$T/mosquitto.log" "$MOSQ" -c "$T/mosquitto.conf"
+  _wait_for_log "$SRV_PID" "$T/mosquitto.log" "listen socket on port $MQ_PORT" 10 ||
+    fail "mosquitto did not start: $(tail -3 "$T/mosquitto.log")"
+  run_tlsc mqtt pub "127.0.0.1:$MQ_PORT" "${CA[@]}" --servername localhost --cert "$T/ec256.pem" \
+    --key "$(key_uri ec256)" --key-pass "$PIN" "${MOD[@]}" -t token/reading -m 21.5 -q 1
+  expect_exit 0
+  grep -q "u'tlsc-token-ec256'" "$T/mosquitto.log" ||
+    fail "mosquitto did not see the token's certificate: $(grep -i 'client' "$T/mosquitto.log" | tail -3)"
+  case_end
+else
+  note "mosquitto not installed: the MQTT case is skipped"
+fi
+
 # ---- failures: each names the signer and the reason --------------------------------
 
 case_begin "certificate for another key of the same type: refused at configuration time"
