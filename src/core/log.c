@@ -14,6 +14,7 @@ void tlsc__log(const tlsc_config *cfg, int level, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
+    tlsc__text_printable(line);
     cfg->log_fn(cfg->log_ud, level, line);
 }
 

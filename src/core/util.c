@@ -669,3 +669,11 @@ tlsc__numtext tlsc__i64(int64_t v)
     t.s[0] = '-';
     return t;
 }
+
+void tlsc__text_printable(char *s)
+{
+    for (; *s != '\0'; s++) {
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            *s = '?';
+    }
+}

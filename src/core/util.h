@@ -135,4 +135,11 @@ int64_t tlsc__utc_to_unix(int year, int mon, int day, int hour, int min,
 bool tlsc__str_append(char *dst, size_t cap, const char *fmt, ...)
     TLSC_PRINTF(3, 4);
 
+/*
+ * Replace the control characters of s (C0 and DEL) with '?', in place.
+ * Error details and log lines carry names a peer chose (SANs, CNs): an
+ * escape sequence in a certificate must not reach the user's terminal.
+ */
+void tlsc__text_printable(char *s);
+
 #endif /* TLSC_CORE_UTIL_H */

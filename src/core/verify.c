@@ -167,6 +167,7 @@ void tlsc__verify_set_detail(tlsc__verify *v, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(d, TLSC_ERRMSG_MAX, fmt, ap);
     va_end(ap);
+    tlsc__text_printable(d);
 }
 
 /* Append "; " + text to the detail. */
@@ -181,6 +182,7 @@ static void say(tlsc__verify *v, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
+    tlsc__text_printable(text);
     tlsc__str_append(d, TLSC_ERRMSG_MAX, "%s%s", d[0] ? "; " : "", text);
 }
 

@@ -63,4 +63,13 @@ expect_summary "verify" "ok"
 expect_summary "peer" "none"
 case_end
 
+
+case_begin "a SAN with a terminal escape sequence: quoted with the control character replaced"
+serve esc-san
+run_tlsc connect "localhost:$SRV_PORT" --ca "$PKI/plain-root.pem"
+expect_exit $EXIT_VERIFY
+expect_stderr_contains "evil?[31m.test"
+[[ "$ERR" == *$'\033'* ]] && fail "an ESC byte from the certificate reached stderr"
+case_end
+
 finish

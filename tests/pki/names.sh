@@ -131,5 +131,9 @@ leaf ip-san-in ip-root "/" "critical, IP:192.168.1.10"
 # An empty subject (SAN-only leaf, SAN critical as RFC 5280 requires)
 leaf empty-subject plain-root "/" "critical, DNS:localhost, IP:127.0.0.1"
 
+# A SAN carrying a terminal escape sequence (ESC [31m): the errors that
+# quote the certificate's names must not pass it to the user's terminal.
+leaf esc-san plain-root "/" "critical, DNS:evil$(printf '\033')[31m.test"
+
 rm -f base.cnf
 chmod 600 ./*.key

@@ -200,6 +200,18 @@ static void test_numtext(void **state)
     }
 }
 
+/* Control characters a peer chose never reach a terminal. */
+static void test_text_printable(void **state)
+{
+    (void)state;
+    char s[] = "evil\033[31m\r\n\t\x7f.test caf\xc3\xa9";
+    tlsc__text_printable(s);
+    assert_string_equal(s, "evil?[31m????.test caf\xc3\xa9");
+    char empty[] = "";
+    tlsc__text_printable(empty);
+    assert_string_equal(empty, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -210,6 +222,7 @@ int main(void)
         cmocka_unit_test(test_unterminated_input),
         cmocka_unit_test(test_encoding_error),
         cmocka_unit_test(test_numtext),
+        cmocka_unit_test(test_text_printable),
     };
     return cmocka_run_group_tests_name("str", tests, NULL, NULL);
 }
