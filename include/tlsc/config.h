@@ -324,7 +324,8 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_set_max_chain_depth(tlsc_config *cf
  * the closest path found. A plain leaf + intermediate chain costs 2.
  * Default: 16 (Go allows 100 per chain, webpki 100 per verification; 16 is
  * a bound a device can afford and far above what real chains need).
- * Errors: TLSC_ERR_INVALID_ARG (0, or above 1000).
+ * Errors: TLSC_ERR_INVALID_ARG (cfg NULL, 0, or above 1000),
+ * TLSC_ERR_CONFIG_FROZEN.
  */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_set_max_signature_checks(tlsc_config *cfg,
                                                                       unsigned max_checks);
@@ -559,8 +560,11 @@ typedef void (*tlsc_keylog_fn)(void *ud, const char *line);
  * that decrypt a capture (Wireshark's "(Pre)-Master-Secret log filename",
  * curl's SSLKEYLOGFILE). Off by default (fn NULL turns it off): whoever
  * holds these lines can read the traffic, so enable it only for debugging
- * and keep the file private. fn runs on the thread driving the handshake.
- * Errors: TLSC_ERR_CONFIG_FROZEN.
+ * and keep the file private. ud is borrowed and passed to fn; it must
+ * outlive the configuration. fn runs on the thread driving the handshake,
+ * so with connections driven from several threads it may run concurrently
+ * and must be thread-safe.
+ * Errors: TLSC_ERR_INVALID_ARG (cfg NULL), TLSC_ERR_CONFIG_FROZEN.
  */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_set_keylog(tlsc_config *cfg, tlsc_keylog_fn fn,
                                                         void *ud);

@@ -307,8 +307,9 @@ TLSC_API bool tlsc_conn_peer_cert(const tlsc_conn *conn, size_t index,
  * secp256r1", "rsa 2048"), also when this build cannot use the key:
  * "ed25519", "ed448", "ec secp521r1", "ec brainpoolP256r1", "ec
  * secp256k1", "rsassa-pss", "dsa", ... *usable (may be NULL) says whether
- * this build can verify with it. Returns false when der is not a
- * certificate (nothing written). For `tlsc probe`, which reads the
+ * this build can verify with it. der is borrowed for the call; out is
+ * NUL-terminated, truncated to cap. Returns false when der is not a
+ * certificate, or der or out is NULL or cap is 0 (nothing written). For `tlsc probe`, which reads the
  * certificate of a server tlsc cannot talk to.
  */
 TLSC_API bool tlsc_cert_key(const unsigned char *der, size_t len, char *out, size_t cap,

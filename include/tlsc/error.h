@@ -134,7 +134,8 @@ typedef enum tlsc_err {
     TLSC_ERR_MQTT_MALFORMED = 1201, /* broker sent a malformed packet */
     TLSC_ERR_MQTT_PROTOCOL = 1202,  /* broker sent an unexpected packet or packet id */
     TLSC_ERR_MQTT_REFUSED = 1203,   /* broker refused the connection (CONNACK reason) */
-    TLSC_ERR_MQTT_TOO_LARGE = 1204, /* incoming packet over the configured maximum */
+    TLSC_ERR_MQTT_TOO_LARGE = 1204, /* packet over the maximum: incoming over the
+                                       configured one, outgoing over the broker's */
     TLSC_ERR_MQTT_KEEPALIVE = 1205, /* no answer to PINGREQ in time: half-open link */
     TLSC_ERR_MQTT_DISCONNECTED = 1206, /* broker sent DISCONNECT (v5 reason in detail) */
     TLSC_ERR_MQTT_SUBSCRIBE = 1207, /* broker refused a subscription (per topic) */

@@ -42,7 +42,10 @@ typedef struct tlsc_lwip tlsc_lwip;
  * it can be handed to tlsc right away. The result is released by the
  * transport's close (tlsc_conn_free / the end of an event connection), or
  * by tlsc_lwip_transport.close if it is never handed over.
- * Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_HOSTNAME (too long),
+ * host is borrowed for the call only (lwIP's DNS client keeps its own
+ * copy while it resolves).
+ * Errors: TLSC_ERR_INVALID_ARG (out or host NULL, host empty, port 0),
+ * TLSC_ERR_HOSTNAME (longer than lwIP's DNS_MAX_NAME_LENGTH),
  * TLSC_ERR_NO_MEMORY (tlsc's allocator, or no lwIP pcb).
  */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_lwip_open(tlsc_lwip **out, const char *host,
@@ -59,8 +62,10 @@ TLSC_API tlsc_err tlsc_lwip_connected(const tlsc_lwip *t);
  * A static hosts table for tlsc_lwip_open (and so for the lwIP platform's
  * tlsc_conn_connect / tlsc_http): map(ud, host) returns the name or
  * address to connect to instead, or NULL to use host as given. SNI and
- * verification still use the name the application gave. Process-wide;
- * NULL removes it. (The emulated board maps localhost and 127.0.0.1 to
+ * verification still use the name the application gave. The returned
+ * string need only stay valid until map is called again; ud is borrowed
+ * until the map is replaced. Process-wide and not synchronized: set it
+ * before connecting, from the thread that runs lwIP; NULL removes it. (The emulated board maps localhost and 127.0.0.1 to
  * its host, 10.0.2.2.)
  */
 TLSC_API void tlsc_lwip_set_host_map(const char *(*map)(void *ud, const char *host),
@@ -70,7 +75,9 @@ TLSC_API void tlsc_lwip_set_host_map(const char *(*map)(void *ud, const char *ho
  * What `wait` (the blocking tlsc_conn_* calls) runs while it waits: one
  * pass of the application's lwIP main loop — poll the netif, call
  * sys_check_timeouts, optionally sleep until the next interrupt. Without
- * it the blocking calls cannot make progress. Process-wide.
+ * it the blocking calls cannot make progress. ud is borrowed until the
+ * hook is replaced. Process-wide and not synchronized (set it once, before
+ * connecting); NULL removes it.
  */
 TLSC_API void tlsc_lwip_set_poll(void (*poll)(void *ud), void *ud);
 

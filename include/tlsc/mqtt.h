@@ -189,7 +189,10 @@ typedef tlsc_err (*tlsc_mqtt_packet_fn)(void *ud, const tlsc_mqtt_packet *p);
  * It allocates nothing more until a packet arrives split across feeds;
  * such a packet is gathered in one allocation of its size, freed when it
  * has been delivered (so an idle decoder holds only itself, ~200 bytes).
- * Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_NO_MEMORY.
+ * fn is required; ud is borrowed and passed to fn until the decoder is
+ * freed.
+ * Errors: TLSC_ERR_INVALID_ARG (out or fn NULL, unknown version),
+ * TLSC_ERR_NO_MEMORY.
  */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_mqtt_decoder_new(
     tlsc_mqtt_version version, size_t max_packet, tlsc_mqtt_packet_fn fn,
@@ -518,6 +521,7 @@ TLSC_API const char *tlsc_mqtt_event_name(tlsc_mqtt_event_kind kind);
 /*
  * Create a client on loop with the TLS configuration cfg (referenced and
  * frozen, as tlsc_ev_new) and options o (copied; NULL: the defaults).
+ * ud is borrowed and passed to fn until tlsc_mqtt_free.
  * Errors: TLSC_ERR_INVALID_ARG (unknown version, a 5.0 option with 3.1.1,
  * a will that does not serialize, reconnect_min_ms > reconnect_max_ms),
  * TLSC_ERR_MQTT_TOPIC (will topic), TLSC_ERR_NO_MEMORY, tlsc_ev_new's.
@@ -533,8 +537,10 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_mqtt_new(tlsc_loop *loop,
 TLSC_API void tlsc_mqtt_free(tlsc_mqtt *m);
 
 /* Connect to host:port (events follow from the loop). Allowed on a new
- * client or after DISCONNECTED. Errors: TLSC_ERR_INVALID_ARG,
- * TLSC_ERR_STATE, tlsc_ev_connect's. */
+ * client or after DISCONNECTED. host is copied (it is reused for
+ * reconnections), at most TLSC_HOST_MAX bytes.
+ * Errors: TLSC_ERR_INVALID_ARG (m or host NULL, port 0), TLSC_ERR_HOSTNAME
+ * (empty or too long), TLSC_ERR_STATE, tlsc_ev_connect's. */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_mqtt_connect(tlsc_mqtt *m,
                                                    const char *host,
                                                    uint16_t port);
@@ -562,8 +568,11 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_mqtt_connect_transport(
  * them). *packet_id (may be NULL) receives the id of a QoS 1/2 message,
  * reported again by its PUBLISHED event; 0 for QoS 0. Allowed in any
  * state but after tlsc_mqtt_disconnect: offline messages wait in the
- * outbox. Errors: those of tlsc_mqtt_encode_publish, TLSC_ERR_QUEUE_FULL
- * (outbox or send queue at its bound; nothing kept),
+ * outbox. p and what it points to are borrowed for the call only (the
+ * message is serialized into the outbox at once).
+ * Errors: TLSC_ERR_INVALID_ARG (m or p NULL), those of
+ * tlsc_mqtt_encode_publish, TLSC_ERR_QUEUE_FULL (outbox or send queue at
+ * its bound, or no free packet id; nothing kept),
  * TLSC_ERR_MQTT_TOO_LARGE (over the broker's Maximum Packet Size),
  * TLSC_ERR_STATE, TLSC_ERR_NO_MEMORY.
  */
@@ -575,8 +584,11 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_mqtt_publish(tlsc_mqtt *m,
  * Subscribe to count (1..TLSC_MQTT_FILTERS_MAX) filters; the SUBACK event
  * with *packet_id reports one result per filter. The subscriptions are
  * remembered and made again when a reconnection finds the session lost
- * (refused ones are forgotten). Sent once connected.
- * Errors: as tlsc_mqtt_encode_subscribe, TLSC_ERR_STATE,
+ * (refused ones are forgotten). Sent once connected. subs and its
+ * filters are borrowed for the call only (serialized and remembered as
+ * copies). *packet_id may be NULL.
+ * Errors: TLSC_ERR_INVALID_ARG (m or subs NULL, count out of range), as
+ * tlsc_mqtt_encode_subscribe, TLSC_ERR_STATE (after tlsc_mqtt_disconnect),
  * TLSC_ERR_NO_MEMORY, TLSC_ERR_QUEUE_FULL.
  */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_mqtt_subscribe(tlsc_mqtt *m,
@@ -584,7 +596,8 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_mqtt_subscribe(tlsc_mqtt *m,
                                                      size_t count,
                                                      uint16_t *packet_id);
 
-/* Unsubscribe from count filters (UNSUBACK reports them). Errors as
+/* Unsubscribe from count (1..TLSC_MQTT_FILTERS_MAX) filters (UNSUBACK
+ * reports them); filters are borrowed for the call only. Errors as
  * tlsc_mqtt_subscribe. */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_mqtt_unsubscribe(
     tlsc_mqtt *m, const char *const *filters, size_t count,
@@ -595,8 +608,8 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_mqtt_unsubscribe(
  * "with will" when with_will), close_notify, then DISCONNECTED. Before the
  * client is connected (or while it waits to reconnect) it stops at once,
  * with DISCONNECTED from the loop. The outbox is kept (pending).
- * Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_STATE (not connecting or
- * connected).
+ * Errors: TLSC_ERR_INVALID_ARG (m NULL or freed from its callback),
+ * TLSC_ERR_STATE (not connecting or connected, or already ending).
  */
 TLSC_API tlsc_err tlsc_mqtt_disconnect(tlsc_mqtt *m, bool with_will);
 

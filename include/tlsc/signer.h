@@ -118,6 +118,7 @@ typedef tlsc_sign_result (*tlsc_sign_fn)(void *user, const tlsc_sign_request *re
  * Use a certificate chain (PEM or DER, leaf first) whose private key is
  * held by sign, for mutual TLS. The key's type and size come from the
  * leaf's public key: ECDSA P-256 or P-384, or RSA 2048..4096 bits.
+ * cert is parsed and copied (borrowed for the call only).
  * name (copied; e.g. "pkcs11:token=dev;object=client") names the signer in
  * error messages. user is borrowed and passed to sign; it must outlive the
  * configuration. Replaces any previous client certificate or signer.
@@ -127,11 +128,13 @@ typedef tlsc_sign_result (*tlsc_sign_fn)(void *user, const tlsc_sign_request *re
  * (mbedtls_pk_verify), so a certificate paired with the wrong key, or a
  * signer that cannot sign, fails here rather than at the handshake.
  *
- * Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_CERT_PARSE, TLSC_ERR_KEY_PARSE
+ * Errors: TLSC_ERR_INVALID_ARG (cfg, cert, name or sign NULL, cert_len 0),
+ * TLSC_ERR_CERT_PARSE, TLSC_ERR_KEY_PARSE
  * (the leaf's key is not one of the types above), TLSC_ERR_SIGNER (the
  * signer failed the test signature; the detail names it and its reason),
  * TLSC_ERR_KEY_MISMATCH (the test signature has the wrong size or does not verify with the
- * certificate's key), TLSC_ERR_NO_MEMORY, TLSC_ERR_CONFIG_FROZEN.
+ * certificate's key), TLSC_ERR_NO_MEMORY, TLSC_ERR_CONFIG_FROZEN,
+ * TLSC_ERR_INTERNAL (no random challenge from PSA).
  * At a handshake, a signer failure ends the connection with
  * TLSC_ERR_SIGNER, naming the signer and its reason.
  */
