@@ -505,8 +505,9 @@ TLSC_API size_t tlsc_record_size_limit_offered(void);
  * profiles have a fixed table of 56 PSA key slots (tlsc_key_slots_capacity,
  * tlsc/alloc.h), enough for 8 open connections and 4 handshakes in flight
  * at once (a handshake holds up to 5 slots, an open connection 4); the
- * event loop caps handshakes in flight accordingly
- * (tlsc_loop_set_max_handshakes). Beyond it a handshake fails with
+ * event loop caps handshakes in flight at 6 by default (56 / (5 + 4),
+ * tlsc_loop_set_max_handshakes) and queues one while too few slots are
+ * free. Beyond the table a handshake fails with
  * TLSC_ERR_NO_MEMORY, "PSA key slots exhausted". docs/footprint.md
  * (Capacity) has the heap and static RAM of each. */
 TLSC_API const char *tlsc_profile(void);

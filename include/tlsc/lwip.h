@@ -86,8 +86,12 @@ TLSC_API void tlsc_lwip_set_poll(void (*poll)(void *ud), void *ud);
  * TLS connection of ev over it (tlsc_ev_connect_transport with
  * server_name, or host when server_name is NULL); the lwIP callbacks then
  * report readiness with tlsc_ev_transport_ready, so the application only
- * runs its lwIP main loop and tlsc_loop_process. Errors: those of
- * tlsc_lwip_open and tlsc_ev_connect_transport.
+ * runs its lwIP main loop and tlsc_loop_process. host and server_name are
+ * borrowed for the call (kept as tlsc_lwip_open and
+ * tlsc_ev_connect_transport keep them). On an error the opened transport
+ * is closed again.
+ * Errors: TLSC_ERR_INVALID_ARG (ev NULL), those of tlsc_lwip_open and
+ * tlsc_ev_connect_transport.
  */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_lwip_ev_connect(tlsc_ev *ev, const char *host,
                                                       uint16_t port,

@@ -133,7 +133,9 @@ typedef struct tlsc_mqtt_props {
 
 /*
  * The next user property of props, from *pos (start with 0): fills name
- * and value and advances *pos; false when there is none left.
+ * and value and advances *pos; false when there is none left (or
+ * props or pos is NULL; name and value are required). They point into
+ * the packet's buffer and are valid as long as it is.
  */
 TLSC_API bool tlsc_mqtt_user_prop_next(const tlsc_mqtt_props *props,
                                        size_t *pos, tlsc_mqtt_str *name,
@@ -628,12 +630,17 @@ TLSC_API void *tlsc_mqtt_userdata(const tlsc_mqtt *m);
 
 /*
  * Blocking convenience for the simplest device code: connect to
- * host:port with cfg and o (NULL: defaults; reconnection is turned off),
- * publish p, wait for its acknowledgement (QoS 1/2) or for it to be
- * written (QoS 0), disconnect. Bounded by timeout_ms (0: 30000).
- * On failure, detail (may be NULL) receives the words (cap bytes).
- * Errors: any of the client's (TLS, MQTT refusal...), TLSC_ERR_TIMEOUT_READ
- * (no acknowledgement in time).
+ * host:port with cfg and o (NULL: defaults; in either case reconnection
+ * is turned off: one attempt), publish p, wait for its acknowledgement
+ * (QoS 1/2) or for it to be written (QoS 0), disconnect. Bounded by
+ * timeout_ms (0: 30000). cfg is used as by tlsc_mqtt_new (referenced and
+ * frozen); host, o and p are borrowed for the call only. detail (may be
+ * NULL) is set to "" and, on failure, receives the words (NUL-terminated,
+ * truncated to cap bytes). Runs its own event loop on the calling thread.
+ * Errors: TLSC_ERR_INVALID_ARG (cfg, host or p NULL), any of the client's
+ * (TLS, MQTT refusal...), TLSC_ERR_TIMEOUT_READ (no acknowledgement, or
+ * no end of the connection, in time), TLSC_ERR_MQTT (the connection ended
+ * before the message went out).
  */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_mqtt_publish_once(
     tlsc_config *cfg, const char *host, uint16_t port,
