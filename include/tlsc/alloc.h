@@ -90,7 +90,9 @@ TLSC_API void tlsc_heap_reset_peak(void);
  */
 /* Slots in the fixed table of this build, or 0 when the store grows. */
 TLSC_API size_t tlsc_key_slots_capacity(void);
-/* Slots holding a key now (all connections and configurations). */
+/* Slots holding a key now (all connections and configurations of the
+ * process): a snapshot, which other threads driving connections may
+ * change at once. */
 TLSC_API size_t tlsc_key_slots_in_use(void);
 
 TLSC_END_DECLS
