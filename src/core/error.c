@@ -129,7 +129,7 @@ static const struct err_entry err_table[] = {
     {TLSC_ERR_MQTT_PROTOCOL,
      "the MQTT broker broke the protocol: unexpected packet, packet id or property"},
     {TLSC_ERR_MQTT_REFUSED, "the MQTT broker refused the connection (the reason is in the detail)"},
-    {TLSC_ERR_MQTT_TOO_LARGE, "an incoming MQTT packet exceeds the configured maximum packet size"},
+    {TLSC_ERR_MQTT_TOO_LARGE, "an MQTT packet exceeds the maximum packet size (ours for incoming, the broker's for outgoing)"},
     {TLSC_ERR_MQTT_KEEPALIVE,
      "no answer from the MQTT broker within the keepalive: the connection is half-open"},
     {TLSC_ERR_MQTT_DISCONNECTED, "the MQTT broker closed the session with DISCONNECT"},
