@@ -155,14 +155,9 @@ int cli_parse_hostport(const char *cmd, const char *arg, char *host, size_t cap,
 /* The summary keys of a connection on stderr ("protocol: ...", ...), as
  * tlsc connect and tlsc mqtt print them. */
 void cli_tls_print_summary(const cli_tls_opts *o, const tlsc_conn *conn);
-/* client_cert: in the summaries: "not requested", "requested, none sent",
- * "sent, accepted", "sent, rejected" or "sent, no verdict yet". */
-const char *cli_client_cert_label(const tlsc_conn *conn);
 /* Whether a TLS 1.3 server asked for a certificate and its verdict (which
  * comes after the handshake) may still be on its way. */
 bool cli_client_cert_verdict_pending(const tlsc_conn *conn);
-/* "ok", "insecure", "pin-only" or "psk", for the summaries. */
-const char *cli_tls_verify_label(const cli_tls_opts *o, const tlsc_conn *conn);
 
 /* ---- logging ---------------------------------------------------------- */
 

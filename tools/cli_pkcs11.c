@@ -18,7 +18,6 @@
 #include <p11-kit/uri.h>
 
 #define CLI_PKCS11_PROXY "p11-kit-proxy.so"
-#define PIN_MAX 256
 
 struct cli_pkcs11 {
     void *dl;
@@ -69,14 +68,33 @@ static void fail_rv(char *why, size_t cap, const char *call, CK_RV rv)
 
 /* ---- the PIN ------------------------------------------------------------ */
 
-/* A pin-source file, read like every secret of the command line
- * (cli_secret: regular file, first line). A malloc'ed copy, or NULL after
- * writing why. */
-static char *pin_from_file(const char *spec, char *why, size_t cap)
+/* A pin-source (RFC 7512: a file: URI or a bare path), read like every
+ * secret of the command line (cli_secret: regular file, first line). The
+ * spec is built at the path's own length so a long path is never cut into
+ * another file's name. A malloc'ed copy, or NULL after writing why. */
+static char *pin_from_source(const char *source, char *why, size_t cap)
 {
+    const char *path = strncmp(source, "file:", 5) == 0 ? source + 5 : source;
+    size_t n = strlen(path) + sizeof "file:";
+    char *spec = malloc(n);
     char *out = NULL;
+    if (spec == NULL) {
+        snprintf(why, cap, "%s", tlsc_strerror(TLSC_ERR_NO_MEMORY));
+        return NULL;
+    }
+    snprintf(spec, n, "file:%s", path);
     if (cli_secret("pin-source", spec, &out) != CLI_EXIT_OK)
         snprintf(why, cap, "the PIN could not be read from %s", spec);
+    free(spec);
+    return out;
+}
+
+/* A copy of a PIN given as text; out of memory is an error, not "no PIN". */
+static char *copy_pin(const char *pin, char *why, size_t cap)
+{
+    char *out = strdup(pin);
+    if (out == NULL)
+        snprintf(why, cap, "%s", tlsc_strerror(TLSC_ERR_NO_MEMORY));
     return out;
 }
 
@@ -132,16 +150,12 @@ static bool find_slot(cli_pkcs11 *p, P11KitUri *uri, CK_SLOT_ID *slot, char *why
 static char *find_pin(P11KitUri *uri, const char *key_pass, char *why, size_t cap)
 {
     if (key_pass != NULL)
-        return strdup(key_pass); /* already resolved by cli_secret */
+        return copy_pin(key_pass, why, cap); /* already resolved by cli_secret */
     const char *value = p11_kit_uri_get_pin_value(uri);
     if (value != NULL)
-        return strdup(value);
+        return copy_pin(value, why, cap);
     const char *source = p11_kit_uri_get_pin_source(uri);
-    if (source == NULL)
-        return NULL;
-    char spec[PIN_MAX + 8];
-    snprintf(spec, sizeof spec, "file:%s", strncmp(source, "file:", 5) == 0 ? source + 5 : source);
-    return pin_from_file(spec, why, cap);
+    return source != NULL ? pin_from_source(source, why, cap) : NULL;
 }
 
 static bool login(cli_pkcs11 *p, P11KitUri *uri, const char *key_pass, char *why, size_t cap)

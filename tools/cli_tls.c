@@ -388,7 +388,8 @@ int cli_tls_check(const cli_tls_opts *o)
     return CLI_EXIT_OK;
 }
 
-const char *cli_tls_verify_label(const cli_tls_opts *o, const tlsc_conn *conn)
+/* "ok", "insecure", "pin-only" or "psk", for the summary. */
+static const char *cli_tls_verify_label(const cli_tls_opts *o, const tlsc_conn *conn)
 {
     if (o->insecure)
         return "insecure";
@@ -400,7 +401,9 @@ const char *cli_tls_verify_label(const cli_tls_opts *o, const tlsc_conn *conn)
     return "ok";
 }
 
-const char *cli_client_cert_label(const tlsc_conn *conn)
+/* client_cert: in the summary: "not requested", "requested, none sent",
+ * "sent, accepted", "sent, rejected" or "sent, no verdict yet". */
+static const char *cli_client_cert_label(const tlsc_conn *conn)
 {
     switch (tlsc_conn_client_cert_status(conn)) {
     case TLSC_CLIENT_CERT_NOT_REQUESTED: return "not requested";
