@@ -78,19 +78,8 @@ trap '[ -n "${NGINX_PID:-}" ] && kill "$NGINX_PID" 2>/dev/null; rm -rf "$T"' EXI
 TLSC_PKI_NO_RSA4096=1 bash "$repo/tests/pki/gen.sh" "$T/pki" >/dev/null 2>&1
 mkdir -p "$T/logs" "$T/tmp"
 write_conf() {
-  cat > "$T/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $T/nginx.pid;
-error_log $T/logs/error.log warn;
-events { worker_connections 256; }
-http {
+  { nginx_conf_head "$T" 256; cat <<CONF; } > "$T/nginx.conf"
   access_log off;
-  client_body_temp_path $T/tmp/body;
-  proxy_temp_path $T/tmp/proxy;
-  fastcgi_temp_path $T/tmp/fastcgi;
-  uwsgi_temp_path $T/tmp/uwsgi;
-  scgi_temp_path $T/tmp/scgi;
   server {
     listen 127.0.0.1:$1 ssl backlog=256;
     ssl_certificate $T/pki/server-p256-chain.pem;

@@ -6,6 +6,7 @@
 # 127.0.0.1:PORT with CERT/KEY serving ROOT, and with CERT2/KEY2 a second
 # one on PORT+1 (e.g. an expired certificate). PROTOCOLS: "TLSv1.2 TLSv1.3".
 # nginx's records are 16 KiB (its default ssl_buffer_size).
+source "$(dirname "${BASH_SOURCE[0]}")/../event/nginx_start.sh"   # nginx_conf_head
 device_nginx_conf() {
   local d=$1 port=$2 protocols=$3 root=$4 second=""
   mkdir -p "$d/logs" "$d/tmp"
@@ -16,19 +17,8 @@ device_nginx_conf() {
     ssl_certificate_key $8;
     root $root;
   }"
-  cat > "$d/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $d/nginx.pid;
-error_log $d/logs/error.log warn;
-events { worker_connections 64; }
-http {
+  { nginx_conf_head "$d" 64; cat <<CONF; } > "$d/nginx.conf"
   access_log off;
-  client_body_temp_path $d/tmp/body;
-  proxy_temp_path $d/tmp/proxy;
-  fastcgi_temp_path $d/tmp/fastcgi;
-  uwsgi_temp_path $d/tmp/uwsgi;
-  scgi_temp_path $d/tmp/scgi;
   ssl_protocols $protocols;
   server {
     listen 127.0.0.1:$port ssl;

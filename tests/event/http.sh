@@ -43,23 +43,11 @@ printf 'x' > "$T/www/files/one"
 sha=$(sha256sum "$T/www/files/1m" | cut -d' ' -f1)
 
 write_conf() {
-  cat > "$T/nginx.conf" <<CONF
-load_module $echo_module;
-worker_processes 1;
-daemon off;
-master_process off;
-pid $T/nginx.pid;
-error_log $T/logs/error.log warn;
-events { worker_connections 256; }
-http {
+  { echo "load_module $echo_module;"; echo "master_process off;"
+    nginx_conf_head "$T" 256; cat <<CONF; } > "$T/nginx.conf"
   log_format t '\$connection \$connection_requests "\$request" \$status \$body_bytes_sent';
   access_log $T/logs/access.log t;
   keepalive_requests 1000;
-  client_body_temp_path $T/tmp/body;
-  proxy_temp_path $T/tmp/proxy;
-  fastcgi_temp_path $T/tmp/fastcgi;
-  uwsgi_temp_path $T/tmp/uwsgi;
-  scgi_temp_path $T/tmp/scgi;
   server {
     listen 127.0.0.1:$1 ssl;
     ssl_certificate $T/pki/server-p256-chain.pem;

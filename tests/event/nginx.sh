@@ -52,24 +52,13 @@ TLSC_PKI_NO_RSA4096=1 bash "$gen" "$T/pki" > /dev/null 2>&1 || fail "PKI generat
 mkdir -p "$T/logs" "$T/tmp"
 
 write_conf() {
-  cat > "$T/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $T/nginx.pid;
-error_log $T/logs/error.log warn;
-events { worker_connections 4096; }
-http {
+  { nginx_conf_head "$T" 4096; cat <<CONF; } > "$T/nginx.conf"
   access_log off;
   # nginx 1.22 bounds the TLS handshake by client_header_timeout (60 s);
   # 200 handshakes in flight in one sanitized thread on a busy machine can
   # take longer than that each, so give them time (the client's own
   # handshake timeout is raised the same way below).
   client_header_timeout 600s;
-  client_body_temp_path $T/tmp/body;
-  proxy_temp_path $T/tmp/proxy;
-  fastcgi_temp_path $T/tmp/fastcgi;
-  uwsgi_temp_path $T/tmp/uwsgi;
-  scgi_temp_path $T/tmp/scgi;
   server {
     listen 127.0.0.1:$1 ssl backlog=1024;
     ssl_certificate $T/pki/server-p256-chain.pem;

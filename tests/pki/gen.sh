@@ -9,15 +9,14 @@
 #
 # See tests/pki/README.md for the list of files and what each is for.
 set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 out=${1:?usage: gen.sh OUTDIR}
 mkdir -p "$out"
 cd "$out"
 
-export OPENSSL_CONF=/dev/null   # never pick up the system's openssl.cnf
+. "$here/common.sh"   # OPENSSL_CONF, next_serial, eckey
 days=30
-serial=$(( (RANDOM << 16) | RANDOM ))
-next_serial() { serial=$((serial + 1)); printf '0x%08x%04x' "$serial" $((RANDOM)); }
 
 # ---- extension profiles ------------------------------------------------------
 cat > ext.cnf <<'EOF'
@@ -143,8 +142,6 @@ organizationName = optional
 EOF
 
 # ---- helpers -----------------------------------------------------------------
-# eckey FILE CURVE: unencrypted PKCS#8 PEM key
-eckey() { openssl genpkey -algorithm EC -pkeyopt "ec_paramgen_curve:$2" -out "$1" 2>/dev/null; }
 rsakey() { openssl genpkey -algorithm RSA -pkeyopt "rsa_keygen_bits:$2" -out "$1" 2>/dev/null; }
 
 # selfsign NAME SUBJ EXT: self-signed certificate for NAME.key

@@ -6,14 +6,13 @@
 # fallback, CNs that are IP addresses, and a leaf with an empty subject.
 # ECDSA P-256 only; about 1 s. See tests/pki/README.md ("Names").
 set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 out=${1:?usage: names.sh OUTDIR}
 mkdir -p "$out"
 cd "$out"
 
-export OPENSSL_CONF=/dev/null   # never pick up the system's openssl.cnf
-serial=$(( (RANDOM << 16) | RANDOM ))
-next_serial() { serial=$((serial + 1)); printf '0x%08x%04x' "$serial" $((RANDOM)); }
+. "$here/common.sh"   # OPENSSL_CONF, next_serial, eckey
 
 # The leaves' SANs vary per leaf: written into the [leaf_san] section of a
 # per-leaf copy of the configuration (openssl req reads no SAN from the
@@ -57,7 +56,6 @@ subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
 EOF
 
-eckey() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null; }
 
 # root NAME EXT SUBJ
 root() {
