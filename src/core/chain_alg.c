@@ -178,6 +178,8 @@ bool tlsc_cert_key(const unsigned char *der, size_t len, char *out, size_t cap, 
     if (ret == 0)
         tlsc__describe_key(&crt.pk, out, cap);
     mbedtls_x509_crt_free(&crt);
+    if (tlsc__mbedtls_out_of_memory(ret))
+        return false; /* not "unusable": the key was never looked at */
     if (usable != NULL)
         *usable = ret == 0;
     if (ret == 0)

@@ -11,6 +11,7 @@
 
 #include "mbedtls/error.h"
 #include "mbedtls/net_sockets.h"
+#include "mbedtls/pem.h"
 #include "psa/crypto.h"
 
 static const struct {
@@ -108,10 +109,10 @@ static bool bad_message(int ret)
            ret == MBEDTLS_ERR_SSL_UNSUPPORTED_EXTENSION;
 }
 
-static bool out_of_memory(int ret)
+bool tlsc__mbedtls_out_of_memory(int ret)
 {
     return ret == MBEDTLS_ERR_SSL_ALLOC_FAILED || ret == MBEDTLS_ERR_X509_ALLOC_FAILED ||
-           ret == MBEDTLS_ERR_PK_ALLOC_FAILED || ret == MBEDTLS_ERR_ECP_ALLOC_FAILED ||
+           ret == MBEDTLS_ERR_PK_ALLOC_FAILED || ret == MBEDTLS_ERR_PEM_ALLOC_FAILED || ret == MBEDTLS_ERR_ECP_ALLOC_FAILED ||
            ret == MBEDTLS_ERR_MPI_ALLOC_FAILED || ret == MBEDTLS_ERR_CIPHER_ALLOC_FAILED ||
            ret == MBEDTLS_ERR_MD_ALLOC_FAILED || ret == PSA_ERROR_INSUFFICIENT_MEMORY;
 }
@@ -316,7 +317,7 @@ tlsc_err tlsc__conn_fail_mbedtls(tlsc_conn *c, int ret, const char *during)
         return fail_eof(c, during);
     if (ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY)
         return tlsc__conn_fail(c, TLSC_ERR_CLOSED, "peer sent close_notify");
-    if (out_of_memory(ret))
+    if (tlsc__mbedtls_out_of_memory(ret))
         return tlsc__conn_fail(c, TLSC_ERR_NO_MEMORY, "out of memory %s%s", during, why);
     if (ret == MBEDTLS_ERR_X509_FATAL_ERROR)
         return fail_chain(c, why);

@@ -517,6 +517,9 @@ bool tlsc__cert_key_words(const unsigned char *der, size_t len, char *subject, s
                           const char **key);
 /* peer_info.c: "ec secp256r1", "rsa 2048", ... for a parsed key. */
 void tlsc__describe_key(const mbedtls_pk_context *pk, char *out, size_t cap);
+/* errmap.c: whether mbedTLS's ret is an allocation failure (any module's
+ * ALLOC_FAILED, PSA's INSUFFICIENT_MEMORY): a resource, not the input. */
+bool tlsc__mbedtls_out_of_memory(int ret);
 /* chain_alg.c: what this build verifies, in words. */
 extern const char tlsc__supported_keys_text[];
 /* chain_alg.c: the server's Certificate message holds a certificate with

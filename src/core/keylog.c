@@ -30,16 +30,6 @@ static const char *const labels[] = {
 /* The longest secret: SHA-384's 48 bytes (a TLS 1.2 master secret too). */
 #define SECRET_MAX 64
 
-static size_t put_hex(char *out, const unsigned char *p, size_t n)
-{
-    static const char digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = digits[p[i] >> 4];
-        out[2 * i + 1] = digits[p[i] & 15];
-    }
-    return 2 * n;
-}
-
 static void export_keys(void *ctx, mbedtls_ssl_key_export_type type,
                         const unsigned char *secret, size_t secret_len,
                         const unsigned char client_random[32],
@@ -54,9 +44,9 @@ static void export_keys(void *ctx, mbedtls_ssl_key_export_type type,
         return;
     char line[40 + 2 * 32 + 2 * SECRET_MAX + 3];
     size_t at = (size_t)snprintf(line, sizeof line, "%s ", labels[t]);
-    at += put_hex(line + at, client_random, 32);
+    at += tlsc__hex(line + at, client_random, 32);
     line[at++] = ' ';
-    at += put_hex(line + at, secret, secret_len);
+    at += tlsc__hex(line + at, secret, secret_len);
     line[at] = '\0';
     cfg->keylog_fn(cfg->keylog_ud, line);
     mbedtls_platform_zeroize(line, sizeof line);

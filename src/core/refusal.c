@@ -47,11 +47,9 @@ static void suites_text(const tlsc_config *cfg, int vmin, int vmax, char *out, s
 
 static void groups_text(const tlsc_config *cfg, char *out, size_t cap)
 {
-    size_t at = 0;
     out[0] = '\0';
-    for (size_t i = 0; i < 4 && cfg->groups[i] != 0 && at < cap; i++)
-        at += (size_t)snprintf(out + at, cap - at, "%s%s", at ? ", " : "",
-                               tlsc__group_name(cfg->groups[i]));
+    for (size_t i = 0; i < 4 && cfg->groups[i] != 0; i++)
+        tlsc__str_append(out, cap, "%s%s", i ? ", " : "", tlsc__group_name(cfg->groups[i]));
 }
 
 /* Why a protocol_version alert is likely ours: the range was narrowed. */

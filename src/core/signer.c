@@ -255,8 +255,16 @@ static tlsc_err test_signature(tlsc_config *cfg, tlsc__own_cert *own, const char
         return tlsc__config_fail(cfg, TLSC_ERR_INTERNAL, "no random challenge for the signer");
     tlsc_err err = call_signer(&own->key, MBEDTLS_MD_SHA256, challenge, sizeof challenge,
                                sig, sizeof sig, &sig_len, why, sizeof why);
-    if (err == TLSC_OK && mbedtls_pk_verify(&own->crt.pk, MBEDTLS_MD_SHA256, challenge,
-                                            sizeof challenge, sig, sig_len) != 0) {
+    int ret = err != TLSC_OK ? 0
+              : mbedtls_pk_verify(&own->crt.pk, MBEDTLS_MD_SHA256, challenge,
+                                  sizeof challenge, sig, sig_len);
+    /* Verifying imports the certificate's key into a PSA slot: a full
+     * slot table or heap is this device's resource, not a wrong key. */
+    if (tlsc__mbedtls_out_of_memory(ret))
+        return tlsc__config_fail(cfg, TLSC_ERR_NO_MEMORY,
+                                 "client key signer '%.120s': out of memory or PSA key slots "
+                                 "checking its test signature", name);
+    if (ret != 0) {
         err = TLSC_ERR_KEY_MISMATCH;
         snprintf(why, sizeof why, "the signature does not verify");
     }

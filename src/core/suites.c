@@ -118,12 +118,11 @@ static int suite_version(size_t i)
 void tlsc__offered_suites_text(const tlsc_config *cfg, int vmin, int vmax, char *out,
                                size_t cap)
 {
-    size_t at = 0;
     out[0] = '\0';
-    for (size_t i = 0; i < SUITE_COUNT && at < cap; i++) {
+    for (size_t i = 0; i < SUITE_COUNT; i++) {
         int v = suite_version(i);
         if (offered(cfg, i) && v >= vmin && v <= vmax)
-            at += (size_t)snprintf(out + at, cap - at, "%s%s", at ? ", " : "", SUITES[i].name);
+            tlsc__str_append(out, cap, "%s%s", out[0] ? ", " : "", SUITES[i].name);
     }
 }
 

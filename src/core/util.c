@@ -677,3 +677,13 @@ void tlsc__text_printable(char *s)
             *s = '?';
     }
 }
+
+size_t tlsc__hex(char *out, const unsigned char *p, size_t n)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = digits[p[i] >> 4];
+        out[2 * i + 1] = digits[p[i] & 15];
+    }
+    return 2 * n;
+}

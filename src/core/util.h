@@ -142,4 +142,10 @@ bool tlsc__str_append(char *dst, size_t cap, const char *fmt, ...)
  */
 void tlsc__text_printable(char *s);
 
+/*
+ * n bytes at p as 2n lowercase hex digits into out (room for 2n bytes; no
+ * NUL written). Returns 2n.
+ */
+size_t tlsc__hex(char *out, const unsigned char *p, size_t n);
+
 #endif /* TLSC_CORE_UTIL_H */

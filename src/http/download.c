@@ -366,8 +366,7 @@ static tlsc_err verify(dl *s, tlsc_download_result *res)
                                tlsc__u64(s->done).s, tlsc__i64(s->total).s);
     if (d->sha256 != NULL && memcmp(d->sha256, res->sha256, 32) != 0) {
         char got[65];
-        for (int i = 0; i < 32; i++)
-            (void)snprintf(got + 2 * i, 3, "%02x", res->sha256[i]);
+        got[tlsc__hex(got, res->sha256, 32)] = '\0';
         return tlsc__http_fail(s->h, TLSC_ERR_HTTP_DIGEST_MISMATCH,
                                "SHA-256 of the %s bytes received is %s", tlsc__u64(s->done).s,
                                got);
