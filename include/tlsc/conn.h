@@ -309,7 +309,8 @@ TLSC_API bool tlsc_conn_peer_cert(const tlsc_conn *conn, size_t index,
  * secp256k1", "rsassa-pss", "dsa", ... *usable (may be NULL) says whether
  * this build can verify with it. der is borrowed for the call; out is
  * NUL-terminated, truncated to cap. Returns false when der is not a
- * certificate, or der or out is NULL or cap is 0 (nothing written). For `tlsc probe`, which reads the
+ * certificate, memory ran out while parsing it, or der or out is NULL or
+ * cap is 0 (nothing written). For `tlsc probe`, which reads the
  * certificate of a server tlsc cannot talk to.
  */
 TLSC_API bool tlsc_cert_key(const unsigned char *der, size_t len, char *out, size_t cap,
