@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/conn_access.h"
 #include "event/ev_internal.h"
 
 /* ---- events ---------------------------------------------------------------- */
@@ -276,8 +277,8 @@ static tlsc_err renew_conn(tlsc_ev *ev, bool same_host)
     tlsc_err err = tlsc__conn_new_parked(ev->cfg, &fresh);
     if (err != TLSC_OK)
         return err;
-    if (same_host && ev->conn->name != NULL)
-        err = tlsc_conn_set_server_name(fresh, ev->conn->name);
+    if (same_host && tlsc__conn_name(ev->conn) != NULL)
+        err = tlsc_conn_set_server_name(fresh, tlsc__conn_name(ev->conn));
     if (err != TLSC_OK) {
         tlsc_conn_free(fresh);
         return err;
@@ -392,18 +393,27 @@ static void wait_turn(tlsc_ev *ev)
     ev->retry_at = tlsc_now_ms() + TLSC__EV_QUEUE_POLL_MS;
 }
 
-/* tlsc_conn_start (after err, the preparation's outcome), with the heap
- * sampled around it: the connection then connects and shakes hands; or,
- * past the loop's cap on handshakes in flight, it waits its turn. */
-static void start_conn(tlsc_ev *ev, tlsc_err err, const char *addr, uint16_t port)
+/* Start the tlsc_conn: over the application's transport, or over the
+ * platform's TCP with the addresses the lookup found (it moves to the next
+ * one when a connect fails: one tlsc_conn per connection). */
+static tlsc_err conn_start(tlsc_ev *ev)
 {
-    if (err == TLSC_OK && !tlsc__loop_may_start(ev->loop)) {
+    if (ev->user_tp)
+        return tlsc_conn_start(ev->conn, ev->host, 0);
+    return tlsc__conn_start_at(ev->conn, ev->host, ev->port, ev->addrs, ev->naddr);
+}
+
+/* tlsc_conn_start, with the heap sampled around it: the connection then
+ * connects and shakes hands; or, past the loop's cap on handshakes in
+ * flight, it waits its turn. */
+static void start_conn(tlsc_ev *ev)
+{
+    if (!tlsc__loop_may_start(ev->loop)) {
         wait_turn(ev);
         return;
     }
     tlsc__loop_sample_heap(ev->loop);
-    if (err == TLSC_OK)
-        err = tlsc_conn_start(ev->conn, addr, port);
+    tlsc_err err = conn_start(ev);
     tlsc__loop_sample_heap(ev->loop);
     if (err != TLSC_OK) {
         failed(ev, err);
@@ -419,26 +429,19 @@ static void step_queued(tlsc_ev *ev)
         ev->retry_at = tlsc_now_ms() + TLSC__EV_QUEUE_POLL_MS;
         return;
     }
-    if (ev->user_tp)
-        start_conn(ev, TLSC_OK, ev->host, 0);
-    else
-        start_conn(ev, TLSC_OK, ev->addr, ev->port);
+    start_conn(ev);
 }
 
-/* Connect to ev->addrs[ev->aidx]; announce = deliver the DNS event. */
-static void start_tls(tlsc_ev *ev, bool announce)
+/* The name is resolved (ev->addrs): announce the first address, connect. */
+static void resolved(tlsc_ev *ev)
 {
-    memcpy(ev->addr, ev->addrs[ev->aidx], sizeof ev->addr);
+    memcpy(ev->addr, ev->addrs[0], sizeof ev->addr);
     tlsc_event e = make_event(TLSC_EV_DNS);
     e.address = ev->addr;
     e.port = ev->port;
-    if (announce && !emit(ev, &e))
+    if (!emit(ev, &e))
         return;
-    /* The core connects to the numeric address and verifies the name. */
-    tlsc_err err = TLSC_OK;
-    if (ev->conn->name == NULL)
-        err = tlsc_conn_set_server_name(ev->conn, ev->host);
-    start_conn(ev, err, ev->addr, ev->port);
+    start_conn(ev);
 }
 
 static void start_attempt(tlsc_ev *ev)
@@ -446,11 +449,10 @@ static void start_attempt(tlsc_ev *ev)
     unsigned char ip[16];
     size_t ip_len;
     ev->addr[0] = '\0';
-    ev->aidx = 0;
     if (tlsc__parse_ip(ev->host, ip, &ip_len)) {
         memcpy(ev->addrs[0], ev->host, strlen(ev->host) + 1);
         ev->naddr = 1;
-        start_tls(ev, true);
+        resolved(ev);
         return;
     }
     char detail[TLSC_ERRMSG_MAX];
@@ -460,13 +462,6 @@ static void start_attempt(tlsc_ev *ev)
         return;
     }
     ev->state = EV_RESOLVING;
-}
-
-/* Over the application's transport: no lookup, no TCP connect (the
- * transport is connected already), no DNS event; the handshake starts. */
-static void start_transport(tlsc_ev *ev)
-{
-    start_conn(ev, TLSC_OK, ev->host, 0);
 }
 
 static void step_resolving(tlsc_ev *ev)
@@ -482,27 +477,16 @@ static void step_resolving(tlsc_ev *ev)
         fail_with(ev, err, detail);
         return;
     }
-    start_tls(ev, true);
+    resolved(ev);
 }
 
-/* The TCP connect to one address failed: try the next one the resolver
- * gave (IPv6 then IPv4, say), as the blocking driver's getaddrinfo loop. */
-static bool try_next_address(tlsc_ev *ev, tlsc_err err)
+/* The address the connection tries or uses now (the TCP moves on when one
+ * fails), for tlsc_ev_getpeer. */
+static void note_address(tlsc_ev *ev)
 {
-    if (ev->user_tp)
-        return false;
-    bool tcp_phase = ev->conn->handshake_start == 0;
-    bool retry = tlsc_err_category(err) == TLSC_CAT_NETWORK || err == TLSC_ERR_TIMEOUT_CONNECT;
-    if (!tcp_phase || !retry || ev->aidx + 1 >= ev->naddr)
-        return false;
-    tlsc__log(ev->cfg, TLSC_LOG_INFO, "%s; trying the next address of %s",
-              tlsc_conn_errmsg(ev->conn), ev->host);
-    tlsc__loop_unmap(ev->loop, ev);
-    if (renew_conn(ev, true) != TLSC_OK)
-        return false;
-    ev->aidx++;
-    start_tls(ev, false);
-    return true;
+    const char *a = tlsc__conn_address(ev->conn);
+    if (a[0] != '\0')
+        snprintf(ev->addr, sizeof ev->addr, "%s", a);
 }
 
 static void connected(tlsc_ev *ev)
@@ -521,13 +505,14 @@ static void step_connecting(tlsc_ev *ev)
     tlsc__loop_sample_heap(ev->loop);
     tlsc_err err = tlsc_conn_step(ev->conn);
     tlsc__loop_sample_heap(ev->loop);
+    if (!ev->user_tp)
+        note_address(ev);
     if (tlsc__is_want(err)) {
         ev->io_want = err;
         return;
     }
     if (err != TLSC_OK) {
-        if (!try_next_address(ev, err))
-            failed(ev, err);
+        failed(ev, err);
         return;
     }
     connected(ev);
@@ -549,7 +534,7 @@ static tlsc_err take_host(char name[TLSC_HOST_MAX + 1], const char *host)
 /* A fresh tlsc_conn unless the current one was never started. */
 static tlsc_err fresh_conn_for(tlsc_ev *ev, const char *name)
 {
-    if (ev->conn->state == TLSC__NEW)
+    if (tlsc__conn_is_new(ev->conn))
         return TLSC_OK;
     return renew_conn(ev, strcmp(name, ev->host) == 0);
 }
@@ -569,7 +554,7 @@ static void arm_first_attempt(tlsc_ev *ev, const char *name, uint16_t port)
  * tlsc_conn for it. */
 static tlsc_err prepare_connect(tlsc_ev *ev, const char *host, char name[TLSC_HOST_MAX + 1])
 {
-    if (ev->state != EV_IDLE || ev->conn->user_transport)
+    if (ev->state != EV_IDLE || tlsc__conn_has_user_transport(ev->conn))
         return TLSC_ERR_STATE;
     tlsc_err err = take_host(name, host);
     return err == TLSC_OK ? fresh_conn_for(ev, name) : err;
@@ -621,10 +606,12 @@ static void step_retry(tlsc_ev *ev)
     if (tlsc_now_ms() < ev->retry_at)
         return;
     if (ev->user_tp) {
-        start_transport(ev); /* never retried: the conn is the new one */
+        /* No lookup, no TCP connect (the transport is connected already),
+         * no DNS event; never retried: the conn is the new one. */
+        start_conn(ev);
         return;
     }
-    if (ev->conn->state != TLSC__NEW) {
+    if (!tlsc__conn_is_new(ev->conn)) {
         tlsc_err err = renew_conn(ev, true);
         if (err != TLSC_OK) {
             ev->state = EV_IDLE; /* the old conn keeps its error */
@@ -800,7 +787,7 @@ tlsc_err tlsc_ev_close(tlsc_ev *ev)
         return TLSC_ERR_INVALID_ARG;
     switch (ev->state) {
     case EV_OPEN: {
-        uint32_t io = ev->cfg->io_ms;
+        uint32_t io = tlsc__config_io_ms(ev->cfg);
         ev->state = EV_CLOSING;
         ev->close_deadline = io ? tlsc_now_ms() + io : 0;
         break;
@@ -829,7 +816,8 @@ static void step_closing(tlsc_ev *ev)
                tlsc__conn_fail(ev->conn, TLSC_ERR_TIMEOUT_WRITE,
                                "close: could not send %lu queued bytes and close_notify "
                                "to %s within %lu ms",
-                               (unsigned long)ev->queued, ev->host, (unsigned long)ev->cfg->io_ms));
+                               (unsigned long)ev->queued, ev->host,
+                               (unsigned long)tlsc__config_io_ms(ev->cfg)));
         return;
     }
     ev->io_want = TLSC_OK;
