@@ -60,6 +60,8 @@ static int bio_send(void *ctx, const unsigned char *buf, size_t len)
     note_renegotiation(c, buf, len);
     size_t sent = 0;
     tlsc_err e = c->tp.send(c->tp_ctx, buf, (size_t)clip(len), &sent);
+    if (e == TLSC_OK && sent > 0 && c->tap != NULL)
+        c->tap(c->tap_ud, true, buf, sent);
     if (e == TLSC_OK)
         return (int)sent;
     if (tlsc__is_want(e))
@@ -73,6 +75,8 @@ static int bio_recv(void *ctx, unsigned char *buf, size_t len)
     tlsc_conn *c = ctx;
     size_t got = 0;
     tlsc_err e = c->tp.recv(c->tp_ctx, buf, (size_t)clip(len), &got);
+    if (e == TLSC_OK && got > 0 && c->tap != NULL)
+        c->tap(c->tap_ud, false, buf, got);
     if (e == TLSC_OK) {
         c->peer_closed = (got == 0);
         if (got != 0 && tlsc__conn_in_fit(c, buf, got) != 0)
@@ -206,6 +210,17 @@ tlsc_err tlsc_conn_set_transport(tlsc_conn *c, const tlsc_transport *ops, void *
     return TLSC_OK;
 }
 
+tlsc_err tlsc_conn_set_tap(tlsc_conn *c, tlsc_tap_fn fn, void *ud)
+{
+    if (c == NULL)
+        return TLSC_ERR_INVALID_ARG;
+    if (c->state != TLSC__NEW)
+        return TLSC_ERR_STATE;
+    c->tap = fn;
+    c->tap_ud = ud;
+    return TLSC_OK;
+}
+
 /* ---- start ---------------------------------------------------------------- */
 
 tlsc_err tlsc_conn_set_server_name(tlsc_conn *c, const char *name)
@@ -308,7 +323,7 @@ static tlsc_err open_tcp(tlsc_conn *c, const tlsc__addr_text *addrs, size_t coun
                                   sizeof detail);
     if (err != TLSC_OK)
         return tlsc__conn_fail(c, err, "%s", detail);
-    c->tp = tlsc__tcp_transport;
+    c->tp = tlsc_tcp_transport;
     c->tp_ctx = c->tcp;
     c->state = TLSC__CONNECTING;
     c->want_write = true;

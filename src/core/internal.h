@@ -342,6 +342,8 @@ struct tlsc_conn {
     /* transport */
     tlsc_transport tp;
     void *tp_ctx;
+    tlsc_tap_fn tap;            /* tlsc_conn_set_tap, or NULL */
+    void *tap_ud;
     bool user_transport;
     tlsc__tcp *tcp;             /* our own socket, or NULL */
     bool want_read, want_write;

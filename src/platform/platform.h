@@ -141,9 +141,9 @@ const char *tlsc__tcp_address(const tlsc__tcp *t);
 int tlsc__tcp_fd(const tlsc__tcp *t);
 /* Close the socket and free t. NULL allowed. */
 void tlsc__tcp_close(tlsc__tcp *t);
-/* The transport functions over a tlsc__tcp (ctx = the tcp); close is
- * tlsc__tcp_close. */
-extern const tlsc_transport tlsc__tcp_transport;
+/* The transport functions over a tlsc__tcp (ctx = the tcp), close being
+ * tlsc__tcp_close: the public tlsc_tcp_transport (tlsc/transport.h), which
+ * the platform defines. */
 
 /* ---- waiting (the event loop) --------------------------------------------- */
 
