@@ -304,7 +304,7 @@ static bool receive(tlsc_tcp *t, hello_answer *a, unsigned char *p, size_t want,
                     uint64_t deadline, size_t *got)
 {
     for (;;) {
-        tlsc_err err = tlsc_tcp_transport.recv(t, p, want, got);
+        tlsc_err err = tlsc_tcp_transport()->recv(t, p, want, got);
         if (err == TLSC_OK && *got > 0)
             return true;
         if (err != TLSC_WANT_READ) { /* closed (0 bytes) or failed */
@@ -316,7 +316,7 @@ static bool receive(tlsc_tcp *t, hello_answer *a, unsigned char *p, size_t want,
             a->timed_out = true;
             return false;
         }
-        if (tlsc_tcp_transport.wait(t, true, false, (int)(deadline - now)) != TLSC_OK) {
+        if (tlsc_tcp_transport()->wait(t, true, false, (int)(deadline - now)) != TLSC_OK) {
             a->closed = true;
             return false;
         }
@@ -347,8 +347,8 @@ static bool send_all(tlsc_tcp *t, const unsigned char *p, size_t n)
 {
     while (n > 0) {
         size_t w = 0;
-        tlsc_err err = tlsc_tcp_transport.send(t, p, n, &w);
-        if (err == TLSC_WANT_WRITE && tlsc_tcp_transport.wait(t, false, true, 1000) == TLSC_OK)
+        tlsc_err err = tlsc_tcp_transport()->send(t, p, n, &w);
+        if (err == TLSC_WANT_WRITE && tlsc_tcp_transport()->wait(t, false, true, 1000) == TLSC_OK)
             continue;
         if (err != TLSC_OK || w == 0)
             return false;
@@ -382,6 +382,6 @@ tlsc_err hello_exchange(const char *host, uint16_t port, uint32_t timeout_ms,
         read_answer(t, a, &r, timeout_ms);
     else
         a->closed = true;
-    tlsc_tcp_transport.close(t);
+    tlsc_tcp_transport()->close(t);
     return TLSC_OK;
 }

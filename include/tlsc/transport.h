@@ -47,7 +47,7 @@ typedef struct tlsc_transport {
  * in the resolver's order) with a non-blocking connect, the next one when
  * a connect fails or takes timeout_ms (0 = no limit), and wait for it.
  * Blocks for at most the lookup plus timeout_ms per address. On success
- * *out is connected: use it with tlsc_tcp_transport (ctx = *out), whose
+ * *out is connected: use it with tlsc_tcp_transport() (ctx = *out), whose
  * close releases it. Errors: TLSC_ERR_INVALID_ARG, DNS and network errors,
  * TLSC_ERR_TIMEOUT_CONNECT, TLSC_ERR_NO_MEMORY, TLSC_ERR_CONFIG (a build
  * without a TCP stack); detail (capacity cap, may be NULL if cap is 0)
@@ -57,8 +57,10 @@ typedef struct tlsc_tcp tlsc_tcp;
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_tcp_connect(tlsc_tcp **out, const char *host,
                                                   uint16_t port, uint32_t timeout_ms,
                                                   char *detail, size_t cap);
-/* send/recv/wait/close over a tlsc_tcp from tlsc_tcp_connect. */
-TLSC_API extern const tlsc_transport tlsc_tcp_transport;
+/* send/recv/wait/close over a tlsc_tcp from tlsc_tcp_connect (a function,
+ * not a variable: exported data does not travel well across shared
+ * libraries). */
+TLSC_API const tlsc_transport *tlsc_tcp_transport(void);
 
 TLSC_END_DECLS
 

@@ -323,7 +323,7 @@ static tlsc_err open_tcp(tlsc_conn *c, const tlsc__addr_text *addrs, size_t coun
                                   sizeof detail);
     if (err != TLSC_OK)
         return tlsc__conn_fail(c, err, "%s", detail);
-    c->tp = tlsc_tcp_transport;
+    c->tp = tlsc__tcp_transport;
     c->tp_ctx = c->tcp;
     c->state = TLSC__CONNECTING;
     c->want_write = true;

@@ -36,7 +36,7 @@ static tlsc_err await_connect(tlsc__tcp *t, uint32_t timeout_ms, char *detail, s
                 return err;
             deadline = after(timeout_ms);
         }
-        err = tlsc_tcp_transport.wait(t, false, true, wait_budget(deadline));
+        err = tlsc__tcp_transport.wait(t, false, true, wait_budget(deadline));
         if (err != TLSC_OK)
             return err;
     }
@@ -63,4 +63,9 @@ tlsc_err tlsc_tcp_connect(tlsc_tcp **out, const char *host, uint16_t port, uint3
     }
     *out = (tlsc_tcp *)t;
     return TLSC_OK;
+}
+
+const tlsc_transport *tlsc_tcp_transport(void)
+{
+    return &tlsc__tcp_transport;
 }

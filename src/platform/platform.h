@@ -142,8 +142,8 @@ int tlsc__tcp_fd(const tlsc__tcp *t);
 /* Close the socket and free t. NULL allowed. */
 void tlsc__tcp_close(tlsc__tcp *t);
 /* The transport functions over a tlsc__tcp (ctx = the tcp), close being
- * tlsc__tcp_close: the public tlsc_tcp_transport (tlsc/transport.h), which
- * the platform defines. */
+ * tlsc__tcp_close (also public: tlsc_tcp_transport in tlsc/transport.h). */
+extern const tlsc_transport tlsc__tcp_transport;
 
 /* ---- waiting (the event loop) --------------------------------------------- */
 

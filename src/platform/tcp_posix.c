@@ -234,7 +234,7 @@ static void tcp_close(void *ctx)
     tlsc__tcp_close(ctx);
 }
 
-const tlsc_transport tlsc_tcp_transport = {
+const tlsc_transport tlsc__tcp_transport = {
     .send = tcp_send,
     .recv = tcp_recv,
     .wait = tcp_wait,

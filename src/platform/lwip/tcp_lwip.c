@@ -62,5 +62,5 @@ void tlsc__tcp_close(tlsc__tcp *t)
         tlsc__lwip_close(t);
 }
 
-const tlsc_transport tlsc_tcp_transport = { tlsc__lwip_send, tlsc__lwip_recv, tlsc__lwip_wait,
+const tlsc_transport tlsc__tcp_transport = { tlsc__lwip_send, tlsc__lwip_recv, tlsc__lwip_wait,
                                              tlsc__lwip_close };

@@ -69,4 +69,4 @@ static tlsc_err no_recv(void *ctx, unsigned char *buf, size_t len, size_t *got)
 }
 
 /* Never installed (tlsc__tcp_open always fails); defined for the linker. */
-const tlsc_transport tlsc_tcp_transport = { no_send, no_recv, NULL, NULL };
+const tlsc_transport tlsc__tcp_transport = { no_send, no_recv, NULL, NULL };
