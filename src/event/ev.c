@@ -16,6 +16,24 @@
 #include "core/conn_access.h"
 #include "event/ev_internal.h"
 
+/* ---- the state machine's shape ------------------------------------------------- */
+
+/*
+ * What each state does, one row per state of tlsc__ev_state in ev_states
+ * (the table at the end of this file), so that a new state is one row plus
+ * its functions: its step in a pass, what tlsc_ev_close does in it (NULL:
+ * TLSC_ERR_STATE), when it must be stepped without I/O (NULL: never), and
+ * the descriptor it waits on (NULL: none).
+ */
+struct ev_state {
+    void (*step)(tlsc_ev *ev);
+    tlsc_err (*close)(tlsc_ev *ev);
+    uint64_t (*deadline)(const tlsc_ev *ev);
+    bool (*watch)(const tlsc_ev *ev, tlsc_watch *w);
+};
+
+static const struct ev_state *state_of(const tlsc_ev *ev);
+
 /* ---- events ---------------------------------------------------------------- */
 
 static const char *const event_names[] = {
@@ -781,32 +799,40 @@ static void step_open(tlsc_ev *ev)
 
 /* ---- closing --------------------------------------------------------------- */
 
+/* tlsc_ev_close on an open connection: flush the queue, then close_notify,
+ * bounded by the io timeout. */
+static tlsc_err close_open(tlsc_ev *ev)
+{
+    uint32_t io = tlsc__config_io_ms(ev->cfg);
+    ev->state = EV_CLOSING;
+    ev->close_deadline = io ? tlsc_now_ms() + io : 0;
+    return TLSC_OK;
+}
+
+/* ... before it is open: stop, DISCONNECTED on the next pass. */
+static tlsc_err close_early(tlsc_ev *ev)
+{
+    retire_conn_io(ev);
+    ev->state = EV_ABORTING;
+    return TLSC_OK;
+}
+
+/* ... while it closes already. */
+static tlsc_err close_again(tlsc_ev *ev)
+{
+    (void)ev;
+    return TLSC_OK;
+}
+
 tlsc_err tlsc_ev_close(tlsc_ev *ev)
 {
     if (ev == NULL || ev->dead)
         return TLSC_ERR_INVALID_ARG;
-    switch (ev->state) {
-    case EV_OPEN: {
-        uint32_t io = tlsc__config_io_ms(ev->cfg);
-        ev->state = EV_CLOSING;
-        ev->close_deadline = io ? tlsc_now_ms() + io : 0;
-        break;
-    }
-    case EV_RESOLVING:
-    case EV_CONNECTING:
-    case EV_RETRY_WAIT:
-    case EV_QUEUED:
-        retire_conn_io(ev);
-        ev->state = EV_ABORTING;
-        break;
-    case EV_CLOSING:
-    case EV_ABORTING:
-        return TLSC_OK;
-    default:
+    if (state_of(ev)->close == NULL)
         return TLSC_ERR_STATE;
-    }
+    tlsc_err err = state_of(ev)->close(ev);
     ev->kick = true;
-    return TLSC_OK;
+    return err;
 }
 
 static void step_closing(tlsc_ev *ev)
@@ -834,18 +860,15 @@ static void step_closing(tlsc_ev *ev)
 
 /* ---- the loop's view ------------------------------------------------------- */
 
+static void step_aborting(tlsc_ev *ev)
+{
+    finish(ev, TLSC_CLOSE_LOCAL, TLSC_OK);
+}
+
 static void step_once(tlsc_ev *ev)
 {
-    switch (ev->state) {
-    case EV_RESOLVING: step_resolving(ev); break;
-    case EV_CONNECTING: step_connecting(ev); break;
-    case EV_OPEN: step_open(ev); break;
-    case EV_CLOSING: step_closing(ev); break;
-    case EV_ABORTING: finish(ev, TLSC_CLOSE_LOCAL, TLSC_OK); break;
-    case EV_RETRY_WAIT: step_retry(ev); break;
-    case EV_QUEUED: step_queued(ev); break;
-    case EV_IDLE: break;
-    }
+    if (state_of(ev)->step != NULL)
+        state_of(ev)->step(ev);
 }
 
 void tlsc__ev_set_deadline(tlsc_ev *ev, uint64_t at)
@@ -904,17 +927,9 @@ static uint64_t own_deadline(const tlsc_ev *ev)
 {
     if (ev->state == EV_IDLE)
         return 0; /* data queued before connecting waits for the connect */
-    if (ev->kick || ev->rd_ready || ev->wr_ready || ev->state == EV_ABORTING)
+    if (ev->kick || ev->rd_ready || ev->wr_ready)
         return 1;
-    uint64_t d = 0;
-    switch (ev->state) {
-    case EV_CONNECTING: tlsc_conn_poll_info(ev->conn, NULL, NULL, NULL, &d); break;
-    case EV_OPEN: d = ev->idle_ms && !ev->held ? ev->last_activity + ev->idle_ms : 0; break;
-    case EV_CLOSING: d = ev->close_deadline; break;
-    case EV_RETRY_WAIT: d = ev->retry_at ? ev->retry_at : 1; break;
-    case EV_QUEUED: d = ev->retry_at; break;
-    default: break;
-    }
+    uint64_t d = state_of(ev)->deadline != NULL ? state_of(ev)->deadline(ev) : 0;
     if (ev->total_deadline != 0 && (d == 0 || ev->total_deadline < d))
         d = ev->total_deadline;
     return d;
@@ -924,24 +939,88 @@ bool tlsc__ev_watch(const tlsc_ev *ev, tlsc_watch *w)
 {
     /* A user transport has no descriptor: its readiness comes from
      * tlsc_ev_transport_ready. */
-    if (ev->dead || ev->user_tp)
+    if (ev->dead || ev->user_tp || state_of(ev)->watch == NULL)
         return false;
     w->read = w->write = false;
-    switch (ev->state) {
-    case EV_RESOLVING:
-        w->fd = tlsc__resolve_fd(ev->res);
-        w->read = true;
-        return w->fd >= 0;
-    case EV_CONNECTING:
-        tlsc_conn_poll_info(ev->conn, &w->fd, &w->read, &w->write, NULL);
-        return w->fd >= 0;
-    case EV_OPEN:
-    case EV_CLOSING:
-        tlsc_conn_poll_info(ev->conn, &w->fd, NULL, NULL, NULL);
-        w->read = (ev->state == EV_OPEN && !ev->held) || ev->io_want == TLSC_WANT_READ;
-        w->write = ev->io_want == TLSC_WANT_WRITE;
-        return w->fd >= 0 && (w->read || w->write);
-    default:
-        return false;
-    }
+    return state_of(ev)->watch(ev, w);
+}
+
+/* ---- each state's deadline and descriptor -------------------------------------- */
+
+static uint64_t due_now(const tlsc_ev *ev)
+{
+    (void)ev;
+    return 1;
+}
+
+static uint64_t connecting_deadline(const tlsc_ev *ev)
+{
+    uint64_t d = 0;
+    tlsc_conn_poll_info(ev->conn, NULL, NULL, NULL, &d);
+    return d;
+}
+
+static uint64_t open_deadline(const tlsc_ev *ev)
+{
+    return ev->idle_ms && !ev->held ? ev->last_activity + ev->idle_ms : 0;
+}
+
+static uint64_t closing_deadline(const tlsc_ev *ev)
+{
+    return ev->close_deadline;
+}
+
+static uint64_t retry_deadline(const tlsc_ev *ev)
+{
+    return ev->retry_at ? ev->retry_at : 1;
+}
+
+static uint64_t queued_deadline(const tlsc_ev *ev)
+{
+    return ev->retry_at;
+}
+
+static bool watch_resolver(const tlsc_ev *ev, tlsc_watch *w)
+{
+    w->fd = tlsc__resolve_fd(ev->res);
+    w->read = true;
+    return w->fd >= 0;
+}
+
+static bool watch_connecting(const tlsc_ev *ev, tlsc_watch *w)
+{
+    tlsc_conn_poll_info(ev->conn, &w->fd, &w->read, &w->write, NULL);
+    return w->fd >= 0;
+}
+
+/* Open or closing: read unless held, and what the core last wanted. */
+static bool watch_open(const tlsc_ev *ev, tlsc_watch *w)
+{
+    tlsc_conn_poll_info(ev->conn, &w->fd, NULL, NULL, NULL);
+    w->read = (ev->state == EV_OPEN && !ev->held) || ev->io_want == TLSC_WANT_READ;
+    w->write = ev->io_want == TLSC_WANT_WRITE;
+    return w->fd >= 0 && (w->read || w->write);
+}
+
+/* ---- the state table -------------------------------------------------------- */
+
+/* The rows of ev_states: see struct ev_state at the top. */
+static const struct ev_state ev_states[] = {
+    /*                 step             close         deadline             watch */
+    [EV_IDLE]       = { NULL,            NULL,         NULL,                NULL },
+    [EV_RESOLVING]  = { step_resolving,  close_early,  NULL,                watch_resolver },
+    [EV_CONNECTING] = { step_connecting, close_early,  connecting_deadline, watch_connecting },
+    [EV_OPEN]       = { step_open,       close_open,   open_deadline,       watch_open },
+    [EV_CLOSING]    = { step_closing,    close_again,  closing_deadline,    watch_open },
+    [EV_ABORTING]   = { step_aborting,   close_again,  due_now,             NULL },
+    [EV_RETRY_WAIT] = { step_retry,      close_early,  retry_deadline,      NULL },
+    [EV_QUEUED]     = { step_queued,     close_early,  queued_deadline,     NULL },
+};
+
+_Static_assert(sizeof ev_states / sizeof ev_states[0] == EV__STATES,
+               "one row of ev_states per state");
+
+static const struct ev_state *state_of(const tlsc_ev *ev)
+{
+    return &ev_states[ev->state];
 }

@@ -31,8 +31,9 @@ typedef enum tlsc__ev_state {
     EV_CLOSING,     /* tlsc_ev_close: flush the queue, close_notify */
     EV_ABORTING,    /* tlsc_ev_close before open: DISCONNECTED next pass */
     EV_RETRY_WAIT,  /* reconnection backoff */
-    EV_QUEUED       /* address known, waiting for a handshake slot
+    EV_QUEUED,      /* address known, waiting for a handshake slot
                        (tlsc_loop_set_max_handshakes) */
+    EV__STATES      /* not a state: how many (ev.c's table has a row each) */
 } tlsc__ev_state;
 
 typedef struct tlsc__chunk {
