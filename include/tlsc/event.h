@@ -88,8 +88,10 @@
  * the loop watches like a connection's socket. IP literals are used at once. On an RTOS the same
  * platform hook (src/platform/platform.h: tlsc__resolve_*) maps to lwIP's
  * dns_gethostbyname() callback. Up to 4 addresses are tried in the
- * resolver's order while the TCP connect fails (as the blocking driver
- * does); the DNS event reports the first, tlsc_ev_getpeer the one in use.
+ * resolver's order while the TCP connect fails, by the platform's TCP
+ * transport itself, as for the blocking driver (one tlsc_conn per
+ * connection); the DNS event reports the first, tlsc_ev_getpeer the one in
+ * use.
  *
  * RECONNECTION is opt-in (tlsc_ev_set_reconnect): after a failed attempt,
  * or after an open connection broke (not after a clean close or a local
