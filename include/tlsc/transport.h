@@ -48,10 +48,10 @@ typedef struct tlsc_transport {
  * a connect fails or takes timeout_ms (0 = no limit), and wait for it.
  * Blocks for at most the lookup plus timeout_ms per address. On success
  * *out is connected: use it with tlsc_tcp_transport() (ctx = *out), whose
- * close releases it. Errors: TLSC_ERR_INVALID_ARG, DNS and network errors,
- * TLSC_ERR_TIMEOUT_CONNECT, TLSC_ERR_NO_MEMORY, TLSC_ERR_CONFIG (a build
- * without a TCP stack); detail (capacity cap, may be NULL if cap is 0)
- * says which name or address and why.
+ * close releases it. Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_HOSTNAME, DNS
+ * and network errors, TLSC_ERR_TIMEOUT_CONNECT, TLSC_ERR_NO_MEMORY,
+ * TLSC_ERR_CONFIG (a build without a TCP stack); detail (capacity cap, may
+ * be NULL if cap is 0) says which name or address and why.
  */
 typedef struct tlsc_tcp tlsc_tcp;
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_tcp_connect(tlsc_tcp **out, const char *host,
