@@ -19,6 +19,11 @@
 
 #include <cmocka.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "platform/platform.h"
 #include "tlsc/tlsc.h"
 #include "peer.h"
@@ -50,14 +55,45 @@ static void answer(const char *first, const char *second)
 
 /* ---- peers and configuration ---------------------------------------------- */
 
-static int serve(peer *p)
+/* s_server on `accept` (default 127.0.0.1:0, IPv4 only: nothing listens
+ * on ::1). */
+static int serve_at(peer *p, const char *accept)
 {
     const char *args[] = { "-cert", path("server-p256.pem"), "-key", path("server-p256.key"),
                            "-cert_chain", path("int.pem"), "-rev", "-naccept", "1", NULL };
-    p->accept = "127.0.0.1:0"; /* IPv4 only: nothing listens on ::1 */
+    p->accept = accept;
     int port = peer_start(p, args);
     assert_true(port > 0);
     return port;
+}
+
+static int serve(peer *p)
+{
+    return serve_at(p, "127.0.0.1:0");
+}
+
+/* 127.0.0.1:port where a connect neither succeeds nor fails: a listener
+ * with a backlog of 0, whose queue the first connects fill, so the kernel
+ * drops the next SYNs. fds[0] is the listener. */
+static void blackhole(int fds[4], int port)
+{
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    fds[0] = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fds[0] >= 0);
+    assert_int_equal(bind(fds[0], (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(fds[0], 0), 0);
+    for (int i = 1; i < 4; i++) {
+        fds[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+        (void)connect(fds[i], (struct sockaddr *)&a, sizeof a);
+    }
+    usleep(100 * 1000);
+}
+
+static void close_all(int fds[4])
+{
+    for (int i = 0; i < 4; i++)
+        close(fds[i]);
 }
 
 /* Log lines that tell of a move to the next address. */
@@ -71,15 +107,20 @@ static void on_log(void *ud, int level, const char *line)
         g_moves++;
 }
 
-static tlsc_config *config(void)
+static tlsc_config *config_connect_ms(uint32_t connect_ms)
 {
     tlsc_config *cfg = NULL;
     assert_int_equal(tlsc_config_new(&cfg), TLSC_OK);
     assert_int_equal(tlsc_config_add_ca_file(cfg, path("root.pem")), TLSC_OK);
-    assert_int_equal(tlsc_config_set_timeouts(cfg, 5000, 5000, 5000), TLSC_OK);
+    assert_int_equal(tlsc_config_set_timeouts(cfg, connect_ms, 5000, 5000), TLSC_OK);
     assert_int_equal(tlsc_config_set_log(cfg, on_log, NULL, TLSC_LOG_INFO, 0), TLSC_OK);
     g_moves = 0;
     return cfg;
+}
+
+static tlsc_config *config(void)
+{
+    return config_connect_ms(5000);
 }
 
 /* ---- blocking driver -------------------------------------------------------- */
@@ -144,6 +185,35 @@ static void blocking_fails_with_the_first_address_alone(void **state)
     peer_stop(&p);
 }
 
+/* The first address neither answers nor refuses: after the connect
+ * timeout the second one gets its own. */
+static void blocking_moves_on_after_a_connect_timeout(void **state)
+{
+    (void)state;
+    int fds[4];
+    peer p = { 0 };
+    int port = serve_at(&p, "127.0.0.2:0");
+    blackhole(fds, port);
+    answer("127.0.0.1", "127.0.0.2");
+    tlsc_config *cfg = config_connect_ms(400);
+    tlsc_conn *c = NULL;
+    assert_int_equal(tlsc_conn_new(cfg, &c), TLSC_OK);
+    tlsc_err err = tlsc_conn_connect(c, "localhost", (uint16_t)port);
+    if (err != TLSC_OK)
+        fail_msg("connect: %s (%s)", tlsc_strerror(err), tlsc_conn_errmsg(c));
+    assert_int_equal(g_moves, 1);
+    (void)tlsc_conn_close(c);
+    tlsc_conn_free(c);
+    /* Alone, the silent address is a connect timeout. */
+    answer("127.0.0.1", NULL);
+    assert_int_equal(tlsc_conn_new(cfg, &c), TLSC_OK);
+    assert_int_equal(tlsc_conn_connect(c, "localhost", (uint16_t)port), TLSC_ERR_TIMEOUT_CONNECT);
+    tlsc_conn_free(c);
+    tlsc_config_free(cfg);
+    peer_stop(&p);
+    close_all(fds);
+}
+
 /* ---- event driver ------------------------------------------------------------ */
 
 typedef struct ev_seen {
@@ -168,11 +238,11 @@ static void on_event(tlsc_ev *ev, const tlsc_event *e, void *ud)
     }
 }
 
-static void run_event(const char *first, const char *second, int port, ev_seen *s,
-                      char peer_addr[48])
+static void run_event_ms(const char *first, const char *second, int port, uint32_t connect_ms,
+                         ev_seen *s, char peer_addr[48])
 {
     answer(first, second);
-    tlsc_config *cfg = config();
+    tlsc_config *cfg = config_connect_ms(connect_ms);
     tlsc_loop *loop = NULL;
     tlsc_ev *ev = NULL;
     assert_int_equal(tlsc_loop_new(&loop), TLSC_OK);
@@ -184,6 +254,12 @@ static void run_event(const char *first, const char *second, int port, ev_seen *
     assert_int_equal(p, port);
     tlsc_loop_free(loop);
     tlsc_config_free(cfg);
+}
+
+static void run_event(const char *first, const char *second, int port, ev_seen *s,
+                      char peer_addr[48])
+{
+    run_event_ms(first, second, port, 5000, s, peer_addr);
 }
 
 static void event_falls_back_to_the_second_address(void **state)
@@ -215,6 +291,23 @@ static void event_fails_with_the_first_address_alone(void **state)
     assert_int_equal(s.err, TLSC_ERR_CONN_REFUSED);
     assert_string_equal(addr, "::1");
     peer_stop(&p);
+}
+
+static void event_moves_on_after_a_connect_timeout(void **state)
+{
+    (void)state;
+    int fds[4];
+    peer p = { 0 };
+    int port = serve_at(&p, "127.0.0.2:0");
+    blackhole(fds, port);
+    ev_seen s = { 0 };
+    char addr[48];
+    run_event_ms("127.0.0.1", "127.0.0.2", port, 400, &s, addr);
+    assert_true(s.connected);
+    assert_int_equal(g_moves, 1);
+    assert_string_equal(addr, "127.0.0.2");
+    peer_stop(&p);
+    close_all(fds);
 }
 
 /* ---- tlsc_tcp_connect ---------------------------------------------------- */
@@ -252,8 +345,10 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(blocking_falls_back_to_the_second_address),
         cmocka_unit_test(blocking_fails_with_the_first_address_alone),
+        cmocka_unit_test(blocking_moves_on_after_a_connect_timeout),
         cmocka_unit_test(event_falls_back_to_the_second_address),
         cmocka_unit_test(event_fails_with_the_first_address_alone),
+        cmocka_unit_test(event_moves_on_after_a_connect_timeout),
         cmocka_unit_test(tcp_connect_falls_back_too),
     };
     return cmocka_run_group_tests_name("api_fallback", tests, make_pki, drop_pki);
