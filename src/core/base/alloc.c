@@ -7,7 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/internal.h"
+#include "tlsc/tlsc.h"
+#include "platform/platform.h"
+#include "core/alloc.h"
+#include "core/base/atomics.h"
 
 #define HDR 16u /* keeps the user block 16-byte aligned */
 

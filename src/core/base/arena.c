@@ -18,7 +18,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "core/internal.h"
+#include "tlsc/tlsc.h"
+#include "core/base/atomics.h"
 
 #define ALIGN 16u
 #define MIN_SPLIT (2u * ALIGN) /* a remainder smaller than this is not split off */

@@ -108,22 +108,4 @@ size_t tlsc__root_spki_len(const tlsc__root *r);
 /* Rebuild it into out (cap >= tlsc__root_spki_len); returns its length. */
 size_t tlsc__root_spki(const tlsc__root *r, unsigned char *out, size_t cap);
 
-/* ---- bundle_trust.c ------------------------------------------------------ */
-
-/*
- * Append to *chain (allocated on first use) the certificate mbedTLS is
- * given for root r: subject `name` as both issuer and subject, r's key,
- * validity and path length, CA:TRUE. Returns 0, an mbedTLS X.509 parse
- * error (r is unusable), or MBEDTLS_ERR_X509_ALLOC_FAILED.
- */
-int tlsc__root_certificate(const tlsc__root *r, const unsigned char *name,
-                           size_t name_len, mbedtls_x509_crt **chain);
-
-/* ---- peek_x509.c: certificate facts mbedTLS keeps in private fields ---- */
-
-/* basicConstraints CA:TRUE */
-bool tlsc__peek_is_ca(const mbedtls_x509_crt *crt);
-/* pathLenConstraint, or -1 when there is none */
-int tlsc__peek_path_len(const mbedtls_x509_crt *crt);
-
 #endif /* TLSC_CORE_BUNDLE_H */

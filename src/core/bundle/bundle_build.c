@@ -12,7 +12,14 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/internal.h"
+#include "tlsc/tlsc.h"
+#include "core/alloc.h"
+#include "core/base/calendar.h"
+#include "core/base/text.h"
+#include "core/bundle/bundle.h"
+#include "core/mbedtls/init.h"
+#include "core/mbedtls/peek_x509.h"
+#include "core/mbedtls/text.h"
 
 #include "mbedtls/error.h"
 #include "mbedtls/oid.h"

@@ -12,79 +12,41 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/internal.h"
+#include "tlsc/tlsc.h"
+#include "core/alloc.h"
+#include "core/base/reader.h"
+#include "core/base/text.h"
+#include "core/bundle/bundle.h"
 
 #include "mbedtls/asn1.h"
 #include "mbedtls/sha256.h"
-
-/* ---- a bounds-checked reader ---------------------------------------------- */
-
-typedef struct rd {
-    const unsigned char *p;
-    size_t len, at;
-    bool bad;           /* a read went past the end: every later read is 0 */
-} rd;
-
-static bool rd_need(rd *r, size_t n)
-{
-    if (r->bad || n > r->len - r->at)
-        r->bad = true;
-    return !r->bad;
-}
-
-static const unsigned char *rd_bytes(rd *r, size_t n)
-{
-    if (!rd_need(r, n))
-        return NULL;
-    r->at += n;
-    return r->p + r->at - n;
-}
-
-static uint32_t rd_le(rd *r, size_t n)
-{
-    const unsigned char *b = rd_bytes(r, n);
-    uint32_t v = 0;
-    for (size_t i = n; b != NULL && i-- > 0;)
-        v = v << 8 | b[i];
-    return v;
-}
-
-static uint32_t rd_be(rd *r, size_t n)
-{
-    const unsigned char *b = rd_bytes(r, n);
-    uint32_t v = 0;
-    for (size_t i = 0; b != NULL && i < n; i++)
-        v = v << 8 | b[i];
-    return v;
-}
 
 static uint32_t le32(const unsigned char *p)
 {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-static rd reader_at(const tlsc__bundle *b, size_t at)
+static tlsc__reader reader_at(const tlsc__bundle *b, size_t at)
 {
-    rd r = { b->data, b->len, at, at > b->len };
-    return r;
+    return tlsc__reader_at(b->data, b->len, at);
 }
 
 /* ---- records ---------------------------------------------------------------- */
 
-static void tlsc_record(rd *in, tlsc__root *r)
+static void tlsc_record(tlsc__reader *in, tlsc__root *r)
 {
-    unsigned kind = rd_le(in, 1);
+    unsigned kind = tlsc__rd_le(in, 1);
     r->has_dates = true;
-    r->not_before = rd_le(in, 4);
-    r->not_after = rd_le(in, 4);
-    r->path_len = (kind & TLSC__KIND_PATHLEN) ? (int)rd_le(in, 1) : -1;
+    r->not_before = tlsc__rd_le(in, 4);
+    r->not_after = tlsc__rd_le(in, 4);
+    r->path_len = (kind & TLSC__KIND_PATHLEN) ? (int)tlsc__rd_le(in, 1) : -1;
     if (kind & TLSC__KIND_SUBJECT) {
-        r->subject_len = rd_le(in, 2);
-        r->subject = rd_bytes(in, r->subject_len);
+        r->subject_len = tlsc__rd_le(in, 2);
+        r->subject = tlsc__rd_bytes(in, r->subject_len);
     }
     r->key_kind = kind & TLSC__KIND_KEY;
-    r->key_len = r->key_kind == TLSC__KEY_RAW ? rd_le(in, 2) : tlsc__key_body_len(r->key_kind);
-    r->key = rd_bytes(in, r->key_len);
+    r->key_len = r->key_kind == TLSC__KEY_RAW ? tlsc__rd_le(in, 2) : tlsc__key_body_len(r->key_kind);
+    r->key = tlsc__rd_bytes(in, r->key_len);
     if ((kind & ~(TLSC__KIND_KEY | TLSC__KIND_PATHLEN | TLSC__KIND_SUBJECT)) != 0 ||
         r->key_len == 0)
         in->bad = true;
@@ -92,12 +54,12 @@ static void tlsc_record(rd *in, tlsc__root *r)
 
 /* ESP-IDF: name length, key length (LE, or BE in the legacy layout),
  * subject DER, SPKI DER. */
-static void esp_record(rd *in, bool big_endian, tlsc__root *r)
+static void esp_record(tlsc__reader *in, bool big_endian, tlsc__root *r)
 {
-    r->subject_len = big_endian ? rd_be(in, 2) : rd_le(in, 2);
-    r->key_len = big_endian ? rd_be(in, 2) : rd_le(in, 2);
-    r->subject = rd_bytes(in, r->subject_len);
-    r->key = rd_bytes(in, r->key_len);
+    r->subject_len = big_endian ? tlsc__rd_be(in, 2) : tlsc__rd_le(in, 2);
+    r->key_len = big_endian ? tlsc__rd_be(in, 2) : tlsc__rd_le(in, 2);
+    r->subject = tlsc__rd_bytes(in, r->subject_len);
+    r->key = tlsc__rd_bytes(in, r->key_len);
     r->key_kind = TLSC__KEY_RAW;
     r->path_len = -1;
 }
@@ -114,7 +76,7 @@ static size_t record_offset(const tlsc__bundle *b, uint32_t index)
  * the indexed formats); moves *cursor past it. */
 static bool decode(const tlsc__bundle *b, uint32_t index, size_t *cursor, tlsc__root *r)
 {
-    rd in = reader_at(b, *cursor);
+    tlsc__reader in = reader_at(b, *cursor);
     memset(r, 0, sizeof *r);
     if (b->format == TLSC_BUNDLE_TLSC) {
         r->name_hash = b->data + TLSC__BUNDLE_HEADER + (size_t)index * TLSC__BUNDLE_ENTRY;
@@ -300,9 +262,9 @@ int tlsc__bundle_checksum(const unsigned char *p, size_t len, unsigned char out[
 
 static tlsc_err open_tlsc(tlsc__bundle *b, char *detail, size_t cap)
 {
-    rd in = reader_at(b, 5);
-    unsigned version = rd_le(&in, 1), flags = rd_le(&in, 2);
-    uint32_t count = rd_le(&in, 4), total = rd_le(&in, 4);
+    tlsc__reader in = reader_at(b, 5);
+    unsigned version = tlsc__rd_le(&in, 1), flags = tlsc__rd_le(&in, 2);
+    uint32_t count = tlsc__rd_le(&in, 4), total = tlsc__rd_le(&in, 4);
     unsigned char check[8];
     if (in.bad || b->len < TLSC__BUNDLE_HEADER)
         return FAIL("tlsc bundle truncated in its header (%lu bytes)", (unsigned long)b->len);

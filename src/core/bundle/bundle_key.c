@@ -10,7 +10,8 @@
  */
 #include <string.h>
 
-#include "core/internal.h"
+#include "tlsc/tlsc.h"
+#include "core/bundle/bundle.h"
 
 #include "mbedtls/build_info.h"
 

@@ -6,7 +6,15 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/internal.h"
+#include "tlsc/tlsc.h"
+#include "platform/platform.h"
+#include "core/alloc.h"
+#include "core/base/codec.h"
+#include "core/base/text.h"
+#include "core/config/config.h"
+#include "core/config/creds.h"
+#include "core/mbedtls/text.h"
+#include "core/x509/x509.h"
 
 #include "mbedtls/base64.h"
 #include "mbedtls/error.h"

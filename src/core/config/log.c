@@ -3,7 +3,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/internal.h"
+#include "tlsc/tlsc.h"
+#include "platform/platform.h"
+#include "core/base/text.h"
+#include "core/config/config.h"
+#include "core/config/log.h"
 
 void tlsc__log(const tlsc_config *cfg, int level, const char *fmt, ...)
 {

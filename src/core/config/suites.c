@@ -6,7 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/internal.h"
+#include "tlsc/tlsc.h"
+#include "core/base/text.h"
+#include "core/config/config.h"
+#include "core/config/suites.h"
 
 typedef enum suite_kind { KIND_TLS13, KIND_CERT, KIND_PSK } suite_kind;
 

@@ -9,7 +9,8 @@
  * derivation a protocol error. The core asks here whether the table ran
  * full, so the error can say so.
  */
-#include "core/internal.h"
+#include "tlsc/tlsc.h"
+#include "core/mbedtls/keyslots.h"
 
 #include "psa/crypto.h"
 

@@ -15,10 +15,15 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/internal.h"
+#include "tlsc/tlsc.h"
+#include "core/mbedtls/peek_x509.h"
+#include "core/mbedtls/text.h"
 
 #include "mbedtls/build_info.h"
 #include "mbedtls/error.h"
+#include "mbedtls/pem.h"
+#include "mbedtls/ssl.h"
+#include "psa/crypto.h"
 
 /*
  * mbedtls_x509_dn_gets writes nothing at all for an empty Name (no RDN,
@@ -155,3 +160,23 @@ void tlsc__mbedtls_text(int ret, char *out, size_t cap)
 }
 
 #endif /* MBEDTLS_ERROR_C */
+
+/* "ec secp256r1", "rsa 2048", ... */
+void tlsc__describe_key(const mbedtls_pk_context *pk, char *out, size_t cap)
+{
+    const char *curve = tlsc__peek_ec_curve(pk);
+    if (curve != NULL)
+        snprintf(out, cap, "ec %s", curve);
+    else if (mbedtls_pk_can_do(pk, MBEDTLS_PK_RSA))
+        snprintf(out, cap, "rsa %lu", (unsigned long)(mbedtls_pk_get_bitlen(pk)));
+    else
+        snprintf(out, cap, "unknown");
+}
+
+bool tlsc__mbedtls_out_of_memory(int ret)
+{
+    return ret == MBEDTLS_ERR_SSL_ALLOC_FAILED || ret == MBEDTLS_ERR_X509_ALLOC_FAILED ||
+           ret == MBEDTLS_ERR_PK_ALLOC_FAILED || ret == MBEDTLS_ERR_PEM_ALLOC_FAILED || ret == MBEDTLS_ERR_ECP_ALLOC_FAILED ||
+           ret == MBEDTLS_ERR_MPI_ALLOC_FAILED || ret == MBEDTLS_ERR_CIPHER_ALLOC_FAILED ||
+           ret == MBEDTLS_ERR_MD_ALLOC_FAILED || ret == PSA_ERROR_INSUFFICIENT_MEMORY;
+}

@@ -10,7 +10,10 @@
  */
 #define MBEDTLS_ALLOW_PRIVATE_ACCESS
 
-#include "core/internal.h"
+#include "tlsc/tlsc.h"
+#include "core/base/ip.h"
+#include "core/mbedtls/peek.h"
+#include "core/mbedtls/peek_x509.h"
 
 #include "ssl_misc.h" /* mbedTLS library/ (private include path) */
 #include "ssl_ciphersuites_internal.h"

@@ -22,7 +22,10 @@
 
 #include <string.h>
 
-#include "core/internal.h"
+#include "tlsc/tlsc.h"
+#include "core/alloc.h"
+#include "core/mbedtls/peek.h"
+#include "core/mbedtls/peek_buffers.h"
 
 #include "ssl_misc.h" /* mbedTLS library/ (private include path) */
 #include "mbedtls/platform.h"

@@ -7,7 +7,8 @@
  */
 #define MBEDTLS_ALLOW_PRIVATE_ACCESS
 
-#include "core/internal.h"
+#include "tlsc/tlsc.h"
+#include "core/mbedtls/peek.h"
 
 #include <string.h>
 

@@ -10,7 +10,8 @@
  */
 #define MBEDTLS_ALLOW_PRIVATE_ACCESS
 
-#include "core/internal.h"
+#include "tlsc/tlsc.h"
+#include "core/mbedtls/peek_x509.h"
 
 #include "mbedtls/ecp.h"
 #include "mbedtls/md.h"

@@ -5,7 +5,11 @@
  */
 #include <stdio.h>
 
-#include "core/internal.h"
+#include "tlsc/tlsc.h"
+#include "platform/platform.h"
+#include "core/config/config.h"
+#include "core/tls/blocking.h"
+#include "core/tls/conn.h"
 
 /* Longest single wait, so deadlines are re-checked by the core. */
 #define WAIT_SLICE_MS 1000

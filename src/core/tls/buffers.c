@@ -7,7 +7,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/internal.h"
+#include "tlsc/tlsc.h"
+#include "core/config/config.h"
+#include "core/config/log.h"
+#include "core/mbedtls/peek_buffers.h"
+#include "core/tls/buffers.h"
+#include "core/tls/conn.h"
 
 #define TLS_MAX_RECORD 16384u
 

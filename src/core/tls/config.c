@@ -8,7 +8,22 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/internal.h"
+#include "tlsc/tlsc.h"
+#include "core/alloc.h"
+#include "core/base/atomics.h"
+#include "core/base/codec.h"
+#include "core/base/text.h"
+#include "core/bundle/bundle.h"
+#include "core/config/config.h"
+#include "core/config/creds.h"
+#include "core/config/log.h"
+#include "core/config/suites.h"
+#include "core/mbedtls/init.h"
+#include "core/tls/buffers.h"
+#include "core/tls/freeze.h"
+#include "core/tls/session.h"
+#include "core/verify/trust.h"
+#include "core/verify/verify.h"
 
 #include "mbedtls/debug.h"
 #include "mbedtls/psa_util.h"
@@ -35,58 +50,6 @@ static const uint16_t SIG_ALGS[] = {
 /* SIG_ALGS in words, for the error when a server refuses the handshake. */
 const char tlsc__sig_algs_text[] = "ECDSA P-256/P-384, RSA PKCS#1 and RSA-PSS (SHA-256/384/512)";
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
-/* Only the static text changes on a frozen configuration: connections on
- * other threads may be reading it (an atomic pointer to constant text). */
-tlsc_err tlsc__config_fail_static(tlsc_config *cfg, tlsc_err err, const char *text)
-{
-    tlsc__atomic_store(&cfg->errmsg_static, text);
-    return err;
-}
-
-/* The heap text is kept only when a setter fails (a detail per
- * configuration, exact length); without memory, err's static message. */
-tlsc_err tlsc__config_fail(tlsc_config *cfg, tlsc_err err, const char *fmt, ...)
-{
-    const char *fallback = err != TLSC_OK ? tlsc_strerror(err) : "";
-    if (tlsc__atomic_load(&cfg->frozen) != 0)
-        return tlsc__config_fail_static(cfg, err, fallback);
-    char text[TLSC_ERRMSG_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
-    va_end(ap);
-    tlsc__text_printable(text);
-    tlsc__replace_str(&cfg->errmsg, text);
-    return tlsc__config_fail_static(cfg, err, cfg->errmsg != NULL ? NULL : fallback);
-}
-
-tlsc_err tlsc__config_detail(tlsc_config *cfg, tlsc_err err, const char *text)
-{
-    return text[0] != '\0' ? tlsc__config_fail(cfg, err, "%s", text) : err;
-}
-
-tlsc_err tlsc__config_fail_file(tlsc_config *cfg, tlsc_err err, const char *path)
-{
-    char inner[TLSC_ERRMSG_MAX];
-    snprintf(inner, sizeof inner, "%s", tlsc_config_errmsg(cfg));
-    return tlsc__config_fail(cfg, err, "%s: %s", path, inner);
-}
-
-/* Common entry check of every setter: clears the detail, refuses a frozen
- * configuration. */
-tlsc_err tlsc__config_editable(tlsc_config *cfg)
-{
-    if (cfg == NULL)
-        return TLSC_ERR_INVALID_ARG;
-    if (tlsc__atomic_load(&cfg->frozen) != 0)
-        return tlsc__config_fail_static(cfg, TLSC_ERR_CONFIG_FROZEN,
-                                        "configuration is in use by a connection");
-    tlsc__free(cfg->errmsg);
-    cfg->errmsg = NULL;
-    tlsc__atomic_store(&cfg->errmsg_static, NULL);
-    return TLSC_OK;
-}
 
 tlsc_err tlsc_config_new(tlsc_config **out)
 {
@@ -143,16 +106,6 @@ void tlsc_config_free(tlsc_config *cfg)
     tlsc__free_secret(cfg, sizeof *cfg);
 }
 
-const char *tlsc_config_errmsg(const tlsc_config *cfg)
-{
-    if (cfg == NULL)
-        return "";
-    const char *text = tlsc__atomic_load(&((tlsc_config *)cfg)->errmsg_static);
-    if (text != NULL)
-        return text;
-    return cfg->errmsg != NULL ? cfg->errmsg : "";
-}
-
 static bool version_known(tlsc_tls_version v)
 {
     return v == TLSC_TLS1_2 || v == TLSC_TLS1_3;
@@ -187,18 +140,6 @@ tlsc_err tlsc_config_add_ca(tlsc_config *cfg, const void *data, size_t len)
     if (err == TLSC_OK)
         cfg->ca_count += parsed;
     return tlsc__config_detail(cfg, err, why); /* also on success: skipped ones */
-}
-
-tlsc_err tlsc__config_read_file(tlsc_config *cfg, const char *path, unsigned char **data,
-                                size_t *len)
-{
-    tlsc_err err = tlsc__config_editable(cfg);
-    if (err != TLSC_OK)
-        return err;
-    if (path == NULL)
-        return TLSC_ERR_INVALID_ARG;
-    char why[TLSC_ERRMSG_MAX] = "";
-    return tlsc__config_detail(cfg, tlsc__read_file(path, data, len, why, sizeof why), why);
 }
 
 tlsc_err tlsc_config_add_ca_file(tlsc_config *cfg, const char *path)
@@ -310,17 +251,6 @@ tlsc_err tlsc_config_allow_unknown_time(tlsc_config *cfg, bool allow)
     return TLSC_OK;
 }
 
-/* 2025-01-01T00:00:00Z: anything earlier is an RTC that was never set. */
-#define TLSC_EARLIEST_PLAUSIBLE_TIME 1735689600
-
-int64_t tlsc__config_now(const tlsc_config *cfg)
-{
-    if (cfg->clock_fn != NULL)
-        return cfg->clock_fn(cfg->clock_ud);
-    int64_t now = tlsc__system_time();
-    return now < TLSC_EARLIEST_PLAUSIBLE_TIME ? -1 : now;
-}
-
 tlsc_err tlsc_config_set_timeouts(tlsc_config *cfg, uint32_t connect_ms,
                                   uint32_t handshake_ms, uint32_t io_ms)
 {
@@ -384,18 +314,6 @@ tlsc_err tlsc_config_set_alpn(tlsc_config *cfg, const char *protocols)
     cfg->alpn_block = block;
     cfg->alpn = list;
     return TLSC_OK;
-}
-
-bool tlsc__config_psk_only(const tlsc_config *cfg)
-{
-    return cfg->psk_len != 0 && cfg->ca_count == 0 && cfg->bundle.data == NULL &&
-           cfg->pin_count == 0 && !cfg->insecure;
-}
-
-bool tlsc__config_has_trust(const tlsc_config *cfg)
-{
-    return cfg->ca_count != 0 || cfg->bundle.data != NULL || cfg->pin_count != 0 ||
-           cfg->insecure || cfg->psk_len != 0;
 }
 
 /* ---- freezing ------------------------------------------------------------- */

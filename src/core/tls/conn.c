@@ -11,7 +11,23 @@
 #include <limits.h>
 #include <string.h>
 
-#include "core/internal.h"
+#include "tlsc/tlsc.h"
+#include "platform/platform.h"
+#include "core/alloc.h"
+#include "core/base/hostname.h"
+#include "core/base/ip.h"
+#include "core/base/text.h"
+#include "core/config/config.h"
+#include "core/config/log.h"
+#include "core/config/suites.h"
+#include "core/mbedtls/peek.h"
+#include "core/tls/buffers.h"
+#include "core/tls/conn.h"
+#include "core/tls/context.h"
+#include "core/tls/freeze.h"
+#include "core/tls/keylog.h"
+#include "core/tls/session.h"
+#include "core/verify/verify.h"
 
 #include "mbedtls/net_sockets.h"
 

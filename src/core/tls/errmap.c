@@ -7,7 +7,19 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/internal.h"
+#include "tlsc/tlsc.h"
+#include "core/alloc.h"
+#include "core/base/text.h"
+#include "core/config/config.h"
+#include "core/config/log.h"
+#include "core/mbedtls/keyslots.h"
+#include "core/mbedtls/peek.h"
+#include "core/mbedtls/text.h"
+#include "core/tls/buffers.h"
+#include "core/tls/conn.h"
+#include "core/tls/errors.h"
+#include "core/verify/chain_alg.h"
+#include "core/verify/verify.h"
 
 #include "mbedtls/error.h"
 #include "mbedtls/net_sockets.h"
@@ -107,14 +119,6 @@ static bool bad_message(int ret)
            ret == MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE || ret == MBEDTLS_ERR_SSL_INVALID_MAC ||
            ret == MBEDTLS_ERR_SSL_UNEXPECTED_RECORD || ret == MBEDTLS_ERR_SSL_ILLEGAL_PARAMETER ||
            ret == MBEDTLS_ERR_SSL_UNSUPPORTED_EXTENSION;
-}
-
-bool tlsc__mbedtls_out_of_memory(int ret)
-{
-    return ret == MBEDTLS_ERR_SSL_ALLOC_FAILED || ret == MBEDTLS_ERR_X509_ALLOC_FAILED ||
-           ret == MBEDTLS_ERR_PK_ALLOC_FAILED || ret == MBEDTLS_ERR_PEM_ALLOC_FAILED || ret == MBEDTLS_ERR_ECP_ALLOC_FAILED ||
-           ret == MBEDTLS_ERR_MPI_ALLOC_FAILED || ret == MBEDTLS_ERR_CIPHER_ALLOC_FAILED ||
-           ret == MBEDTLS_ERR_MD_ALLOC_FAILED || ret == PSA_ERROR_INSUFFICIENT_MEMORY;
 }
 
 /* Alerts a server sends when our PSK identity or key is wrong. */
@@ -284,6 +288,18 @@ static tlsc_err fail_key_slots(tlsc_conn *c, const char *during, const char *why
                            (unsigned long)(tlsc_key_slots_in_use()), during, why);
 }
 
+/* The server's Certificate message holds a certificate with a key
+ * algorithm this build cannot parse: fail c naming it. */
+static bool fail_unsupported_chain_key(tlsc_conn *c, int ret)
+{
+    char text[512];
+    if (!tlsc__chain_key_text(&c->ssl, ret, text, sizeof text))
+        return false;
+    c->v.vflags |= TLSC_VERIFY_OTHER;
+    tlsc__conn_fail(c, TLSC_ERR_CERT_BAD, "%s", text);
+    return true;
+}
+
 tlsc_err tlsc__conn_fail_mbedtls(tlsc_conn *c, int ret, const char *during)
 {
     char why[160], text[150], note[96];
@@ -309,7 +325,7 @@ tlsc_err tlsc__conn_fail_mbedtls(tlsc_conn *c, int ret, const char *during)
         return tlsc__conn_fail(c, tlsc__verify_error(&c->v), "%s", tlsc__verify_detail(&c->v));
     if (x509_parse_error(ret))
         return fail_cert_parse(c, ret, why);
-    if (tlsc__fail_unsupported_chain_key(c, ret))
+    if (fail_unsupported_chain_key(c, ret))
         return c->err;
     if (ret == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE)
         return tlsc__conn_fail_alert(c, tlsc__peek_alert(&c->ssl), during);

@@ -10,7 +10,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/internal.h"
+#include "tlsc/tlsc.h"
+#include "core/base/codec.h"
+#include "core/config/config.h"
+#include "core/tls/conn.h"
+#include "core/tls/keylog.h"
 
 #include "mbedtls/platform_util.h"
 

@@ -5,19 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/internal.h"
-
-/* "ec secp256r1", "rsa 2048", ... */
-void tlsc__describe_key(const mbedtls_pk_context *pk, char *out, size_t cap)
-{
-    const char *curve = tlsc__peek_ec_curve(pk);
-    if (curve != NULL)
-        snprintf(out, cap, "ec %s", curve);
-    else if (mbedtls_pk_can_do(pk, MBEDTLS_PK_RSA))
-        snprintf(out, cap, "rsa %lu", (unsigned long)(mbedtls_pk_get_bitlen(pk)));
-    else
-        snprintf(out, cap, "unknown");
-}
+#include "tlsc/tlsc.h"
+#include "core/config/config.h"
+#include "core/mbedtls/text.h"
+#include "core/tls/conn.h"
 
 tlsc_err tlsc_config_keep_peer_chain(tlsc_config *cfg, bool keep)
 {

@@ -8,7 +8,11 @@
  */
 #include <stdio.h>
 
-#include "core/internal.h"
+#include "tlsc/tlsc.h"
+#include "core/mbedtls/peek.h"
+#include "core/tls/buffers.h"
+#include "core/tls/conn.h"
+#include "core/tls/errors.h"
 
 #include "mbedtls/error.h"
 

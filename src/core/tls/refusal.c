@@ -10,7 +10,15 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/internal.h"
+#include "tlsc/tlsc.h"
+#include "core/base/text.h"
+#include "core/config/config.h"
+#include "core/config/suites.h"
+#include "core/mbedtls/peek.h"
+#include "core/tls/buffers.h"
+#include "core/tls/conn.h"
+#include "core/tls/errors.h"
+#include "core/tls/freeze.h"
 
 /* The versions the ClientHello offered (the buffers policy included). */
 static void offered_versions(const tlsc_config *cfg, int *vmin, int *vmax)

@@ -16,7 +16,16 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/internal.h"
+#include "tlsc/tlsc.h"
+#include "core/alloc.h"
+#include "core/base/hostname.h"
+#include "core/base/reader.h"
+#include "core/config/config.h"
+#include "core/config/log.h"
+#include "core/mbedtls/peek.h"
+#include "core/tls/blocking.h"
+#include "core/tls/conn.h"
+#include "core/tls/session.h"
 
 #include "mbedtls/sha256.h"
 
@@ -202,20 +211,6 @@ const char *tlsc__conn_subject(const tlsc_conn *c)
 
 /* ---- export --------------------------------------------------------------- */
 
-static void put_u(unsigned char *p, uint64_t v, int bytes)
-{
-    for (int i = bytes - 1; i >= 0; i--, v >>= 8)
-        p[i] = (unsigned char)v;
-}
-
-static uint64_t get_u(const unsigned char *p, int bytes)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < bytes; i++)
-        v = v << 8 | p[i];
-    return v;
-}
-
 static uint32_t lifetime_of(const mbedtls_ssl_session *s)
 {
     uint32_t t = tlsc__session_lifetime(s);
@@ -228,14 +223,14 @@ static void write_head(const tlsc_conn *c, unsigned char *p, size_t name_len,
                        size_t subj_len, size_t blob_len)
 {
     int64_t now = tlsc__config_now(c->cfg);
-    memcpy(p, MAGIC, 7);
-    p[7] = FORMAT_VERSION;
-    put_u(p + 8, (uint64_t)(now < 0 ? 0 : now), 8);
-    put_u(p + 16, c->saved->lifetime, 4);
-    memcpy(p + 20, c->cfg->id, 32);
-    p[52] = (unsigned char)name_len;
-    put_u(p + 53, subj_len, 2);
-    put_u(p + 55, blob_len, 4);
+    tlsc__wr_bytes(&p, MAGIC, 7);
+    tlsc__wr_be(&p, FORMAT_VERSION, 1);
+    tlsc__wr_be(&p, (uint64_t)(now < 0 ? 0 : now), 8);
+    tlsc__wr_be(&p, c->saved->lifetime, 4);
+    tlsc__wr_bytes(&p, c->cfg->id, 32);
+    tlsc__wr_be(&p, name_len, 1);
+    tlsc__wr_be(&p, subj_len, 2);
+    tlsc__wr_be(&p, blob_len, 4); /* HEAD_LEN bytes in all */
 }
 
 tlsc_err tlsc_conn_export_session(const tlsc_conn *c, void *buf, size_t cap, size_t *len)
@@ -267,40 +262,72 @@ static tlsc_err reject(tlsc_conn *c, const char *why)
     return TLSC_ERR_SESSION;
 }
 
-/* Check the envelope: magic, version, lengths, checksum, field ranges. */
-static tlsc_err check_envelope(tlsc_conn *c, const unsigned char *p, size_t len)
+/* An envelope as read_head and read_body find it (pointers into it). */
+typedef struct envelope {
+    tlsc__reader r;
+    const unsigned char *magic, *id;
+    uint32_t version, lifetime;
+    uint64_t created;
+    size_t name_len, subj_len, blob_len;
+    const unsigned char *name, *subject, *blob;
+} envelope;
+
+/* The fixed head, in write_head's order; false when p is shorter. */
+static bool read_head(envelope *e, const unsigned char *p, size_t len)
 {
-    if (len < HEAD_LEN + SUM_LEN || memcmp(p, MAGIC, 7) != 0)
+    e->r = tlsc__reader_at(p, len, 0);
+    e->magic = tlsc__rd_bytes(&e->r, 7);
+    e->version = tlsc__rd_be(&e->r, 1);
+    e->created = tlsc__rd_be64(&e->r, 8);
+    e->lifetime = tlsc__rd_be(&e->r, 4);
+    e->id = tlsc__rd_bytes(&e->r, 32);
+    e->name_len = tlsc__rd_be(&e->r, 1);
+    e->subj_len = tlsc__rd_be(&e->r, 2);
+    e->blob_len = tlsc__rd_be(&e->r, 4);
+    return !e->r.bad;
+}
+
+/* The name, subject and session blob after the head. */
+static bool read_body(envelope *e)
+{
+    e->name = tlsc__rd_bytes(&e->r, e->name_len);
+    e->subject = tlsc__rd_bytes(&e->r, e->subj_len);
+    e->blob = tlsc__rd_bytes(&e->r, e->blob_len);
+    return !e->r.bad;
+}
+
+/* Check the envelope: magic, version, lengths, checksum, field ranges. */
+static tlsc_err check_envelope(tlsc_conn *c, envelope *e, const unsigned char *p, size_t len)
+{
+    if (len < HEAD_LEN + SUM_LEN || !read_head(e, p, len) || memcmp(e->magic, MAGIC, 7) != 0)
         return reject(c, "not a tlsc session (bad magic or too short)");
-    if (p[7] != FORMAT_VERSION)
+    if (e->version != FORMAT_VERSION)
         return reject(c, "unknown session format version");
     /* 64-bit sum: on a 32-bit device a hostile blob length must not wrap. */
-    uint64_t body64 = HEAD_LEN + (uint64_t)p[52] + get_u(p + 53, 2) + get_u(p + 55, 4);
-    if (body64 + SUM_LEN != (uint64_t)len)
+    uint64_t body64 = HEAD_LEN + (uint64_t)e->name_len + e->subj_len + e->blob_len;
+    if (body64 + SUM_LEN != (uint64_t)len || !read_body(e))
         return reject(c, "lengths do not add up (truncated or extended)");
     size_t body = (size_t)body64;
     unsigned char sum[32];
     if (mbedtls_sha256(p, body, sum, 0) != 0 || memcmp(sum, p + body, SUM_LEN) != 0)
         return reject(c, "checksum mismatch (corrupted or tampered)");
-    if (p[52] == 0 || p[52] > TLSC_HOST_MAX || get_u(p + 53, 2) > SUBJECT_MAX)
+    if (e->name_len == 0 || e->name_len > TLSC_HOST_MAX || e->subj_len > SUBJECT_MAX)
         return reject(c, "name or subject out of range");
     return TLSC_OK;
 }
 
-static tlsc_err load_envelope(tlsc_conn *c, const unsigned char *p)
+static tlsc_err load_envelope(tlsc_conn *c, const envelope *e)
 {
-    size_t name_len = p[52], subj_len = (size_t)get_u(p + 53, 2);
-    size_t blob_len = (size_t)get_u(p + 55, 4);
-    size_t size = sizeof(tlsc__offer) + name_len + 1 + subj_len + 1;
+    size_t size = sizeof(tlsc__offer) + e->name_len + 1 + e->subj_len + 1;
     tlsc__offer *o = tlsc__calloc(1, size);
     if (o == NULL)
         return TLSC_ERR_NO_MEMORY;
     o->size = size;
-    memcpy(o->text, p + HEAD_LEN, name_len);
-    o->subject = o->text + name_len + 1;
-    memcpy(o->text + name_len + 1, p + HEAD_LEN + name_len, subj_len);
+    memcpy(o->text, e->name, e->name_len);
+    o->subject = o->text + e->name_len + 1;
+    memcpy(o->text + e->name_len + 1, e->subject, e->subj_len);
     mbedtls_ssl_session_init(&o->s);
-    int ret = mbedtls_ssl_session_load(&o->s, p + HEAD_LEN + name_len + subj_len, blob_len);
+    int ret = mbedtls_ssl_session_load(&o->s, e->blob, e->blob_len);
     if (ret == 0)
         ret = tlsc__session_pin_hostname(&o->s, o->text);
     if (ret != 0) {
@@ -308,9 +335,9 @@ static tlsc_err load_envelope(tlsc_conn *c, const unsigned char *p)
         return ret == MBEDTLS_ERR_SSL_ALLOC_FAILED ? TLSC_ERR_NO_MEMORY
                                                    : reject(c, "mbedTLS cannot load the session");
     }
-    memcpy(o->id, p + 20, 32);
-    int64_t created = (int64_t)get_u(p + 8, 8);
-    o->expires = created > 0 ? created + (int64_t)get_u(p + 16, 4) : 0;
+    memcpy(o->id, e->id, 32);
+    int64_t created = (int64_t)e->created;
+    o->expires = created > 0 ? created + (int64_t)e->lifetime : 0;
     c->offer = o;
     return TLSC_OK;
 }
@@ -323,8 +350,9 @@ tlsc_err tlsc_conn_set_session(tlsc_conn *c, const void *blob, size_t len)
         return TLSC_ERR_STATE;
     free_offer(c->offer);
     c->offer = NULL;
-    tlsc_err err = check_envelope(c, blob, len);
-    return err == TLSC_OK ? load_envelope(c, blob) : err;
+    envelope e;
+    tlsc_err err = check_envelope(c, &e, blob, len);
+    return err == TLSC_OK ? load_envelope(c, &e) : err;
 }
 
 /* ---- offer ---------------------------------------------------------------- */

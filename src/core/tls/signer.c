@@ -13,7 +13,14 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/internal.h"
+#include "tlsc/tlsc.h"
+#include "core/alloc.h"
+#include "core/base/text.h"
+#include "core/config/config.h"
+#include "core/config/creds.h"
+#include "core/mbedtls/text.h"
+#include "core/tls/conn.h"
+#include "core/tls/context.h"
 
 #include "mbedtls/asn1write.h"
 #include "mbedtls/oid.h"

@@ -15,7 +15,17 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/internal.h"
+#include "tlsc/tlsc.h"
+#include "core/alloc.h"
+#include "core/base/hostname.h"
+#include "core/base/ip.h"
+#include "core/config/config.h"
+#include "core/mbedtls/text.h"
+#include "core/tls/context.h"
+#include "core/tls/freeze.h"
+#include "core/verify/chain_alg.h"
+#include "core/verify/verify.h"
+#include "core/x509/x509.h"
 
 #include "mbedtls/error.h"
 #include "mbedtls/oid.h"

@@ -15,7 +15,17 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/internal.h"
+#include "tlsc/tlsc.h"
+#include "core/alloc.h"
+#include "core/base/calendar.h"
+#include "core/base/text.h"
+#include "core/bundle/bundle.h"
+#include "core/config/config.h"
+#include "core/config/log.h"
+#include "core/mbedtls/init.h"
+#include "core/mbedtls/text.h"
+#include "core/verify/trust.h"
+#include "core/x509/x509.h"
 
 #include "mbedtls/asn1write.h"
 #include "mbedtls/oid.h"

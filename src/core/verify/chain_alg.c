@@ -18,7 +18,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/internal.h"
+#include "tlsc/tlsc.h"
+#include "core/mbedtls/peek.h"
+#include "core/mbedtls/text.h"
+#include "core/verify/chain_alg.h"
 
 #include "mbedtls/asn1.h"
 #include "mbedtls/error.h"
@@ -244,20 +247,15 @@ bool tlsc__unsupported_key_text(int ret, const unsigned char *der, size_t len, i
     return true;
 }
 
-bool tlsc__fail_unsupported_chain_key(tlsc_conn *c, int ret)
+bool tlsc__chain_key_text(const mbedtls_ssl_context *ssl, int ret, char *out, size_t cap)
 {
     const unsigned char *msg, *der;
     size_t mlen, dlen;
     int depth;
-    char text[512];
-    if (!key_parse_error(ret) || !tlsc__peek_hs_message(&c->ssl, &msg, &mlen) ||
+    if (!key_parse_error(ret) || !tlsc__peek_hs_message(ssl, &msg, &mlen) ||
         msg[0] != 11 /* Certificate */)
         return false;
-    bool tls13 = mbedtls_ssl_get_version_number(&c->ssl) == MBEDTLS_SSL_VERSION_TLS1_3;
-    if (!find_refused(msg, mlen, tls13, &der, &dlen, &depth) ||
-        !tlsc__unsupported_key_text(ret, der, dlen, depth, text, sizeof text))
-        return false;
-    c->v.vflags |= TLSC_VERIFY_OTHER;
-    tlsc__conn_fail(c, TLSC_ERR_CERT_BAD, "%s", text);
-    return true;
+    bool tls13 = mbedtls_ssl_get_version_number(ssl) == MBEDTLS_SSL_VERSION_TLS1_3;
+    return find_refused(msg, mlen, tls13, &der, &dlen, &depth) &&
+           tlsc__unsupported_key_text(ret, der, dlen, depth, out, cap);
 }

@@ -7,7 +7,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/internal.h"
+#include "tlsc/tlsc.h"
+#include "core/alloc.h"
+#include "core/base/text.h"
+#include "core/config/config.h"
+#include "core/mbedtls/text.h"
+#include "core/verify/trust.h"
+#include "core/x509/x509.h"
 
 #include "mbedtls/error.h"
 #include "mbedtls/oid.h"

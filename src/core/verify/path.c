@@ -26,8 +26,17 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/internal.h"
-#include "core/bundle.h"
+#include "tlsc/tlsc.h"
+#include "platform/platform.h"
+#include "core/alloc.h"
+#include "core/base/text.h"
+#include "core/bundle/bundle.h"
+#include "core/config/config.h"
+#include "core/config/log.h"
+#include "core/mbedtls/peek_x509.h"
+#include "core/verify/trust.h"
+#include "core/verify/verify.h"
+#include "core/x509/x509.h"
 
 #include "mbedtls/asn1.h"
 

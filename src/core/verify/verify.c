@@ -23,7 +23,18 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/internal.h"
+#include "tlsc/tlsc.h"
+#include "core/alloc.h"
+#include "core/base/calendar.h"
+#include "core/base/hostname.h"
+#include "core/base/ip.h"
+#include "core/base/text.h"
+#include "core/config/config.h"
+#include "core/mbedtls/peek_x509.h"
+#include "core/mbedtls/text.h"
+#include "core/verify/trust.h"
+#include "core/verify/verify.h"
+#include "core/x509/x509.h"
 
 #include "mbedtls/base64.h"
 #include "mbedtls/oid.h"

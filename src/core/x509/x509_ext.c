@@ -17,7 +17,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/internal.h"
+#include "tlsc/tlsc.h"
+#include "core/base/hostname.h"
+#include "core/base/ip.h"
+#include "core/x509/x509.h"
 
 #include "mbedtls/asn1.h"
 #include "mbedtls/oid.h"

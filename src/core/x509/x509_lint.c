@@ -12,7 +12,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/internal.h"
+#include "tlsc/tlsc.h"
+#include "core/base/hostname.h"
+#include "core/base/text.h"
+#include "core/mbedtls/peek_x509.h"
+#include "core/x509/x509.h"
 
 #include "mbedtls/asn1.h"
 #include "mbedtls/oid.h"
