@@ -13,7 +13,7 @@
  * and it has no size classes to tune per application. Every block carries
  * one 16-byte header (its size), so user blocks stay 16-byte aligned.
  * A spin lock makes it safe to use from several threads (a TLSC_NO_THREADS
- * build has one thread and no lock: core/atomics.h).
+ * build has one thread and no lock: core/base/atomics.h).
  */
 #include <stdint.h>
 #include <string.h>
