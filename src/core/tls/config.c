@@ -3,8 +3,12 @@
  * tlsc__config_freeze turns it into an mbedtls_ssl_config once, when the
  * first connection is created, because some choices (which suites to
  * offer, which TLS 1.3 key exchange modes) depend on the whole picture.
+ *
+ * This file creates, freezes and frees a configuration, so it calls into
+ * every topic (suites, credentials, buffers, trust, sessions) and sits at
+ * the top of the core; the plumbing those topics' setters share is the
+ * configuration base below them (config/config_base.c).
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
