@@ -13,8 +13,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/conn_access.h"
 #include "event/ev_internal.h"
+
+#include "core/alloc.h"
+#include "core/base/ip.h"
+#include "core/tls/conn_access.h"
+#include "core/tls/freeze.h"
+#include "tlsc/session.h"
 
 /* ---- the state machine's shape ------------------------------------------------- */
 

@@ -6,7 +6,7 @@
 #include <poll.h>
 #include <string.h>
 
-#include "core/internal.h" /* allocation only (tlsc__calloc, tlsc__free) */
+#include "core/alloc.h"
 #include "platform/platform.h"
 
 /* Descriptors polled without an allocation; more take one per wait. */

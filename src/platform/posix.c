@@ -8,9 +8,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/internal.h" /* allocation only (tlsc__calloc, tlsc__free) */
+#include "core/alloc.h"
 #include "platform/platform.h"
-#include "tlsc/config.h"    /* TLSC_FILE_MAX */
+#include "tlsc/config.h" /* TLSC_FILE_MAX */
 
 uint64_t tlsc__monotonic_ms(void)
 {

@@ -20,7 +20,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
-#include "core/internal.h" /* allocation only (tlsc__calloc, tlsc__free) */
+#include "core/alloc.h"
 #include "platform/platform.h"
 
 struct tlsc__resolve {

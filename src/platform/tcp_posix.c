@@ -17,7 +17,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
-#include "core/internal.h" /* allocation only (tlsc__calloc, tlsc__free) */
+#include "core/alloc.h"
 #include "platform/platform.h"
 
 struct tlsc__tcp {

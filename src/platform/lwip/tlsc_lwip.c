@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "core/internal.h" /* allocation only (tlsc__calloc, tlsc__free) */
+#include "core/alloc.h"
 #include "platform/lwip/lwip_internal.h"
 #include "tlsc/lwip.h"
 
