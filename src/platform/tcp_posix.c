@@ -24,7 +24,7 @@ struct tlsc__tcp {
     int fd;
     uint16_t port;
     size_t count, cur;          /* addresses, and the one being tried */
-    tlsc__addr_text addrs[TLSC__RESOLVE_MAX];
+    tlsc__addr_text addrs[];    /* count of them: one for a numeric host */
 };
 
 /* The numeric address text as a socket address; 0 when it is not one. */
@@ -122,20 +122,22 @@ static tlsc_err move_on(tlsc__tcp *t, tlsc_err err, char *detail, size_t cap)
 tlsc_err tlsc__tcp_open(tlsc__tcp **out, const char *host, const tlsc__addr_text *addrs,
                         size_t count, uint16_t port, char *detail, size_t cap)
 {
-    tlsc__tcp *t = tlsc__calloc(1, sizeof *t);
+    tlsc__addr_text found[TLSC__RESOLVE_MAX];
+    if (count == 0) {
+        tlsc_err err = tlsc__resolve_now(host, found, &count, detail, cap);
+        if (err != TLSC_OK)
+            return err;
+        addrs = found;
+    }
+    count = count < TLSC__RESOLVE_MAX ? count : TLSC__RESOLVE_MAX;
+    tlsc__tcp *t = tlsc__calloc(1, sizeof *t + count * sizeof t->addrs[0]);
     if (t == NULL)
         return TLSC_ERR_NO_MEMORY;
     t->fd = -1;
     t->port = port;
-    tlsc_err err = TLSC_OK;
-    if (count == 0) {
-        err = tlsc__resolve_now(host, t->addrs, &t->count, detail, cap);
-    } else {
-        t->count = count < TLSC__RESOLVE_MAX ? count : TLSC__RESOLVE_MAX;
-        memcpy(t->addrs, addrs, t->count * sizeof t->addrs[0]);
-    }
-    if (err == TLSC_OK)
-        err = try_from_current(t, detail, cap);
+    t->count = count;
+    memcpy(t->addrs, addrs, count * sizeof t->addrs[0]);
+    tlsc_err err = try_from_current(t, detail, cap);
     if (err != TLSC_OK && err != TLSC_WANT_WRITE) {
         tlsc__tcp_close(t);
         return err;
