@@ -49,15 +49,25 @@ uint32_t tlsc__rd_be(tlsc__reader *r, size_t n)
     return (uint32_t)tlsc__rd_be64(r, n);
 }
 
-void tlsc__wr_be(unsigned char **p, uint64_t v, size_t n)
+void tlsc__wr_bytes(tlsc__writer *w, const void *src, size_t n)
 {
-    for (size_t i = n; i-- > 0; v >>= 8)
-        (*p)[i] = (unsigned char)v;
-    *p += n;
+    if (w->p != NULL && w->at <= w->cap && n <= w->cap - w->at)
+        memcpy(w->p + w->at, src, n);
+    w->at += n;
 }
 
-void tlsc__wr_bytes(unsigned char **p, const void *src, size_t n)
+void tlsc__wr_le(tlsc__writer *w, uint64_t v, size_t n)
 {
-    memcpy(*p, src, n);
-    *p += n;
+    unsigned char b[8];
+    for (size_t i = 0; i < n; i++)
+        b[i] = (unsigned char)(v >> (8 * i));
+    tlsc__wr_bytes(w, b, n);
+}
+
+void tlsc__wr_be(tlsc__writer *w, uint64_t v, size_t n)
+{
+    unsigned char b[8];
+    for (size_t i = 0; i < n; i++)
+        b[i] = (unsigned char)(v >> (8 * (n - 1 - i)));
+    tlsc__wr_bytes(w, b, n);
 }

@@ -5,8 +5,9 @@
  *
  * A read past the end marks the reader bad; every later read then gives
  * NULL or 0, so a parser reads all fields and checks `bad` once instead of
- * checking offsets by hand. The writer trusts its caller to have sized the
- * block (it is only used on blocks of a length computed beforehand).
+ * checking offsets by hand. The writer never writes past its block and
+ * counts what it would have written, so one function both sizes and
+ * writes a format.
  */
 #ifndef TLSC_CORE_BASE_READER_H
 #define TLSC_CORE_BASE_READER_H
@@ -33,9 +34,18 @@ uint32_t tlsc__rd_be(tlsc__reader *r, size_t n);
 /* The next n (<= 8) bytes as a big-endian number, 0 when bad. */
 uint64_t tlsc__rd_be64(tlsc__reader *r, size_t n);
 
-/* Write v as n (<= 8) big-endian bytes at *p and advance *p. */
-void tlsc__wr_be(unsigned char **p, uint64_t v, size_t n);
-/* Copy n bytes to *p and advance *p. */
-void tlsc__wr_bytes(unsigned char **p, const void *src, size_t n);
+/* Writes while there is room, and always counts: with p == NULL it only
+ * measures, so sizes and bytes come from the same code. `at` is the size
+ * written (or needed); it is larger than cap when the block was short. */
+typedef struct tlsc__writer {
+    unsigned char *p;
+    size_t cap, at;
+} tlsc__writer;
+
+/* n bytes of src. */
+void tlsc__wr_bytes(tlsc__writer *w, const void *src, size_t n);
+/* v as n (<= 8) little- / big-endian bytes. */
+void tlsc__wr_le(tlsc__writer *w, uint64_t v, size_t n);
+void tlsc__wr_be(tlsc__writer *w, uint64_t v, size_t n);
 
 #endif /* TLSC_CORE_BASE_READER_H */

@@ -96,3 +96,9 @@ void tlsc__text_printable(char *s)
             *s = '?';
     }
 }
+
+void tlsc__text_vformat(char *out, size_t cap, const char *fmt, va_list ap)
+{
+    vsnprintf(out, cap, fmt, ap);
+    tlsc__text_printable(out);
+}

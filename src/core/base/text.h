@@ -6,6 +6,7 @@
 #ifndef TLSC_CORE_BASE_TEXT_H
 #define TLSC_CORE_BASE_TEXT_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -48,6 +49,11 @@ bool tlsc__str_append(char *dst, size_t cap, const char *fmt, ...)
  * escape sequence in a certificate must not reach the user's terminal.
  */
 void tlsc__text_printable(char *s);
+
+/* vsnprintf into out (capacity cap, truncating), then made printable as
+ * above: how every failure detail is written (configuration, connection,
+ * verification). */
+void tlsc__text_vformat(char *out, size_t cap, const char *fmt, va_list ap) TLSC_PRINTF(3, 0);
 
 /* ASCII classes and case without ctype (whose answers depend on the
  * locale): shared by the parsers of base/. */

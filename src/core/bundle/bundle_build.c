@@ -15,11 +15,13 @@
 #include "tlsc/tlsc.h"
 #include "core/alloc.h"
 #include "core/base/calendar.h"
+#include "core/base/reader.h"
 #include "core/base/text.h"
 #include "core/bundle/bundle.h"
 #include "core/mbedtls/init.h"
 #include "core/mbedtls/peek_x509.h"
 #include "core/mbedtls/text.h"
+#include "core/x509/x509.h"
 
 #include "mbedtls/error.h"
 #include "mbedtls/oid.h"
@@ -233,17 +235,6 @@ static tlsc_err add_der(tlsc_bundle_builder *b, const unsigned char *der, size_t
 
 /* ---- PEM ------------------------------------------------------------------------- */
 
-static bool has_pem_certificate(const unsigned char *p, size_t len)
-{
-    static const char marker[] = "-----BEGIN CERTIFICATE-----";
-    size_t m = sizeof marker - 1;
-    for (size_t i = 0; i + m <= len; i++) {
-        if (memcmp(p + i, marker, m) == 0)
-            return true;
-    }
-    return false;
-}
-
 static void report_bad_pem(int ret, tlsc_bundle_root_fn fn, void *ud)
 {
     char text[100], why[160];
@@ -286,7 +277,7 @@ tlsc_err tlsc_bundle_builder_add(tlsc_bundle_builder *b, const void *data, size_
     if (b == NULL || data == NULL || len == 0)
         return TLSC_ERR_INVALID_ARG;
     b->errmsg[0] = '\0';
-    if (!has_pem_certificate(data, len))
+    if (!tlsc__x509_has_pem(data, len))
         return add_der(b, data, len, true, fn, ud);
     char *text = tlsc__calloc(1, len + 1);
     if (text == NULL)
@@ -299,106 +290,77 @@ tlsc_err tlsc_bundle_builder_add(tlsc_bundle_builder *b, const void *data, size_
 
 /* ---- writing ---------------------------------------------------------------------- */
 
-/* Writes while there is room, and always counts: with p == NULL it only
- * measures, so sizes and bytes come from the same code. */
-typedef struct wr {
-    unsigned char *p;
-    size_t cap, at;
-} wr;
-
-static void put(wr *w, const void *src, size_t n)
-{
-    if (w->p != NULL && w->at <= w->cap && n <= w->cap - w->at)
-        memcpy(w->p + w->at, src, n);
-    w->at += n;
-}
-
-static void put_le(wr *w, uint32_t v, size_t n)
-{
-    unsigned char b[4];
-    for (size_t i = 0; i < n; i++)
-        b[i] = (unsigned char)(v >> (8 * i));
-    put(w, b, n);
-}
-
-static void put_be(wr *w, uint32_t v, size_t n)
-{
-    unsigned char b[4];
-    for (size_t i = 0; i < n; i++)
-        b[i] = (unsigned char)(v >> (8 * (n - 1 - i)));
-    put(w, b, n);
-}
-
 /* Stored dates are 32-bit: clamping only narrows the validity. */
 static uint32_t clamp32(int64_t t)
 {
     return t < 0 ? 0 : t > (int64_t)UINT32_MAX ? UINT32_MAX : (uint32_t)t;
 }
 
-static void put_tlsc_record(wr *w, const broot *r, unsigned flags)
+static void put_tlsc_record(tlsc__writer *w, const broot *r, unsigned flags)
 {
     unsigned char body[512];
     size_t body_len;
     unsigned kind = tlsc__key_compact(r->spki, r->spki_len, body, sizeof body, &body_len);
     bool names = (flags & TLSC_BUNDLE_NAMES) != 0;
-    put_le(w, kind | (r->path_len >= 0 ? TLSC__KIND_PATHLEN : 0) |
+    tlsc__wr_le(w, kind | (r->path_len >= 0 ? TLSC__KIND_PATHLEN : 0) |
                   (names ? TLSC__KIND_SUBJECT : 0), 1);
-    put_le(w, clamp32(r->not_before), 4);
-    put_le(w, clamp32(r->not_after), 4);
+    tlsc__wr_le(w, clamp32(r->not_before), 4);
+    tlsc__wr_le(w, clamp32(r->not_after), 4);
     if (r->path_len >= 0)
-        put_le(w, r->path_len > 255 ? 255 : (uint32_t)r->path_len, 1);
+        tlsc__wr_le(w, r->path_len > 255 ? 255 : (uint32_t)r->path_len, 1);
     if (names) {
-        put_le(w, (uint32_t)r->subject_len, 2);
-        put(w, r->subject, r->subject_len);
+        tlsc__wr_le(w, (uint32_t)r->subject_len, 2);
+        tlsc__wr_bytes(w, r->subject, r->subject_len);
     }
     if (kind == TLSC__KEY_RAW)
-        put_le(w, (uint32_t)r->spki_len, 2);
-    put(w, kind == TLSC__KEY_RAW ? r->spki : body, kind == TLSC__KEY_RAW ? r->spki_len : body_len);
+        tlsc__wr_le(w, (uint32_t)r->spki_len, 2);
+    tlsc__wr_bytes(w, kind == TLSC__KEY_RAW ? r->spki : body,
+                   kind == TLSC__KEY_RAW ? r->spki_len : body_len);
 }
 
 static size_t tlsc_record_size(const broot *r, unsigned flags)
 {
-    wr count = { NULL, 0, 0 };
+    tlsc__writer count = { NULL, 0, 0 };
     put_tlsc_record(&count, r, flags);
     return count.at;
 }
 
-static void put_tlsc(wr *w, const broot **order, size_t n, unsigned flags)
+static void put_tlsc(tlsc__writer *w, const broot **order, size_t n, unsigned flags)
 {
     static const unsigned char zero[8] = { 0 };
     size_t offset = TLSC__BUNDLE_HEADER + n * TLSC__BUNDLE_ENTRY, total = offset;
     for (size_t i = 0; i < n; i++)
         total += tlsc_record_size(order[i], flags);
-    put(w, TLSC__BUNDLE_MAGIC, 5);
-    put_le(w, TLSC__BUNDLE_VERSION, 1);
-    put_le(w, 0, 2);
-    put_le(w, (uint32_t)n, 4);
-    put_le(w, (uint32_t)total, 4);
-    put(w, zero, sizeof zero); /* the checksum, once everything is written */
+    tlsc__wr_bytes(w, TLSC__BUNDLE_MAGIC, 5);
+    tlsc__wr_le(w, TLSC__BUNDLE_VERSION, 1);
+    tlsc__wr_le(w, 0, 2);
+    tlsc__wr_le(w, (uint32_t)n, 4);
+    tlsc__wr_le(w, (uint32_t)total, 4);
+    tlsc__wr_bytes(w, zero, sizeof zero); /* the checksum, once everything is written */
     for (size_t i = 0; i < n; i++) {
-        put(w, order[i]->name_hash, TLSC__NAME_HASH);
-        put_le(w, (uint32_t)offset, 4);
+        tlsc__wr_bytes(w, order[i]->name_hash, TLSC__NAME_HASH);
+        tlsc__wr_le(w, (uint32_t)offset, 4);
         offset += tlsc_record_size(order[i], flags);
     }
     for (size_t i = 0; i < n; i++)
         put_tlsc_record(w, order[i], flags);
 }
 
-static void put_esp(wr *w, const broot **order, size_t n, bool legacy)
+static void put_esp(tlsc__writer *w, const broot **order, size_t n, bool legacy)
 {
-    void (*put_u16)(wr *, uint32_t, size_t) = legacy ? put_be : put_le;
+    void (*put_u16)(tlsc__writer *, uint64_t, size_t) = legacy ? tlsc__wr_be : tlsc__wr_le;
     size_t offset = 4 * n;
     if (legacy)
-        put_be(w, (uint32_t)n, 2);
+        tlsc__wr_be(w, (uint32_t)n, 2);
     for (size_t i = 0; !legacy && i < n; i++) {
-        put_le(w, (uint32_t)offset, 4);
+        tlsc__wr_le(w, (uint32_t)offset, 4);
         offset += 4 + order[i]->subject_len + order[i]->spki_len;
     }
     for (size_t i = 0; i < n; i++) {
         put_u16(w, (uint32_t)order[i]->subject_len, 2);
         put_u16(w, (uint32_t)order[i]->spki_len, 2);
-        put(w, order[i]->subject, order[i]->subject_len);
-        put(w, order[i]->spki, order[i]->spki_len);
+        tlsc__wr_bytes(w, order[i]->subject, order[i]->subject_len);
+        tlsc__wr_bytes(w, order[i]->spki, order[i]->spki_len);
     }
 }
 
@@ -461,7 +423,7 @@ static void sort_roots(const broot **a, size_t n, root_cmp cmp)
     }
 }
 
-static void put_bundle(wr *w, const broot **order, size_t n, tlsc_bundle_format format,
+static void put_bundle(tlsc__writer *w, const broot **order, size_t n, tlsc_bundle_format format,
                        unsigned flags)
 {
     if (format == TLSC_BUNDLE_TLSC)
@@ -488,7 +450,7 @@ tlsc_err tlsc_bundle_builder_write(const tlsc_bundle_builder *b, tlsc_bundle_for
     for (size_t i = 0; i < b->count; i++)
         order[i] = &b->roots[i];
     sort_roots(order, b->count, format == TLSC_BUNDLE_TLSC ? by_name_hash : by_subject);
-    wr w = { out, cap, 0 };
+    tlsc__writer w = { out, cap, 0 };
     put_bundle(&w, order, b->count, format, flags);
     tlsc__free(order);
     *len = w.at;

@@ -33,9 +33,8 @@ tlsc_err tlsc__config_fail(tlsc_config *cfg, tlsc_err err, const char *fmt, ...)
     char text[TLSC_ERRMSG_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
+    tlsc__text_vformat(text, sizeof text, fmt, ap);
     va_end(ap);
-    tlsc__text_printable(text);
     tlsc__replace_str(&cfg->errmsg, text);
     return tlsc__config_fail_static(cfg, err, cfg->errmsg != NULL ? NULL : fallback);
 }

@@ -16,9 +16,8 @@ void tlsc__log(const tlsc_config *cfg, int level, const char *fmt, ...)
     char line[320];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
+    tlsc__text_vformat(line, sizeof line, fmt, ap);
     va_end(ap);
-    tlsc__text_printable(line);
     cfg->log_fn(cfg->log_ud, level, line);
 }
 

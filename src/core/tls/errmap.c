@@ -94,9 +94,8 @@ tlsc_err tlsc__conn_fail(tlsc_conn *c, tlsc_err err, const char *fmt, ...)
     char text[TLSC_ERRMSG_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
+    tlsc__text_vformat(text, sizeof text, fmt, ap);
     va_end(ap);
-    tlsc__text_printable(text);
     /* Kept only now that it is needed; without memory tlsc_conn_errmsg
      * falls back to the error's static message. */
     c->errmsg = tlsc__strdup(text);

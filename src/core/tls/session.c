@@ -224,14 +224,15 @@ static void write_head(const tlsc_conn *c, unsigned char *p, size_t name_len,
                        size_t subj_len, size_t blob_len)
 {
     int64_t now = tlsc__config_now(c->cfg);
-    tlsc__wr_bytes(&p, MAGIC, 7);
-    tlsc__wr_be(&p, FORMAT_VERSION, 1);
-    tlsc__wr_be(&p, (uint64_t)(now < 0 ? 0 : now), 8);
-    tlsc__wr_be(&p, c->saved->lifetime, 4);
-    tlsc__wr_bytes(&p, c->cfg->id, 32);
-    tlsc__wr_be(&p, name_len, 1);
-    tlsc__wr_be(&p, subj_len, 2);
-    tlsc__wr_be(&p, blob_len, 4); /* HEAD_LEN bytes in all */
+    tlsc__writer w = { p, HEAD_LEN, 0 };
+    tlsc__wr_bytes(&w, MAGIC, 7);
+    tlsc__wr_be(&w, FORMAT_VERSION, 1);
+    tlsc__wr_be(&w, (uint64_t)(now < 0 ? 0 : now), 8);
+    tlsc__wr_be(&w, c->saved->lifetime, 4);
+    tlsc__wr_bytes(&w, c->cfg->id, 32);
+    tlsc__wr_be(&w, name_len, 1);
+    tlsc__wr_be(&w, subj_len, 2);
+    tlsc__wr_be(&w, blob_len, 4); /* HEAD_LEN bytes in all */
 }
 
 tlsc_err tlsc_conn_export_session(const tlsc_conn *c, void *buf, size_t cap, size_t *len)

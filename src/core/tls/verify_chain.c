@@ -75,17 +75,6 @@ static tlsc_err add_der(offline *o, const unsigned char *der, size_t len, int in
     return parse_fail(o, der, len, index, ret, oid);
 }
 
-static bool has_pem(const unsigned char *p, size_t len)
-{
-    static const char marker[] = "-----BEGIN CERTIFICATE-----";
-    size_t m = sizeof marker - 1;
-    for (size_t i = 0; i + m <= len; i++) {
-        if (memcmp(p + i, marker, m) == 0)
-            return true;
-    }
-    return false;
-}
-
 /* Each CERTIFICATE block in order; text is NUL-terminated. */
 static tlsc_err add_pem(offline *o, const unsigned char *text, int *count)
 {
@@ -127,7 +116,7 @@ static tlsc_err parse_lone_der(offline *o, const unsigned char *data, size_t len
 
 static tlsc_err parse_chain(offline *o, const unsigned char *data, size_t len)
 {
-    if (!has_pem(data, len))
+    if (!tlsc__x509_has_pem(data, len))
         return parse_lone_der(o, data, len);
     unsigned char *text = tlsc__calloc(1, len + 1);
     if (text == NULL)

@@ -176,9 +176,8 @@ void tlsc__verify_set_detail(tlsc__verify *v, const char *fmt, ...)
         return;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(d, TLSC_ERRMSG_MAX, fmt, ap);
+    tlsc__text_vformat(d, TLSC_ERRMSG_MAX, fmt, ap);
     va_end(ap);
-    tlsc__text_printable(d);
 }
 
 /* Append "; " + text to the detail. */
@@ -191,9 +190,8 @@ static void say(tlsc__verify *v, const char *fmt, ...)
     char text[TLSC_ERRMSG_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
+    tlsc__text_vformat(text, sizeof text, fmt, ap);
     va_end(ap);
-    tlsc__text_printable(text);
     tlsc__str_append(d, TLSC_ERRMSG_MAX, "%s%s", d[0] ? "; " : "", text);
 }
 

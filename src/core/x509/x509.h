@@ -22,6 +22,8 @@ int tlsc__x509_parse_der(mbedtls_x509_crt *chain, const unsigned char *der, size
  * mbedtls_x509_crt_parse, returns the number of blocks that failed, or a
  * negative error when none parsed. */
 int tlsc__x509_parse_pem(mbedtls_x509_crt *chain, const unsigned char *pem, size_t len);
+/* Whether data holds a PEM CERTIFICATE block (else it is taken as DER). */
+bool tlsc__x509_has_pem(const unsigned char *p, size_t len);
 /* The error tlsc's handler gives for an unknown critical extension. */
 #define TLSC__ERR_X509_UNKNOWN_CRITICAL MBEDTLS_ERR_X509_FEATURE_UNAVAILABLE
 /* crt's nameConstraints value, if it has one: 1 found, 0 none, <0 error. */

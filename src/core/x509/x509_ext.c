@@ -532,3 +532,14 @@ uint32_t tlsc__x509_nc_check(const unsigned char *nc, size_t nc_len,
     }
     return r;
 }
+
+bool tlsc__x509_has_pem(const unsigned char *p, size_t len)
+{
+    static const char marker[] = "-----BEGIN CERTIFICATE-----";
+    size_t m = sizeof marker - 1;
+    for (size_t i = 0; i + m <= len; i++) {
+        if (memcmp(p + i, marker, m) == 0)
+            return true;
+    }
+    return false;
+}
