@@ -419,9 +419,10 @@ TLSC_API void tlsc_ev_unhold(tlsc_ev *ev);
 TLSC_API tlsc_err tlsc_ev_close(tlsc_ev *ev);
 
 /*
- * The peer's numeric address (as in the DNS event) into addr (capacity
- * cap, 46 bytes hold any IPv6 address) and its port into *port. Known
- * from the DNS event on. Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_STATE (not
+ * The peer's numeric address (the one tried or in use: the DNS event's
+ * first address, or a later one after a failed TCP connect) into addr
+ * (capacity cap, 46 bytes hold any IPv6 address) and its port into *port.
+ * Known from the DNS event on. Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_STATE (not
  * resolved yet), TLSC_ERR_BUFFER_SIZE.
  */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_ev_getpeer(const tlsc_ev *ev,
