@@ -582,6 +582,12 @@ void tlsc__mbedtls_debug(void *ctx, int level, const char *file, int line,
 
 /* init.c: process-wide setup (allocator and time hooks, PSA crypto). */
 tlsc_err tlsc__global_init(void);
+/* rng.c: seed tlsc's random generator from the platform's entropy (once;
+ * TLSC_ERR_INTERNAL when the source fails), fill out with len random
+ * bytes (0, or -1 when it cannot), release and zeroize its state. */
+tlsc_err tlsc__rng_init(void);
+int tlsc__rng_random(unsigned char *out, size_t len);
+void tlsc__rng_free(void);
 /* init.c: make cfg's clock the one mbedTLS sees on this thread. */
 void tlsc__time_enter(const tlsc_config *cfg);
 void tlsc__time_leave(void);
