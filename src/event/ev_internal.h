@@ -7,7 +7,9 @@
 #define TLSC_EVENT_INTERNAL_H
 
 #include "tlsc/event.h"
-#include "core/internal.h"
+#include "core/base/hostname.h"
+#include "core/base/text.h"
+#include "platform/platform.h"
 
 /* Decrypted bytes delivered per RECEIVE event at most. */
 #define TLSC__EV_CHUNK 4096

@@ -12,7 +12,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/internal.h"
+#include "core/alloc.h"
+#include "core/base/hostname.h"
+#include "core/base/text.h"
+#include "core/config/log.h"
+#include "core/tls/blocking.h"
+#include "core/tls/freeze.h"
 #include "http/http_internal.h"
 
 /* One read buffer per client, for responses and request bodies. A profile

@@ -14,7 +14,8 @@
  */
 #include <string.h>
 
-#include "core/internal.h"
+#include "core/alloc.h"
+#include "core/tls/freeze.h"
 #include "http/http_internal.h"
 #include "event/ev_internal.h"
 

@@ -44,6 +44,7 @@ build_fw "$out/ev-small4k" ev small4k
 T=$(mktemp -d "${TMPDIR:-/tmp}/tlsc-qemu.XXXXXX") || exit 1
 cleanup() {
   [ -n "${NGINX_PID:-}" ] && kill "$NGINX_PID" 2>/dev/null && wait "$NGINX_PID" 2>/dev/null
+  [ -n "${DNS_PID:-}" ] && kill "$DNS_PID" 2>/dev/null && wait "$DNS_PID" 2>/dev/null
   rm -rf "$T"
 }
 trap cleanup EXIT INT TERM
