@@ -444,18 +444,46 @@ static void subs_forget(tlsc_mqtt *m, const char *filter)
     }
 }
 
-static tlsc_err subs_remember(tlsc_mqtt *m, const char *filter, uint8_t qos)
+static void subs_free_list(msub *s)
 {
-    subs_forget(m, filter);
-    size_t n = strlen(filter);
-    msub *s = tlsc__calloc(1, sizeof *s + n + 1);
-    if (s == NULL)
-        return TLSC_ERR_NO_MEMORY;
-    memcpy(s->filter, filter, n + 1);
-    s->qos = qos;
-    s->next = m->subs;
-    m->subs = s;
-    return TLSC_OK;
+    while (s != NULL) {
+        msub *next = s->next;
+        tlsc__free(s);
+        s = next;
+    }
+}
+
+/* New entries for the filters, allocated before the SUBSCRIBE is queued:
+ * running out of memory then leaves nothing on the wire that tlsc would
+ * not make again after a reconnect. NULL when out of memory. */
+static msub *subs_prepare(const tlsc_mqtt_sub *subs, size_t count)
+{
+    msub *list = NULL;
+    for (size_t i = 0; i < count; i++) {
+        size_t n = strlen(subs[i].filter);
+        msub *s = tlsc__calloc(1, sizeof *s + n + 1);
+        if (s == NULL) {
+            subs_free_list(list);
+            return NULL;
+        }
+        memcpy(s->filter, subs[i].filter, n + 1);
+        s->qos = subs[i].qos;
+        s->next = list;
+        list = s;
+    }
+    return list;
+}
+
+/* Keep the prepared entries, each replacing an older one of its filter. */
+static void subs_adopt(tlsc_mqtt *m, msub *list)
+{
+    while (list != NULL) {
+        msub *s = list;
+        list = s->next;
+        subs_forget(m, s->filter);
+        s->next = m->subs;
+        m->subs = s;
+    }
 }
 
 static void on_connack_props(tlsc_mqtt *m, const tlsc_mqtt_packet *p)
@@ -1311,9 +1339,17 @@ tlsc_err tlsc_mqtt_subscribe(tlsc_mqtt *m, const tlsc_mqtt_sub *subs, size_t cou
         return TLSC_ERR_INVALID_ARG;
     if (m->dead || m->user_close)
         return TLSC_ERR_STATE;
+    for (size_t i = 0; i < count; i++)
+        if (subs[i].filter == NULL)
+            return TLSC_ERR_INVALID_ARG;
+    msub *list = subs_prepare(subs, count);
+    if (list == NULL)
+        return TLSC_ERR_NO_MEMORY;
     tlsc_err err = queue_request(m, TLSC_MQTT_SUBSCRIBE, subs, NULL, count, packet_id);
-    for (size_t i = 0; i < count && err == TLSC_OK; i++)
-        err = subs_remember(m, subs[i].filter, subs[i].qos);
+    if (err == TLSC_OK)
+        subs_adopt(m, list);
+    else
+        subs_free_list(list);
     return err;
 }
 

@@ -32,6 +32,24 @@ extern char **environ;
 
 static const char *scenario = "?";
 
+/* The allocator of every scenario: the C library's, except that with
+ * fail_in > 0 the fail_in-th allocation from now on fails (once). */
+static long fail_in;
+
+static void *test_calloc(void *ud, size_t n, size_t size)
+{
+    (void)ud;
+    if (fail_in > 0 && --fail_in == 0)
+        return NULL;
+    return calloc(n, size);
+}
+
+static void test_free(void *ud, void *p)
+{
+    (void)ud;
+    free(p);
+}
+
 TLSC_PRINTF(1, 2)
 static void fail(const char *fmt, ...)
 {
@@ -675,6 +693,27 @@ static void outbox(void)
     CHECK(tlsc_mqtt_pending(m) == 0, "pending %zu after the acknowledgements",
           tlsc_mqtt_pending(m));
     bye(loop, m, &a);
+
+    /* Out of memory at each allocation of a SUBSCRIBE in turn (offline):
+     * each refused one leaves nothing queued, so once connected exactly one
+     * SUBSCRIBE goes out and is acknowledged. */
+    rec c = {0};
+    tlsc_mqtt *m3 = client(loop, cfg, &o, &c, "outbox3");
+    tlsc_mqtt_sub subs[2] = {{.filter = "ob/a", .qos = 1}, {.filter = "ob/b/#", .qos = 0}};
+    tlsc_err serr = TLSC_ERR_NO_MEMORY;
+    long k = 1;
+    for (; serr == TLSC_ERR_NO_MEMORY && k < 50; k++) {
+        fail_in = k;
+        serr = tlsc_mqtt_subscribe(m3, subs, 2, NULL);
+    }
+    fail_in = 0;
+    CHECK(serr == TLSC_OK && k > 2, "SUBSCRIBE after %ld allocation failures: %s", k - 2,
+          tlsc_strerror(serr));
+    connect_to(loop, m3, &c, env_port("MQTT_PORT_TLS13"));
+    CHECK(wait_for(loop, &c.suback, 1, 5000), "no SUBACK");
+    spin(loop, 300);
+    CHECK(c.suback == 1, "%d SUBACKs for one SUBSCRIBE after %ld refused", c.suback, k - 2);
+    bye(loop, m3, &c);
     tlsc_config_free(cfg);
     tlsc_loop_free(loop);
 }
@@ -973,6 +1012,8 @@ int main(int argc, char **argv)
     }
     scenario = argv[1];
     setvbuf(stdout, NULL, _IOLBF, 0);
+    if (tlsc_set_allocator(test_calloc, test_free, NULL) != TLSC_OK)
+        fail("allocator");
     if (strcmp(scenario, "tls13") == 0) {
         roundtrip(TLSC_TLS1_3, TLSC_MQTT_V311, env_port("MQTT_PORT_TLS13"));
         roundtrip(TLSC_TLS1_3, TLSC_MQTT_V5, env_port("MQTT_PORT_TLS13"));
