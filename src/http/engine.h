@@ -30,6 +30,9 @@
 #include "core/next_conn.h"
 #include "http/http_internal.h"
 
+/* The error detail of a client (as a connection's). */
+#define TLSC__HTTP_ERRMSG_MAX 512
+
 /* What a client keeps across requests, whatever its driver. */
 typedef struct tlsc__http_core {
     tlsc_config *cfg;           /* referenced */
@@ -54,10 +57,11 @@ typedef struct tlsc__http_core {
     uint16_t conn_port;
 
     tlsc_http_stats stats;
-    char errmsg[TLSC_ERRMSG_MAX];
+    char errmsg[TLSC__HTTP_ERRMSG_MAX];
 } tlsc__http_core;
 
 #define TLSC__HTTP_DEFAULT_REDIRECTS 5
+
 #define TLSC__HTTP_MAX_REDIRECTS 20
 #define TLSC__HTTP_LOCATION_MAX (TLSC_URL_TARGET_MAX + TLSC_URL_HOST_MAX + 16)
 
