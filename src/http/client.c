@@ -80,18 +80,12 @@ TLSC_API void tlsc_http_free(tlsc_http *h)
 
 TLSC_API tlsc_err tlsc_http_set_max_redirects(tlsc_http *h, unsigned max)
 {
-    if (h == NULL || max > TLSC__HTTP_MAX_REDIRECTS)
-        return TLSC_ERR_INVALID_ARG;
-    h->c.max_redirects = max;
-    return TLSC_OK;
+    return tlsc__http_core_set_max_redirects(h != NULL ? &h->c : NULL, max);
 }
 
 TLSC_API tlsc_err tlsc_http_set_max_time(tlsc_http *h, uint32_t ms)
 {
-    if (h == NULL)
-        return TLSC_ERR_INVALID_ARG;
-    h->c.max_ms = ms;
-    return TLSC_OK;
+    return tlsc__http_core_set_max_time(h != NULL ? &h->c : NULL, ms);
 }
 
 TLSC_API tlsc_err tlsc_http_set_limits(tlsc_http *h, const tlsc_http_limits *limits)
@@ -111,26 +105,18 @@ TLSC_API tlsc_err tlsc_http_set_server_name(tlsc_http *h, const char *name)
 
 TLSC_API tlsc_err tlsc_http_set_session(tlsc_http *h, const void *blob, size_t len)
 {
-    if (h == NULL)
-        return TLSC_ERR_INVALID_ARG;
-    return tlsc__next_import(&h->c.next, blob, len);
+    return tlsc__http_core_set_session(h != NULL ? &h->c : NULL, blob, len);
 }
 
 TLSC_API tlsc_err tlsc_http_export_session(tlsc_http *h, void *buf, size_t cap, size_t *len)
 {
-    if (h == NULL || len == NULL)
-        return TLSC_ERR_INVALID_ARG;
-    tlsc__next_keep(&h->c.next, h->conn);
-    return tlsc__next_export(&h->c.next, buf, cap, len);
+    return tlsc__http_core_export_session(h != NULL ? &h->c : NULL, h != NULL ? h->conn : NULL,
+                                          buf, cap, len);
 }
 
 TLSC_API void tlsc_http_get_stats(const tlsc_http *h, tlsc_http_stats *out)
 {
-    if (out == NULL)
-        return;
-    memset(out, 0, sizeof *out);
-    if (h != NULL)
-        *out = h->c.stats;
+    tlsc__http_core_stats(h != NULL ? &h->c : NULL, out);
 }
 
 /* ---- the engine's I/O, blocking ------------------------------------------------------- */

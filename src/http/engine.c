@@ -81,6 +81,45 @@ tlsc_err tlsc__http_core_set_server_name(tlsc__http_core *c, const char *name)
     return TLSC_OK;
 }
 
+tlsc_err tlsc__http_core_set_max_redirects(tlsc__http_core *c, unsigned max)
+{
+    if (c == NULL || max > TLSC__HTTP_MAX_REDIRECTS)
+        return TLSC_ERR_INVALID_ARG;
+    c->max_redirects = max;
+    return TLSC_OK;
+}
+
+tlsc_err tlsc__http_core_set_max_time(tlsc__http_core *c, uint32_t ms)
+{
+    if (c == NULL)
+        return TLSC_ERR_INVALID_ARG;
+    c->max_ms = ms;
+    return TLSC_OK;
+}
+
+tlsc_err tlsc__http_core_set_session(tlsc__http_core *c, const void *blob, size_t len)
+{
+    return c != NULL ? tlsc__next_import(&c->next, blob, len) : TLSC_ERR_INVALID_ARG;
+}
+
+tlsc_err tlsc__http_core_export_session(tlsc__http_core *c, const tlsc_conn *open, void *buf,
+                                        size_t cap, size_t *len)
+{
+    if (c == NULL || len == NULL)
+        return TLSC_ERR_INVALID_ARG;
+    tlsc__next_keep(&c->next, open);
+    return tlsc__next_export(&c->next, buf, cap, len);
+}
+
+void tlsc__http_core_stats(const tlsc__http_core *c, tlsc_http_stats *out)
+{
+    if (out == NULL)
+        return;
+    memset(out, 0, sizeof *out);
+    if (c != NULL)
+        *out = c->stats;
+}
+
 void tlsc__http_core_closed(tlsc__http_core *c)
 {
     c->conn_open = false;

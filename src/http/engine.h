@@ -70,9 +70,18 @@ tlsc_err tlsc__http_core_init(tlsc__http_core *c, tlsc_config *cfg,
                               const tlsc_http_limits *limits, size_t buf_len,
                               unsigned max_redirects);
 void tlsc__http_core_free(tlsc__http_core *c);
-/* The setters both clients share (their public wrappers check c != NULL). */
+/* The setters both clients share (their public wrappers check c != NULL
+ * for these two; the others take c == NULL as TLSC_ERR_INVALID_ARG). */
 tlsc_err tlsc__http_core_set_limits(tlsc__http_core *c, const tlsc_http_limits *limits);
 tlsc_err tlsc__http_core_set_server_name(tlsc__http_core *c, const char *name);
+tlsc_err tlsc__http_core_set_max_redirects(tlsc__http_core *c, unsigned max);
+tlsc_err tlsc__http_core_set_max_time(tlsc__http_core *c, uint32_t ms);
+tlsc_err tlsc__http_core_set_session(tlsc__http_core *c, const void *blob, size_t len);
+/* Keep the open connection's newest session (open may be NULL), then
+ * export the saved one, as tlsc_http_export_session. */
+tlsc_err tlsc__http_core_export_session(tlsc__http_core *c, const tlsc_conn *open, void *buf,
+                                        size_t cap, size_t *len);
+void tlsc__http_core_stats(const tlsc__http_core *c, tlsc_http_stats *out);
 /* The open connection is gone (the driver dropped it). */
 void tlsc__http_core_closed(tlsc__http_core *c);
 

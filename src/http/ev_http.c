@@ -433,18 +433,12 @@ TLSC_API tlsc_err tlsc_http_ev_download(tlsc_http_ev *hx, const tlsc_download *d
 
 TLSC_API tlsc_err tlsc_http_ev_set_max_redirects(tlsc_http_ev *hx, unsigned max)
 {
-    if (hx == NULL || max > TLSC__HTTP_MAX_REDIRECTS)
-        return TLSC_ERR_INVALID_ARG;
-    hx->c.max_redirects = max;
-    return TLSC_OK;
+    return tlsc__http_core_set_max_redirects(hx != NULL ? &hx->c : NULL, max);
 }
 
 TLSC_API tlsc_err tlsc_http_ev_set_max_time(tlsc_http_ev *hx, uint32_t ms)
 {
-    if (hx == NULL)
-        return TLSC_ERR_INVALID_ARG;
-    hx->c.max_ms = ms;
-    return TLSC_OK;
+    return tlsc__http_core_set_max_time(hx != NULL ? &hx->c : NULL, ms);
 }
 
 TLSC_API tlsc_err tlsc_http_ev_set_server_name(tlsc_http_ev *hx, const char *name)
@@ -459,28 +453,19 @@ TLSC_API tlsc_err tlsc_http_ev_set_server_name(tlsc_http_ev *hx, const char *nam
 
 TLSC_API tlsc_err tlsc_http_ev_set_session(tlsc_http_ev *hx, const void *blob, size_t len)
 {
-    if (hx == NULL)
-        return TLSC_ERR_INVALID_ARG;
-    return tlsc__next_import(&hx->c.next, blob, len);
+    return tlsc__http_core_set_session(hx != NULL ? &hx->c : NULL, blob, len);
 }
 
 TLSC_API tlsc_err tlsc_http_ev_export_session(tlsc_http_ev *hx, void *buf, size_t cap,
                                               size_t *len)
 {
-    if (hx == NULL || len == NULL)
-        return TLSC_ERR_INVALID_ARG;
-    if (hx->ev != NULL)
-        tlsc__next_keep(&hx->c.next, tlsc_ev_conn(hx->ev));
-    return tlsc__next_export(&hx->c.next, buf, cap, len);
+    tlsc_conn *open = hx != NULL && hx->ev != NULL ? tlsc_ev_conn(hx->ev) : NULL;
+    return tlsc__http_core_export_session(hx != NULL ? &hx->c : NULL, open, buf, cap, len);
 }
 
 TLSC_API void tlsc_http_ev_get_stats(const tlsc_http_ev *hx, tlsc_http_stats *out)
 {
-    if (out == NULL)
-        return;
-    memset(out, 0, sizeof *out);
-    if (hx != NULL)
-        *out = hx->c.stats;
+    tlsc__http_core_stats(hx != NULL ? &hx->c : NULL, out);
 }
 
 TLSC_API const char *tlsc_http_ev_errmsg(const tlsc_http_ev *hx)

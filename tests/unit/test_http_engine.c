@@ -46,16 +46,6 @@ static void setup_core(drv *t)
     tlsc_config_free(cfg); /* the core keeps its reference */
 }
 
-static void begin(drv *t, tlsc_http_request *req)
-{
-    req->cb.on_body = on_body;
-    req->cb_ud = t;
-    t->body[0] = '\0';
-    t->sent_len = 0;
-    t->sent[0] = '\0';
-    (void)tlsc__hx_begin(&t->x, &t->c, req, NULL, &t->res);
-}
-
 /* Step until the engine waits for input (RECV) or is done. */
 static tlsc__hx_act until_input(drv *t)
 {
@@ -79,6 +69,18 @@ static tlsc__hx_act until_input(drv *t)
     }
 }
 
+/* Start req and step until the engine waits for input (or is done). */
+static tlsc__hx_act begin(drv *t, tlsc_http_request *req)
+{
+    req->cb.on_body = on_body;
+    req->cb_ud = t;
+    t->body[0] = '\0';
+    t->sent_len = 0;
+    t->sent[0] = '\0';
+    (void)tlsc__hx_begin(&t->x, &t->c, req, NULL, &t->res);
+    return until_input(t);
+}
+
 static tlsc__hx_act answer(drv *t, const char *response)
 {
     t->sent_len = 0; /* what follows is the next request */
@@ -100,8 +102,7 @@ static void test_redirect_same_connection(void **state)
     drv t;
     setup_core(&t);
     tlsc_http_request req = {.url = "https://a.example/old?q=1"};
-    begin(&t, &req);
-    assert_int_equal(until_input(&t), TLSC__HX_RECV);
+    assert_int_equal(begin(&t, &req), TLSC__HX_RECV);
     assert_non_null(strstr(t.sent, "GET /old?q=1 HTTP/1.1\r\nHost: a.example\r\n"));
     assert_non_null(strstr(t.sent, "User-Agent: tlsc/"));
     assert_int_equal(answer(&t, "HTTP/1.1 302 Found\r\nLocation: new\r\nContent-Length: 3\r\n"
@@ -127,8 +128,7 @@ static void test_redirect_methods_and_credentials(void **state)
     tlsc_http_header hs[] = {{"Authorization", "Bearer s3cret"}, {"X-Keep", "1"}};
     tlsc_http_request req = {.url = "https://a.example/form", .method = "POST", .body = "k=v",
                              .body_len = 3, .headers = hs, .header_count = 2};
-    begin(&t, &req);
-    assert_int_equal(until_input(&t), TLSC__HX_RECV);
+    assert_int_equal(begin(&t, &req), TLSC__HX_RECV);
     assert_non_null(strstr(t.sent, "POST /form HTTP/1.1\r\n"));
     assert_non_null(strstr(t.sent, "Content-Length: 3\r\n\r\nk=v"));
     /* 307 keeps method and body */
@@ -159,8 +159,7 @@ static void test_redirect_refusals(void **state)
     t.c.max_redirects = 2;
     tlsc_http_request req = {.url = "https://a.example/loop"};
     const char *loop = "HTTP/1.1 301 M\r\nLocation: /loop\r\nContent-Length: 0\r\n\r\n";
-    begin(&t, &req);
-    assert_int_equal(until_input(&t), TLSC__HX_RECV);
+    assert_int_equal(begin(&t, &req), TLSC__HX_RECV);
     assert_int_equal(answer(&t, loop), TLSC__HX_RECV);
     assert_int_equal(answer(&t, loop), TLSC__HX_RECV);
     assert_int_equal(answer(&t, loop), TLSC__HX_DONE);
@@ -168,8 +167,7 @@ static void test_redirect_refusals(void **state)
     assert_non_null(strstr(t.c.errmsg, "more than 2 redirects"));
     tlsc__hx_release(&t.x);
 
-    begin(&t, &req);
-    assert_int_equal(until_input(&t), TLSC__HX_RECV);
+    assert_int_equal(begin(&t, &req), TLSC__HX_RECV);
     assert_int_equal(answer(&t, "HTTP/1.1 302 F\r\nLocation: http://a.example/\r\n"
                                 "Content-Length: 0\r\n\r\n"),
                      TLSC__HX_DONE);
@@ -179,8 +177,7 @@ static void test_redirect_refusals(void **state)
 
     /* without redirects allowed the 3xx is the final response */
     t.c.max_redirects = 0;
-    begin(&t, &req);
-    assert_int_equal(until_input(&t), TLSC__HX_RECV);
+    assert_int_equal(begin(&t, &req), TLSC__HX_RECV);
     assert_int_equal(answer(&t, "HTTP/1.1 302 F\r\nLocation: /x\r\nContent-Length: 2\r\n\r\nhi"),
                      TLSC__HX_DONE);
     assert_int_equal(t.x.err, TLSC_OK);
@@ -195,14 +192,12 @@ static void test_resend_once_on_reused(void **state)
     drv t;
     setup_core(&t);
     tlsc_http_request req = {.url = "https://a.example/"};
-    begin(&t, &req);
-    assert_int_equal(until_input(&t), TLSC__HX_RECV);
+    assert_int_equal(begin(&t, &req), TLSC__HX_RECV);
     assert_int_equal(answer(&t, OK_ONE), TLSC__HX_DONE);
     tlsc__hx_release(&t.x);
 
     /* the kept-alive connection turns out closed before any byte: once more */
-    begin(&t, &req);
-    assert_int_equal(until_input(&t), TLSC__HX_RECV);
+    assert_int_equal(begin(&t, &req), TLSC__HX_RECV);
     assert_true(t.x.reused);
     t.sent_len = 0;
     tlsc__hx_ended(&t.x, TLSC_ERR_CLOSED);
@@ -217,12 +212,10 @@ static void test_resend_once_on_reused(void **state)
     tlsc__hx_release(&t.x);
 
     /* once a response byte came, never again */
-    begin(&t, &req);
-    assert_int_equal(until_input(&t), TLSC__HX_RECV);
+    assert_int_equal(begin(&t, &req), TLSC__HX_RECV);
     assert_int_equal(answer(&t, OK_ONE), TLSC__HX_DONE);
     tlsc__hx_release(&t.x);
-    begin(&t, &req);
-    assert_int_equal(until_input(&t), TLSC__HX_RECV);
+    assert_int_equal(begin(&t, &req), TLSC__HX_RECV);
     tlsc__hx_feed(&t.x, "HTTP/1.1 200", 12);
     tlsc__hx_ended(&t.x, TLSC_ERR_CLOSED);
     assert_int_equal(until_input(&t), TLSC__HX_DONE);
@@ -254,8 +247,7 @@ static void test_producer_chunked(void **state)
     pieces s = {parts, 0};
     tlsc_http_request req = {.url = "https://a.example/up", .method = "PUT", .body_fn = produce,
                              .body_ud = &s, .body_fn_len = -1};
-    begin(&t, &req);
-    assert_int_equal(until_input(&t), TLSC__HX_RECV);
+    assert_int_equal(begin(&t, &req), TLSC__HX_RECV);
     assert_non_null(strstr(t.sent, "Transfer-Encoding: chunked\r\n\r\n"
                                    "5\r\nhello\r\n6\r\nworld!\r\n0\r\n\r\n"));
     /* a 1xx first: skipped; the final response is delivered */
@@ -271,8 +263,7 @@ static void test_producer_chunked(void **state)
     const char *const short_parts[] = {"abc", NULL};
     s = (pieces){short_parts, 0};
     req.body_fn_len = 10;
-    begin(&t, &req);
-    assert_int_equal(until_input(&t), TLSC__HX_DONE);
+    assert_int_equal(begin(&t, &req), TLSC__HX_DONE);
     assert_int_equal(t.x.err, TLSC_ERR_HTTP_BAD_REQUEST);
     assert_non_null(strstr(t.c.errmsg, "ended after 3 of the 10 bytes"));
     teardown_core(&t);
@@ -284,8 +275,7 @@ static void test_bytes_after_response(void **state)
     drv t;
     setup_core(&t);
     tlsc_http_request req = {.url = "https://a.example/"};
-    begin(&t, &req);
-    assert_int_equal(until_input(&t), TLSC__HX_RECV);
+    assert_int_equal(begin(&t, &req), TLSC__HX_RECV);
     assert_int_equal(answer(&t, OK_ONE "junk"), TLSC__HX_DONE);
     assert_int_equal(t.x.err, TLSC_ERR_HTTP_MALFORMED);
     assert_false(t.x.keep);
