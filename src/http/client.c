@@ -48,7 +48,8 @@ TLSC_API tlsc_err tlsc_http_new(tlsc_config *cfg, tlsc_http **out)
     tlsc_http *h = tlsc__calloc(1, sizeof *h);
     if (h == NULL)
         return TLSC_ERR_NO_MEMORY;
-    tlsc_err err = tlsc__http_core_init(&h->c, cfg, NULL, READ_BUF, TLSC__HTTP_DEFAULT_REDIRECTS);
+    tlsc_err err = tlsc__http_core_init(&h->c, cfg, NULL, READ_BUF, true,
+                                        TLSC__HTTP_DEFAULT_REDIRECTS);
     if (err != TLSC_OK) {
         tlsc__free(h);
         return err;

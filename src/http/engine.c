@@ -28,12 +28,12 @@ tlsc_err tlsc__http_core_fail(tlsc__http_core *c, tlsc_err err, const char *fmt,
 #define fail tlsc__http_core_fail
 
 tlsc_err tlsc__http_core_init(tlsc__http_core *c, tlsc_config *cfg,
-                              const tlsc_http_limits *limits, size_t buf_len,
+                              const tlsc_http_limits *limits, size_t buf_len, bool buf_now,
                               unsigned max_redirects)
 {
     memset(c, 0, sizeof *c);
-    c->buf = tlsc__calloc(1, buf_len);
-    if (c->buf == NULL)
+    c->buf = buf_now ? tlsc__calloc(1, buf_len) : NULL;
+    if (buf_now && c->buf == NULL)
         return TLSC_ERR_NO_MEMORY;
     tlsc_err err = tlsc_http_parser_new(limits, NULL, NULL, &c->parser);
     if (err != TLSC_OK) {
@@ -173,8 +173,7 @@ static void done(tlsc__hx *x, tlsc_err err)
         x->keep = false; /* the connection's state is unknown after an error */
         x->c->conn_open = false;
     }
-    tlsc__free(x->head);
-    x->head = NULL;
+    tlsc__hx_release(x);
 }
 
 static void end_with(tlsc__hx *x, tlsc_err err)
@@ -197,6 +196,8 @@ void tlsc__hx_release(tlsc__hx *x)
 {
     tlsc__free(x->head);
     x->head = NULL;
+    tlsc__free(x->location);
+    x->location = NULL;
 }
 
 static const char *doing(const tlsc__hx *x)
@@ -305,6 +306,9 @@ static tlsc_err x_status(void *ud, int status, const char *reason, size_t len)
     x->location_too_long = false;
     x->redirect = is_redirect_status(status) && x->c->max_redirects > 0;
     x->forward = status >= 200 && !x->redirect;
+    if (x->redirect && x->location == NULL &&
+        (x->location = tlsc__calloc(1, TLSC__HTTP_LOCATION_MAX)) == NULL)
+        return fail(x->c, TLSC_ERR_NO_MEMORY, "the redirect's Location");
     if (x->forward && x->req.cb.on_status != NULL)
         return x->req.cb.on_status(x->req.cb_ud, status, reason, len);
     return TLSC_OK;
@@ -316,7 +320,7 @@ static tlsc_err x_header(void *ud, const char *n, size_t nl, const char *v, size
     if (x->c->stopped)
         return TLSC_ERR_STATE;
     if (x->redirect && tlsc__http_name_is(n, nl, "location")) {
-        x->have_location = vl < sizeof x->location;
+        x->have_location = vl < TLSC__HTTP_LOCATION_MAX;
         x->location_too_long = !x->have_location;
         if (x->have_location) {
             memcpy(x->location, v, vl);
@@ -639,6 +643,10 @@ static tlsc__hx_act produce(tlsc__hx *x, const void **out, size_t *len)
     if (x->produce_step == 3)
         return after_body(x);
     size_t got = 0;
+    if (c->buf == NULL && (c->buf = tlsc__calloc(1, c->buf_len)) == NULL) {
+        done(x, fail(c, TLSC_ERR_NO_MEMORY, "the request body's buffer"));
+        return TLSC__HX_DONE;
+    }
     tlsc_err err = r->body_fn(r->body_ud, c->buf, c->buf_len, &got);
     if (err != TLSC_OK) {
         done(x, fail(c, err, "the request body producer failed after %s bytes",

@@ -37,7 +37,9 @@
 typedef struct tlsc__http_core {
     tlsc_config *cfg;           /* referenced */
     tlsc_http_parser *parser;   /* lives across requests */
-    unsigned char *buf;         /* buf_len bytes: reads, producer bodies */
+    unsigned char *buf;         /* buf_len bytes: reads, producer bodies
+                                   (the event client allocates it only
+                                   for a producer body) */
     size_t buf_len;
     char *server_name;          /* tlsc_http_set_server_name, or NULL */
     unsigned max_redirects;
@@ -65,9 +67,10 @@ typedef struct tlsc__http_core {
 #define TLSC__HTTP_MAX_REDIRECTS 20
 #define TLSC__HTTP_LOCATION_MAX (TLSC_URL_TARGET_MAX + TLSC_URL_HOST_MAX + 16)
 
-/* Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_NO_MEMORY. */
+/* buf_now: allocate the buffer now (the blocking client reads into it).
+ * Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_NO_MEMORY. */
 tlsc_err tlsc__http_core_init(tlsc__http_core *c, tlsc_config *cfg,
-                              const tlsc_http_limits *limits, size_t buf_len,
+                              const tlsc_http_limits *limits, size_t buf_len, bool buf_now,
                               unsigned max_redirects);
 void tlsc__http_core_free(tlsc__http_core *c);
 /* The setters both clients share (their public wrappers check c != NULL
@@ -138,7 +141,8 @@ typedef struct tlsc__hx {
     unsigned interim;           /* 1xx responses before this one */
     bool forward;               /* deliver to req.cb */
     bool redirect;              /* a redirect to follow */
-    char location[TLSC__HTTP_LOCATION_MAX];
+    char *location;             /* TLSC__HTTP_LOCATION_MAX bytes, allocated
+                                   for a redirect only */
     bool have_location;
     bool location_too_long;
 } tlsc__hx;

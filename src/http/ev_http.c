@@ -279,7 +279,7 @@ TLSC_API tlsc_err tlsc_http_ev_new(tlsc_loop *loop, tlsc_config *cfg,
         return TLSC_ERR_NO_MEMORY;
     /* Redirects are off by default: the 3xx is delivered, as before they
      * were followed here (tlsc_http_ev_set_max_redirects). */
-    tlsc_err err = tlsc__http_core_init(&hx->c, cfg, limits, TLSC__EV_CHUNK, 0);
+    tlsc_err err = tlsc__http_core_init(&hx->c, cfg, limits, TLSC__EV_CHUNK, false, 0);
     if (err != TLSC_OK) {
         tlsc__free(hx);
         return err;

@@ -42,7 +42,7 @@ static void setup_core(drv *t)
     memset(t, 0, sizeof *t);
     tlsc_config *cfg = NULL;
     assert_int_equal(tlsc_config_new(&cfg), TLSC_OK);
-    assert_int_equal(tlsc__http_core_init(&t->c, cfg, NULL, 64, 5), TLSC_OK);
+    assert_int_equal(tlsc__http_core_init(&t->c, cfg, NULL, 64, true, 5), TLSC_OK);
     tlsc_config_free(cfg); /* the core keeps its reference */
 }
 
