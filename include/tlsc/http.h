@@ -22,9 +22,13 @@
  *    expected SHA-256 and size, optionally in Range pieces that survive a
  *    dropped connection.
  *
- * 3. REQUESTS ON THE EVENT DRIVER (tlsc_http_ev_*): the same serializer
- *    and parser bound to tlsc_ev connections of a tlsc_loop, so that many
- *    requests run at once in one thread (see the end of this file).
+ * 3. REQUESTS ON THE EVENT DRIVER (tlsc_http_ev_*): the same client on
+ *    tlsc_ev connections of a tlsc_loop, so that many requests run at once
+ *    in one thread (see the end of this file). Both drivers run ONE
+ *    non-blocking HTTP engine (requests, redirects, the resend on a closed
+ *    kept-alive connection, verified downloads): the blocking calls are a
+ *    loop over it, the event client steps it from events, so a feature
+ *    and its behaviour are the same on both.
  *
  * HTTPS only: a URL with scheme http is refused (TLSC_ERR_HTTP_URL), and a
  * redirect from https to http is refused (TLSC_ERR_HTTP_REDIRECT): tlsc
@@ -487,9 +491,12 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_download(tlsc_http *h,
  * Endings: a close-delimited body completes only on a clean end
  * (close_notify); a connection cut without it fails the request with
  * TLSC_ERR_TRUNCATED. Other errors: those of tlsc_http_parser_feed and
- * _eof, the connection's own error when it failed before any response
- * byte (TLSC_ERR_VERIFY, TLSC_ERR_CONNECT, ...), or a callback's error.
- * After an error the connection is dropped.
+ * _eof, the connection's own error when it failed (TLSC_ERR_VERIFY,
+ * TLSC_ERR_CONN_REFUSED, TLSC_ERR_TIMEOUT_TOTAL, ...), or a callback's
+ * error; as the blocking client, bytes after a complete response are
+ * TLSC_ERR_HTTP_MALFORMED. After an error the connection is dropped.
+ * Requests carry the same head as the blocking client's (a User-Agent
+ * unless given; Content-Length: 0 for a POST or PUT without body).
  *
  * BACKPRESSURE: a callback (typically on_body, e.g. while a flash page is
  * written) may call tlsc_http_ev_hold: no further RECEIVE is read from the
@@ -510,8 +517,9 @@ typedef void (*tlsc_http_ev_end_fn)(tlsc_http_ev *hx, tlsc_err err, const char *
                                     void *ud);
 
 /* One request on the event driver. Every pointer is borrowed for the call
- * to tlsc_http_ev_request (the request is formatted and copied at once),
- * except ud, passed to cb and end until end returned. */
+ * to tlsc_http_ev_request (the request is checked and copied at once:
+ * method, URL, headers, body), except ud, passed to cb and end until end
+ * returned. */
 typedef struct tlsc_http_ev_req {
     const char *method;          /* NULL = "GET"; "HEAD": no body read */
     const tlsc_url *url;         /* from tlsc_url_parse */
@@ -546,12 +554,13 @@ TLSC_API void tlsc_http_ev_free(tlsc_http_ev *hx);
 /*
  * Format r's request and queue it (connecting first if needed); events
  * follow from the loop. One request at a time: send the next from end.
- * The send queue is enlarged to hold the request when it is larger than
- * TLSC_EV_QUEUE_DEFAULT (so the body is in RAM once more: stream large
- * uploads with the blocking client's producer instead).
+ * The send queue is enlarged to hold the head or the body when one is
+ * larger than its bound (so the body is in RAM once more: stream large
+ * uploads with a producer through tlsc_http_ev_do instead).
  * Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_STATE (a request is in flight),
  * those of tlsc_http_request_format, tlsc_ev_new and tlsc_ev_connect,
- * TLSC_ERR_NO_MEMORY.
+ * TLSC_ERR_NO_MEMORY; what fails before any event (the connection cannot
+ * even start) is returned here and end is not called.
  */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_ev_request(tlsc_http_ev *hx,
                                                       const tlsc_http_ev_req *r);
