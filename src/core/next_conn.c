@@ -85,23 +85,29 @@ static bool belongs(const tlsc__next_conn *n, const char *name, uint16_t port)
     return name != NULL && n->port == port && strcmp(n->name, name) == 0;
 }
 
+tlsc_err tlsc__next_prepare(tlsc__next_conn *n, tlsc_conn *c, const char *name,
+                            const char *host, uint16_t port)
+{
+    tlsc_err err = name != NULL ? tlsc_conn_set_server_name(c, name) : TLSC_OK;
+    if (err != TLSC_OK)
+        return err;
+    /* A refused blob only means a full handshake (the core logs why). */
+    if (belongs(n, name != NULL ? name : host, port) &&
+        tlsc_conn_set_session(c, n->blob, n->len) != TLSC_OK)
+        n->len = 0;
+    return TLSC_OK;
+}
+
 tlsc_err tlsc__next_conn_new(tlsc__next_conn *n, tlsc_config *cfg, const char *name,
                              const char *host, uint16_t port, bool parked, tlsc_conn **out)
 {
     tlsc_conn *c = NULL;
     tlsc_err err = parked ? tlsc__conn_new_parked(cfg, &c) : tlsc_conn_new(cfg, &c);
-    if (err != TLSC_OK)
-        return err;
-    if (name != NULL && (err = tlsc_conn_set_server_name(c, name)) != TLSC_OK) {
+    if (err == TLSC_OK && (err = tlsc__next_prepare(n, c, name, host, port)) != TLSC_OK)
         tlsc_conn_free(c);
-        return err;
-    }
-    /* A refused blob only means a full handshake (the core logs why). */
-    if (belongs(n, name != NULL ? name : host, port) &&
-        tlsc_conn_set_session(c, n->blob, n->len) != TLSC_OK)
-        n->len = 0;
-    *out = c;
-    return TLSC_OK;
+    if (err == TLSC_OK)
+        *out = c;
+    return err;
 }
 
 tlsc_err tlsc__next_conn_like(tlsc__next_conn *n, const tlsc_conn *prev, bool parked,

@@ -58,6 +58,11 @@ void tlsc__next_forget(tlsc__next_conn *n);
 tlsc_err tlsc__next_conn_new(tlsc__next_conn *n, tlsc_config *cfg, const char *name,
                              const char *host, uint16_t port, bool parked, tlsc_conn **out);
 
+/* The same for a new connection made elsewhere (a tlsc_ev's, not started):
+ * server name and session. Errors: those of tlsc_conn_set_server_name. */
+tlsc_err tlsc__next_prepare(tlsc__next_conn *n, tlsc_conn *c, const char *name,
+                            const char *host, uint16_t port);
+
 /* The next connection like prev (started: it has a host): prev's
  * configuration, server name and port, the kept session offered. */
 tlsc_err tlsc__next_conn_like(tlsc__next_conn *n, const tlsc_conn *prev, bool parked,

@@ -126,7 +126,7 @@ static void open_conn(tlsc_http *h, tlsc__hx *x)
 {
     drop_conn(h);
     tlsc_conn *conn = NULL;
-    tlsc_err err = tlsc__http_conn_new(&h->c, &x->url, false, &conn);
+    tlsc_err err = tlsc__http_conn_new(&h->c, &x->url, &conn);
     if (err != TLSC_OK) {
         tlsc__hx_abort(x, err, NULL);
         return;

@@ -125,11 +125,8 @@ void tlsc__http_core_closed(tlsc__http_core *c)
     c->conn_open = false;
 }
 
-tlsc_err tlsc__http_conn_new(tlsc__http_core *c, const tlsc_url *u, bool parked,
-                             tlsc_conn **out)
+static tlsc_err conn_made(tlsc__http_core *c, const tlsc_url *u, tlsc_err err)
 {
-    tlsc_err err = tlsc__next_conn_new(&c->next, c->cfg, c->server_name, u->host, u->port,
-                                       parked, out);
     if (err == TLSC_ERR_HOSTNAME || err == TLSC_ERR_INVALID_ARG)
         return fail(c, err, "server name %s", c->server_name);
     if (err != TLSC_OK)
@@ -137,6 +134,18 @@ tlsc_err tlsc__http_conn_new(tlsc__http_core *c, const tlsc_url *u, bool parked,
     memcpy(c->conn_host, u->host, sizeof c->conn_host);
     c->conn_port = u->port;
     return TLSC_OK;
+}
+
+tlsc_err tlsc__http_conn_new(tlsc__http_core *c, const tlsc_url *u, tlsc_conn **out)
+{
+    return conn_made(c, u, tlsc__next_conn_new(&c->next, c->cfg, c->server_name, u->host,
+                                               u->port, false, out));
+}
+
+tlsc_err tlsc__http_conn_prepare(tlsc__http_core *c, const tlsc_url *u, tlsc_conn *conn)
+{
+    return conn_made(c, u, tlsc__next_prepare(&c->next, conn, c->server_name, u->host,
+                                              u->port));
 }
 
 void tlsc__http_deadline_set(tlsc__http_core *c, uint32_t ms)
@@ -549,8 +558,9 @@ void tlsc__hx_failed(tlsc__hx *x, tlsc_err err, const char *detail)
     if (x->state == HX_DONE)
         return;
     c->conn_open = false;
-    if (detail == NULL)
-        detail = "";
+    char why[TLSC__HTTP_ERRMSG_MAX]; /* detail may be c->errmsg itself */
+    (void)snprintf(why, sizeof why, "%s", detail != NULL ? detail : "");
+    detail = why;
     if (err == TLSC_ERR_TIMEOUT_TOTAL)
         (void)fail(c, err, "the request did not complete within %lu ms (its total time limit) while %s",
                    (unsigned long)c->deadline_ms, doing(x));

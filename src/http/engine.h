@@ -12,9 +12,8 @@
  * it returns:
  *
  *   OPEN  close the open connection (tlsc__next_keep its session first),
- *         open one to tlsc__hx_url's host and port with
- *         tlsc__http_conn_new, then report tlsc__hx_opened or
- *         tlsc__hx_failed;
+ *         open one to x->url's host and port (tlsc__http_conn_new or
+ *         _prepare), then report tlsc__hx_opened or tlsc__hx_failed;
  *   SEND  send the bytes returned (valid until the next call), then call
  *         tlsc__hx_next again (or tlsc__hx_failed);
  *   RECV  feed what arrives to tlsc__hx_feed; the end of the connection to
@@ -88,11 +87,12 @@ void tlsc__http_core_stats(const tlsc__http_core *c, tlsc_http_stats *out);
 /* The open connection is gone (the driver dropped it). */
 void tlsc__http_core_closed(tlsc__http_core *c);
 
-/* A new (parked when asked) connection for host:port with the client's
- * configuration, server name and saved session (next_conn.h). On error
- * the detail is in c->errmsg. */
-tlsc_err tlsc__http_conn_new(tlsc__http_core *c, const tlsc_url *u, bool parked,
-                             tlsc_conn **out);
+/* A new connection for u's host and port with the client's configuration,
+ * server name and saved session (next_conn.h); _prepare does the same to
+ * a connection made by the event driver (tlsc_ev_conn). On error the
+ * detail is in c->errmsg. */
+tlsc_err tlsc__http_conn_new(tlsc__http_core *c, const tlsc_url *u, tlsc_conn **out);
+tlsc_err tlsc__http_conn_prepare(tlsc__http_core *c, const tlsc_url *u, tlsc_conn *conn);
 
 typedef enum tlsc__hx_act {
     TLSC__HX_OPEN,

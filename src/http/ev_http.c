@@ -63,17 +63,12 @@ static void open_conn(tlsc_http_ev *hx)
 {
     drop_conn(hx);
     tlsc_err err = tlsc_ev_new(hx->loop, hx->c.cfg, on_event, hx, &hx->ev);
-    tlsc_conn *conn = NULL;
     if (err == TLSC_OK) {
-        tlsc__ev_share_next(hx->ev, &hx->c.next);
-        err = tlsc__http_conn_new(&hx->c, &hx->x.url, true, &conn);
+        tlsc__ev_share_next(hx->ev, &hx->c.next); /* one saved session */
+        err = tlsc__http_conn_prepare(&hx->c, &hx->x.url, tlsc_ev_conn(hx->ev));
     }
-    if (err == TLSC_OK) {
-        /* the tlsc_ev's own parked conn is replaced by the one like the last */
-        tlsc_conn_free(hx->ev->conn);
-        hx->ev->conn = conn;
+    if (err == TLSC_OK)
         err = tlsc_ev_connect(hx->ev, hx->x.url.host, hx->x.url.port);
-    }
     if (err != TLSC_OK) {
         tlsc__hx_failed(&hx->x, err, hx->c.errmsg[0] ? hx->c.errmsg : tlsc_strerror(err));
         drop_conn(hx);
