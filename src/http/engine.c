@@ -632,73 +632,75 @@ static tlsc__hx_act after_body(tlsc__hx *x)
     return TLSC__HX_RECV;
 }
 
-/* Chunked producer body: the size line, the data, CRLF; "0" at the end. */
-static tlsc__hx_act produce(tlsc__hx *x, const void **out, size_t *len)
+/* The next piece of a producer's body into c->buf (*got = 0: the end),
+ * checked against the length announced. */
+static tlsc_err pull(tlsc__hx *x, size_t *got)
 {
     tlsc__http_core *c = x->c;
     const tlsc_http_request *r = &x->req;
     bool chunked = r->body_fn_len < 0;
-    if (x->produce_step == 1) {
-        x->produce_step = 2;
-        *out = c->buf;
-        *len = x->produce_len;
-        return TLSC__HX_SEND;
-    }
-    if (x->produce_step == 2) {
-        x->produce_step = 0;
-        *out = "\r\n";
-        *len = 2;
-        return TLSC__HX_SEND;
-    }
-    if (x->produce_step == 3)
-        return after_body(x);
-    size_t got = 0;
-    if (c->buf == NULL && (c->buf = tlsc__calloc(1, c->buf_len)) == NULL) {
-        done(x, fail(c, TLSC_ERR_NO_MEMORY, "the request body's buffer"));
-        return TLSC__HX_DONE;
-    }
-    tlsc_err err = r->body_fn(r->body_ud, c->buf, c->buf_len, &got);
-    if (err != TLSC_OK) {
-        done(x, fail(c, err, "the request body producer failed after %s bytes",
-                     tlsc__u64(x->produced).s));
-        return TLSC__HX_DONE;
-    }
-    if (got > c->buf_len) {
-        done(x, fail(c, TLSC_ERR_HTTP_BAD_REQUEST, "the body producer claimed %lu bytes of %lu",
-                     (unsigned long)got, (unsigned long)c->buf_len));
-        return TLSC__HX_DONE;
-    }
-    x->produced += got;
-    if (got == 0 && chunked) {
-        x->produce_step = 3;
-        *out = "0\r\n\r\n";
-        *len = 5;
-        return TLSC__HX_SEND;
-    }
-    if (!chunked && x->produced > (uint64_t)r->body_fn_len) {
-        done(x, fail(c, TLSC_ERR_HTTP_BAD_REQUEST,
-                     "the body producer gave more than the %s bytes announced",
-                     tlsc__i64(r->body_fn_len).s));
-        return TLSC__HX_DONE;
-    }
-    if (got == 0 && x->produced != (uint64_t)r->body_fn_len) {
-        done(x, fail(c, TLSC_ERR_HTTP_BAD_REQUEST,
-                     "the body producer ended after %s of the %s bytes announced",
-                     tlsc__u64(x->produced).s, tlsc__i64(r->body_fn_len).s));
-        return TLSC__HX_DONE;
-    }
-    if (got == 0)
-        return after_body(x);
-    x->produce_len = got;
-    if (!chunked) {
-        *out = c->buf;
-        *len = got;
-        return TLSC__HX_SEND;
-    }
-    x->produce_step = 1;
-    *out = x->prefix;
-    *len = tlsc_http_chunk_prefix(x->prefix, got);
+    if (c->buf == NULL && (c->buf = tlsc__calloc(1, c->buf_len)) == NULL)
+        return fail(c, TLSC_ERR_NO_MEMORY, "the request body's buffer");
+    tlsc_err err = r->body_fn(r->body_ud, c->buf, c->buf_len, got);
+    if (err != TLSC_OK)
+        return fail(c, err, "the request body producer failed after %s bytes",
+                    tlsc__u64(x->produced).s);
+    if (*got > c->buf_len)
+        return fail(c, TLSC_ERR_HTTP_BAD_REQUEST, "the body producer claimed %lu bytes of %lu",
+                    (unsigned long)*got, (unsigned long)c->buf_len);
+    x->produced += *got;
+    if (!chunked && x->produced > (uint64_t)r->body_fn_len)
+        return fail(c, TLSC_ERR_HTTP_BAD_REQUEST,
+                    "the body producer gave more than the %s bytes announced",
+                    tlsc__i64(r->body_fn_len).s);
+    if (!chunked && *got == 0 && x->produced != (uint64_t)r->body_fn_len)
+        return fail(c, TLSC_ERR_HTTP_BAD_REQUEST,
+                    "the body producer ended after %s of the %s bytes announced",
+                    tlsc__u64(x->produced).s, tlsc__i64(r->body_fn_len).s);
+    return TLSC_OK;
+}
+
+static tlsc__hx_act emit(const void *p, size_t n, const void **out, size_t *len)
+{
+    *out = p;
+    *len = n;
     return TLSC__HX_SEND;
+}
+
+/* A producer's body, chunked when its length is unknown: per piece the
+ * size line, the data and CRLF (produce_step 1, 2), "0" at the end (3). */
+static tlsc__hx_act produce(tlsc__hx *x, const void **out, size_t *len)
+{
+    bool chunked = x->req.body_fn_len < 0;
+    size_t got = 0;
+    switch (x->produce_step) {
+    case 1:
+        x->produce_step = 2;
+        return emit(x->c->buf, x->produce_len, out, len);
+    case 2:
+        x->produce_step = 0;
+        return emit("\r\n", 2, out, len);
+    case 3:
+        return after_body(x);
+    default:
+        break;
+    }
+    tlsc_err err = pull(x, &got);
+    if (err != TLSC_OK) {
+        done(x, err);
+        return TLSC__HX_DONE;
+    }
+    if (got == 0 && !chunked)
+        return after_body(x);
+    if (got == 0) {
+        x->produce_step = 3;
+        return emit("0\r\n\r\n", 5, out, len);
+    }
+    if (!chunked)
+        return emit(x->c->buf, got, out, len);
+    x->produce_len = got;
+    x->produce_step = 1;
+    return emit(x->prefix, tlsc_http_chunk_prefix(x->prefix, got), out, len);
 }
 
 static tlsc__hx_act send_head(tlsc__hx *x, const void **out, size_t *len)
