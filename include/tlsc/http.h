@@ -495,6 +495,11 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_download(tlsc_http *h,
  * TLSC_ERR_CONN_REFUSED, TLSC_ERR_TIMEOUT_TOTAL, ...), or a callback's
  * error; as the blocking client, bytes after a complete response are
  * TLSC_ERR_HTTP_MALFORMED. After an error the connection is dropped.
+ * While a request runs, the configuration's I/O timeout
+ * (tlsc_config_set_timeouts) bounds how long nothing may move on its
+ * connection (TLSC_ERR_TIMEOUT_READ or _WRITE), as it bounds each read and
+ * write of the blocking client; a kept-alive connection waiting for the
+ * next request is not bounded.
  * Requests carry the same head as the blocking client's (a User-Agent
  * unless given; Content-Length: 0 for a POST or PUT without body).
  *

@@ -58,6 +58,18 @@ static void drop_conn(tlsc_http_ev *hx)
 
 static void on_event(tlsc_ev *ev, const tlsc_event *e, void *ud);
 
+/* While a request runs, its total deadline and, as each read and write of
+ * the blocking client, the configuration's I/O timeout (nothing moved for
+ * that long); a kept-alive connection between requests has neither. */
+static void arm(tlsc_http_ev *hx, bool running)
+{
+    if (hx->ev == NULL)
+        return;
+    tlsc__ev_set_deadline(hx->ev, running ? hx->c.deadline : 0);
+    if (tlsc_ev_set_idle_timeout(hx->ev, running ? hx->c.cfg->io_ms : 0) != TLSC_OK)
+        return; /* only for a NULL ev */
+}
+
 /* The engine's OPEN: a new tlsc_ev like the last connection. */
 static void open_conn(tlsc_http_ev *hx)
 {
@@ -77,7 +89,7 @@ static void open_conn(tlsc_http_ev *hx)
     hx->opening = true;
     if (hx->held)
         tlsc_ev_hold(hx->ev);
-    tlsc__ev_set_deadline(hx->ev, hx->c.deadline);
+    arm(hx, true);
 }
 
 /* Queue the engine's bytes; false while the queue has no room. */
@@ -123,8 +135,7 @@ static void ended_with(tlsc_http_ev *hx, tlsc_err err)
         err = tlsc__dl_end(&hx->dl, err);
     hx->downloading = false;
     tlsc__http_deadline_end(&hx->c, true);
-    if (hx->ev != NULL)
-        tlsc__ev_set_deadline(hx->ev, 0); /* a kept-alive connection outlives it */
+    arm(hx, false); /* a kept-alive connection outlives the request */
     hx->busy = false;
     if (hx->starting) {
         hx->start_err = err; /* returned by the call, end is not called */
@@ -181,8 +192,7 @@ static void start_exchange(tlsc_http_ev *hx, const tlsc_http_request *req,
 {
     if (!hx->downloading)
         tlsc__http_deadline_set(&hx->c, hx->req_max_ms ? hx->req_max_ms : hx->c.max_ms);
-    if (hx->ev != NULL)
-        tlsc__ev_set_deadline(hx->ev, hx->c.deadline);
+    arm(hx, true);
     hx->busy = true;
     (void)tlsc__hx_begin(&hx->x, &hx->c, req, url, hx->res); /* errors: DONE */
     pump(hx);
