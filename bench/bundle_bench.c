@@ -15,7 +15,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/internal.h"
+#include "tlsc/tlsc.h"
+#include "core/alloc.h"
+#include "core/verify/trust.h"
 #include "peer.h"
 
 #define MOZILLA_DIR "/usr/share/ca-certificates/mozilla"

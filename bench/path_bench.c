@@ -19,7 +19,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/internal.h"
+#include "tlsc/tlsc.h"
+#include "core/alloc.h"
+#include "core/config/config.h"
+#include "core/mbedtls/init.h"
+#include "core/mbedtls/peek_x509.h"
+#include "core/tls/context.h"
+#include "core/verify/verify.h"
 
 static double now_us(void)
 {

@@ -79,7 +79,7 @@ int mbedtls_hardware_poll(void *data, unsigned char *output, size_t len, size_t 
 }
 
 /* The profiles take mbedTLS's millisecond clock from the platform
- * (MBEDTLS_PLATFORM_MS_TIME_ALT; tlsc's is src/core/init.c). */
+ * (MBEDTLS_PLATFORM_MS_TIME_ALT; tlsc's is src/core/tls/context.c). */
 mbedtls_ms_time_t mbedtls_ms_time(void)
 {
     struct timespec ts;
@@ -155,7 +155,7 @@ static void setup(raw *r, const char *ca_file)
     mbedtls_ssl_conf_authmode(&r->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
     mbedtls_ssl_conf_ca_chain(&r->conf, &r->ca, NULL);
     mbedtls_ssl_conf_rng(&r->conf, mbedtls_ctr_drbg_random, &r->drbg);
-    /* tlsc's key-exchange groups, in its order (src/core/config.c): the
+    /* tlsc's key-exchange groups, in its order (src/core/tls/config.c): the
      * same handshake (P-256 ECDHE), not mbedTLS's default (X25519 first). */
     static const uint16_t groups[] = {MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1,
                                       MBEDTLS_SSL_IANA_TLS_GROUP_X25519,

@@ -41,7 +41,7 @@ TLSC_CFLAGS := $(CFLAGS_COMMON) -DTLSC_NO_THREADS $(TLSC_WARNINGS) -I$(REPO)/inc
 MBEDTLS_CFLAGS := $(CFLAGS_COMMON) -w -I$(MBEDTLS_DIR)/library -I$(MBEDTLS_DIR)/3rdparty/p256-m
 LDFLAGS := $(ARCH) --specs=nano.specs --specs=nosys.specs -Wl,--gc-sections
 
-TLSC_SRC := $(wildcard $(REPO)/src/core/*.c) $(wildcard $(REPO)/src/event/*.c) \
+TLSC_SRC := $(wildcard $(REPO)/src/core/*/*.c) $(wildcard $(REPO)/src/event/*.c) \
   $(wildcard $(REPO)/src/mqtt/*.c) $(wildcard $(REPO)/src/platform/none/*.c)
 MBEDTLS_SRC := $(wildcard $(MBEDTLS_DIR)/library/*.c)
 # p256-m (MBEDTLS_PSA_P256M_DRIVER_ENABLED, a small-profile choice): its

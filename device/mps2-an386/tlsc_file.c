@@ -7,7 +7,8 @@
  */
 #include <stdio.h>
 
-#include "core/internal.h"
+#include "tlsc/tlsc.h"
+#include "core/alloc.h"
 #include "platform/platform.h"
 #include "semihost.h"
 

@@ -15,6 +15,14 @@
 
 #include "event/ev_internal.h"
 
+#include "core/alloc.h"
+#include "core/base/ip.h"
+#include "core/config/config.h"
+#include "core/config/log.h"
+#include "core/tls/conn.h"
+#include "core/tls/freeze.h"
+#include "tlsc/session.h"
+
 /* ---- events ---------------------------------------------------------------- */
 
 static const char *const event_names[] = {

@@ -7,8 +7,10 @@
 #define TLSC_EVENT_INTERNAL_H
 
 #include "tlsc/event.h"
-#include "core/internal.h"
-#include "core/next_conn.h"
+#include "core/base/hostname.h"
+#include "core/base/text.h"
+#include "core/tls/next_conn.h"
+#include "platform/platform.h"
 
 /* Decrypted bytes delivered per RECEIVE event at most. */
 #define TLSC__EV_CHUNK 4096

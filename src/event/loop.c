@@ -9,6 +9,11 @@
 
 #include "event/ev_internal.h"
 
+#include "core/alloc.h"
+#include "core/mbedtls/init.h"
+#include "core/mbedtls/keyslots.h"
+#include "tlsc/tlsc.h"
+
 tlsc_err tlsc_loop_new(tlsc_loop **out)
 {
     if (out == NULL)

@@ -12,7 +12,8 @@
  */
 #include <string.h>
 
-#include "core/internal.h"
+#include "core/alloc.h"
+#include "core/tls/blocking.h"
 #include "http/download.h"
 
 /* One read buffer per client, for responses and request bodies. A profile

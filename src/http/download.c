@@ -18,7 +18,11 @@
 
 #include "mbedtls/sha256.h"
 
-#include "core/internal.h"
+#include "platform/platform.h"
+#include "core/alloc.h"
+#include "core/base/codec.h"
+#include "core/base/text.h"
+#include "core/config/log.h"
 #include "http/download.h"
 
 #define DEFAULT_RETRIES 3

@@ -11,7 +11,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/internal.h"
+#include "core/alloc.h"
+#include "core/base/hostname.h"
+#include "core/base/text.h"
+#include "core/config/log.h"
+#include "core/tls/freeze.h"
 #include "http/engine.h"
 
 /* ---- the client's state ----------------------------------------------------------- */

@@ -26,7 +26,7 @@
 #define TLSC_HTTP_ENGINE_H
 
 #include "tlsc/http.h"
-#include "core/next_conn.h"
+#include "core/tls/next_conn.h"
 #include "http/http_internal.h"
 
 /* The error detail of a client (as a connection's). */

@@ -11,7 +11,8 @@
  */
 #include <string.h>
 
-#include "core/internal.h"
+#include "core/alloc.h"
+#include "core/config/config.h"
 #include "http/download.h"
 #include "event/ev_internal.h"
 

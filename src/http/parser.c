@@ -14,7 +14,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/internal.h"
+#include "core/alloc.h"
+#include "core/base/codec.h"
+#include "core/base/text.h"
+#include "core/mbedtls/init.h"
 #include "http/http_internal.h"
 
 #define LINE_MAX_DEFAULT 8192

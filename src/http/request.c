@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "tlsc/http.h"
-#include "core/util.h"
+#include "core/base/text.h"
 #include "http/http_internal.h"
 
 /* Appends to a buffer that may be too small: counts what would be needed. */

@@ -7,7 +7,8 @@
 #include <string.h>
 
 #include "tlsc/http.h"
-#include "core/util.h"
+#include "core/base/hostname.h"
+#include "core/base/ip.h"
 #include "http/http_internal.h"
 
 /* ---- details ---------------------------------------------------------------- */

@@ -18,7 +18,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/internal.h"
+#include "core/alloc.h"
+#include "core/base/hostname.h"
+#include "core/base/text.h"
 #include "mqtt/mqtt_internal.h"
 
 typedef enum mstate {

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/internal.h"
+#include "core/alloc.h"
 #include "mqtt/mqtt_internal.h"
 
 struct tlsc_mqtt_decoder {

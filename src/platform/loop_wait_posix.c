@@ -8,6 +8,8 @@
 
 #include "event/ev_internal.h"
 
+#include "core/alloc.h"
+
 static bool grow_arrays(tlsc_loop *loop, size_t need)
 {
     if (need <= loop->watch_cap)

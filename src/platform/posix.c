@@ -8,7 +8,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/internal.h"
+#include "tlsc/tlsc.h"
+#include "platform/platform.h"
+#include "core/alloc.h"
+#include "core/base/text.h"
 
 uint64_t tlsc__monotonic_ms(void)
 {

@@ -18,7 +18,10 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
-#include "core/internal.h"
+#include "tlsc/tlsc.h"
+#include "platform/platform.h"
+#include "core/alloc.h"
+#include "core/base/hostname.h"
 
 struct tlsc__resolve {
     struct tlsc__resolve *next_orphan;

@@ -5,7 +5,7 @@
 # baremetal.mk with CROSS=xtensa-lx106-elf-), and the minimal client
 # (bench/footprint_client.c) links: catches code that needs what the lx106
 # lacks, first of all __atomic_* helpers (it has no atomic instructions;
-# TLSC_NO_THREADS makes the core's atomics plain: src/core/atomics.h).
+# TLSC_NO_THREADS makes the core's atomics plain: src/core/base/atomics.h).
 # The link is SIZE-ONLY: device/esp8266/lx106_size.ld lays out flash and
 # DRAM like the SDK, and the ROM's arithmetic helpers the lx106 libgcc
 # leaves out are stand-ins (device/esp8266/rom_stubs.c); the image never

@@ -4,7 +4,7 @@
 # full) has no C99 length modifiers z, j, t, ll (nor L, q), and a following
 # argument is then read from the wrong place. Only string literals outside
 # comments are looked at, with "%%" removed first; the library prints such
-# values with %lu / %ld and casts, or tlsc__u64 / tlsc__i64 (src/core/util.h).
+# values with %lu / %ld and casts, or tlsc__u64 / tlsc__i64 (src/core/base/text.h).
 # It first checks itself on a sample that must be caught.
 set -u
 [ $# -ge 1 ] || { echo "usage: formats.sh DIR..." >&2; exit 2; }

@@ -15,7 +15,12 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "core/internal.h"
+#include "tlsc/tlsc.h"
+#include "core/alloc.h"
+#include "core/base/text.h"
+#include "core/bundle/bundle.h"
+#include "core/mbedtls/init.h"
+#include "core/verify/trust.h"
 
 /* A name for roots stored without one (the lookup hashes it). */
 static const unsigned char SOME_NAME[] = { 0x30, 0x0d, 0x31, 0x0b, 0x30, 0x09, 0x06, 0x03,

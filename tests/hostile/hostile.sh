@@ -25,7 +25,7 @@ setup_pki
 ROOT=$PKI/root.pem
 TIMEOUT_MS=5000   # tlsc --timeout for cases that must fail fast anyway
 
-# Static messages (src/core/error.c) of the codes asserted below.
+# Static messages (src/core/base/error.c) of the codes asserted below.
 MSG_TRUNCATED="peer closed the connection without close_notify"
 MSG_BAD_MESSAGE="peer sent a malformed or unexpected TLS message"
 MSG_TOO_LARGE="peer sent a TLS record larger than the input buffer"

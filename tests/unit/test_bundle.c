@@ -17,7 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/internal.h"
+#include "tlsc/tlsc.h"
+#include "core/alloc.h"
+#include "core/base/text.h"
+#include "core/bundle/bundle.h"
+#include "core/mbedtls/peek_x509.h"
+#include "core/verify/trust.h"
 
 #include "mbedtls/sha256.h"
 

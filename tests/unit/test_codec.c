@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/util.h"
+#include "core/base/codec.h"
 
 /* ---- tlsc__hex_decode ---------------------------------------------------- */
 

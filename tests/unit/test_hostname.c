@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "core/util.h"
+#include "core/base/hostname.h"
 
 /* ---- tlsc__host_valid ---------------------------------------------------- */
 

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "tlsc/tlsc.h"
-#include "core/next_conn.h"
+#include "core/tls/next_conn.h"
 
 static tlsc_config *psk_config(void)
 {

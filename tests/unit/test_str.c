@@ -9,7 +9,7 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "core/util.h"
+#include "core/base/text.h"
 
 #define GUARD 16
 

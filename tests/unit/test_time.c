@@ -14,7 +14,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/util.h"
+#include "core/base/calendar.h"
 
 #define FIRST INT64_C(-62167219200) /* 0000-01-01T00:00:00Z */
 #define LAST INT64_C(253402300799)  /* 9999-12-31T23:59:59Z */

@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "core/internal.h"
+#include "core/alloc.h"
 #include "platform/lwip/lwip_internal.h"
 #include "tlsc/lwip.h"
 

@@ -11,8 +11,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/internal.h"
-#include "core/util.h"
+#include "platform/platform.h"
+#include "core/base/calendar.h"
 #include "tlsc/platform.h"
 
 #include "mbedtls/platform_util.h"
