@@ -23,14 +23,22 @@ mk() { make -s -f "$repo/scripts/device.mk" -j2 REPO="$repo" MBEDTLS_DIR="$mbedt
          PROFILE="$repo/config/tlsc_mbedtls_config.h" OUT="$out" "$@"; }
 mk FW_OUT="$out/tlsc" fw > "$out/build-tlsc.log" 2>&1 || { tail "$out/build-tlsc.log"; exit 1; }
 mk FW_OUT="$out/altcp" ALTCP=1 altcp > "$out/build-altcp.log" 2>&1 || { tail "$out/build-altcp.log"; exit 1; }
+mkp() { # PROFILE TARGET: a firmware of another profile, into $out/PROFILE
+  make -s -f "$repo/scripts/device.mk" -j2 REPO="$repo" MBEDTLS_DIR="$mbedtls" LWIP_DIR="$lwip" \
+    PROFILE="$repo/config/tlsc_mbedtls_$1.h" OUT="$out/lib-$1" FW_OUT="$out/$1" "$2" \
+    > "$out/build-$1-$2.log" 2>&1 || { tail "$out/build-$1-$2.log"; exit 1; }
+}
+mkp small fw
+mkp small4k ev
 
 source "$repo/tests/event/nginx_start.sh"
 nginx=$(command -v nginx || echo /usr/sbin/nginx)
 T=$(mktemp -d "${TMPDIR:-/tmp}/tlsc-devbench.XXXXXX")
-trap '[ -n "${NGINX_PID:-}" ] && kill "$NGINX_PID" 2>/dev/null; rm -rf "$T"' EXIT
+trap '[ -n "${NGINX_PID:-}" ] && kill "$NGINX_PID" 2>/dev/null; [ -n "${NGINX13_PID:-}" ] && kill "$NGINX13_PID" 2>/dev/null; rm -rf "$T"' EXIT
 TLSC_PKI_NO_RSA4096=1 bash "$repo/tests/pki/gen.sh" "$T/pki" > /dev/null 2>&1
 mkdir -p "$T/logs" "$T/tmp" "$T/www"
 head -c 20000 /dev/urandom > "$T/www/file"
+head -c 262144 /dev/urandom > "$T/www/big"
 chmod -R a+rX "$T"
 source "$repo/tests/device/nginx_conf.sh"
 write_conf() {
@@ -39,6 +47,16 @@ write_conf() {
 }
 nginx_start "$T" write_conf || { cat "$T/logs/error.log"; exit 1; }
 port=$NGINX_PORT
+# A second nginx with TLS 1.3 as well (16 KiB records) for tlsc's own targets.
+mkdir -p "$T/n13/logs" "$T/n13/tmp"
+write_conf13() {
+  device_nginx_conf "$T/n13" "$1" "TLSv1.2 TLSv1.3" "$T/www" "$T/pki/server-p256-chain.pem" \
+    "$T/pki/server-p256.key"
+}
+NGINX13_PID=""
+pid1=$NGINX_PID
+nginx_start "$T/n13" write_conf13 || { cat "$T/n13/logs/error.log"; exit 1; }
+port13=$NGINX_PORT NGINX13_PID=$NGINX_PID NGINX_PID=$pid1
 
 run() { # ELF PORT NAME
   timeout 120 qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none \
@@ -65,3 +83,25 @@ printf '| %-42s | %-26s | %-34s |\n' "flash of the firmware (bytes)" "$(v flash_
 printf '| %-42s | %-26s | %-34s |\n' "stack high-water (bytes)" "$(v stack_peak_bytes "$a")" "$(v stack_peak_bytes "$b")"
 printf '| %-42s | %-26s | %-34s |\n' "expired certificate, by default" "$(verdict "$ae" "$aes")" "$(verdict "$be" "$bes")"
 printf '| %-42s | %-26s | %-34s |\n' "wrong host name, by default" "$(verdict "$aw" "$aws")" "$(verdict "$bw" "$bws")"
+
+# run_args ELF ARGS: the firmware with a semihosting argument list.
+run_args() {
+  timeout 180 qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none \
+    -nic user,model=lan9118 -icount shift=0 -kernel "$1" \
+    -semihosting-config "enable=on,target=native,$2" 2>&1
+}
+ca=arg=$T/pki/root.pem
+g=$(run_args "$out/small/fw_get.elf" "arg=10.0.2.2,arg=$port13,arg=localhost,arg=/big,$ca,arg=$T/out") ||
+  { echo "$g"; exit 1; }
+e=$(run_args "$out/small4k/fw_ev.elf" \
+  "arg=10.0.2.2,arg=$port13,arg=localhost,arg=/file,$ca,arg=3,arg=20000,arg=staged") || { echo "$e"; exit 1; }
+echo
+printf '| %-66s | %-9s | %-9s |\n' "tlsc alone on the board (issue 15's targets)" "measured" "target"
+printf '|%s|%s|%s|\n' -------------------------------------------------------------------- ----------- -----------
+printf '| %-66s | %-9s | %-9s |\n' "small, TLS $(v protocol "$g" | sed 's/TLSv//'), verified GET of 256 KB in 16 KiB records: tlsc heap peak" \
+  "$(v tlsc_heap_peak_bytes "$g")" "<= 24 KB"
+printf '| %-66s | %-9s | %-9s |\n' "  the same: arena high-water (tlsc's bytes + block headers)" "$(v heap_peak_bytes "$g")" ""
+printf '| %-66s | %-9s | %-9s |\n' "  the same: stack high-water" "$(v stack_peak_bytes "$g")" "<= 6 KB"
+printf '| %-66s | %-9s | %-9s |\n' "small4k, two connections open and idle + one handshake: arena" \
+  "$(v arena_peak_at_last_handshake_bytes "$e")" "<= 40 KB"
+printf '| %-66s | %-9s | %-9s |\n' "  the same three then transferring at once: arena" "$(v arena_peak_bytes "$e")" ""

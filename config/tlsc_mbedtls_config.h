@@ -41,11 +41,16 @@
 #define MBEDTLS_PSA_CRYPTO_C
 #define MBEDTLS_USE_PSA_CRYPTO
 #define MBEDTLS_PSA_KEY_STORE_DYNAMIC
-/* Not MBEDTLS_PSA_ASSUME_EXCLUSIVE_BUFFERS here (the small profiles have
- * it; it saves 2 x 16 KiB of copies per record): with it, the allocation-
- * failure test (tests/api/test_alloc_fail.c) reaches an mbedTLS 3.6.6 bug —
- * an allocation failure inside a DRBG reseed leaves the entropy accumulator
- * half set up, and the next reseed dereferences NULL (sha512.c:775). */
+/* PSA takes its random bytes from tlsc's generator (src/core/rng.c: a
+ * CTR_DRBG seeded from the platform), not from its own DRBG over
+ * mbedtls_entropy, whose reseed crashes after an allocation failure in
+ * mbedTLS 3.6.6 (tests/api/test_rng.c). */
+#define MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG
+/* PSA works on the record in place instead of copying it in and out:
+ * 2 x 16 KiB less heap per record being decrypted, and a quarter of a
+ * download's CPU time (docs/footprint.md). Safe because tlsc never hands
+ * PSA memory another thread or a device writes to meanwhile. */
+#define MBEDTLS_PSA_ASSUME_EXCLUSIVE_BUFFERS
 
 /* ---- tlsc (not mbedTLS) ---- */
 /* The HTTP client's read buffer (src/http/client.c; 4 KiB when not set):

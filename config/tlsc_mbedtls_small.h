@@ -57,6 +57,9 @@
  * SHA-512: 108 bytes less heap for the process lifetime. */
 #define MBEDTLS_ENTROPY_FORCE_SHA256
 #define MBEDTLS_CTR_DRBG_C
+/* PSA's random bytes come from tlsc's generator (src/core/rng.c): see
+ * config/tlsc_mbedtls_config.h. */
+#define MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG
 
 /* ---- PSA crypto (required by TLS 1.3) ---- */
 #define MBEDTLS_PSA_CRYPTO_C

@@ -6,7 +6,11 @@
  * connection then holds its data (tlsc_ev_hold) for a while
  * after its first bytes, so lwIP's window closes on it, then resumes.
  * Arguments (semihosting command line):
- *   ADDR PORT SERVER_NAME PATH CA_FILE COUNT BODY_BYTES
+ *   ADDR PORT SERVER_NAME PATH CA_FILE COUNT BODY_BYTES [staged]
+ * staged: each connection starts only once the one before it has finished
+ * its handshake, so the last handshake runs beside COUNT-1 open idle
+ * connections; arena_peak_at_last_handshake_bytes is the arena's
+ * high-water mark up to then (before any request).
  * Each response must be "200" with exactly BODY_BYTES of body (HTTP/1.0:
  * until close_notify). Prints per-connection results, the most
  * connections open at once and the device's figures; exit 0 when all
@@ -38,8 +42,11 @@ typedef struct job {
 } job;
 
 static job jobs[MAX_CONNS];
-static const char *server_name, *path;
+static const char *server_name, *path, *addr;
+static uint16_t port;
 static int count, open_now, open_max;
+static bool staged;
+static size_t peak_at_last_handshake;
 
 /* The requests go out once every connection is open, so that all of them
  * are open at once (handshakes done, then transfers side by side). */
@@ -59,8 +66,13 @@ static void on_event(tlsc_ev *ev, const tlsc_event *e, void *ud)
     case TLSC_EV_CONNECTED:
         j->connected = true;
         open_max = ++open_now > open_max ? open_now : open_max;
-        if (open_now == count)
+        if (open_now == count) {
+            peak_at_last_handshake = board_heap_peak();
             send_requests();
+        } else if (staged && tlsc_lwip_ev_connect(jobs[j->index + 1].ev, addr, port,
+                                                  server_name) != TLSC_OK) {
+            (void)tlsc_ev_close(ev);
+        }
         break;
     case TLSC_EV_RECEIVE: {
         const char *d = e->data;
@@ -97,18 +109,21 @@ static void on_event(tlsc_ev *ev, const tlsc_event *e, void *ud)
 
 int main(void)
 {
-    char *argv[8];
-    int argc = board_args(argv, 8);
+    char *argv[9];
+    int argc = board_args(argv, 9);
     if (argc < 7) {
-        board_eputs("usage: ADDR PORT SERVER_NAME PATH CA_FILE COUNT BODY_BYTES\n");
+        board_eputs("usage: ADDR PORT SERVER_NAME PATH CA_FILE COUNT BODY_BYTES [staged]\n");
         return 2;
     }
     count = atoi(argv[5]);
     size_t want = (size_t)strtoul(argv[6], NULL, 10);
     if (count < 1 || count > MAX_CONNS || board_heap_init() != 0 || net_init() != 0)
         return 2;
+    addr = argv[0];
+    port = (uint16_t)atoi(argv[1]);
     server_name = argv[2];
     path = argv[3];
+    staged = argc > 7 && strcmp(argv[7], "staged") == 0;
     tlsc_config *cfg;
     tlsc_loop *loop;
     tlsc_err err = tlsc_config_new(&cfg);
@@ -121,8 +136,8 @@ int main(void)
     for (int i = 0; err == TLSC_OK && i < count; i++) {
         jobs[i].index = i;
         err = tlsc_ev_new(loop, cfg, on_event, &jobs[i], &jobs[i].ev);
-        if (err == TLSC_OK)
-            err = tlsc_lwip_ev_connect(jobs[i].ev, argv[0], (uint16_t)atoi(argv[1]), server_name);
+        if (err == TLSC_OK && (i == 0 || !staged))
+            err = tlsc_lwip_ev_connect(jobs[i].ev, addr, port, server_name);
     }
     if (err != TLSC_OK) {
         board_eprintf("error: %s: %s\n", tlsc_strerror(err), tlsc_config_errmsg(cfg));
@@ -151,7 +166,9 @@ int main(void)
     }
     tlsc_loop_free(loop);
     tlsc_config_free(cfg);
-    board_printf("open_at_once: %d\narena_peak_bytes: %lu\nstack_peak_bytes: %lu\n", open_max,
-                 (unsigned long)board_heap_peak(), (unsigned long)board_stack_peak());
+    board_printf("open_at_once: %d\narena_peak_at_last_handshake_bytes: %lu\n"
+                 "arena_peak_bytes: %lu\nstack_peak_bytes: %lu\n", open_max,
+                 (unsigned long)peak_at_last_handshake, (unsigned long)board_heap_peak(),
+                 (unsigned long)board_stack_peak());
     return failed == 0 ? 0 : 1;
 }

@@ -23,7 +23,7 @@
 #include "tlsc/tlsc.h"
 #include "tlsc/lwip.h"
 
-#define ARGS_MAX 8
+#define ARGS_MAX 10
 
 static unsigned char *read_host_file(const char *path, size_t *len)
 {
@@ -99,8 +99,14 @@ int main(void)
         return fail("board", "init failed", 1);
     tlsc_lwip_set_poll(net_poll, NULL);
     unsigned drop = 0, reorder = 0;
-    if (argc > 6 && sscanf(argv[6], "faults=%u,%u", &drop, &reorder) != 2)
-        return fail("usage", "faults=DROP,REORDER (per mille)", 2);
+    for (int i = 6; i < argc; i++) {
+        if (strncmp(argv[i], "dns=", 4) == 0) {
+            if (net_set_dns(argv[i] + 4) != 0)
+                return fail("usage", "dns=A.B.C.D", 2);
+        } else if (sscanf(argv[i], "faults=%u,%u", &drop, &reorder) != 2) {
+            return fail("usage", "faults=DROP,REORDER (per mille) or dns=A.B.C.D", 2);
+        }
+    }
     lan9118_set_faults(drop, reorder);
 
     size_t ca_len = 0;

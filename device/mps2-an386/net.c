@@ -26,6 +26,15 @@ int net_init(void)
     return 0;
 }
 
+int net_set_dns(const char *dotted)
+{
+    ip_addr_t dns;
+    if (!ipaddr_aton(dotted, &dns))
+        return -1;
+    dns_setserver(0, &dns);
+    return 0;
+}
+
 void net_poll(void *ud)
 {
     (void)ud;

@@ -8,6 +8,9 @@
 
 /* Bring lwIP and the interface up; 0 on success. */
 int net_init(void);
+/* Ask the DNS server at dotted (e.g. "10.0.2.2", the host) instead of
+ * QEMU's; 0 on success. For the tests' own DNS server. */
+int net_set_dns(const char *dotted);
 /* One main-loop pass: receive frames, run lwIP's timers, sleep until the
  * next interrupt when nothing arrived. */
 void net_poll(void *ud);

@@ -40,7 +40,8 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_set_allocator(tlsc_calloc_fn calloc_fn,
  * buf of len bytes (any alignment; at least 1024): no malloc at all. Like
  * tlsc_set_allocator it must be called before any other tlsc call that
  * allocates, and buf must stay valid (and untouched) for as long as tlsc
- * is used: PSA crypto keeps ~1-3 KB of global state in it for good.
+ * is used: PSA crypto may keep global state in it for good (the full
+ * profile's growing key store: ~2.7 KB; the small profiles: none).
  * Running out fails the allocation, which surfaces as TLSC_ERR_NO_MEMORY
  * from the call that needed it; nothing else is affected.
  * Sizing: each block costs its size rounded up to 16 plus a 16-byte arena

@@ -2,7 +2,8 @@
  * tlsc/platform.h — what a bare-metal application supplies to tlsc.
  *
  * The default build uses the POSIX platform (sockets, clock_gettime, the
- * system's entropy through mbedTLS) and needs nothing from this header.
+ * system's entropy for tlsc's random generator) and needs nothing from
+ * this header.
  *
  * Firmware without an operating system builds tlsc with the "none"
  * platform (src/platform/none/, mbedTLS overlay config/tlsc_platform_none.h;

@@ -34,6 +34,12 @@ int64_t tlsc__wall_ms(void);
 /* Sleep briefly (used only by blocking calls over transports without wait). */
 void tlsc__sleep_ms(unsigned ms);
 
+/* Fill buf with len bytes from the system's entropy source (POSIX:
+ * getentropy; bare metal: the application's tlsc_platform_entropy, a
+ * TRNG). 0 on success, non-zero when the source failed. tlsc's random
+ * generator (core/rng.c) seeds and reseeds from it. */
+int tlsc__entropy(unsigned char *buf, size_t len);
+
 /* Run fn exactly once per process, thread-safely. */
 void tlsc__once(void (*fn)(void));
 

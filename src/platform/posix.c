@@ -1,4 +1,5 @@
-/* POSIX implementation of the platform layer's clock, once and file I/O. */
+/* POSIX implementation of the platform layer's clock, entropy, once and
+ * file I/O. */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -37,6 +38,19 @@ void tlsc__sleep_ms(unsigned ms)
     struct timespec ts = { ms / 1000u, (long)(ms % 1000u) * 1000000L };
     while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
     }
+}
+
+/* getentropy hands out at most 256 bytes per call. */
+int tlsc__entropy(unsigned char *buf, size_t len)
+{
+    while (len > 0) {
+        size_t n = len < 256 ? len : 256;
+        if (getentropy(buf, n) != 0)
+            return -1;
+        buf += n;
+        len -= n;
+    }
+    return 0;
 }
 
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;

@@ -74,12 +74,13 @@ static void arena_serves_everything(void **state)
     int port = start_server(&p);
     size_t free0, largest0, free1, largest1, min_free;
 
-    /* the first handshake leaves PSA's global state behind: the baseline */
+    /* the first handshake may leave PSA's global state behind (the full
+     * profile's growing key store; nothing in the small ones): the
+     * baseline */
     assert_int_equal(handshake(port), TLSC_OK);
     size_t heap0 = tlsc_heap_current();
     tlsc_arena_stats(&free0, &largest0, NULL);
-    assert_true(free0 < sizeof arena);
-    assert_true(heap0 > 0);
+    assert_true(free0 <= sizeof arena);
 
     assert_int_equal(handshake(port), TLSC_OK);
     assert_int_equal(tlsc_heap_current(), heap0);
@@ -136,7 +137,10 @@ static void arena_rules(void **state)
 {
     (void)state;
     /* blocks are live: no other allocator (or arena) may take over */
+    tlsc_config *cfg = NULL;
+    assert_int_equal(tlsc_config_new(&cfg), TLSC_OK);
     assert_int_equal(tlsc_alloc_use_arena(arena, sizeof arena), TLSC_ERR_STATE);
+    tlsc_config_free(cfg);
     assert_int_equal(tlsc_alloc_use_arena(NULL, 4096), TLSC_ERR_INVALID_ARG);
     assert_int_equal(tlsc_alloc_use_arena(arena, 100), TLSC_ERR_INVALID_ARG);
 }

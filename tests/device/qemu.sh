@@ -11,7 +11,10 @@
 # (4 KiB) smaller than the server's 16 KiB TLS records; 3% of the frames
 # dropped and 3% reordered by the netif with the download still intact;
 # three connections at once on the event driver over lwIP (small4k, TLS 1.2
-# with 4 KiB records), one of them held (tlsc_ev_hold) for a while.
+# with 4 KiB records), one of them held (tlsc_ev_hold) for a while; a name
+# resolved by lwIP's DNS client (the test's DNS server, tests/device/dns.py,
+# on the host's port 53: root only, skipped otherwise) and one it cannot
+# resolve.
 set -u
 repo=${1:?usage: qemu.sh REPO MBEDTLS_DIR DEPS_DIR LIB_OUT OUT}
 mbedtls=${2:?}; deps=${3:?}; lib_out=${4:?}; out=${5:?}
@@ -41,6 +44,7 @@ build_fw "$out/ev-small4k" ev small4k
 T=$(mktemp -d "${TMPDIR:-/tmp}/tlsc-qemu.XXXXXX") || exit 1
 cleanup() {
   [ -n "${NGINX_PID:-}" ] && kill "$NGINX_PID" 2>/dev/null && wait "$NGINX_PID" 2>/dev/null
+  [ -n "${DNS_PID:-}" ] && kill "$DNS_PID" 2>/dev/null && wait "$DNS_PID" 2>/dev/null
   rm -rf "$T"
 }
 trap cleanup EXIT INT TERM
@@ -63,7 +67,7 @@ port=$NGINX_PORT
 # console in OUT and ERR, the body in $T/body.
 run() {
   local fw=$1 args a
-  args="arg=10.0.2.2,arg=$2,arg=$3,arg=$4,arg=$T/pki/root.pem,arg=$T/body"
+  args="arg=${ADDR:-10.0.2.2},arg=$2,arg=$3,arg=$4,arg=$T/pki/root.pem,arg=$T/body"
   for a in "${@:5}"; do args="$args,arg=${a//,/,,}"; done
   rm -f "$T/body"
   timeout 120 qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none \
@@ -116,6 +120,30 @@ if [ "$RC" = 0 ] && cmp -s "$T/body" "$T/www/big.bin" && [ "$(key frames_dropped
   ok "3% of frames dropped and 3% reordered: download intact ($(key frames_dropped) dropped, $(key frames_reordered) reordered)"
 else
   bad "fault injection (exit $RC)"; show
+fi
+
+# lwIP's DNS client (dns_gethostbyname): the firmware asks the test's DNS
+# server on the host, which knows dev.tlsc.test only.
+DNS_PID=""
+python3 "$repo/tests/device/dns.py" dev.tlsc.test 10.0.2.2 "$T/dns.log" > "$T/dns.out" 2>&1 &
+DNS_PID=$!
+for i in $(seq 1 50); do grep -q ready "$T/dns.out" 2>/dev/null && break; kill -0 "$DNS_PID" 2>/dev/null || break; sleep 0.1; done
+if grep -q ready "$T/dns.out"; then
+  ADDR=dev.tlsc.test run "$out/fw" "$port" localhost /small.bin dns=10.0.2.2
+  if [ "$RC" = 0 ] && cmp -s "$T/body" "$T/www/small.bin" && grep -q '^dev.tlsc.test 1$' "$T/dns.log"; then
+    ok "name resolved by lwIP's DNS client, then a verified GET"
+  else
+    bad "name resolved by lwIP's DNS client (exit $RC)"; show
+  fi
+  ADDR=nope.tlsc.test run "$out/fw" "$port" localhost /small.bin dns=10.0.2.2
+  if [ "$RC" = 9 ] && [[ $ERR == "error: host name could not be resolved: "* ]] &&
+     grep -q '^nope.tlsc.test 1$' "$T/dns.log"; then
+    ok "unknown name: \"host name could not be resolved\""
+  else
+    bad "unknown name (exit $RC)"; show
+  fi
+else
+  echo "skip - lwIP's DNS client: no DNS server on 127.0.0.1:53 ($(head -c 200 "$T/dns.out"))"
 fi
 
 # Three GETs at once on tlsc's event driver over lwIP: the firmware's loop

@@ -1,6 +1,7 @@
 /*
- * Process-wide setup: route mbedTLS's memory and time through tlsc, and
- * initialise PSA crypto (which TLS 1.3 needs) once.
+ * Process-wide setup: route mbedTLS's memory and time through tlsc,
+ * initialise PSA crypto (which TLS 1.3 needs) once and seed tlsc's random
+ * generator (rng.c).
  *
  * Time: mbedTLS asks one global function for the time when it checks a
  * certificate's dates. tlsc wants the clock of the *configuration* the
@@ -12,6 +13,7 @@
  */
 #include "tlsc/tlsc.h"
 #include "core/mbedtls/init.h"
+#include "core/mbedtls/rng.h"
 
 #include "core/alloc.h"
 #include "platform/platform.h"
@@ -49,12 +51,17 @@ tlsc_err tlsc__global_init(void)
     psa_status_t st = psa_crypto_init();
     if (st == PSA_ERROR_INSUFFICIENT_MEMORY)
         return TLSC_ERR_NO_MEMORY;
-    return st == PSA_SUCCESS ? TLSC_OK : TLSC_ERR_INTERNAL;
+    if (st != PSA_SUCCESS)
+        return TLSC_ERR_INTERNAL;
+    /* Seeded here, not at the first random byte, so that a failing entropy
+     * source stops tlsc_config_new instead of a handshake (tlsc/platform.h). */
+    return tlsc__rng_init();
 }
 
 void tlsc_global_free(void)
 {
     mbedtls_psa_crypto_free();
+    tlsc__rng_free();
 }
 
 const char *tlsc_version(void)

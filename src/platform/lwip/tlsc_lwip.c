@@ -196,10 +196,11 @@ tlsc_err tlsc__lwip_send(void *ctx, const unsigned char *buf, size_t len, size_t
     *sent = 0;
     if (t->state == LW_FAILED)
         return t->failure;
-    if (t->pcb == NULL)
-        return TLSC_ERR_CONN_RESET; /* closed by the peer and gone */
+    /* Before the pcb test: while the name resolves there is no pcb yet. */
     if (t->state != LW_OPEN)
         return TLSC_WANT_WRITE;
+    if (t->pcb == NULL)
+        return TLSC_ERR_CONN_RESET; /* closed by the peer and gone */
     size_t room = tcp_sndbuf(t->pcb);
     if (room == 0 || tcp_sndqueuelen(t->pcb) >= TCP_SND_QUEUELEN)
         return TLSC_WANT_WRITE;

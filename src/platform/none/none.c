@@ -18,7 +18,9 @@
 #include "mbedtls/platform_util.h"
 
 /* mbedTLS's hook for a hardware entropy source (MBEDTLS_ENTROPY_HARDWARE_ALT,
- * set by config/tlsc_platform_none.h); not declared by a public header. */
+ * set by config/tlsc_platform_none.h); not declared by a public header.
+ * tlsc itself seeds its generator through tlsc__entropy; this is for an
+ * application that uses mbedTLS's entropy module beside tlsc. */
 int mbedtls_hardware_poll(void *data, unsigned char *output, size_t len, size_t *olen);
 
 uint64_t tlsc__monotonic_ms(void)
@@ -56,6 +58,11 @@ void tlsc__once(void (*fn)(void))
         done = true;
         fn();
     }
+}
+
+int tlsc__entropy(unsigned char *buf, size_t len)
+{
+    return tlsc_platform_entropy(buf, len);
 }
 
 int mbedtls_hardware_poll(void *data, unsigned char *output, size_t len, size_t *olen)

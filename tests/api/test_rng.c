@@ -1,0 +1,86 @@
+/*
+ * tlsc's random generator (src/core/rng.c), which PSA takes every random
+ * byte from (MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG):
+ *  - it survives allocation failures. PSA's own generator over mbedTLS's
+ *    entropy module does not in mbedTLS 3.6.6: an allocation failure inside
+ *    a reseed leaves the entropy accumulator without its hash context and
+ *    the next reseed dereferences NULL (sha512.c:775) — this program
+ *    crashed there before tlsc brought its own generator;
+ *  - it produces bytes that change (a smoke check, not a statistical test:
+ *    the generator is mbedTLS's CTR_DRBG);
+ *  - tlsc_global_free releases it and the next tlsc_config_new seeds it
+ *    again.
+ * Links the static library for the PSA API.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "psa/crypto.h"
+#include "tlsc/tlsc.h"
+
+static int passed, failed;
+static bool fail_all;
+
+static void check(bool ok, const char *what)
+{
+    printf("%s: %s\n", ok ? "ok" : "FAIL", what);
+    ok ? passed++ : failed++;
+}
+
+static void *maybe_calloc(void *ud, size_t n, size_t size)
+{
+    (void)ud;
+    return fail_all ? NULL : calloc(n, size);
+}
+
+static void plain_free(void *ud, void *p)
+{
+    (void)ud;
+    free(p);
+}
+
+/* Enough calls for several reseeds of a DRBG reseeding every 10,000. */
+static int draw(int calls)
+{
+    unsigned char b[1];
+    int errors = 0;
+    for (int i = 0; i < calls; i++)
+        errors += psa_generate_random(b, sizeof b) != PSA_SUCCESS;
+    return errors;
+}
+
+static bool differ(void)
+{
+    unsigned char a[32], b[32], zero[32] = { 0 };
+    if (psa_generate_random(a, sizeof a) != PSA_SUCCESS ||
+        psa_generate_random(b, sizeof b) != PSA_SUCCESS)
+        return false;
+    return memcmp(a, b, sizeof a) != 0 && memcmp(a, zero, sizeof a) != 0;
+}
+
+int main(void)
+{
+    if (tlsc_set_allocator(maybe_calloc, plain_free, NULL) != TLSC_OK)
+        return 1;
+    tlsc_config *cfg;
+    if (tlsc_config_new(&cfg) != TLSC_OK)
+        return 1;
+    fail_all = true;
+    check(draw(25000) == 0, "random bytes while every allocation fails");
+    fail_all = false;
+    check(draw(25000) == 0, "random bytes after allocations work again");
+    check(differ(), "two draws differ and are not zero");
+    /* a buffer larger than one CTR_DRBG request (1,024 bytes) */
+    static unsigned char big[5000];
+    check(psa_generate_random(big, sizeof big) == PSA_SUCCESS &&
+              memcmp(big + 4000, big + 3000, 1000) != 0,
+          "5,000 bytes in one call");
+    tlsc_config_free(cfg);
+    tlsc_global_free();
+    check(tlsc_config_new(&cfg) == TLSC_OK && differ(), "seeded again after tlsc_global_free");
+    tlsc_config_free(cfg);
+    tlsc_global_free();
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed != 0;
+}
