@@ -287,9 +287,33 @@ typedef struct cli_ev_params {
  * Same behaviour and exit statuses as the blocking path. */
 int cli_event_connect(const cli_ev_params *p);
 
-/* The same for the HTTPS client of tlsc get. */
-void cli_session_load_http(tlsc_http *h, const char *path);
-int cli_session_save_http(tlsc_http *h, const char *path);
+/* ---- tlsc get's client through either driver ------------------------- */
+
+/* The calls tlsc get makes on its HTTPS client, so one run_get serves both
+ * drivers: tlsc_http (cmd_get.c) and tlsc_http_ev on a tlsc_loop
+ * (cli_evget.c). c is the client open made. */
+typedef struct cli_http_ops {
+    tlsc_err (*open)(tlsc_config *cfg, void **out);
+    void (*close)(void *c);
+    tlsc_err (*set_max_redirects)(void *c, unsigned max);
+    tlsc_err (*set_max_time)(void *c, uint32_t ms);
+    tlsc_err (*set_server_name)(void *c, const char *name);
+    tlsc_err (*set_session)(void *c, const void *blob, size_t len);
+    tlsc_err (*export_session)(void *c, void *buf, size_t cap, size_t *len);
+    tlsc_err (*request)(void *c, const tlsc_http_request *req, tlsc_http_result *res);
+    tlsc_err (*download)(void *c, const tlsc_download *d, tlsc_download_result *res);
+    const char *(*errmsg)(const void *c);
+    void (*get_stats)(const void *c, tlsc_http_stats *out);
+} cli_http_ops;
+
+/* tlsc get --driver event (tools/cli_evget.c): each call runs the loop
+ * until the request or download ended. NULL where the build has no event
+ * driver (the device firmware). */
+const cli_http_ops *cli_event_http_ops(void);
+
+/* The same as cli_session_load/save for the HTTPS client of tlsc get. */
+void cli_session_load_http(const cli_http_ops *ops, void *c, const char *path);
+int cli_session_save_http(const cli_http_ops *ops, void *c, const char *path);
 
 /* ---- the record framing on a connection's transport (cli_wire.c) -------- */
 

@@ -83,19 +83,19 @@ int cli_session_write(const tlsc_conn *conn, const char *path, tlsc_err err)
 
 /* ---- the same for the HTTPS client (tlsc get) ---------------------------- */
 
-void cli_session_load_http(tlsc_http *h, const char *path)
+void cli_session_load_http(const cli_http_ops *ops, void *c, const char *path)
 {
     unsigned char *blob = NULL;
     size_t n = 0;
     if (load_blob(path, &blob, &n))
-        offered(tlsc_http_set_session(h, blob, n), path, blob, n);
+        offered(ops->set_session(c, blob, n), path, blob, n);
 }
 
-int cli_session_save_http(tlsc_http *h, const char *path)
+int cli_session_save_http(const cli_http_ops *ops, void *c, const char *path)
 {
     unsigned char blob[TLSC_SESSION_MAX];
     size_t len = 0;
-    tlsc_err err = tlsc_http_export_session(h, blob, sizeof blob, &len);
+    tlsc_err err = ops->export_session(c, blob, sizeof blob, &len);
     if (err != TLSC_OK) {
         fprintf(stderr, "tlsc: no session saved to %s: %s\n", path, tlsc_strerror(err));
         return CLI_EXIT_OK;

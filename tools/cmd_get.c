@@ -43,6 +43,7 @@ typedef struct get_opts {
     bool stats;
     bool print_sha256;          /* hash the content even without --sha256 */
     bool progress;              /* stderr is a terminal */
+    bool event_driver;          /* --driver event */
 } get_opts;
 
 /* ---- help ---------------------------------------------------------------------- */
@@ -96,6 +97,10 @@ static const char *const get_help_head[] = {
     "                        TLS session) and the download continues",
     "",
     "Other:",
+    "  --driver D            blocking (default) or event: run the requests or",
+    "                        the download with tlsc_http_ev on an event loop",
+    "                        instead of the blocking client; every option",
+    "                        behaves the same (one engine under both)",
     "  --stats               print statistics to stderr at the end",
     "                        (connections, resumed, requests, reused,",
     "                        heap_peak_bytes; and bytes, reconnects for a",
@@ -258,6 +263,14 @@ static int opt_print_sha256(void *p, const char *v)
     return CLI_EXIT_OK;
 }
 
+static int opt_driver(void *p, const char *v)
+{
+    if (strcmp(v, "event") != 0 && strcmp(v, "blocking") != 0)
+        return cli_usage_error(CMD, "--driver takes event or blocking, not '%s'", v);
+    ((get_opts *)p)->event_driver = strcmp(v, "event") == 0;
+    return CLI_EXIT_OK;
+}
+
 static const cli_option get_options[] = {
     {"output", true, opt_output},       {"sha256", true, opt_sha256},
     {"size", true, opt_size},           {"range-chunk", true, opt_range_chunk},
@@ -267,6 +280,7 @@ static const cli_option get_options[] = {
     {"max-time", true, opt_max_time},
     {"fail", false, opt_fail},          {"stats", false, opt_stats},
     {"print-sha256", false, opt_print_sha256},
+    {"driver", true, opt_driver},
 };
 
 static const cli_short get_shorts[] = {
@@ -284,6 +298,8 @@ static int check_get(const get_opts *o)
 {
     if (o->urls.count == 0)
         return cli_usage_error(CMD, "missing URL");
+    if (o->event_driver && cli_event_http_ops() == NULL)
+        return cli_usage_error(CMD, "--driver event is not available in this build");
     if (!download_mode(o))
         return cli_tls_check(&o->tls);
     if (o->urls.count > 1)
@@ -489,7 +505,14 @@ static int set_body(const get_opts *o, tlsc_http_request *req, file_body *fb)
     return CLI_EXIT_OK;
 }
 
-static int one_request(tlsc_http *h, const get_opts *o, const char *url, tlsc_http_header *hs)
+/* The client of either driver (cli_http_ops). */
+typedef struct get_client {
+    const cli_http_ops *ops;
+    void *c;
+} get_client;
+
+static int one_request(const get_client *h, const get_opts *o, const char *url,
+                       tlsc_http_header *hs)
 {
     req_state s = {.o = o, .total = -1};
     s.prog = (progress){.on = o->progress, .start_ms = tlsc_now_ms()};
@@ -503,7 +526,7 @@ static int one_request(tlsc_http *h, const get_opts *o, const char *url, tlsc_ht
     req.cb_ud = &s;
     int rc = set_body(o, &req, &fb);
     tlsc_http_result res;
-    tlsc_err err = rc == CLI_EXIT_OK ? tlsc_http_do(h, &req, &res) : TLSC_OK;
+    tlsc_err err = rc == CLI_EXIT_OK ? h->ops->request(h->c, &req, &res) : TLSC_OK;
     progress_end(&s.prog, s.body, s.total);
     fflush(stdout);
     if (fb.f != NULL)
@@ -514,7 +537,7 @@ static int one_request(tlsc_http *h, const get_opts *o, const char *url, tlsc_ht
     if (err != TLSC_OK && s.out_failed)
         return cli_report(err, "writing to stdout failed");
     if (err != TLSC_OK)
-        return cli_report(err, tlsc_http_errmsg(h));
+        return cli_report(err, h->ops->errmsg(h->c));
     if (o->fail && res.status >= 400) {
         char detail[sizeof res.url + sizeof s.reason + 32];
         (void)snprintf(detail, sizeof detail, "%d %s (%s)", res.status, s.reason, res.url);
@@ -523,7 +546,7 @@ static int one_request(tlsc_http *h, const get_opts *o, const char *url, tlsc_ht
     return CLI_EXIT_OK;
 }
 
-static int run_requests(tlsc_http *h, const get_opts *o)
+static int run_requests(const get_client *h, const get_opts *o)
 {
     tlsc_http_header *hs = calloc(o->headers.count + 1, sizeof *hs);
     char **copies = calloc(o->headers.count + 1, sizeof *copies);
@@ -596,7 +619,7 @@ static void print_download_stats(const tlsc_download_result *r)
     fprintf(stderr, "reconnects: %u\n", r->reconnects);
 }
 
-static int run_download(tlsc_http *h, const get_opts *o)
+static int run_download(const get_client *h, const get_opts *o)
 {
     tlsc_http_header *hs = calloc(o->headers.count + 1, sizeof *hs);
     char **copies = calloc(o->headers.count + 1, sizeof *copies);
@@ -622,7 +645,7 @@ static int run_download(tlsc_http *h, const get_opts *o)
     d.progress_ud = &prog;
     tlsc_download_result r;
     memset(&r, 0, sizeof r);
-    tlsc_err err = rc == CLI_EXIT_OK ? tlsc_http_download(h, &d, &r) : TLSC_OK;
+    tlsc_err err = rc == CLI_EXIT_OK ? h->ops->download(h->c, &d, &r) : TLSC_OK;
     if (to_out && rc == CLI_EXIT_OK)
         err = finish_output(&out, err, &rc);
     progress_end(&prog, r.bytes, o->have_size ? (int64_t)o->size : -1);
@@ -632,7 +655,7 @@ static int run_download(tlsc_http *h, const get_opts *o)
     else if (o->print_sha256 && rc == CLI_EXIT_OK)
         print_sha256(&r);
     if (rc == CLI_EXIT_OK && err != TLSC_OK)
-        rc = cli_report(err, tlsc_http_errmsg(h));
+        rc = cli_report(err, h->ops->errmsg(h->c));
     for (size_t i = 0; copies != NULL && i < o->headers.count; i++)
         free(copies[i]);
     free(copies);
@@ -642,41 +665,111 @@ static int run_download(tlsc_http *h, const get_opts *o)
 
 /* ---- running --------------------------------------------------------------------------------- */
 
-static void print_stats(const tlsc_http *h)
+static void print_stats(const get_client *h)
 {
     tlsc_http_stats st;
-    tlsc_http_get_stats(h, &st);
+    h->ops->get_stats(h->c, &st);
     fprintf(stderr, "connections: %lu\nresumed: %lu\nrequests: %lu\nreused: %lu\n",
             st.connections, st.resumed, st.requests, st.reused);
     fprintf(stderr, "heap_peak_bytes: %lu\n", (unsigned long)tlsc_heap_peak());
 }
 
-static int setup_client(const get_opts *o, tlsc_config *cfg, tlsc_http **out)
+/* ---- the blocking driver's calls ------------------------------------------------------------ */
+
+static tlsc_err bl_open(tlsc_config *cfg, void **out)
 {
     tlsc_http *h = NULL;
     tlsc_err err = tlsc_http_new(cfg, &h);
-    if (err != TLSC_OK)
-        return cli_tls_report_new(err, cfg);
-    unsigned redirs = o->follow ? (o->have_max_redirs ? o->max_redirs : 5) : 0;
-    err = tlsc_http_set_max_redirects(h, redirs);
-    if (err == TLSC_OK)
-        err = tlsc_http_set_max_time(h, o->max_time_ms);
-    if (err == TLSC_OK && o->tls.servername != NULL)
-        err = tlsc_http_set_server_name(h, o->tls.servername);
+    *out = h;
+    return err;
+}
+
+static void bl_close(void *c)
+{
+    tlsc_http_free(c);
+}
+
+static tlsc_err bl_max_redirects(void *c, unsigned max)
+{
+    return tlsc_http_set_max_redirects(c, max);
+}
+
+static tlsc_err bl_max_time(void *c, uint32_t ms)
+{
+    return tlsc_http_set_max_time(c, ms);
+}
+
+static tlsc_err bl_server_name(void *c, const char *name)
+{
+    return tlsc_http_set_server_name(c, name);
+}
+
+static tlsc_err bl_set_session(void *c, const void *blob, size_t len)
+{
+    return tlsc_http_set_session(c, blob, len);
+}
+
+static tlsc_err bl_export_session(void *c, void *buf, size_t cap, size_t *len)
+{
+    return tlsc_http_export_session(c, buf, cap, len);
+}
+
+static tlsc_err bl_request(void *c, const tlsc_http_request *req, tlsc_http_result *res)
+{
+    return tlsc_http_do(c, req, res);
+}
+
+static tlsc_err bl_download(void *c, const tlsc_download *d, tlsc_download_result *res)
+{
+    return tlsc_http_download(c, d, res);
+}
+
+static const char *bl_errmsg(const void *c)
+{
+    return tlsc_http_errmsg(c);
+}
+
+static void bl_stats(const void *c, tlsc_http_stats *out)
+{
+    tlsc_http_get_stats(c, out);
+}
+
+static const cli_http_ops blocking_ops = {
+    bl_open,        bl_close,       bl_max_redirects,  bl_max_time,
+    bl_server_name, bl_set_session, bl_export_session, bl_request,
+    bl_download,    bl_errmsg,      bl_stats,
+};
+
+/* ---- running --------------------------------------------------------------------------------- */
+
+static int setup_client(const get_opts *o, tlsc_config *cfg, get_client *h)
+{
+    h->ops = o->event_driver ? cli_event_http_ops() : &blocking_ops;
+    tlsc_err err = h->ops->open(cfg, &h->c);
     if (err != TLSC_OK) {
-        tlsc_http_free(h);
+        h->c = NULL;
+        return cli_tls_report_new(err, cfg);
+    }
+    unsigned redirs = o->follow ? (o->have_max_redirs ? o->max_redirs : 5) : 0;
+    err = h->ops->set_max_redirects(h->c, redirs);
+    if (err == TLSC_OK)
+        err = h->ops->set_max_time(h->c, o->max_time_ms);
+    if (err == TLSC_OK && o->tls.servername != NULL)
+        err = h->ops->set_server_name(h->c, o->tls.servername);
+    if (err != TLSC_OK) {
+        h->ops->close(h->c);
+        h->c = NULL;
         return cli_report(err, "invalid --servername");
     }
     if (o->tls.sess_in != NULL)
-        cli_session_load_http(h, o->tls.sess_in);
-    *out = h;
+        cli_session_load_http(h->ops, h->c, o->tls.sess_in);
     return CLI_EXIT_OK;
 }
 
 static int run_get(const get_opts *o)
 {
     tlsc_config *cfg = NULL;
-    tlsc_http *h = NULL;
+    get_client h = {NULL, NULL};
     int rc = cli_tls_build_config(&o->tls, &cfg);
     if (rc == CLI_EXIT_OK)
         rc = setup_client(o, cfg, &h);
@@ -685,14 +778,15 @@ static int run_get(const get_opts *o)
      * included), not of loading the configuration. */
     tlsc_heap_reset_peak();
     if (rc == CLI_EXIT_OK)
-        rc = download_mode(o) ? run_download(h, o) : run_requests(h, o);
-    if (h != NULL && o->stats)
-        print_stats(h);
-    if (h != NULL && o->tls.sess_out != NULL) {
-        int src = cli_session_save_http(h, o->tls.sess_out);
+        rc = download_mode(o) ? run_download(&h, o) : run_requests(&h, o);
+    if (h.c != NULL && o->stats)
+        print_stats(&h);
+    if (h.c != NULL && o->tls.sess_out != NULL) {
+        int src = cli_session_save_http(h.ops, h.c, o->tls.sess_out);
         rc = rc == CLI_EXIT_OK ? src : rc;
     }
-    tlsc_http_free(h);
+    if (h.c != NULL)
+        h.ops->close(h.c);
     return rc;
 }
 

@@ -76,6 +76,12 @@ int cli_event_connect(const cli_ev_params *p)
                                       "(scripts/tlsc-qemu)");
 }
 
+/* tlsc get --driver event: refused by cmd_get.c when this is NULL. */
+const cli_http_ops *cli_event_http_ops(void)
+{
+    return NULL;
+}
+
 #define NO_PKCS11 "PKCS#11 is not available in the device build (scripts/tlsc-qemu)"
 
 /* --key pkcs11:... is refused when the options are checked... */

@@ -22,9 +22,13 @@
  *    expected SHA-256 and size, optionally in Range pieces that survive a
  *    dropped connection.
  *
- * 3. REQUESTS ON THE EVENT DRIVER (tlsc_http_ev_*): the same serializer
- *    and parser bound to tlsc_ev connections of a tlsc_loop, so that many
- *    requests run at once in one thread (see the end of this file).
+ * 3. REQUESTS ON THE EVENT DRIVER (tlsc_http_ev_*): the same client on
+ *    tlsc_ev connections of a tlsc_loop, so that many requests run at once
+ *    in one thread (see the end of this file). Both drivers run ONE
+ *    non-blocking HTTP engine (requests, redirects, the resend on a closed
+ *    kept-alive connection, verified downloads): the blocking calls are a
+ *    loop over it, the event client steps it from events, so a feature
+ *    and its behaviour are the same on both.
  *
  * HTTPS only: a URL with scheme http is refused (TLSC_ERR_HTTP_URL), and a
  * redirect from https to http is refused (TLSC_ERR_HTTP_REDIRECT): tlsc
@@ -460,24 +464,44 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_download(tlsc_http *h,
 
 /*
  * tlsc_http_ev runs requests, one after the other, over event connections
- * (tlsc_ev) of a tlsc_loop, with the same serializer and push parser as the
- * blocking client: many of them share one loop and one thread. It opens
- * the connection to the URL's host and port at the first request, keeps it
- * for the next request when the response allows (keep-alive), and opens a
- * new one when it is gone (Connection: close, an error, the server closed
- * it, another host or port). A request sent on a kept-alive connection the
- * server had closed before answering is sent once more on a new one.
- * Interim (1xx) responses are skipped. Redirects are NOT followed (the
- * 3xx response is delivered; resolve its Location with tlsc_url_resolve
- * and send a new request). A new connection to the same host and port
- * offers the session of the previous one (resumption: a short handshake).
+ * (tlsc_ev) of a tlsc_loop: many of them share one loop and one thread. It
+ * runs the SAME exchange engine as the blocking client (request head,
+ * response parsing, redirects, the resend on a closed kept-alive
+ * connection, verified downloads), stepped from events instead of blocking
+ * calls. It opens the connection to the URL's host and port at the first
+ * request, keeps it for the next request when the response allows
+ * (keep-alive), and opens a new one when it is gone (Connection: close, an
+ * error, the server closed it, another host or port). A request sent on a
+ * kept-alive connection the server had closed before answering is sent
+ * once more on a new one. Interim (1xx) responses are skipped. A new
+ * connection to the same server name and port offers the session of the
+ * previous one (resumption: a short handshake); the client keeps one
+ * saved session (at most TLSC_SESSION_MAX bytes) for all its connections.
+ *
+ * Redirects are followed only when tlsc_http_ev_set_max_redirects allowed
+ * them (default 0, as in earlier versions: the 3xx response is delivered);
+ * then with the blocking client's rules (tlsc_http_do).
+ *
+ * Two ways to send a request: tlsc_http_ev_request (a parsed URL and a
+ * body buffer, all copied at once) and tlsc_http_ev_do (the blocking
+ * client's tlsc_http_request, with a producer body and a tlsc_http_result;
+ * borrowed until the end callback). tlsc_http_ev_download is
+ * tlsc_http_download on the event driver.
  *
  * Endings: a close-delimited body completes only on a clean end
  * (close_notify); a connection cut without it fails the request with
  * TLSC_ERR_TRUNCATED. Other errors: those of tlsc_http_parser_feed and
- * _eof, the connection's own error when it failed before any response
- * byte (TLSC_ERR_VERIFY, TLSC_ERR_CONNECT, ...), or a callback's error.
- * After an error the connection is dropped.
+ * _eof, the connection's own error when it failed (TLSC_ERR_VERIFY,
+ * TLSC_ERR_CONN_REFUSED, TLSC_ERR_TIMEOUT_TOTAL, ...), or a callback's
+ * error; as the blocking client, bytes after a complete response are
+ * TLSC_ERR_HTTP_MALFORMED. After an error the connection is dropped.
+ * While a request runs, the configuration's I/O timeout
+ * (tlsc_config_set_timeouts) bounds how long nothing may move on its
+ * connection (TLSC_ERR_TIMEOUT_READ or _WRITE), as it bounds each read and
+ * write of the blocking client; a kept-alive connection waiting for the
+ * next request is not bounded.
+ * Requests carry the same head as the blocking client's (a User-Agent
+ * unless given; Content-Length: 0 for a POST or PUT without body).
  *
  * BACKPRESSURE: a callback (typically on_body, e.g. while a flash page is
  * written) may call tlsc_http_ev_hold: no further RECEIVE is read from the
@@ -498,8 +522,9 @@ typedef void (*tlsc_http_ev_end_fn)(tlsc_http_ev *hx, tlsc_err err, const char *
                                     void *ud);
 
 /* One request on the event driver. Every pointer is borrowed for the call
- * to tlsc_http_ev_request (the request is formatted and copied at once),
- * except ud, passed to cb and end until end returned. */
+ * to tlsc_http_ev_request (the request is checked and copied at once:
+ * method, URL, headers, body), except ud, passed to cb and end until end
+ * returned. */
 typedef struct tlsc_http_ev_req {
     const char *method;          /* NULL = "GET"; "HEAD": no body read */
     const tlsc_url *url;         /* from tlsc_url_parse */
@@ -534,15 +559,74 @@ TLSC_API void tlsc_http_ev_free(tlsc_http_ev *hx);
 /*
  * Format r's request and queue it (connecting first if needed); events
  * follow from the loop. One request at a time: send the next from end.
- * The send queue is enlarged to hold the request when it is larger than
- * TLSC_EV_QUEUE_DEFAULT (so the body is in RAM once more: stream large
- * uploads with the blocking client's producer instead).
+ * The send queue is enlarged to hold the head or the body when one is
+ * larger than its bound (so the body is in RAM once more: stream large
+ * uploads with a producer through tlsc_http_ev_do instead).
  * Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_STATE (a request is in flight),
  * those of tlsc_http_request_format, tlsc_ev_new and tlsc_ev_connect,
- * TLSC_ERR_NO_MEMORY.
+ * TLSC_ERR_NO_MEMORY; what fails before any event (the connection cannot
+ * even start) is returned here and end is not called.
  */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_ev_request(tlsc_http_ev *hx,
                                                       const tlsc_http_ev_req *r);
+
+/*
+ * Send req (as tlsc_http_do: redirects up to tlsc_http_ev_set_max_redirects,
+ * default 0; Authorization and Cookie only to req->url's host; a producer
+ * body is pulled as the send queue drains) and deliver its final response
+ * to req->cb; end follows (detail: tlsc_http_ev_errmsg's words). req, what
+ * it points to, and res (may be NULL) are BORROWED until end is called:
+ * keep them alive. The total limit of tlsc_http_ev_set_max_time applies.
+ * What fails before any event (a bad URL, a connection that cannot
+ * start) is returned here and end is NOT called.
+ * Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_STATE (a request is in flight),
+ * those of tlsc_url_parse, tlsc_ev_new and tlsc_ev_connect.
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_ev_do(tlsc_http_ev *hx,
+                                                 const tlsc_http_request *req,
+                                                 tlsc_http_result *res,
+                                                 tlsc_http_ev_end_fn end, void *ud);
+
+/*
+ * tlsc_http_download on the event driver: the same checks, Range pieces,
+ * reconnects, temporary file and SHA-256, one request after the other
+ * from events; end is called once the download is over (err as
+ * tlsc_http_download's), with res filled. d, what it points to (URL,
+ * headers, sha256, path, the sink's and progress's state) and res are
+ * BORROWED until end is called. The sink and the file are written from
+ * event callbacks (the loop waits while they write). What fails before any
+ * event is returned here and end is NOT called (res is then filled too).
+ * Errors: as tlsc_http_ev_do, plus tlsc_http_download's.
+ */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_ev_download(tlsc_http_ev *hx,
+                                                       const tlsc_download *d,
+                                                       tlsc_download_result *res,
+                                                       tlsc_http_ev_end_fn end, void *ud);
+
+/* Redirects followed per request, 0..20 (default 0: the 3xx response is
+ * delivered). Errors: TLSC_ERR_INVALID_ARG. */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_ev_set_max_redirects(tlsc_http_ev *hx,
+                                                                unsigned max);
+/* Total time limit in ms of each tlsc_http_ev_do and of each
+ * tlsc_http_ev_download as a whole (0 = none, the default), as
+ * tlsc_http_set_max_time; a tlsc_http_ev_req's own max_ms replaces it for
+ * that request. Errors: TLSC_ERR_INVALID_ARG. */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_ev_set_max_time(tlsc_http_ev *hx, uint32_t ms);
+/* As tlsc_http_set_server_name (closes the open connection).
+ * Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_STATE (a request is in flight),
+ * TLSC_ERR_HOSTNAME, TLSC_ERR_NO_MEMORY. */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_ev_set_server_name(tlsc_http_ev *hx,
+                                                              const char *name);
+/* As tlsc_http_set_session / tlsc_http_export_session (same errors). */
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_ev_set_session(tlsc_http_ev *hx, const void *blob,
+                                                          size_t len);
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_ev_export_session(tlsc_http_ev *hx, void *buf,
+                                                             size_t cap, size_t *len);
+/* As tlsc_http_get_stats. */
+TLSC_API void tlsc_http_ev_get_stats(const tlsc_http_ev *hx, tlsc_http_stats *out);
+/* Detail of the last error ("" after a success; also given to end).
+ * Owned by hx. */
+TLSC_API const char *tlsc_http_ev_errmsg(const tlsc_http_ev *hx);
 
 /* Stop / resume reading responses (see BACKPRESSURE above); also applies
  * to connections made later. Idempotent; NULL is ignored. */

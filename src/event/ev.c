@@ -168,8 +168,7 @@ void tlsc__ev_release(tlsc_ev *ev)
     drop_queue(ev);
     tlsc_conn_free(ev->conn);
     tlsc_config_free(ev->cfg);
-    if (ev->session != NULL)
-        tlsc__free_secret(ev->session, TLSC_SESSION_MAX);
+    tlsc__next_forget(&ev->own_next);
     tlsc__free(ev);
 }
 
@@ -277,39 +276,34 @@ static void fire_timer(tlsc_ev *ev)
 
 /* ---- sessions -------------------------------------------------------------- */
 
+/* The saved session: ev's own, or its owner's (tlsc__ev_share_next: one
+ * copy for an HTTP client's successive connections). */
+static tlsc__next_conn *next_of(tlsc_ev *ev)
+{
+    return ev->shared_next != NULL ? ev->shared_next : &ev->own_next;
+}
+
+void tlsc__ev_share_next(tlsc_ev *ev, tlsc__next_conn *shared)
+{
+    ev->shared_next = shared;
+}
+
 /* Keep the connection's newest session for the next attempt. */
 static void keep_session(tlsc_ev *ev)
 {
-    if (ev->conn == NULL || tlsc_conn_export_session(ev->conn, NULL, 0, &ev->session_len) !=
-                                TLSC_OK)
-        return;
-    if (ev->session == NULL)
-        ev->session = tlsc__calloc(1, TLSC_SESSION_MAX);
-    if (ev->session == NULL ||
-        tlsc_conn_export_session(ev->conn, ev->session, TLSC_SESSION_MAX, &ev->session_len) !=
-            TLSC_OK)
-        ev->session_len = 0;
+    tlsc__next_keep(next_of(ev), ev->conn);
 }
 
-/* A fresh tlsc_conn for the next attempt: same server name when the host
- * is the same, and the newest session offered (the core offers it only to
- * the same name and configuration). */
+/* A fresh tlsc_conn for the next attempt (next_conn.c): the same server
+ * name and the newest session when the host is the same, else a plain one. */
 static tlsc_err renew_conn(tlsc_ev *ev, bool same_host)
 {
     tlsc_conn *fresh = NULL;
-    tlsc_err err = tlsc__conn_new_parked(ev->cfg, &fresh);
+    tlsc_err err = same_host ? tlsc__next_conn_like(next_of(ev), ev->conn, true, &fresh)
+                             : tlsc__next_conn_new(next_of(ev), ev->cfg, NULL, NULL, 0, true,
+                                                   &fresh);
     if (err != TLSC_OK)
         return err;
-    if (same_host && tlsc__conn_name(ev->conn) != NULL)
-        err = tlsc_conn_set_server_name(fresh, tlsc__conn_name(ev->conn));
-    if (err != TLSC_OK) {
-        tlsc_conn_free(fresh);
-        return err;
-    }
-    /* A refused blob only means a full handshake (the core logs why). */
-    if (same_host && ev->session_len > 0 &&
-        tlsc_conn_set_session(fresh, ev->session, ev->session_len) != TLSC_OK)
-        ev->session_len = 0;
     tlsc_conn_free(ev->conn);
     ev->conn = fresh;
     ev->session_told = false;

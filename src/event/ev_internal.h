@@ -9,6 +9,7 @@
 #include "tlsc/event.h"
 #include "core/base/hostname.h"
 #include "core/base/text.h"
+#include "core/tls/next_conn.h"
 #include "platform/platform.h"
 
 /* Decrypted bytes delivered per RECEIVE event at most. */
@@ -87,8 +88,8 @@ struct tlsc_ev {
     uint32_t rc_first_ms, rc_max_ms;
 
     char detail[TLSC_ERRMSG_MAX]; /* of the DISCONNECTED event */
-    unsigned char *session;     /* newest session blob, for reconnecting */
-    size_t session_len;
+    tlsc__next_conn own_next;   /* newest session, for reconnecting ... */
+    tlsc__next_conn *shared_next; /* ... or its owner's (NULL: own_next) */
 };
 
 struct tlsc_loop {
@@ -108,6 +109,9 @@ struct tlsc_loop {
 };
 
 /* ev.c */
+/* Keep ev's sessions in shared (owned by the caller, outliving ev) instead
+ * of its own copy: the HTTP client's connections share one. */
+void tlsc__ev_share_next(tlsc_ev *ev, tlsc__next_conn *shared);
 void tlsc__ev_advance(tlsc_ev *ev);
 /* An absolute deadline (tlsc_now_ms; 0 = none) for whatever ev does now
  * (connecting, queued, open): when it passes, the connection ends with

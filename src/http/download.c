@@ -23,28 +23,12 @@
 #include "core/base/codec.h"
 #include "core/base/text.h"
 #include "core/config/log.h"
-#include "http/http_internal.h"
+#include "http/download.h"
 
 #define DEFAULT_RETRIES 3
 #define TMP_SUFFIX ".tlsc-XXXXXX"
 
-typedef struct dl {
-    tlsc_http *h;
-    const tlsc_download *d;
-    mbedtls_sha256_context sha;
-    bool hashing;           /* a digest was asked for */
-    int fd;                 /* temporary file, or -1 */
-    char *tmp_path;
-    uint64_t done;          /* content bytes delivered */
-    int64_t total;          /* content size when known, else -1 */
-
-    /* the current response */
-    int status;
-    bool range_ok;          /* Content-Range matched the piece asked for */
-    bool range_seen;
-    uint64_t range_first, range_last;
-    int64_t range_total;
-} dl;
+typedef tlsc__dl dl;
 
 /* ---- output --------------------------------------------------------------------- */
 
@@ -55,7 +39,7 @@ static tlsc_err write_all(dl *s, const unsigned char *p, size_t n)
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0)
-            return tlsc__http_fail(s->h, TLSC_ERR_HTTP_SINK, "writing %s: %s", s->tmp_path,
+            return tlsc__http_core_fail(s->c, TLSC_ERR_HTTP_SINK, "writing %s: %s", s->tmp_path,
                                    strerror(errno));
         p += w;
         n -= (size_t)w;
@@ -70,7 +54,7 @@ static tlsc_err check_expected(dl *s, uint64_t would_have)
     int64_t size = s->d->size;
     if (size < 0 || would_have <= (uint64_t)size)
         return TLSC_OK;
-    return tlsc__http_fail(s->h, TLSC_ERR_HTTP_SIZE_MISMATCH,
+    return tlsc__http_core_fail(s->c, TLSC_ERR_HTTP_SIZE_MISMATCH,
                            "the content exceeds the expected %s bytes (%s received or "
                            "announced); stopped", tlsc__i64(size).s,
                            tlsc__u64(would_have).s);
@@ -82,10 +66,10 @@ static tlsc_err emit(dl *s, const void *data, size_t n)
     if (size_err != TLSC_OK)
         return size_err;
     if (s->hashing && mbedtls_sha256_update(&s->sha, data, n) != 0)
-        return tlsc__http_fail(s->h, TLSC_ERR_INTERNAL, "SHA-256 update failed");
+        return tlsc__http_core_fail(s->c, TLSC_ERR_INTERNAL, "SHA-256 update failed");
     tlsc_err err = s->fd >= 0 ? write_all(s, data, n) : s->d->sink(s->d->sink_ud, data, n);
     if (err != TLSC_OK && s->fd < 0)
-        return tlsc__http_fail(s->h, err, "the download sink refused %lu bytes at offset %s",
+        return tlsc__http_core_fail(s->c, err, "the download sink refused %lu bytes at offset %s",
                                (unsigned long)n, tlsc__u64(s->done).s);
     if (err != TLSC_OK)
         return err;
@@ -102,7 +86,7 @@ static tlsc_err check_destination(dl *s)
 {
     if (tlsc__file_replaceable(s->d->path))
         return TLSC_OK;
-    return tlsc__http_fail(s->h, TLSC_ERR_HTTP_SINK, "%s exists and is not a regular file: "
+    return tlsc__http_core_fail(s->c, TLSC_ERR_HTTP_SINK, "%s exists and is not a regular file: "
                            "not replaced (write to it through a sink)", s->d->path);
 }
 
@@ -114,11 +98,11 @@ static tlsc_err open_tmp(dl *s)
     size_t n = strlen(s->d->path) + sizeof TMP_SUFFIX;
     s->tmp_path = tlsc__calloc(1, n);
     if (s->tmp_path == NULL)
-        return tlsc__http_fail(s->h, TLSC_ERR_NO_MEMORY, "temporary file name");
+        return tlsc__http_core_fail(s->c, TLSC_ERR_NO_MEMORY, "temporary file name");
     (void)snprintf(s->tmp_path, n, "%s" TMP_SUFFIX, s->d->path);
     s->fd = mkstemp(s->tmp_path);
     if (s->fd < 0)
-        return tlsc__http_fail(s->h, TLSC_ERR_HTTP_SINK, "creating %s: %s", s->tmp_path,
+        return tlsc__http_core_fail(s->c, TLSC_ERR_HTTP_SINK, "creating %s: %s", s->tmp_path,
                                strerror(errno));
     return TLSC_OK;
 }
@@ -129,10 +113,10 @@ static tlsc_err commit_tmp(dl *s)
     int fd = s->fd;
     s->fd = -1;
     if (fsync(fd) != 0 || close(fd) != 0)
-        return tlsc__http_fail(s->h, TLSC_ERR_HTTP_SINK, "writing %s: %s", s->tmp_path,
+        return tlsc__http_core_fail(s->c, TLSC_ERR_HTTP_SINK, "writing %s: %s", s->tmp_path,
                                strerror(errno));
     if (rename(s->tmp_path, s->d->path) != 0)
-        return tlsc__http_fail(s->h, TLSC_ERR_HTTP_SINK, "renaming %s to %s: %s", s->tmp_path,
+        return tlsc__http_core_fail(s->c, TLSC_ERR_HTTP_SINK, "renaming %s to %s: %s", s->tmp_path,
                                s->d->path, strerror(errno));
     tlsc__free(s->tmp_path);
     s->tmp_path = NULL;
@@ -211,7 +195,7 @@ static tlsc_err on_header(void *ud, const char *n, size_t nl, const char *v, siz
     if (!tlsc__http_name_is(n, nl, "content-range"))
         return TLSC_OK;
     if (!parse_content_range(s, v, vl))
-        return tlsc__http_fail(s->h, TLSC_ERR_HTTP_RANGE, "unparsable Content-Range \"%.*s\"",
+        return tlsc__http_core_fail(s->c, TLSC_ERR_HTTP_RANGE, "unparsable Content-Range \"%.*s\"",
                                (int)(vl > 60 ? 60 : vl), v);
     s->range_seen = true;
     return TLSC_OK;
@@ -223,7 +207,7 @@ static tlsc_err check_status(dl *s, bool ranged)
         return TLSC_OK;
     if (ranged && s->status == 206)
         return TLSC_OK;
-    return tlsc__http_fail(s->h, TLSC_ERR_HTTP_STATUS, "server answered %d%s", s->status,
+    return tlsc__http_core_fail(s->c, TLSC_ERR_HTTP_STATUS, "server answered %d%s", s->status,
                            ranged ? " to a Range request (expected 206)" : " (expected 200)");
 }
 
@@ -232,27 +216,27 @@ static tlsc_err check_status(dl *s, bool ranged)
 static tlsc_err check_piece(dl *s, const tlsc_http_head *head)
 {
     if (!s->range_seen)
-        return tlsc__http_fail(s->h, TLSC_ERR_HTTP_RANGE, "206 response without Content-Range");
+        return tlsc__http_core_fail(s->c, TLSC_ERR_HTTP_RANGE, "206 response without Content-Range");
     if (s->range_first != s->done)
-        return tlsc__http_fail(s->h, TLSC_ERR_HTTP_RANGE,
+        return tlsc__http_core_fail(s->c, TLSC_ERR_HTTP_RANGE,
                                "asked for bytes from %s, the server sent from %s",
                                tlsc__u64(s->done).s, tlsc__u64(s->range_first).s);
     if (s->range_last - s->range_first >= s->d->range_chunk)
-        return tlsc__http_fail(s->h, TLSC_ERR_HTTP_RANGE,
+        return tlsc__http_core_fail(s->c, TLSC_ERR_HTTP_RANGE,
                                "server sent %s bytes for a piece of %lu",
                                tlsc__u64(s->range_last - s->range_first + 1).s,
                                (unsigned long)s->d->range_chunk);
     if (head->content_length >= 0 &&
         (uint64_t)head->content_length != s->range_last - s->range_first + 1)
-        return tlsc__http_fail(s->h, TLSC_ERR_HTTP_RANGE,
+        return tlsc__http_core_fail(s->c, TLSC_ERR_HTTP_RANGE,
                                "Content-Length %s does not match Content-Range %s-%s",
                                tlsc__i64(head->content_length).s,
                                tlsc__u64(s->range_first).s, tlsc__u64(s->range_last).s);
     if (s->range_total >= 0 && s->total >= 0 && s->range_total != s->total)
-        return tlsc__http_fail(s->h, TLSC_ERR_HTTP_RANGE, "content size changed from %s to %s",
+        return tlsc__http_core_fail(s->c, TLSC_ERR_HTTP_RANGE, "content size changed from %s to %s",
                                tlsc__i64(s->total).s, tlsc__i64(s->range_total).s);
     if (s->range_total >= 0 && s->range_last >= (uint64_t)s->range_total)
-        return tlsc__http_fail(s->h, TLSC_ERR_HTTP_RANGE, "Content-Range ends beyond the size");
+        return tlsc__http_core_fail(s->c, TLSC_ERR_HTTP_RANGE, "Content-Range ends beyond the size");
     if (s->range_total >= 0)
         s->total = s->range_total;
     return s->total >= 0 ? check_expected(s, (uint64_t)s->total) : TLSC_OK;
@@ -269,7 +253,7 @@ static tlsc_err on_head(void *ud, const tlsc_http_head *head)
         return check_piece(s, head);
     /* 200: the whole content, only acceptable from the start */
     if (s->done != 0)
-        return tlsc__http_fail(s->h, TLSC_ERR_HTTP_RANGE,
+        return tlsc__http_core_fail(s->c, TLSC_ERR_HTTP_RANGE,
                                "server ignored the Range request at offset %s (200 instead of 206)",
                                tlsc__u64(s->done).s);
     if (head->content_length >= 0)
@@ -282,29 +266,7 @@ static tlsc_err on_body(void *ud, const void *data, size_t n)
     return emit(ud, data, n);
 }
 
-/* ---- the loop ----------------------------------------------------------------------------- */
-
-static tlsc_err fetch(dl *s, const char *range)
-{
-    tlsc_http_header *hs = tlsc__calloc(s->d->header_count + 1, sizeof *hs);
-    if (hs == NULL)
-        return tlsc__http_fail(s->h, TLSC_ERR_NO_MEMORY, "request headers");
-    for (size_t i = 0; i < s->d->header_count; i++)
-        hs[i] = s->d->headers[i];
-    size_t n = s->d->header_count;
-    if (range != NULL)
-        hs[n++] = (tlsc_http_header){"Range", range};
-    tlsc_http_request req = {0};
-    req.url = s->d->url;
-    req.headers = hs;
-    req.header_count = n;
-    req.cb = (tlsc_http_callbacks){on_status, on_header, on_head, on_body, NULL, NULL};
-    req.cb_ud = s;
-    tlsc_http_result res;
-    tlsc_err err = tlsc_http_do(s->h, &req, &res);
-    tlsc__free(hs);
-    return err;
-}
+/* ---- the pieces ----------------------------------------------------------------------- */
 
 /* Errors after which reconnecting and asking again can help. */
 static bool transient(tlsc_err err)
@@ -320,102 +282,121 @@ static bool complete(const dl *s)
     return s->total >= 0 && s->done >= (uint64_t)s->total;
 }
 
-static tlsc_err fetch_ranges(dl *s, unsigned *reconnects)
+void tlsc__dl_request(tlsc__dl *s, tlsc_http_request *req)
 {
-    unsigned retries = s->d->max_retries != 0 ? s->d->max_retries : DEFAULT_RETRIES;
-    unsigned failed = 0;
-    char range[64];
-    while (!complete(s)) {
-        uint64_t before = s->done;
-        (void)snprintf(range, sizeof range, "bytes=%s-%s", tlsc__u64(s->done).s,
+    size_t n = s->d->header_count;
+    s->before = s->done;
+    if (s->d->range_chunk > 0) {
+        (void)snprintf(s->range, sizeof s->range, "bytes=%s-%s", tlsc__u64(s->done).s,
                        tlsc__u64(s->done + s->d->range_chunk - 1).s);
-        tlsc_err err = fetch(s, range);
-        if (err == TLSC_OK && s->status == 200)
-            return TLSC_OK; /* the whole content at once */
-        if (err == TLSC_OK && s->range_total < 0 && s->done == before)
-            return TLSC_OK; /* unknown size and nothing more: the end */
-        if (err == TLSC_OK) {
-            failed = 0;
-            continue;
-        }
-        /* size never announced (an asterisk as the total): the end is a 416 */
-        if (err == TLSC_ERR_HTTP_STATUS && s->status == 416 && s->total < 0 && s->done > 0)
-            return TLSC_OK;
-        if (!transient(err))
-            return err;
-        failed = s->done > before ? 1 : failed + 1;
-        if (failed > retries)
-            return err;
-        (*reconnects)++;
-        tlsc__log(tlsc__http_config(s->h), TLSC_LOG_INFO,
-                  "download: %s at offset %s; reconnecting (attempt %u of %u)",
-                  tlsc_http_errmsg(s->h), tlsc__u64(s->done).s, failed, retries);
+        s->hs[n++] = (tlsc_http_header){"Range", s->range};
     }
-    return TLSC_OK;
+    memset(req, 0, sizeof *req);
+    req->url = s->d->url;
+    req->headers = s->hs;
+    req->header_count = n;
+    req->cb = (tlsc_http_callbacks){on_status, on_header, on_head, on_body, NULL, NULL};
+    req->cb_ud = s;
+}
+
+/* What follows a piece: the next one, a retry of this one after a drop,
+ * or the end (the old loop of fetch_ranges, one turn per call). */
+bool tlsc__dl_again(tlsc__dl *s, tlsc_err *err)
+{
+    if (s->d->range_chunk == 0)
+        return false; /* one GET */
+    if (*err == TLSC_OK && s->status == 200)
+        return false; /* the whole content at once */
+    if (*err == TLSC_OK && s->range_total < 0 && s->done == s->before)
+        return false; /* unknown size and nothing more: the end */
+    if (*err == TLSC_OK) {
+        s->failed = 0;
+        return !complete(s);
+    }
+    /* size never announced (an asterisk as the total): the end is a 416 */
+    if (*err == TLSC_ERR_HTTP_STATUS && s->status == 416 && s->total < 0 && s->done > 0) {
+        *err = TLSC_OK;
+        return false;
+    }
+    if (!transient(*err))
+        return false;
+    s->failed = s->done > s->before ? 1 : s->failed + 1;
+    if (s->failed > s->retries)
+        return false;
+    s->res->reconnects++;
+    tlsc__log(s->c->cfg, TLSC_LOG_INFO,
+              "download: %s at offset %s; reconnecting (attempt %u of %u)", s->c->errmsg,
+              tlsc__u64(s->done).s, s->failed, s->retries);
+    *err = TLSC_OK;
+    return !complete(s);
 }
 
 static tlsc_err verify(dl *s, tlsc_download_result *res)
 {
     const tlsc_download *d = s->d;
     if (s->hashing && mbedtls_sha256_finish(&s->sha, res->sha256) != 0)
-        return tlsc__http_fail(s->h, TLSC_ERR_INTERNAL, "SHA-256 finish failed");
+        return tlsc__http_core_fail(s->c, TLSC_ERR_INTERNAL, "SHA-256 finish failed");
     res->sha256_valid = s->hashing;
     if (d->size >= 0 && s->done != (uint64_t)d->size)
-        return tlsc__http_fail(s->h, TLSC_ERR_HTTP_SIZE_MISMATCH,
-                               "received %s bytes, expected %s", tlsc__u64(s->done).s,
-                               tlsc__i64(d->size).s);
+        return tlsc__http_core_fail(s->c, TLSC_ERR_HTTP_SIZE_MISMATCH,
+                                    "received %s bytes, expected %s", tlsc__u64(s->done).s,
+                                    tlsc__i64(d->size).s);
     if (s->total >= 0 && s->done != (uint64_t)s->total)
-        return tlsc__http_fail(s->h, TLSC_ERR_HTTP_SIZE_MISMATCH,
-                               "received %s bytes, the server announced %s",
-                               tlsc__u64(s->done).s, tlsc__i64(s->total).s);
+        return tlsc__http_core_fail(s->c, TLSC_ERR_HTTP_SIZE_MISMATCH,
+                                    "received %s bytes, the server announced %s",
+                                    tlsc__u64(s->done).s, tlsc__i64(s->total).s);
     if (d->sha256 != NULL && memcmp(d->sha256, res->sha256, 32) != 0) {
         char got[65];
         got[tlsc__hex(got, res->sha256, 32)] = '\0';
-        return tlsc__http_fail(s->h, TLSC_ERR_HTTP_DIGEST_MISMATCH,
-                               "SHA-256 of the %s bytes received is %s", tlsc__u64(s->done).s,
-                               got);
+        return tlsc__http_core_fail(s->c, TLSC_ERR_HTTP_DIGEST_MISMATCH,
+                                    "SHA-256 of the %s bytes received is %s",
+                                    tlsc__u64(s->done).s, got);
     }
     return TLSC_OK;
 }
 
-static tlsc_err check_args(tlsc_http *h, const tlsc_download *d)
+tlsc_err tlsc__dl_check(tlsc__http_core *c, const tlsc_download *d)
 {
     if (d == NULL || d->url == NULL)
-        return tlsc__http_fail(h, TLSC_ERR_INVALID_ARG, "no download or no URL");
+        return tlsc__http_core_fail(c, TLSC_ERR_INVALID_ARG, "no download or no URL");
     if ((d->path == NULL) == (d->sink == NULL))
-        return tlsc__http_fail(h, TLSC_ERR_INVALID_ARG, "a download needs exactly one of path and sink");
+        return tlsc__http_core_fail(c, TLSC_ERR_INVALID_ARG,
+                                    "a download needs exactly one of path and sink");
     return TLSC_OK;
 }
 
-TLSC_API tlsc_err tlsc_http_download(tlsc_http *h, const tlsc_download *d, tlsc_download_result *res)
+tlsc_err tlsc__dl_begin(tlsc__dl *s, tlsc__http_core *c, const tlsc_download *d,
+                        tlsc_download_result *res)
 {
-    tlsc_download_result dummy;
-    if (res == NULL)
-        res = &dummy;
     memset(res, 0, sizeof *res);
-    if (h == NULL)
-        return TLSC_ERR_INVALID_ARG;
-    tlsc_err err = check_args(h, d);
-    if (err != TLSC_OK)
-        return err;
-    dl s = {.h = h, .d = d, .fd = -1, .total = -1, .range_total = -1};
-    tlsc__http_deadline_begin(h, true); /* one limit for all the pieces */
-    s.hashing = d->sha256 != NULL || d->want_sha256;
-    mbedtls_sha256_init(&s.sha);
-    if (s.hashing && mbedtls_sha256_starts(&s.sha, 0) != 0)
-        err = tlsc__http_fail(h, TLSC_ERR_INTERNAL, "SHA-256 start failed");
-    if (err == TLSC_OK && d->path != NULL)
-        err = open_tmp(&s);
+    memset(s, 0, sizeof *s);
+    *s = (dl){.c = c, .d = d, .res = res, .fd = -1, .total = -1, .range_total = -1};
+    mbedtls_sha256_init(&s->sha);
+    tlsc__http_deadline_begin(c, true); /* one limit for all the pieces */
+    s->retries = d->max_retries != 0 ? d->max_retries : DEFAULT_RETRIES;
+    s->hashing = d->sha256 != NULL || d->want_sha256;
+    s->hs = tlsc__calloc(d->header_count + 1, sizeof *s->hs);
+    if (s->hs == NULL)
+        return tlsc__http_core_fail(c, TLSC_ERR_NO_MEMORY, "request headers");
+    for (size_t i = 0; i < d->header_count; i++)
+        s->hs[i] = d->headers[i];
+    if (s->hashing && mbedtls_sha256_starts(&s->sha, 0) != 0)
+        return tlsc__http_core_fail(c, TLSC_ERR_INTERNAL, "SHA-256 start failed");
+    return d->path != NULL ? open_tmp(s) : TLSC_OK;
+}
+
+tlsc_err tlsc__dl_end(tlsc__dl *s, tlsc_err err)
+{
     if (err == TLSC_OK)
-        err = d->range_chunk > 0 ? fetch_ranges(&s, &res->reconnects) : fetch(&s, NULL);
-    if (err == TLSC_OK)
-        err = verify(&s, res);
-    if (err == TLSC_OK && s.fd >= 0)
-        err = commit_tmp(&s);
-    discard_tmp(&s);
-    tlsc__http_deadline_end(h, true);
-    mbedtls_sha256_free(&s.sha);
-    res->bytes = s.done;
-    res->status = s.status;
+        err = verify(s, s->res);
+    if (err == TLSC_OK && s->fd >= 0)
+        err = commit_tmp(s);
+    discard_tmp(s);
+    tlsc__http_deadline_end(s->c, true);
+    mbedtls_sha256_free(&s->sha);
+    tlsc__free(s->hs);
+    s->hs = NULL;
+    s->res->bytes = s->done;
+    s->res->status = s->status;
     return err;
 }

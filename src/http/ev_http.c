@@ -1,269 +1,250 @@
 /*
- * HTTP/1.1 requests on the event driver (tlsc_http_ev_*, tlsc/http.h): the
- * same request serializer and push parser as the blocking client, bound to
- * one tlsc_ev. RECEIVE events are fed to the parser as they come (no copy);
- * the connection's end is handed to tlsc_http_parser_eof, which decides
- * between a clean close-delimited body and a truncated one.
- *
- * A connection that can no longer carry a request (Connection: close, an
- * error, the peer closed it) is freed at once, its TLS session kept; the
- * next request makes a new one, offering that session (resumption: a
- * short handshake, as the blocking client does). A request sent on a reused connection that the server had
- * already closed (no response byte came back) is sent again once on a
- * new connection, as the blocking client does.
+ * HTTP/1.1 on the event driver (tlsc_http_ev_*, tlsc/http.h): the exchange
+ * engine (engine.c) and the download steps (download.c) of the blocking
+ * client, stepped from the events of one tlsc_ev at a time. OPEN makes a
+ * tlsc_ev (its sessions kept in the client's one saved session, which the
+ * next connection offers); SEND queues bytes (waiting for DRAINED when the
+ * queue is full); RECEIVE events are fed to the engine as they come (no
+ * copy); DISCONNECTED is the connection's end for the engine, which
+ * decides between a clean close-delimited body, a resend on a new
+ * connection, and a failure.
  */
 #include <string.h>
 
 #include "core/alloc.h"
-#include "core/tls/freeze.h"
-#include "http/http_internal.h"
+#include "core/config/config.h"
+#include "http/download.h"
 #include "event/ev_internal.h"
 
 struct tlsc_http_ev {
     tlsc_loop *loop;
-    tlsc_config *cfg;
+    tlsc__http_core c;
     tlsc_ev *ev;                /* current connection, or NULL */
-    char host[TLSC_URL_HOST_MAX + 1];
-    uint16_t port;
-    bool reused;                /* ev carried a request before this one */
-    unsigned char *session;     /* of the last connection to host:port */
-    size_t session_len;         /* (TLSC_SESSION_MAX bytes allocated) */
+    bool opening;               /* ev is connecting for the engine's OPEN */
     bool held;
 
-    tlsc_http_parser *parser;   /* callbacks: the wrappers below */
-    bool busy;                  /* a request is in flight */
-    bool interim;               /* the response being parsed is 1xx */
-    unsigned interims;          /* 1xx responses of this request so far */
-    uint64_t deadline;          /* of the request (max_ms), 0 = none */
-    bool retried;
-    unsigned char *req;         /* the request, kept for one resend */
-    size_t req_len;
-    tlsc_http_callbacks cb;     /* the user's, for final responses */
+    bool busy;                  /* a request (or download) is in flight */
+    tlsc__hx x;
+    tlsc_http_result *res;      /* the caller's, or own_res */
+    tlsc_http_result own_res;
+    bool starting;              /* inside the call that starts a request */
+    tlsc_err start_err;         /* how it ended during that call */
+    const void *out;            /* bytes the engine gave to send ... */
+    size_t out_len;             /* ... waiting for room in the queue */
+    bool out_pending;
+    unsigned char *copy;        /* tlsc_http_ev_request's copied request */
+    uint32_t req_max_ms;        /* its own limit (0: the client's) */
+
+    bool downloading;
+    tlsc__dl dl;
+
     tlsc_http_ev_end_fn end;
     void *ud;
-
     int depth;                  /* > 0 while inside an event */
-    bool dead;                  /* tlsc_http_ev_free during an event */
 };
 
-/* ---- parser callbacks: forward the final response only ------------------- */
-
-/* After tlsc_http_ev_free inside a callback nothing more is delivered: the
- * error stops the parser. */
-
-static tlsc_err w_status(void *ud, int status, const char *reason, size_t len)
-{
-    tlsc_http_ev *hx = ud;
-    if (hx->dead)
-        return TLSC_ERR_STATE;
-    hx->interim = status < 200;
-    return hx->interim || !hx->cb.on_status ? TLSC_OK
-                                            : hx->cb.on_status(hx->ud, status, reason, len);
-}
-
-static tlsc_err w_header(void *ud, const char *n, size_t nl, const char *v, size_t vl)
-{
-    tlsc_http_ev *hx = ud;
-    if (hx->dead)
-        return TLSC_ERR_STATE;
-    return hx->interim || !hx->cb.on_header ? TLSC_OK : hx->cb.on_header(hx->ud, n, nl, v, vl);
-}
-
-static tlsc_err w_head(void *ud, const tlsc_http_head *head)
-{
-    tlsc_http_ev *hx = ud;
-    if (hx->dead)
-        return TLSC_ERR_STATE;
-    return hx->interim || !hx->cb.on_head ? TLSC_OK : hx->cb.on_head(hx->ud, head);
-}
-
-static tlsc_err w_body(void *ud, const void *data, size_t len)
-{
-    tlsc_http_ev *hx = ud;
-    if (hx->dead)
-        return TLSC_ERR_STATE;
-    return hx->cb.on_body ? hx->cb.on_body(hx->ud, data, len) : TLSC_OK;
-}
-
-static tlsc_err w_trailer(void *ud, const char *n, size_t nl, const char *v, size_t vl)
-{
-    tlsc_http_ev *hx = ud;
-    if (hx->dead)
-        return TLSC_ERR_STATE;
-    return hx->cb.on_trailer ? hx->cb.on_trailer(hx->ud, n, nl, v, vl) : TLSC_OK;
-}
-
-static tlsc_err w_done(void *ud)
-{
-    tlsc_http_ev *hx = ud;
-    if (hx->dead)
-        return TLSC_ERR_STATE;
-    return hx->interim || !hx->cb.on_done ? TLSC_OK : hx->cb.on_done(hx->ud);
-}
-
-/* ---- connection and request ending ---------------------------------------- */
-
-/* Keep the newest session of the connection for the next one. */
-static void save_session(tlsc_http_ev *hx)
-{
-    size_t len = 0;
-    if (hx->ev == NULL)
-        return;
-    if (hx->session == NULL)
-        hx->session = tlsc__calloc(1, TLSC_SESSION_MAX);
-    if (hx->session != NULL &&
-        tlsc_conn_export_session(tlsc_ev_conn(hx->ev), hx->session, TLSC_SESSION_MAX, &len) ==
-            TLSC_OK)
-        hx->session_len = len;
-}
-
-static void forget_session(tlsc_http_ev *hx)
-{
-    tlsc__free_secret(hx->session, TLSC_SESSION_MAX);
-    hx->session = NULL;
-    hx->session_len = 0;
-}
+/* ---- the connection --------------------------------------------------------------- */
 
 static void drop_conn(tlsc_http_ev *hx)
 {
-    save_session(hx);
+    tlsc__http_core_closed(&hx->c);
+    hx->opening = false;
+    hx->out_pending = false;
+    if (hx->ev == NULL)
+        return;
+    tlsc__next_keep(&hx->c.next, tlsc_ev_conn(hx->ev));
     tlsc_ev_free(hx->ev); /* allowed inside its own callback */
     hx->ev = NULL;
-    hx->reused = false;
-}
-
-static void finish(tlsc_http_ev *hx, tlsc_err err, const char *detail)
-{
-    hx->busy = false;
-    tlsc__free(hx->req);
-    hx->req = NULL;
-    hx->deadline = 0;
-    if (hx->ev != NULL)
-        tlsc__ev_set_deadline(hx->ev, 0); /* a kept-alive connection outlives it */
-    if (err != TLSC_OK && hx->ev != NULL)
-        drop_conn(hx); /* its state is unknown after an error */
-    if (hx->end != NULL)
-        hx->end(hx, err, detail != NULL ? detail : "", hx->ud);
 }
 
 static void on_event(tlsc_ev *ev, const tlsc_event *e, void *ud);
 
-/* Make a connection if there is none and queue the request on it. */
-static tlsc_err start(tlsc_http_ev *hx)
+/* While a request runs, its total deadline and, as each read and write of
+ * the blocking client, the configuration's I/O timeout (nothing moved for
+ * that long); a kept-alive connection between requests has neither. */
+static void arm(tlsc_http_ev *hx, bool running)
 {
-    tlsc_err err = TLSC_OK;
-    if (hx->ev == NULL) {
-        err = tlsc_ev_new(hx->loop, hx->cfg, on_event, hx, &hx->ev);
-        /* The core offers it only to the name and configuration it
-         * belongs to; an unusable one means a full handshake. */
-        if (err == TLSC_OK && hx->session_len > 0 &&
-            tlsc_conn_set_session(tlsc_ev_conn(hx->ev), hx->session, hx->session_len) != TLSC_OK)
-            hx->session_len = 0;
-        if (err == TLSC_OK)
-            err = tlsc_ev_connect(hx->ev, hx->host, hx->port);
-        if (err != TLSC_OK) {
-            tlsc_ev_free(hx->ev);
-            hx->ev = NULL;
-            return err;
-        }
-        if (hx->held)
-            tlsc_ev_hold(hx->ev);
-    }
-    tlsc__ev_set_deadline(hx->ev, hx->deadline);
-    if (hx->req_len + tlsc_ev_queued(hx->ev) > TLSC_EV_QUEUE_DEFAULT)
-        err = tlsc_ev_set_queue_limit(hx->ev, hx->req_len + tlsc_ev_queued(hx->ev));
-    if (err == TLSC_OK)
-        err = tlsc_ev_send(hx->ev, hx->req, hx->req_len);
-    return err;
+    if (hx->ev == NULL)
+        return;
+    tlsc__ev_set_deadline(hx->ev, running ? hx->c.deadline : 0);
+    if (tlsc_ev_set_idle_timeout(hx->ev, running ? hx->c.cfg->io_ms : 0) != TLSC_OK)
+        return; /* only for a NULL ev */
 }
 
-/* Feed one RECEIVE event; 1xx responses are skipped. */
-static void on_receive(tlsc_http_ev *hx, const unsigned char *data, size_t len)
+/* The engine's OPEN: a new tlsc_ev like the last connection. */
+static void open_conn(tlsc_http_ev *hx)
+{
+    drop_conn(hx);
+    tlsc_err err = tlsc_ev_new(hx->loop, hx->c.cfg, on_event, hx, &hx->ev);
+    if (err == TLSC_OK) {
+        tlsc__ev_share_next(hx->ev, &hx->c.next); /* one saved session */
+        err = tlsc__http_conn_prepare(&hx->c, &hx->x.url, tlsc_ev_conn(hx->ev));
+    }
+    if (err == TLSC_OK)
+        err = tlsc_ev_connect(hx->ev, hx->x.url.host, hx->x.url.port);
+    if (err != TLSC_OK) {
+        tlsc__hx_failed(&hx->x, err, hx->c.errmsg[0] ? hx->c.errmsg : tlsc_strerror(err));
+        drop_conn(hx);
+        return;
+    }
+    hx->opening = true;
+    if (hx->held)
+        tlsc_ev_hold(hx->ev);
+    arm(hx, true);
+}
+
+/* Queue the engine's bytes; false while the queue has no room. */
+static bool try_send(tlsc_http_ev *hx)
+{
+    tlsc_err err = tlsc_ev_send(hx->ev, hx->out, hx->out_len);
+    if (err == TLSC_ERR_QUEUE_FULL && tlsc_ev_queued(hx->ev) > 0)
+        return false; /* DRAINED resumes */
+    if (err == TLSC_ERR_QUEUE_FULL &&
+        (err = tlsc_ev_set_queue_limit(hx->ev, hx->out_len)) == TLSC_OK)
+        err = tlsc_ev_send(hx->ev, hx->out, hx->out_len);
+    hx->out_pending = false;
+    if (err != TLSC_OK)
+        tlsc__hx_failed(&hx->x, err, "queueing the request");
+    return true;
+}
+
+/* ---- requests ending ------------------------------------------------------------------ */
+
+static void pump(tlsc_http_ev *hx);
+static void ended_with(tlsc_http_ev *hx, tlsc_err err);
+static void start_exchange(tlsc_http_ev *hx, const tlsc_http_request *req,
+                           const tlsc_url *url);
+
+static void tell_end(tlsc_http_ev *hx, tlsc_err err)
+{
+    tlsc_http_ev_end_fn end = hx->end;
+    hx->end = NULL;
+    if (end != NULL)
+        end(hx, err, err != TLSC_OK ? hx->c.errmsg : "", hx->ud);
+}
+
+/* The exchange ended with err: the next piece of a download, or the end. */
+static void ended_with(tlsc_http_ev *hx, tlsc_err err)
+{
+    if (hx->downloading && tlsc__dl_again(&hx->dl, &err)) {
+        tlsc_http_request req;
+        tlsc__dl_request(&hx->dl, &req);
+        start_exchange(hx, &req, NULL);
+        return;
+    }
+    if (hx->downloading)
+        err = tlsc__dl_end(&hx->dl, err);
+    hx->downloading = false;
+    tlsc__http_deadline_end(&hx->c, true);
+    arm(hx, false); /* a kept-alive connection outlives the request */
+    hx->busy = false;
+    if (hx->starting) {
+        hx->start_err = err; /* returned by the call, end is not called */
+        hx->end = NULL;
+        return;
+    }
+    tell_end(hx, err);
+}
+
+static void exchange_done(tlsc_http_ev *hx)
+{
+    if (!hx->x.keep)
+        drop_conn(hx);
+    tlsc__hx_release(&hx->x);
+    tlsc__free(hx->copy);
+    hx->copy = NULL;
+    ended_with(hx, hx->x.err);
+}
+
+/* Run the engine until it waits for an event. */
+static void pump(tlsc_http_ev *hx)
+{
+    while (hx->busy && !hx->c.stopped) {
+        const void *p = NULL;
+        size_t n = 0;
+        if (hx->out_pending) {
+            if (!try_send(hx))
+                return;
+            continue;
+        }
+        switch (tlsc__hx_next(&hx->x, &p, &n)) {
+        case TLSC__HX_OPEN:
+            if (hx->opening)
+                return; /* CONNECTED or DISCONNECTED follows */
+            open_conn(hx);
+            break;
+        case TLSC__HX_SEND:
+            hx->out = p;
+            hx->out_len = n;
+            hx->out_pending = n > 0;
+            break;
+        case TLSC__HX_RECV:
+            return;
+        case TLSC__HX_DONE:
+        default:
+            exchange_done(hx);
+            return;
+        }
+    }
+}
+
+static void start_exchange(tlsc_http_ev *hx, const tlsc_http_request *req,
+                           const tlsc_url *url)
+{
+    if (!hx->downloading)
+        tlsc__http_deadline_set(&hx->c, hx->req_max_ms ? hx->req_max_ms : hx->c.max_ms);
+    arm(hx, true);
+    hx->busy = true;
+    (void)tlsc__hx_begin(&hx->x, &hx->c, req, url, hx->res); /* errors: DONE */
+    pump(hx);
+}
+
+/* Start the first exchange of a request or download: what ends before
+ * any event (a bad URL, a connection that cannot even start) is returned,
+ * without the end callback. */
+static tlsc_err start_first(tlsc_http_ev *hx, const tlsc_http_request *req, const tlsc_url *url)
+{
+    hx->starting = true;
+    hx->start_err = TLSC_OK;
+    start_exchange(hx, req, url);
+    hx->starting = false;
+    return hx->start_err;
+}
+
+/* ---- events ------------------------------------------------------------------------------ */
+
+static void on_disconnected(tlsc_http_ev *hx, const tlsc_event *e)
+{
+    drop_conn(hx);
+    if (!hx->busy)
+        return;
+    if (e->how == TLSC_CLOSE_CLEAN || (e->how != TLSC_CLOSE_TRUNCATED && e->err == TLSC_OK))
+        tlsc__hx_ended(&hx->x, TLSC_ERR_CLOSED);
+    else if (e->how == TLSC_CLOSE_TRUNCATED)
+        tlsc__hx_ended(&hx->x, TLSC_ERR_TRUNCATED);
+    else
+        tlsc__hx_failed(&hx->x, e->err, e->detail);
+    pump(hx);
+}
+
+static void on_receive(tlsc_http_ev *hx, const tlsc_event *e)
 {
     if (!hx->busy) {
         drop_conn(hx); /* bytes nobody asked for: the stream is out of step */
         return;
     }
-    while (len > 0) {
-        size_t used = 0;
-        tlsc_err err = tlsc_http_parser_feed(hx->parser, data, len, &used);
-        if (err != TLSC_OK) {
-            finish(hx, err, tlsc_http_parser_errmsg(hx->parser));
-            return;
-        }
-        data += used;
-        len -= used;
-        if (!tlsc_http_parser_done(hx->parser))
-            return;
-        if (!hx->interim)
-            break;
-        err = tlsc__http_next_after_interim(hx->parser, false, &hx->interims);
-        if (err != TLSC_OK) {
-            finish(hx, err, tlsc_http_parser_errmsg(hx->parser));
-            return;
-        }
-    }
-    if (!tlsc_http_parser_done(hx->parser))
-        return;
-    /* Complete. The connection stays only if the response allows it and
-     * nothing unasked-for followed. */
-    if (!tlsc_http_parser_head(hx->parser)->keep_alive || len > 0)
-        drop_conn(hx);
-    else
-        hx->reused = true;
-    finish(hx, TLSC_OK, NULL);
-}
-
-static tlsc_err close_reason(const tlsc_event *e)
-{
-    switch (e->how) {
-    case TLSC_CLOSE_CLEAN:
-        return TLSC_ERR_CLOSED;
-    case TLSC_CLOSE_TRUNCATED:
-        return TLSC_ERR_TRUNCATED;
-    default:
-        return e->err != TLSC_OK ? e->err : TLSC_ERR_CLOSED;
-    }
-}
-
-static void on_disconnected(tlsc_http_ev *hx, const tlsc_event *e)
-{
-    bool reused = hx->reused;
-    drop_conn(hx);
-    if (!hx->busy)
-        return;
-    bool started = tlsc_http_parser_started(hx->parser);
-    /* A kept-alive connection the server closed before our request
-     * reached it: send it again, once, on a new connection. */
-    if (reused && !started && !hx->retried &&
-        (e->how != TLSC_CLOSE_ERROR || tlsc_err_category(e->err) == TLSC_CAT_NETWORK)) {
-        hx->retried = true;
-        tlsc_err err = start(hx);
-        if (err != TLSC_OK)
-            finish(hx, err, "could not reconnect to send the request again");
-        return;
-    }
-    tlsc_err err = tlsc_http_parser_eof(hx->parser, close_reason(e));
-    if (err == TLSC_OK) {
-        finish(hx, TLSC_OK, NULL); /* close-delimited body, clean end */
-        return;
-    }
-    /* A connection that failed before any response byte, or ran out of
-     * time: its own error says more than "no response". */
-    if ((!started || e->err == TLSC_ERR_TIMEOUT_TOTAL) && e->how == TLSC_CLOSE_ERROR &&
-        e->err != TLSC_OK)
-        finish(hx, e->err, e->detail);
-    else
-        finish(hx, err, tlsc_http_parser_errmsg(hx->parser));
+    tlsc__hx_feed(&hx->x, e->data, e->len);
+    pump(hx);
 }
 
 static void release(tlsc_http_ev *hx)
 {
     tlsc_ev_free(hx->ev);
-    forget_session(hx);
-    tlsc_http_parser_free(hx->parser);
-    tlsc_config_free(hx->cfg);
-    tlsc__free(hx->req);
+    tlsc__hx_release(&hx->x);
+    if (hx->downloading)
+        (void)tlsc__dl_end(&hx->dl, TLSC_ERR_STATE); /* removes its temporary file */
+    tlsc__http_core_free(&hx->c);
+    tlsc__free(hx->copy);
     tlsc__free(hx);
 }
 
@@ -273,13 +254,20 @@ static void on_event(tlsc_ev *ev, const tlsc_event *e, void *ud)
     if (ev != hx->ev)
         return;
     hx->depth++;
-    if (e->kind == TLSC_EV_RECEIVE)
-        on_receive(hx, e->data, e->len);
-    else if (e->kind == TLSC_EV_SESSION)
-        save_session(hx); /* a TLS 1.3 ticket may come long after CONNECTED */
-    else if (e->kind == TLSC_EV_DISCONNECTED)
+    if (e->kind == TLSC_EV_CONNECTED && hx->opening) {
+        hx->opening = false;
+        tlsc__hx_opened(&hx->x, tlsc_conn_resumed(tlsc_ev_conn(ev)));
+        pump(hx);
+    } else if (e->kind == TLSC_EV_RECEIVE) {
+        on_receive(hx, e);
+    } else if (e->kind == TLSC_EV_DRAINED) {
+        pump(hx);
+    } else if (e->kind == TLSC_EV_SESSION) {
+        tlsc__next_keep(&hx->c.next, tlsc_ev_conn(ev)); /* a ticket may come late */
+    } else if (e->kind == TLSC_EV_DISCONNECTED) {
         on_disconnected(hx, e);
-    if (--hx->depth == 0 && hx->dead)
+    }
+    if (--hx->depth == 0 && hx->c.stopped)
         release(hx);
 }
 
@@ -295,14 +283,13 @@ TLSC_API tlsc_err tlsc_http_ev_new(tlsc_loop *loop, tlsc_config *cfg,
     tlsc_http_ev *hx = tlsc__calloc(1, sizeof *hx);
     if (hx == NULL)
         return TLSC_ERR_NO_MEMORY;
-    const tlsc_http_callbacks w = { w_status, w_header, w_head, w_body, w_trailer, w_done };
-    tlsc_err err = tlsc_http_parser_new(limits, &w, hx, &hx->parser);
+    /* Redirects are off by default: the 3xx is delivered, as before they
+     * were followed here (tlsc_http_ev_set_max_redirects). */
+    tlsc_err err = tlsc__http_core_init(&hx->c, cfg, limits, TLSC__EV_CHUNK, false, 0);
     if (err != TLSC_OK) {
         tlsc__free(hx);
         return err;
     }
-    tlsc__config_ref(cfg);
-    hx->cfg = cfg;
     hx->loop = loop;
     *out = hx;
     return TLSC_OK;
@@ -315,67 +302,181 @@ TLSC_API void tlsc_http_ev_free(tlsc_http_ev *hx)
     tlsc_ev_free(hx->ev); /* no more events for it, even inside one */
     hx->ev = NULL;
     hx->end = NULL;
-    if (hx->depth > 0)
-        hx->dead = true;
-    else
+    hx->c.stopped = true;
+    if (hx->depth == 0)
         release(hx);
+}
+
+/* A request the engine can format (checked now, so a bad header fails the
+ * call rather than its end callback). */
+static tlsc_err check_format(const tlsc_http_request *r, const tlsc_url *u, char *detail,
+                             size_t cap)
+{
+    size_t len = 0;
+    int64_t framing = r->body != NULL ? (int64_t)r->body_len : TLSC_HTTP_BODY_NONE;
+    tlsc_err err = tlsc_http_request_format(NULL, 0, &len, r->method ? r->method : "GET", u,
+                                            r->headers, r->header_count, framing, detail, cap);
+    return err == TLSC_ERR_BUFFER_SIZE ? TLSC_OK : err == TLSC_OK ? TLSC_ERR_INTERNAL : err;
+}
+
+static tlsc_err may_start(tlsc_http_ev *hx)
+{
+    if (hx->c.stopped)
+        return TLSC_ERR_INVALID_ARG;
+    return hx->busy ? TLSC_ERR_STATE : TLSC_OK;
+}
+
+static size_t text_size(const char *s)
+{
+    return s != NULL ? strlen(s) + 1 : 0;
+}
+
+static char *put_text(unsigned char **p, const char *s)
+{
+    if (s == NULL)
+        return NULL;
+    char *d = (char *)*p;
+    memcpy(d, s, strlen(s) + 1);
+    *p += strlen(s) + 1;
+    return d;
+}
+
+/* tlsc_http_ev_request's pointers are borrowed for the call: copy the
+ * method, headers and body into one allocation (hx->copy). */
+static tlsc_err copy_request(tlsc_http_ev *hx, const tlsc_http_ev_req *r,
+                             tlsc_http_request *out)
+{
+    size_t n = sizeof(tlsc_http_header) * r->header_count + text_size(r->method) + r->body_len;
+    for (size_t i = 0; i < r->header_count; i++)
+        n += text_size(r->headers[i].name) + text_size(r->headers[i].value);
+    unsigned char *copy = tlsc__calloc(1, n + 1);
+    if (copy == NULL)
+        return TLSC_ERR_NO_MEMORY;
+    tlsc_http_header *hs = (tlsc_http_header *)(void *)copy;
+    unsigned char *p = copy + sizeof(tlsc_http_header) * r->header_count;
+    for (size_t i = 0; i < r->header_count; i++) {
+        hs[i].name = put_text(&p, r->headers[i].name);
+        hs[i].value = put_text(&p, r->headers[i].value);
+    }
+    memset(out, 0, sizeof *out);
+    out->method = put_text(&p, r->method);
+    if (r->body != NULL) {
+        memcpy(p, r->body, r->body_len);
+        out->body = p;
+        out->body_len = r->body_len;
+    }
+    out->headers = hs;
+    out->header_count = r->header_count;
+    out->cb = r->cb;
+    out->cb_ud = r->ud;
+    tlsc__free(hx->copy);
+    hx->copy = copy;
+    return TLSC_OK;
 }
 
 TLSC_API tlsc_err tlsc_http_ev_request(tlsc_http_ev *hx, const tlsc_http_ev_req *r)
 {
-    if (hx == NULL || r == NULL || r->url == NULL || hx->dead ||
-        (r->body == NULL && r->body_len > 0))
+    if (hx == NULL || r == NULL || r->url == NULL || (r->body == NULL && r->body_len > 0))
         return TLSC_ERR_INVALID_ARG;
-    if (hx->busy)
-        return TLSC_ERR_STATE;
-    const char *method = r->method != NULL ? r->method : "GET";
-    int64_t framing = r->body != NULL ? (int64_t)r->body_len : TLSC_HTTP_BODY_NONE;
-    size_t head = 0;
-    tlsc_err err = tlsc_http_request_format(NULL, 0, &head, method, r->url, r->headers,
-                                            r->header_count, framing, NULL, 0);
-    if (err != TLSC_ERR_BUFFER_SIZE)
-        return err == TLSC_OK ? TLSC_ERR_INTERNAL : err;
-    if (r->body_len > SIZE_MAX - head)
-        return TLSC_ERR_INVALID_ARG;
-    unsigned char *req = tlsc__calloc(1, head + r->body_len + 1);
-    if (req == NULL)
-        return TLSC_ERR_NO_MEMORY;
-    err = tlsc_http_request_format((char *)req, head + 1, &head, method, r->url, r->headers,
-                                   r->header_count, framing, NULL, 0);
-    if (err != TLSC_OK) {
-        tlsc__free(req);
+    tlsc_http_request req;
+    tlsc_err err = may_start(hx);
+    tlsc_http_request fmt = {.method = r->method, .headers = r->headers,
+                             .header_count = r->header_count, .body = r->body,
+                             .body_len = r->body_len};
+    if (err == TLSC_OK)
+        err = check_format(&fmt, r->url, NULL, 0);
+    if (err == TLSC_OK)
+        err = copy_request(hx, r, &req);
+    if (err != TLSC_OK)
         return err;
-    }
-    if (r->body_len > 0)
-        memcpy(req + head, r->body, r->body_len);
-    /* Another host or port: the open connection cannot serve it. */
-    if (strcmp(hx->host, r->url->host) != 0 || hx->port != r->url->port) {
-        if (hx->ev != NULL)
-            drop_conn(hx);
-        forget_session(hx);
-    }
-    memcpy(hx->host, r->url->host, sizeof hx->host);
-    hx->port = r->url->port;
-    hx->req = req;
-    hx->req_len = head + r->body_len;
-    hx->cb = r->cb;
     hx->end = r->end;
     hx->ud = r->ud;
-    hx->retried = false;
-    hx->interim = false;
-    hx->interims = 0;
-    hx->deadline = r->max_ms ? tlsc_now_ms() + r->max_ms : 0;
-    tlsc_http_parser_reset(hx->parser, strcmp(method, "HEAD") == 0);
-    err = start(hx);
-    if (err != TLSC_OK) {
-        tlsc__free(hx->req);
-        hx->req = NULL;
-        if (hx->ev != NULL)
-            drop_conn(hx);
+    hx->req_max_ms = r->max_ms;
+    hx->downloading = false;
+    hx->res = &hx->own_res;
+    return start_first(hx, &req, r->url);
+}
+
+TLSC_API tlsc_err tlsc_http_ev_do(tlsc_http_ev *hx, const tlsc_http_request *req,
+                                  tlsc_http_result *res, tlsc_http_ev_end_fn end, void *ud)
+{
+    if (hx == NULL || req == NULL || req->url == NULL)
+        return TLSC_ERR_INVALID_ARG;
+    tlsc_err err = may_start(hx);
+    if (err != TLSC_OK)
         return err;
-    }
-    hx->busy = true;
-    return TLSC_OK;
+    hx->end = end;
+    hx->ud = ud;
+    hx->req_max_ms = 0;
+    hx->downloading = false;
+    hx->res = res != NULL ? res : &hx->own_res;
+    return start_first(hx, req, NULL);
+}
+
+TLSC_API tlsc_err tlsc_http_ev_download(tlsc_http_ev *hx, const tlsc_download *d,
+                                        tlsc_download_result *res, tlsc_http_ev_end_fn end,
+                                        void *ud)
+{
+    if (hx == NULL || res == NULL)
+        return TLSC_ERR_INVALID_ARG;
+    tlsc_err err = may_start(hx);
+    if (err == TLSC_OK)
+        err = tlsc__dl_check(&hx->c, d);
+    if (err != TLSC_OK)
+        return err;
+    hx->end = end;
+    hx->ud = ud;
+    hx->req_max_ms = 0;
+    hx->res = &hx->own_res;
+    err = tlsc__dl_begin(&hx->dl, &hx->c, d, res);
+    if (err != TLSC_OK)
+        return tlsc__dl_end(&hx->dl, err);
+    hx->downloading = true;
+    tlsc_http_request req;
+    tlsc__dl_request(&hx->dl, &req);
+    return start_first(hx, &req, NULL);
+}
+
+TLSC_API tlsc_err tlsc_http_ev_set_max_redirects(tlsc_http_ev *hx, unsigned max)
+{
+    return tlsc__http_core_set_max_redirects(hx != NULL ? &hx->c : NULL, max);
+}
+
+TLSC_API tlsc_err tlsc_http_ev_set_max_time(tlsc_http_ev *hx, uint32_t ms)
+{
+    return tlsc__http_core_set_max_time(hx != NULL ? &hx->c : NULL, ms);
+}
+
+TLSC_API tlsc_err tlsc_http_ev_set_server_name(tlsc_http_ev *hx, const char *name)
+{
+    if (hx == NULL || hx->busy)
+        return hx == NULL ? TLSC_ERR_INVALID_ARG : TLSC_ERR_STATE;
+    tlsc_err err = tlsc__http_core_set_server_name(&hx->c, name);
+    if (err == TLSC_OK)
+        drop_conn(hx);
+    return err;
+}
+
+TLSC_API tlsc_err tlsc_http_ev_set_session(tlsc_http_ev *hx, const void *blob, size_t len)
+{
+    return tlsc__http_core_set_session(hx != NULL ? &hx->c : NULL, blob, len);
+}
+
+TLSC_API tlsc_err tlsc_http_ev_export_session(tlsc_http_ev *hx, void *buf, size_t cap,
+                                              size_t *len)
+{
+    tlsc_conn *open = hx != NULL && hx->ev != NULL ? tlsc_ev_conn(hx->ev) : NULL;
+    return tlsc__http_core_export_session(hx != NULL ? &hx->c : NULL, open, buf, cap, len);
+}
+
+TLSC_API void tlsc_http_ev_get_stats(const tlsc_http_ev *hx, tlsc_http_stats *out)
+{
+    tlsc__http_core_stats(hx != NULL ? &hx->c : NULL, out);
+}
+
+TLSC_API const char *tlsc_http_ev_errmsg(const tlsc_http_ev *hx)
+{
+    return hx != NULL ? hx->c.errmsg : "";
 }
 
 TLSC_API void tlsc_http_ev_hold(tlsc_http_ev *hx)

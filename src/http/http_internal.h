@@ -28,16 +28,4 @@ void tlsc__http_parser_set_callbacks(tlsc_http_parser *p, const tlsc_http_callba
  * TLSC_ERR_HTTP_TOO_MANY_INTERIM past TLSC_HTTP_INTERIM_MAX. Both
  * drivers (client.c, ev_http.c) use it. */
 tlsc_err tlsc__http_next_after_interim(tlsc_http_parser *p, bool head_request, unsigned *seen);
-/* The total time limit (tlsc_http_set_max_time) of what starts now: one
- * tlsc_http_do (hold false), or a whole download across its requests
- * (hold true: the requests inside leave it alone); end with the same
- * hold. */
-void tlsc__http_deadline_begin(tlsc_http *h, bool hold);
-void tlsc__http_deadline_end(tlsc_http *h, bool held);
-/* Set the client's error detail and return err (client.c). */
-tlsc_err tlsc__http_fail(tlsc_http *h, tlsc_err err, const char *fmt, ...) TLSC_PRINTF(3, 4);
-
-/* The client's configuration (for logging). */
-const tlsc_config *tlsc__http_config(const tlsc_http *h);
-
 #endif /* TLSC_HTTP_INTERNAL_H */

@@ -3,7 +3,10 @@
 # real nginx and a TLS peer that cuts a close-delimited body without
 # close_notify (peers.py httpcut); the checks are in test_event_http.c.
 # Afterwards nginx's access log must show each of the 20 connections
-# carrying 3 requests (keep-alive really reused them).
+# carrying 3 requests (keep-alive really reused them). Redirects and
+# verified downloads (resumed through a relay that cuts the connection,
+# tests/interop/cutrelay.py) go through the same engine as the blocking
+# client.
 #
 # nginx runs with its own prefix, conf, pid, logs and temp paths in a
 # private temp dir, in the foreground, on a random free port (retried when
@@ -57,6 +60,9 @@ write_conf() {
     location = /close { chunked_transfer_encoding off; echo closing; }
     location = /echo-body { client_body_buffer_size 64k; echo_read_request_body; echo_request_body; }
     location = /short { keepalive_timeout 1s; echo short; }
+    absolute_redirect off;
+    location = /redir { return 302 /files/1m; }
+    location = /loop { return 302 /loop; }
   }
 }
 CONF
@@ -73,8 +79,24 @@ for i in $(seq 1 50); do grep -q ACCEPT "$T/cut.out" && break; sleep 0.1; done
 cut_port=$(sed -n 's/^ACCEPT .*:\([0-9]*\)$/\1/p' "$T/cut.out")
 [ -n "$cut_port" ] || fail "httpcut peer did not start"
 
-"$TLSC_TEST_BIN" "$T/pki/root.pem" "$port" "$cut_port" "$cut_bytes" "$sha" "$T/pki/client-ca.pem"
+# A relay in front of nginx that cuts its first connection after 300000
+# bytes (tests/interop/cutrelay.py): the event download resumes.
+"$py" "$here/../interop/cutrelay.py" "$port" 300000 > "$T/relay.out" 2>&1 &
+rpid=$!
+for i in $(seq 1 50); do grep -q '^PORT' "$T/relay.out" && break; sleep 0.1; done
+relay_port=$(sed -n 's/^PORT //p' "$T/relay.out" | head -1)
+[ -n "$relay_port" ] || fail "cutrelay did not start"
+
+mkdir -p "$T/dl"
+"$TLSC_TEST_BIN" "$T/pki/root.pem" "$port" "$cut_port" "$cut_bytes" "$sha" "$T/pki/client-ca.pem" \
+  "$relay_port" "$T/dl"
 rc=$?
+kill "$rpid" 2>/dev/null; wait "$rpid" 2>/dev/null
+if grep -q '^CUT' "$T/relay.out"; then
+  echo "ok - the relay cut the download's first connection"
+else
+  echo "not ok - the relay never cut the connection"; rc=1
+fi
 
 # The README's example: three GETs at once, digests as sha256sum says.
 if [ -n "${TLSC_EXAMPLE_BIN:-}" ]; then

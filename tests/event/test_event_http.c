@@ -3,6 +3,7 @@
  * nginx and a truncating TLS peer, both started by tests/event/http.sh:
  *
  *   test_event_http CA NGINX_PORT CUT_PORT CUT_BYTES SHA256_OF_1M OTHER_CA
+ *                   RELAY_PORT DIR
  *
  * 20 connections at once, each 3 kept-alive GETs of a 1 MiB file checked by
  * size and SHA-256 (some of them holding and resuming the body, checking
@@ -10,12 +11,20 @@
  * chunked response with a trailer; a 404 then a GET on the same
  * connection; HEAD; a close-delimited body ended cleanly; one cut
  * without close_notify (TLSC_ERR_TRUNCATED); and a server that OTHER_CA
- * does not vouch for (a verification error, not "no response").
+ * does not vouch for (a verification error, not "no response"); then
+ * the blocking client's features on the event driver (the same engine):
+ * redirects (followed when allowed, delivered by default, a loop stopped
+ * at the limit) and verified downloads to a file in DIR (a redirect
+ * followed, Range pieces through RELAY_PORT, a relay in front of nginx
+ * that cuts the first connection: resumed; a SHA-256 or size mismatch
+ * leaves no file).
  * Prints "N passed, M failed".
  */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "mbedtls/sha256.h"
@@ -188,10 +197,192 @@ static void job_free(job *j)
     memset(j, 0, sizeof *j);
 }
 
+/* ---- the engine's features on the event driver ------------------------------------ */
+
+typedef struct ended {
+    bool done;
+    tlsc_err err;
+    char detail[256];
+} ended;
+
+static void ended_cb(tlsc_http_ev *hx, tlsc_err err, const char *detail, void *ud)
+{
+    ended *e = ud;
+    (void)hx;
+    e->done = true;
+    e->err = err;
+    snprintf(e->detail, sizeof e->detail, "%s", detail);
+}
+
+/* Run the loop until e ended (or 30 s passed). */
+static void wait_end(ended *e)
+{
+    uint64_t until = tlsc_now_ms() + 30000;
+    while (!e->done && tlsc_now_ms() < until)
+        if (tlsc_loop_run_once(loop, 100) != TLSC_OK)
+            return;
+}
+
+typedef struct counted {
+    unsigned long long bytes;
+    mbedtls_sha256_context sha;
+} counted;
+
+static tlsc_err counted_body(void *ud, const void *d, size_t n)
+{
+    counted *c = ud;
+    c->bytes += n;
+    return mbedtls_sha256_update(&c->sha, d, n) == 0 ? TLSC_OK : TLSC_ERR_INTERNAL;
+}
+
+static void redirects(int port, const char *sha_hex)
+{
+    char url[128], what[3072];
+    tlsc_http_ev *hx = NULL;
+    if (tlsc_http_ev_new(loop, cfg, NULL, &hx) != TLSC_OK)
+        return;
+    /* followed when allowed: 302 -> /files/1m on the same connection */
+    counted c = {0};
+    mbedtls_sha256_init(&c.sha);
+    (void)mbedtls_sha256_starts(&c.sha, 0);
+    snprintf(url, sizeof url, "https://127.0.0.1:%d/redir", port);
+    tlsc_http_request req = {.url = url};
+    req.cb.on_body = counted_body;
+    req.cb_ud = &c;
+    tlsc_http_result res;
+    ended e = {0};
+    check(tlsc_http_ev_set_max_redirects(hx, 5) == TLSC_OK, "event: max redirects 5");
+    check(tlsc_http_ev_do(hx, &req, &res, ended_cb, &e) == TLSC_OK, "event: GET /redir queued");
+    wait_end(&e);
+    unsigned char d[32];
+    (void)mbedtls_sha256_finish(&c.sha, d);
+    mbedtls_sha256_free(&c.sha);
+    snprintf(what, sizeof what,
+             "event: 302 followed (%s %s): status %d, %u redirect, %llu bytes, final URL %s",
+             tlsc_strerror(e.err), e.detail, res.status, res.redirects, c.bytes, res.url);
+    check(e.done && e.err == TLSC_OK && res.status == 200 && res.redirects == 1 &&
+              c.bytes == MIB && strcmp(hex(d), sha_hex) == 0 &&
+              strstr(res.url, "/files/1m") != NULL && res.reused,
+          what);
+
+    /* a loop stops at the limit */
+    snprintf(url, sizeof url, "https://127.0.0.1:%d/loop", port);
+    req.cb.on_body = NULL;
+    e = (ended){0};
+    check(tlsc_http_ev_set_max_redirects(hx, 3) == TLSC_OK, "event: max redirects 3");
+    check(tlsc_http_ev_do(hx, &req, &res, ended_cb, &e) == TLSC_OK, "event: GET /loop queued");
+    wait_end(&e);
+    snprintf(what, sizeof what, "event: redirect loop: %s (%s) after %u redirects",
+             tlsc_strerror(e.err), e.detail, res.redirects);
+    check(e.done && e.err == TLSC_ERR_HTTP_REDIRECT && res.redirects == 3 &&
+              strstr(e.detail, "more than 3 redirects") != NULL,
+          what);
+    tlsc_http_ev_free(hx);
+
+    /* by default (as before redirects existed here) the 3xx is delivered */
+    job j = {0};
+    job_start(&j, port, "/redir", 1);
+    run(&j, 1, 20000);
+    check(j.err == TLSC_OK && j.status == 302, "event: tlsc_http_ev_request delivers the 302 "
+                                               "by default");
+    job_free(&j);
+}
+
+static bool exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* Entries of dir whose name contains ".tlsc-" (temporary files). */
+static int temporaries(const char *dir)
+{
+    int n = 0;
+    DIR *d = opendir(dir);
+    struct dirent *ent;
+    while (d != NULL && (ent = readdir(d)) != NULL)
+        n += strstr(ent->d_name, ".tlsc-") != NULL;
+    if (d != NULL)
+        closedir(d);
+    return n;
+}
+
+static void unhex(const char *hex_text, unsigned char out[32])
+{
+    for (int i = 0; i < 32; i++) {
+        unsigned b = 0;
+        (void)sscanf(hex_text + 2 * i, "%2x", &b);
+        out[i] = (unsigned char)b;
+    }
+}
+
+static void downloads(int port, int relay_port, const char *sha_hex, const char *dir)
+{
+    char url[128], path[512], what[768];
+    unsigned char sha[32];
+    unhex(sha_hex, sha);
+    tlsc_http_ev *hx = NULL;
+    if (tlsc_http_ev_new(loop, cfg, NULL, &hx) != TLSC_OK ||
+        tlsc_http_ev_set_max_redirects(hx, 5) != TLSC_OK)
+        return;
+    /* through the relay that cuts the first connection: Range pieces of
+     * 64 KiB, a redirect first; the cut piece is asked for again on a new
+     * connection that resumes the session */
+    snprintf(url, sizeof url, "https://127.0.0.1:%d/redir", relay_port);
+    snprintf(path, sizeof path, "%s/fw.bin", dir);
+    tlsc_download d = {.url = url, .path = path, .sha256 = sha, .size = MIB,
+                       .range_chunk = 65536};
+    tlsc_download_result r;
+    ended e = {0};
+    tlsc_err err = tlsc_http_ev_download(hx, &d, &r, ended_cb, &e);
+    check(err == TLSC_OK, "event download queued");
+    wait_end(&e);
+    tlsc_http_stats st;
+    tlsc_http_ev_get_stats(hx, &st);
+    struct stat fs;
+    bool file_ok = stat(path, &fs) == 0 && fs.st_size == (off_t)MIB;
+    snprintf(what, sizeof what,
+             "event download, 64 KiB Range pieces, redirect, cut connection: %s (%s), %llu "
+             "bytes, %u reconnects, %lu connections, %lu resumed",
+             tlsc_strerror(e.err), e.detail, (unsigned long long)r.bytes, r.reconnects,
+             st.connections, st.resumed);
+    check(e.done && e.err == TLSC_OK && r.bytes == MIB && r.sha256_valid &&
+              memcmp(r.sha256, sha, 32) == 0 && r.reconnects >= 1 && st.resumed >= 1 &&
+              file_ok && temporaries(dir) == 0,
+          what);
+
+    /* a wrong digest: no file, no temporary file */
+    snprintf(url, sizeof url, "https://127.0.0.1:%d/files/1m", port);
+    snprintf(path, sizeof path, "%s/bad.bin", dir);
+    sha[0] ^= 1;
+    d = (tlsc_download){.url = url, .path = path, .sha256 = sha, .size = -1};
+    e = (ended){0};
+    check(tlsc_http_ev_download(hx, &d, &r, ended_cb, &e) == TLSC_OK, "event download queued");
+    wait_end(&e);
+    snprintf(what, sizeof what, "event download, wrong SHA-256: %s (%s)", tlsc_strerror(e.err),
+             e.detail);
+    check(e.done && e.err == TLSC_ERR_HTTP_DIGEST_MISMATCH && !exists(path) &&
+              temporaries(dir) == 0,
+          what);
+
+    /* more than the expected size: stopped, nothing left */
+    d = (tlsc_download){.url = url, .path = path, .size = 5};
+    e = (ended){0};
+    check(tlsc_http_ev_download(hx, &d, &r, ended_cb, &e) == TLSC_OK, "event download queued");
+    wait_end(&e);
+    snprintf(what, sizeof what, "event download, size 5 expected: %s (%s)",
+             tlsc_strerror(e.err), e.detail);
+    check(e.done && e.err == TLSC_ERR_HTTP_SIZE_MISMATCH && !exists(path) &&
+              temporaries(dir) == 0,
+          what);
+    tlsc_http_ev_free(hx);
+}
+
 int main(int argc, char **argv)
 {
-    if (argc != 7) {
-        fprintf(stderr, "usage: %s CA NGINX_PORT CUT_PORT CUT_BYTES SHA256_OF_1M OTHER_CA\n",
+    if (argc != 9) {
+        fprintf(stderr, "usage: %s CA NGINX_PORT CUT_PORT CUT_BYTES SHA256_OF_1M OTHER_CA "
+                        "RELAY_PORT DIR\n",
                 argv[0]);
         return 2;
     }
@@ -350,6 +541,10 @@ int main(int argc, char **argv)
     job_free(j);
     tlsc_config_free(cfg);
     cfg = good_cfg;
+
+    /* 7. redirects and verified downloads (the blocking client's engine) */
+    redirects(port, argv[5]);
+    downloads(port, atoi(argv[7]), argv[5], argv[8]);
 
     tlsc_loop_free(loop);
     tlsc_config_free(cfg);

@@ -133,7 +133,8 @@ for sig in INT TERM HUP; do
   start_www
   # a background job of a script starts with SIGINT ignored (and tlsc
   # keeps an ignored signal ignored, as nohup wants): give it the default
-  env --default-signal=INT "$TLSC_BIN" get "https://localhost:$SRV_PORT/endless" \
+  env --default-signal=INT "$TLSC_BIN" get ${TLSC_DRIVER:+--driver "$TLSC_DRIVER"} \
+    "https://localhost:$SRV_PORT/endless" \
     -o "$CASE_DIR/fw.bin" "${CA[@]}" > "$CASE_DIR/tlsc.out" 2> "$CASE_DIR/tlsc.err" < /dev/null &
   pid=$!
   CMDLINE="tlsc get https://localhost:$SRV_PORT/endless -o $CASE_DIR/fw.bin (then SIG$sig)"

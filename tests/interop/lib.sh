@@ -14,7 +14,8 @@
 # Environment: TLSC_BIN (the tlsc command, required), TLSC_PKI_GEN
 # (tests/pki/gen.sh by default), TLSC_KEEP_TMP=1 keeps the temp dir,
 # TLSC_VERBOSE=1 prints every command and its output, TLSC_DRIVER=event
-# runs every `tlsc connect` with --driver event (the event API).
+# runs every `tlsc connect` and `tlsc get` with --driver event (the event
+# API; tlsc_http_ev for get).
 
 # No pipefail: `cmd | grep -q` would then fail at random (SIGPIPE). The
 # assertions read variables through here-strings instead of pipes.
@@ -399,10 +400,12 @@ run_tlsc_input() {
 _run_tlsc() {
   local in=$1; shift
   local t0 t1
-  # TLSC_DRIVER=event|blocking: run `tlsc connect` through that driver.
-  if [ -n "${TLSC_DRIVER:-}" ] && [ "${1:-}" = connect ]; then
+  # TLSC_DRIVER=event|blocking: run `tlsc connect` and `tlsc get` through
+  # that driver.
+  if [ -n "${TLSC_DRIVER:-}" ] && { [ "${1:-}" = connect ] || [ "${1:-}" = get ]; }; then
+    local sub=$1
     shift
-    set -- connect --driver "$TLSC_DRIVER" "$@"
+    set -- "$sub" --driver "$TLSC_DRIVER" "$@"
   fi
   CMDLINE="tlsc $*"
   [ "${TLSC_VERBOSE:-0}" = 1 ] && note "run: $CMDLINE"
