@@ -315,7 +315,7 @@ const cli_http_ops *cli_event_http_ops(void);
 void cli_session_load_http(const cli_http_ops *ops, void *c, const char *path);
 int cli_session_save_http(const cli_http_ops *ops, void *c, const char *path);
 
-/* ---- a TCP transport that watches the record framing (cli_wire.c) ------- */
+/* ---- the record framing on a connection's transport (cli_wire.c) -------- */
 
 /* One direction of the byte stream, cut into TLS records. */
 typedef struct wire_scan {
@@ -329,16 +329,11 @@ typedef struct wire_scan {
 } wire_scan;
 
 typedef struct wire {
-    int fd;
     wire_scan in, out;          /* what the server sent, what we sent */
 } wire;
 
-/* Resolve host and connect within timeout_ms (0 = no limit). On failure
- * writes why to detail and returns a network, DNS or timeout error. */
-tlsc_err wire_open(wire *w, const char *host, uint16_t port, uint32_t timeout_ms,
-                   char *detail, size_t cap);
-/* send/recv/wait/close over w (ctx = the wire), recording the framing. */
-extern const tlsc_transport wire_transport;
+/* The tap (tlsc_conn_set_tap, ud = the wire) that records the framing. */
+void wire_tap(void *ud, bool sent, const unsigned char *bytes, size_t len);
 /* Largest record fragment (bytes after the 5-byte header) seen. */
 size_t wire_max_record(const wire_scan *s);
 /* Largest record plaintext: encrypted records count their fragment minus

@@ -11,12 +11,8 @@
  */
 #include "cli.h"
 
-#include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #define REC_ALERT 21
 #define REC_HANDSHAKE 22
@@ -302,16 +298,32 @@ static bool take_record(hello_answer *a, reader *r)
     return done;
 }
 
-static bool wait_readable(int fd, uint64_t deadline)
+/* Bytes of the answer, or false when the server closed, failed or went
+ * quiet until the deadline (a->timed_out). */
+static bool receive(tlsc_tcp *t, hello_answer *a, unsigned char *p, size_t want,
+                    uint64_t deadline, size_t *got)
 {
-    uint64_t now = tlsc_now_ms();
-    struct pollfd pfd = {fd, POLLIN, 0};
-    if (now >= deadline)
-        return false;
-    return poll(&pfd, 1, (int)(deadline - now)) > 0;
+    for (;;) {
+        tlsc_err err = tlsc_tcp_transport()->recv(t, p, want, got);
+        if (err == TLSC_OK && *got > 0)
+            return true;
+        if (err != TLSC_WANT_READ) { /* closed (0 bytes) or failed */
+            a->closed = true;
+            return false;
+        }
+        uint64_t now = tlsc_now_ms();
+        if (now >= deadline) {
+            a->timed_out = true;
+            return false;
+        }
+        if (tlsc_tcp_transport()->wait(t, true, false, (int)(deadline - now)) != TLSC_OK) {
+            a->closed = true;
+            return false;
+        }
+    }
 }
 
-static void read_answer(int fd, hello_answer *a, reader *r, uint32_t timeout_ms)
+static void read_answer(tlsc_tcp *t, hello_answer *a, reader *r, uint32_t timeout_ms)
 {
     uint64_t deadline = tlsc_now_ms() + timeout_ms;
     for (;;) {
@@ -324,41 +336,36 @@ static void read_answer(int fd, hello_answer *a, reader *r, uint32_t timeout_ms)
             r->have = 0;
             continue;
         }
-        if (!wait_readable(fd, deadline)) {
-            a->timed_out = true;
+        size_t n = 0;
+        if (!receive(t, a, r->rec + r->have, want - r->have, deadline, &n))
             return;
-        }
-        ssize_t n = recv(fd, r->rec + r->have, want - r->have, 0);
-        if (n < 0 && (errno == EINTR || errno == EAGAIN))
-            continue;
-        if (n <= 0) {
-            a->closed = true;
-            return;
-        }
-        r->have += (size_t)n;
+        r->have += n;
     }
 }
 
-static bool send_all(int fd, const unsigned char *p, size_t n)
+static bool send_all(tlsc_tcp *t, const unsigned char *p, size_t n)
 {
     while (n > 0) {
-        ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
-        if (w < 0 && (errno == EINTR || errno == EAGAIN))
+        size_t w = 0;
+        tlsc_err err = tlsc_tcp_transport()->send(t, p, n, &w);
+        if (err == TLSC_WANT_WRITE && tlsc_tcp_transport()->wait(t, false, true, 1000) == TLSC_OK)
             continue;
-        if (w <= 0)
+        if (err != TLSC_OK || w == 0)
             return false;
         p += w;
-        n -= (size_t)w;
+        n -= w;
     }
     return true;
 }
 
+/* The hello goes over the library's own TCP transport (tlsc_tcp_connect):
+ * the same resolver, address iteration and error mapping as every
+ * connection. */
 tlsc_err hello_exchange(const char *host, uint16_t port, uint32_t timeout_ms,
                         const hello_spec *s, hello_answer *a, char *detail, size_t cap)
 {
     static reader r; /* 84 KB: one exchange at a time */
     unsigned char msg[2048];
-    wire w;
     memset(a, 0, sizeof *a);
     a->alert = -1;
     size_t len = hello_build(s, msg, sizeof msg);
@@ -366,14 +373,15 @@ tlsc_err hello_exchange(const char *host, uint16_t port, uint32_t timeout_ms,
         snprintf(detail, cap, "ClientHello too large");
         return TLSC_ERR_INTERNAL;
     }
-    tlsc_err err = wire_open(&w, host, port, timeout_ms, detail, cap);
+    tlsc_tcp *t = NULL;
+    tlsc_err err = tlsc_tcp_connect(&t, host, port, timeout_ms, detail, cap);
     if (err != TLSC_OK)
         return err;
     r.have = r.hs_len = 0;
-    if (send_all(w.fd, msg, len))
-        read_answer(w.fd, a, &r, timeout_ms);
+    if (send_all(t, msg, len))
+        read_answer(t, a, &r, timeout_ms);
     else
         a->closed = true;
-    close(w.fd);
+    tlsc_tcp_transport()->close(t);
     return TLSC_OK;
 }

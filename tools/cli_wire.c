@@ -1,21 +1,14 @@
 /*
- * tools/cli_wire.c — a TCP transport for tlsc that also reads the TLS
- * record framing going by, for `tlsc probe`: every record starts with a
- * 5-byte header (type, version, length), in the clear even when the
- * record is encrypted. Only the framing is read, for statistics; TLS
- * itself is mbedTLS's business.
+ * tools/cli_wire.c — the TLS record framing going by on a connection's
+ * transport, for `tlsc probe`, read through the library's tap
+ * (tlsc_conn_set_tap): every record starts with a 5-byte header (type,
+ * version, length), in the clear even when the record is encrypted. Only
+ * the framing is read, for statistics; TCP is the library's business and
+ * TLS mbedTLS's.
  */
 #include "cli.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <netdb.h>
-#include <poll.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #define TLS_CCS 20
 #define TLS_APPDATA 23
@@ -84,115 +77,10 @@ size_t wire_max_plaintext(const wire_scan *s, bool tls13, size_t expansion)
     return plain > sealed ? plain : sealed;
 }
 
-/* ---- the transport ---------------------------------------------------------- */
+/* ---- the tap ------------------------------------------------------------- */
 
-static tlsc_err errno_err(int e)
+void wire_tap(void *ud, bool sent, const unsigned char *bytes, size_t len)
 {
-    switch (e) {
-    case ECONNREFUSED: return TLSC_ERR_CONN_REFUSED;
-    case ENETUNREACH:
-    case EHOSTUNREACH: return TLSC_ERR_UNREACHABLE;
-    case ECONNRESET:
-    case EPIPE: return TLSC_ERR_CONN_RESET;
-    default: return TLSC_ERR_NETWORK;
-    }
-}
-
-static tlsc_err wire_send(void *ctx, const unsigned char *buf, size_t len, size_t *sent)
-{
-    wire *w = ctx;
-    ssize_t n = send(w->fd, buf, len, MSG_NOSIGNAL);
-    *sent = 0;
-    if (n < 0)
-        return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? TLSC_WANT_WRITE
-                                                                         : errno_err(errno);
-    scan_bytes(&w->out, buf, (size_t)n);
-    *sent = (size_t)n;
-    return TLSC_OK;
-}
-
-static tlsc_err wire_recv(void *ctx, unsigned char *buf, size_t len, size_t *got)
-{
-    wire *w = ctx;
-    ssize_t n = recv(w->fd, buf, len, 0);
-    *got = 0;
-    if (n < 0)
-        return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? TLSC_WANT_READ
-                                                                         : errno_err(errno);
-    scan_bytes(&w->in, buf, (size_t)n);
-    *got = (size_t)n;
-    return TLSC_OK;
-}
-
-static tlsc_err wire_wait(void *ctx, bool want_read, bool want_write, int timeout_ms)
-{
-    wire *w = ctx;
-    struct pollfd pfd = {w->fd, (short)((want_read ? POLLIN : 0) | (want_write ? POLLOUT : 0)), 0};
-    if (poll(&pfd, 1, timeout_ms) < 0 && errno != EINTR)
-        return errno_err(errno);
-    return TLSC_OK;
-}
-
-static void wire_close(void *ctx)
-{
-    wire *w = ctx;
-    if (w->fd >= 0)
-        close(w->fd);
-    w->fd = -1;
-}
-
-const tlsc_transport wire_transport = {wire_send, wire_recv, wire_wait, wire_close};
-
-/* ---- connecting ----------------------------------------------------------- */
-
-/* Non-blocking connect to one address, waiting up to timeout_ms (0 = none). */
-static int connect_one(const struct addrinfo *ai, uint32_t timeout_ms, int *err)
-{
-    int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                    ai->ai_protocol);
-    if (fd < 0) {
-        *err = errno;
-        return -1;
-    }
-    if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
-        return fd;
-    struct pollfd pfd = {fd, POLLOUT, 0};
-    socklen_t len = sizeof *err;
-    *err = errno;
-    if (*err == EINPROGRESS) {
-        int n = poll(&pfd, 1, timeout_ms ? (int)timeout_ms : -1);
-        *err = n == 0 ? ETIMEDOUT : n < 0 ? errno : 0;
-        if (n > 0 && getsockopt(fd, SOL_SOCKET, SO_ERROR, err, &len) != 0)
-            *err = errno;
-    }
-    if (*err == 0)
-        return fd;
-    close(fd);
-    return -1;
-}
-
-tlsc_err wire_open(wire *w, const char *host, uint16_t port, uint32_t timeout_ms,
-                   char *detail, size_t cap)
-{
-    char service[8];
-    struct addrinfo hints = {0}, *list = NULL;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_ADDRCONFIG;
-    snprintf(service, sizeof service, "%u", (unsigned)port);
-    memset(w, 0, sizeof *w);
-    w->fd = -1;
-    int rc = getaddrinfo(host, service, &hints, &list);
-    if (rc != 0) {
-        snprintf(detail, cap, "cannot resolve %s: %s", host, gai_strerror(rc));
-        return rc == EAI_AGAIN ? TLSC_ERR_DNS_TEMPORARY : TLSC_ERR_DNS;
-    }
-    int err = 0;
-    for (const struct addrinfo *ai = list; ai != NULL && w->fd < 0; ai = ai->ai_next)
-        w->fd = connect_one(ai, timeout_ms, &err);
-    freeaddrinfo(list);
-    if (w->fd >= 0)
-        return TLSC_OK;
-    snprintf(detail, cap, "cannot connect to %s port %u: %s", host, (unsigned)port,
-             strerror(err));
-    return err == ETIMEDOUT ? TLSC_ERR_TIMEOUT_CONNECT : errno_err(err);
+    wire *w = ud;
+    scan_bytes(sent ? &w->out : &w->in, bytes, len);
 }

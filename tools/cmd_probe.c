@@ -3,8 +3,9 @@
  * connect the way a device would, several times, and report what the
  * server needs from it as stable `key: value` lines.
  *
- * Each trial is a verified handshake over cli_wire.c's transport, which
- * reads the record framing; the library adds what the wire cannot show
+ * Each trial is a verified handshake over the library's own transport,
+ * whose record framing cli_wire.c reads through the library's tap
+ * (tlsc_conn_set_tap); the library adds what the wire cannot show
  * (the negotiated parameters, the chain as sent, the largest handshake
  * message — encrypted in TLS 1.3). The max_fragment_length trial's
  * 512-byte input buffer may end its handshake early: its verdict is the
@@ -212,10 +213,7 @@ static void handshake(const probe_opts *o, tlsc_conn *conn, trial *t)
         snprintf(t->detail, sizeof t->detail, "invalid --servername");
         return;
     }
-    t->err = wire_open(&t->w, o->host, o->port, o->tls.have_timeout ? o->tls.timeout_ms : 10000,
-                       t->detail, sizeof t->detail);
-    if (t->err == TLSC_OK)
-        t->err = tlsc_conn_set_transport(conn, &wire_transport, &t->w);
+    t->err = tlsc_conn_set_tap(conn, wire_tap, &t->w);
     if (t->err == TLSC_OK)
         t->err = tlsc_conn_connect(conn, o->host, o->port);
     if (t->err == TLSC_OK) {
@@ -239,16 +237,13 @@ static int run_trial(const probe_opts *o, const trial_spec *s, trial *t)
     tlsc_config *cfg = NULL;
     tlsc_conn *conn = NULL;
     memset(t, 0, sizeof *t);
-    t->w.fd = -1;
     int rc = trial_config(o, s, &cfg);
     if (rc == CLI_EXIT_OK)
         rc = new_conn(cfg, &conn);
     tlsc_config_free(cfg); /* the connection keeps its own reference */
     if (rc == CLI_EXIT_OK)
         handshake(o, conn, t);
-    tlsc_conn_free(conn); /* closes the wire through the transport */
-    if (t->w.fd >= 0)
-        wire_transport.close(&t->w);
+    tlsc_conn_free(conn);
     return rc;
 }
 

@@ -409,9 +409,11 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_set_alpn(tlsc_config *cfg,
 
 /*
  * Timeouts in milliseconds; 0 means no limit. Defaults: connect 10000,
- * handshake 15000, io 30000. connect bounds DNS + TCP connect, handshake
- * the TLS handshake, io each blocking read or write call (and the
- * close_notify sent by tlsc_conn_close).
+ * handshake 15000, io 30000. connect bounds DNS + TCP connect to one
+ * address (a name's next address, tried when one fails or times out, gets
+ * as long again: up to 4 addresses, in the resolver's order, in both
+ * drivers), handshake the TLS handshake, io each blocking read or write
+ * call (and the close_notify sent by tlsc_conn_close).
  */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_set_timeouts(tlsc_config *cfg,
                                                           uint32_t connect_ms,

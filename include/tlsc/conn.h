@@ -60,6 +60,21 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_conn_set_transport(
     tlsc_conn *conn, const tlsc_transport *ops, void *ctx);
 
 /*
+ * Observe the bytes the connection's transport moves (its own TCP socket or
+ * the one set with tlsc_conn_set_transport): fn(ud, sent, bytes, len) runs
+ * after every send (sent true) or receive (sent false) that moved len > 0
+ * bytes, on the calling thread, with bytes valid only during the call.
+ * These are TLS records as on the wire (encrypted once the handshake has
+ * got that far; tlsc keeps no secret there), for tools that show record
+ * framing (`tlsc probe`) or count traffic. fn must not call into conn.
+ * NULL fn removes the tap. Call before tlsc_conn_start/connect.
+ * Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_STATE (already started).
+ */
+typedef void (*tlsc_tap_fn)(void *ud, bool sent, const unsigned char *bytes, size_t len);
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_conn_set_tap(tlsc_conn *conn, tlsc_tap_fn fn,
+                                                   void *ud);
+
+/*
  * Verify the server as `name` (and send it as SNI) while connecting to the
  * host given to tlsc_conn_start/connect: e.g. reach a device by a fixed IP
  * address or through a tunnel, yet check the certificate issued for its

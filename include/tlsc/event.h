@@ -88,8 +88,10 @@
  * the loop watches like a connection's socket. IP literals are used at once. On an RTOS the same
  * platform hook (src/platform/platform.h: tlsc__resolve_*) maps to lwIP's
  * dns_gethostbyname() callback. Up to 4 addresses are tried in the
- * resolver's order while the TCP connect fails (as the blocking driver
- * does); the DNS event reports the first, tlsc_ev_getpeer the one in use.
+ * resolver's order while the TCP connect fails, by the platform's TCP
+ * transport itself, as for the blocking driver (one tlsc_conn per
+ * connection); the DNS event reports the first, tlsc_ev_getpeer the one in
+ * use.
  *
  * RECONNECTION is opt-in (tlsc_ev_set_reconnect): after a failed attempt,
  * or after an open connection broke (not after a clean close or a local
@@ -417,9 +419,10 @@ TLSC_API void tlsc_ev_unhold(tlsc_ev *ev);
 TLSC_API tlsc_err tlsc_ev_close(tlsc_ev *ev);
 
 /*
- * The peer's numeric address (as in the DNS event) into addr (capacity
- * cap, 46 bytes hold any IPv6 address) and its port into *port. Known
- * from the DNS event on. Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_STATE (not
+ * The peer's numeric address (the one tried or in use: the DNS event's
+ * first address, or a later one after a failed TCP connect) into addr
+ * (capacity cap, 46 bytes hold any IPv6 address) and its port into *port.
+ * Known from the DNS event on. Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_STATE (not
  * resolved yet), TLSC_ERR_BUFFER_SIZE.
  */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_ev_getpeer(const tlsc_ev *ev,

@@ -1,8 +1,9 @@
 /*
  * tlsc/transport.h — the byte transport under a TLS connection.
  *
- * By default a connection opens its own POSIX TCP socket (getaddrinfo,
- * IPv4 and IPv6, non-blocking connect). An application with another
+ * By default a connection opens its own TCP socket (POSIX: getaddrinfo,
+ * IPv4 and IPv6, non-blocking connect to each address in turn; the same
+ * transport is available to applications as tlsc_tcp_connect). An application with another
  * network stack (lwIP, an RTOS socket layer, a serial link, an in-memory
  * pipe for tests) supplies a tlsc_transport instead, already connected.
  *
@@ -38,6 +39,28 @@ typedef struct tlsc_transport {
     /* Optional: release the transport. Called once by tlsc_conn_free. */
     void (*close)(void *ctx);
 } tlsc_transport;
+
+/*
+ * The library's own TCP transport (what a connection opens when no
+ * transport is set), for speaking something other than TLS through the
+ * same address handling: resolve host, try each of its addresses (up to 4,
+ * in the resolver's order) with a non-blocking connect, the next one when
+ * a connect fails or takes timeout_ms (0 = no limit), and wait for it.
+ * Blocks for at most the lookup plus timeout_ms per address. On success
+ * *out is connected: use it with tlsc_tcp_transport() (ctx = *out), whose
+ * close releases it. Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_HOSTNAME, DNS
+ * and network errors, TLSC_ERR_TIMEOUT_CONNECT, TLSC_ERR_NO_MEMORY,
+ * TLSC_ERR_CONFIG (a build without a TCP stack); detail (capacity cap, may
+ * be NULL if cap is 0) says which name or address and why.
+ */
+typedef struct tlsc_tcp tlsc_tcp;
+TLSC_API TLSC_NODISCARD tlsc_err tlsc_tcp_connect(tlsc_tcp **out, const char *host,
+                                                  uint16_t port, uint32_t timeout_ms,
+                                                  char *detail, size_t cap);
+/* send/recv/wait/close over a tlsc_tcp from tlsc_tcp_connect (a function,
+ * not a variable: exported data does not travel well across shared
+ * libraries). */
+TLSC_API const tlsc_transport *tlsc_tcp_transport(void);
 
 TLSC_END_DECLS
 

@@ -17,11 +17,27 @@
 
 #include "core/alloc.h"
 #include "core/base/ip.h"
-#include "core/config/config.h"
-#include "core/config/log.h"
-#include "core/tls/conn.h"
+#include "core/tls/conn_access.h"
 #include "core/tls/freeze.h"
 #include "tlsc/session.h"
+
+/* ---- the state machine's shape ------------------------------------------------- */
+
+/*
+ * What each state does, one row per state of tlsc__ev_state in ev_states
+ * (the table at the end of this file), so that a new state is one row plus
+ * its functions: its step in a pass, what tlsc_ev_close does in it (NULL:
+ * TLSC_ERR_STATE), when it must be stepped without I/O (NULL: never), and
+ * the descriptor it waits on (NULL: none).
+ */
+struct ev_state {
+    void (*step)(tlsc_ev *ev);
+    tlsc_err (*close)(tlsc_ev *ev);
+    uint64_t (*deadline)(const tlsc_ev *ev);
+    bool (*watch)(const tlsc_ev *ev, tlsc_watch *w);
+};
+
+static const struct ev_state *state_of(const tlsc_ev *ev);
 
 /* ---- events ---------------------------------------------------------------- */
 
@@ -394,18 +410,27 @@ static void wait_turn(tlsc_ev *ev)
     ev->retry_at = tlsc_now_ms() + TLSC__EV_QUEUE_POLL_MS;
 }
 
-/* tlsc_conn_start (after err, the preparation's outcome), with the heap
- * sampled around it: the connection then connects and shakes hands; or,
- * past the loop's cap on handshakes in flight, it waits its turn. */
-static void start_conn(tlsc_ev *ev, tlsc_err err, const char *addr, uint16_t port)
+/* Start the tlsc_conn: over the application's transport, or over the
+ * platform's TCP with the addresses the lookup found (it moves to the next
+ * one when a connect fails: one tlsc_conn per connection). */
+static tlsc_err conn_start(tlsc_ev *ev)
 {
-    if (err == TLSC_OK && !tlsc__loop_may_start(ev->loop)) {
+    if (ev->user_tp)
+        return tlsc_conn_start(ev->conn, ev->host, 0);
+    return tlsc__conn_start_at(ev->conn, ev->host, ev->port, ev->addrs, ev->naddr);
+}
+
+/* tlsc_conn_start, with the heap sampled around it: the connection then
+ * connects and shakes hands; or, past the loop's cap on handshakes in
+ * flight, it waits its turn. */
+static void start_conn(tlsc_ev *ev)
+{
+    if (!tlsc__loop_may_start(ev->loop)) {
         wait_turn(ev);
         return;
     }
     tlsc__loop_sample_heap(ev->loop);
-    if (err == TLSC_OK)
-        err = tlsc_conn_start(ev->conn, addr, port);
+    tlsc_err err = conn_start(ev);
     tlsc__loop_sample_heap(ev->loop);
     if (err != TLSC_OK) {
         failed(ev, err);
@@ -421,26 +446,19 @@ static void step_queued(tlsc_ev *ev)
         ev->retry_at = tlsc_now_ms() + TLSC__EV_QUEUE_POLL_MS;
         return;
     }
-    if (ev->user_tp)
-        start_conn(ev, TLSC_OK, ev->host, 0);
-    else
-        start_conn(ev, TLSC_OK, ev->addr, ev->port);
+    start_conn(ev);
 }
 
-/* Connect to ev->addrs[ev->aidx]; announce = deliver the DNS event. */
-static void start_tls(tlsc_ev *ev, bool announce)
+/* The name is resolved (ev->addrs): announce the first address, connect. */
+static void resolved(tlsc_ev *ev)
 {
-    memcpy(ev->addr, ev->addrs[ev->aidx], sizeof ev->addr);
+    memcpy(ev->addr, ev->addrs[0], sizeof ev->addr);
     tlsc_event e = make_event(TLSC_EV_DNS);
     e.address = ev->addr;
     e.port = ev->port;
-    if (announce && !emit(ev, &e))
+    if (!emit(ev, &e))
         return;
-    /* The core connects to the numeric address and verifies the name. */
-    tlsc_err err = TLSC_OK;
-    if (ev->conn->name == NULL)
-        err = tlsc_conn_set_server_name(ev->conn, ev->host);
-    start_conn(ev, err, ev->addr, ev->port);
+    start_conn(ev);
 }
 
 static void start_attempt(tlsc_ev *ev)
@@ -448,11 +466,10 @@ static void start_attempt(tlsc_ev *ev)
     unsigned char ip[16];
     size_t ip_len;
     ev->addr[0] = '\0';
-    ev->aidx = 0;
     if (tlsc__parse_ip(ev->host, ip, &ip_len)) {
         memcpy(ev->addrs[0], ev->host, strlen(ev->host) + 1);
         ev->naddr = 1;
-        start_tls(ev, true);
+        resolved(ev);
         return;
     }
     char detail[TLSC_ERRMSG_MAX];
@@ -462,13 +479,6 @@ static void start_attempt(tlsc_ev *ev)
         return;
     }
     ev->state = EV_RESOLVING;
-}
-
-/* Over the application's transport: no lookup, no TCP connect (the
- * transport is connected already), no DNS event; the handshake starts. */
-static void start_transport(tlsc_ev *ev)
-{
-    start_conn(ev, TLSC_OK, ev->host, 0);
 }
 
 static void step_resolving(tlsc_ev *ev)
@@ -484,27 +494,16 @@ static void step_resolving(tlsc_ev *ev)
         fail_with(ev, err, detail);
         return;
     }
-    start_tls(ev, true);
+    resolved(ev);
 }
 
-/* The TCP connect to one address failed: try the next one the resolver
- * gave (IPv6 then IPv4, say), as the blocking driver's getaddrinfo loop. */
-static bool try_next_address(tlsc_ev *ev, tlsc_err err)
+/* The address the connection tries or uses now (the TCP moves on when one
+ * fails), for tlsc_ev_getpeer. */
+static void note_address(tlsc_ev *ev)
 {
-    if (ev->user_tp)
-        return false;
-    bool tcp_phase = ev->conn->handshake_start == 0;
-    bool retry = tlsc_err_category(err) == TLSC_CAT_NETWORK || err == TLSC_ERR_TIMEOUT_CONNECT;
-    if (!tcp_phase || !retry || ev->aidx + 1 >= ev->naddr)
-        return false;
-    tlsc__log(ev->cfg, TLSC_LOG_INFO, "%s; trying the next address of %s",
-              tlsc_conn_errmsg(ev->conn), ev->host);
-    tlsc__loop_unmap(ev->loop, ev);
-    if (renew_conn(ev, true) != TLSC_OK)
-        return false;
-    ev->aidx++;
-    start_tls(ev, false);
-    return true;
+    const char *a = tlsc__conn_address(ev->conn);
+    if (a[0] != '\0')
+        snprintf(ev->addr, sizeof ev->addr, "%s", a);
 }
 
 static void connected(tlsc_ev *ev)
@@ -523,13 +522,14 @@ static void step_connecting(tlsc_ev *ev)
     tlsc__loop_sample_heap(ev->loop);
     tlsc_err err = tlsc_conn_step(ev->conn);
     tlsc__loop_sample_heap(ev->loop);
+    if (!ev->user_tp)
+        note_address(ev);
     if (tlsc__is_want(err)) {
         ev->io_want = err;
         return;
     }
     if (err != TLSC_OK) {
-        if (!try_next_address(ev, err))
-            failed(ev, err);
+        failed(ev, err);
         return;
     }
     connected(ev);
@@ -551,7 +551,7 @@ static tlsc_err take_host(char name[TLSC_HOST_MAX + 1], const char *host)
 /* A fresh tlsc_conn unless the current one was never started. */
 static tlsc_err fresh_conn_for(tlsc_ev *ev, const char *name)
 {
-    if (ev->conn->state == TLSC__NEW)
+    if (tlsc__conn_is_new(ev->conn))
         return TLSC_OK;
     return renew_conn(ev, strcmp(name, ev->host) == 0);
 }
@@ -571,7 +571,7 @@ static void arm_first_attempt(tlsc_ev *ev, const char *name, uint16_t port)
  * tlsc_conn for it. */
 static tlsc_err prepare_connect(tlsc_ev *ev, const char *host, char name[TLSC_HOST_MAX + 1])
 {
-    if (ev->state != EV_IDLE || ev->conn->user_transport)
+    if (ev->state != EV_IDLE || tlsc__conn_has_user_transport(ev->conn))
         return TLSC_ERR_STATE;
     tlsc_err err = take_host(name, host);
     return err == TLSC_OK ? fresh_conn_for(ev, name) : err;
@@ -623,10 +623,12 @@ static void step_retry(tlsc_ev *ev)
     if (tlsc_now_ms() < ev->retry_at)
         return;
     if (ev->user_tp) {
-        start_transport(ev); /* never retried: the conn is the new one */
+        /* No lookup, no TCP connect (the transport is connected already),
+         * no DNS event; never retried: the conn is the new one. */
+        start_conn(ev);
         return;
     }
-    if (ev->conn->state != TLSC__NEW) {
+    if (!tlsc__conn_is_new(ev->conn)) {
         tlsc_err err = renew_conn(ev, true);
         if (err != TLSC_OK) {
             ev->state = EV_IDLE; /* the old conn keeps its error */
@@ -796,32 +798,40 @@ static void step_open(tlsc_ev *ev)
 
 /* ---- closing --------------------------------------------------------------- */
 
+/* tlsc_ev_close on an open connection: flush the queue, then close_notify,
+ * bounded by the io timeout. */
+static tlsc_err close_open(tlsc_ev *ev)
+{
+    uint32_t io = tlsc__config_io_ms(ev->cfg);
+    ev->state = EV_CLOSING;
+    ev->close_deadline = io ? tlsc_now_ms() + io : 0;
+    return TLSC_OK;
+}
+
+/* ... before it is open: stop, DISCONNECTED on the next pass. */
+static tlsc_err close_early(tlsc_ev *ev)
+{
+    retire_conn_io(ev);
+    ev->state = EV_ABORTING;
+    return TLSC_OK;
+}
+
+/* ... while it closes already. */
+static tlsc_err close_again(tlsc_ev *ev)
+{
+    (void)ev;
+    return TLSC_OK;
+}
+
 tlsc_err tlsc_ev_close(tlsc_ev *ev)
 {
     if (ev == NULL || ev->dead)
         return TLSC_ERR_INVALID_ARG;
-    switch (ev->state) {
-    case EV_OPEN: {
-        uint32_t io = ev->cfg->io_ms;
-        ev->state = EV_CLOSING;
-        ev->close_deadline = io ? tlsc_now_ms() + io : 0;
-        break;
-    }
-    case EV_RESOLVING:
-    case EV_CONNECTING:
-    case EV_RETRY_WAIT:
-    case EV_QUEUED:
-        retire_conn_io(ev);
-        ev->state = EV_ABORTING;
-        break;
-    case EV_CLOSING:
-    case EV_ABORTING:
-        return TLSC_OK;
-    default:
+    if (state_of(ev)->close == NULL)
         return TLSC_ERR_STATE;
-    }
+    tlsc_err err = state_of(ev)->close(ev);
     ev->kick = true;
-    return TLSC_OK;
+    return err;
 }
 
 static void step_closing(tlsc_ev *ev)
@@ -831,7 +841,8 @@ static void step_closing(tlsc_ev *ev)
                tlsc__conn_fail(ev->conn, TLSC_ERR_TIMEOUT_WRITE,
                                "close: could not send %lu queued bytes and close_notify "
                                "to %s within %lu ms",
-                               (unsigned long)ev->queued, ev->host, (unsigned long)ev->cfg->io_ms));
+                               (unsigned long)ev->queued, ev->host,
+                               (unsigned long)tlsc__config_io_ms(ev->cfg)));
         return;
     }
     ev->io_want = TLSC_OK;
@@ -848,18 +859,15 @@ static void step_closing(tlsc_ev *ev)
 
 /* ---- the loop's view ------------------------------------------------------- */
 
+static void step_aborting(tlsc_ev *ev)
+{
+    finish(ev, TLSC_CLOSE_LOCAL, TLSC_OK);
+}
+
 static void step_once(tlsc_ev *ev)
 {
-    switch (ev->state) {
-    case EV_RESOLVING: step_resolving(ev); break;
-    case EV_CONNECTING: step_connecting(ev); break;
-    case EV_OPEN: step_open(ev); break;
-    case EV_CLOSING: step_closing(ev); break;
-    case EV_ABORTING: finish(ev, TLSC_CLOSE_LOCAL, TLSC_OK); break;
-    case EV_RETRY_WAIT: step_retry(ev); break;
-    case EV_QUEUED: step_queued(ev); break;
-    case EV_IDLE: break;
-    }
+    if (state_of(ev)->step != NULL)
+        state_of(ev)->step(ev);
 }
 
 void tlsc__ev_set_deadline(tlsc_ev *ev, uint64_t at)
@@ -918,17 +926,9 @@ static uint64_t own_deadline(const tlsc_ev *ev)
 {
     if (ev->state == EV_IDLE)
         return 0; /* data queued before connecting waits for the connect */
-    if (ev->kick || ev->rd_ready || ev->wr_ready || ev->state == EV_ABORTING)
+    if (ev->kick || ev->rd_ready || ev->wr_ready)
         return 1;
-    uint64_t d = 0;
-    switch (ev->state) {
-    case EV_CONNECTING: tlsc_conn_poll_info(ev->conn, NULL, NULL, NULL, &d); break;
-    case EV_OPEN: d = ev->idle_ms && !ev->held ? ev->last_activity + ev->idle_ms : 0; break;
-    case EV_CLOSING: d = ev->close_deadline; break;
-    case EV_RETRY_WAIT: d = ev->retry_at ? ev->retry_at : 1; break;
-    case EV_QUEUED: d = ev->retry_at; break;
-    default: break;
-    }
+    uint64_t d = state_of(ev)->deadline != NULL ? state_of(ev)->deadline(ev) : 0;
     if (ev->total_deadline != 0 && (d == 0 || ev->total_deadline < d))
         d = ev->total_deadline;
     return d;
@@ -938,24 +938,88 @@ bool tlsc__ev_watch(const tlsc_ev *ev, tlsc_watch *w)
 {
     /* A user transport has no descriptor: its readiness comes from
      * tlsc_ev_transport_ready. */
-    if (ev->dead || ev->user_tp)
+    if (ev->dead || ev->user_tp || state_of(ev)->watch == NULL)
         return false;
     w->read = w->write = false;
-    switch (ev->state) {
-    case EV_RESOLVING:
-        w->fd = tlsc__resolve_fd(ev->res);
-        w->read = true;
-        return w->fd >= 0;
-    case EV_CONNECTING:
-        tlsc_conn_poll_info(ev->conn, &w->fd, &w->read, &w->write, NULL);
-        return w->fd >= 0;
-    case EV_OPEN:
-    case EV_CLOSING:
-        tlsc_conn_poll_info(ev->conn, &w->fd, NULL, NULL, NULL);
-        w->read = (ev->state == EV_OPEN && !ev->held) || ev->io_want == TLSC_WANT_READ;
-        w->write = ev->io_want == TLSC_WANT_WRITE;
-        return w->fd >= 0 && (w->read || w->write);
-    default:
-        return false;
-    }
+    return state_of(ev)->watch(ev, w);
+}
+
+/* ---- each state's deadline and descriptor -------------------------------------- */
+
+static uint64_t due_now(const tlsc_ev *ev)
+{
+    (void)ev;
+    return 1;
+}
+
+static uint64_t connecting_deadline(const tlsc_ev *ev)
+{
+    uint64_t d = 0;
+    tlsc_conn_poll_info(ev->conn, NULL, NULL, NULL, &d);
+    return d;
+}
+
+static uint64_t open_deadline(const tlsc_ev *ev)
+{
+    return ev->idle_ms && !ev->held ? ev->last_activity + ev->idle_ms : 0;
+}
+
+static uint64_t closing_deadline(const tlsc_ev *ev)
+{
+    return ev->close_deadline;
+}
+
+static uint64_t retry_deadline(const tlsc_ev *ev)
+{
+    return ev->retry_at ? ev->retry_at : 1;
+}
+
+static uint64_t queued_deadline(const tlsc_ev *ev)
+{
+    return ev->retry_at;
+}
+
+static bool watch_resolver(const tlsc_ev *ev, tlsc_watch *w)
+{
+    w->fd = tlsc__resolve_fd(ev->res);
+    w->read = true;
+    return w->fd >= 0;
+}
+
+static bool watch_connecting(const tlsc_ev *ev, tlsc_watch *w)
+{
+    tlsc_conn_poll_info(ev->conn, &w->fd, &w->read, &w->write, NULL);
+    return w->fd >= 0;
+}
+
+/* Open or closing: read unless held, and what the core last wanted. */
+static bool watch_open(const tlsc_ev *ev, tlsc_watch *w)
+{
+    tlsc_conn_poll_info(ev->conn, &w->fd, NULL, NULL, NULL);
+    w->read = (ev->state == EV_OPEN && !ev->held) || ev->io_want == TLSC_WANT_READ;
+    w->write = ev->io_want == TLSC_WANT_WRITE;
+    return w->fd >= 0 && (w->read || w->write);
+}
+
+/* ---- the state table -------------------------------------------------------- */
+
+/* The rows of ev_states: see struct ev_state at the top. */
+static const struct ev_state ev_states[] = {
+    /*                 step             close         deadline             watch */
+    [EV_IDLE]       = { NULL,            NULL,         NULL,                NULL },
+    [EV_RESOLVING]  = { step_resolving,  close_early,  NULL,                watch_resolver },
+    [EV_CONNECTING] = { step_connecting, close_early,  connecting_deadline, watch_connecting },
+    [EV_OPEN]       = { step_open,       close_open,   open_deadline,       watch_open },
+    [EV_CLOSING]    = { step_closing,    close_again,  closing_deadline,    watch_open },
+    [EV_ABORTING]   = { step_aborting,   close_again,  due_now,             NULL },
+    [EV_RETRY_WAIT] = { step_retry,      close_early,  retry_deadline,      NULL },
+    [EV_QUEUED]     = { step_queued,     close_early,  queued_deadline,     NULL },
+};
+
+_Static_assert(sizeof ev_states / sizeof ev_states[0] == EV__STATES,
+               "one row of ev_states per state");
+
+static const struct ev_state *state_of(const tlsc_ev *ev)
+{
+    return &ev_states[ev->state];
 }

@@ -34,8 +34,9 @@ typedef enum tlsc__ev_state {
     EV_CLOSING,     /* tlsc_ev_close: flush the queue, close_notify */
     EV_ABORTING,    /* tlsc_ev_close before open: DISCONNECTED next pass */
     EV_RETRY_WAIT,  /* reconnection backoff */
-    EV_QUEUED       /* address known, waiting for a handshake slot
+    EV_QUEUED,      /* address known, waiting for a handshake slot
                        (tlsc_loop_set_max_handshakes) */
+    EV__STATES      /* not a state: how many (ev.c's table has a row each) */
 } tlsc__ev_state;
 
 typedef struct tlsc__chunk {
@@ -69,9 +70,10 @@ struct tlsc_ev {
 
     char host[TLSC_HOST_MAX + 1];
     uint16_t port;
-    char addr[48];              /* numeric address, "" until resolved */
-    tlsc__addr_text addrs[TLSC__RESOLVE_MAX]; /* all the resolver gave */
-    size_t naddr, aidx;         /* ... and the one being tried */
+    char addr[48];              /* numeric address tried or in use, "" until
+                                   resolved */
+    tlsc__addr_text addrs[TLSC__RESOLVE_MAX]; /* all the resolver gave, for */
+    size_t naddr;               /* the TCP, which tries them in turn */
     tlsc__resolve *res;
 
     tlsc__chunk *qhead, *qtail;
@@ -99,9 +101,9 @@ struct tlsc_loop {
     unsigned max_handshakes;    /* connections connecting at once, 0 = any */
     tlsc_ev **by_fd;            /* descriptor -> connection */
     size_t by_fd_cap;
-    tlsc_watch *watches;        /* the built-in loop's arrays (the
-                                   platform's tlsc__loop_wait) */
-    void *pollfds;
+    tlsc_watch *watches;        /* the built-in loop's arrays, watch_cap */
+    int *wait_fd;               /* each: the descriptors handed to */
+    unsigned char *wait_io;     /* tlsc__wait, wanted then ready bits */
     size_t watch_cap;
     unsigned char buf[TLSC__EV_CHUNK];
 };
@@ -132,17 +134,5 @@ void tlsc__loop_unlink(tlsc_loop *loop, tlsc_ev *ev);
 bool tlsc__loop_may_start(const tlsc_loop *loop);
 /* A connection stopped connecting: let the first queued one try. */
 void tlsc__loop_wake_queued(tlsc_loop *loop);
-
-/* How long the built-in loop may wait: until the next timer (0 when work
- * is pending), at most max_ms (-1 = no limit). Ask after
- * tlsc_loop_watches, which may mark work pending. */
-int tlsc__loop_wait_ms(const tlsc_loop *loop, int max_ms);
-
-/* The platform (src/platform/loop_wait_posix.c, none/event_none.c): wait
- * for the loop's descriptors (tlsc_loop_watches) at most
- * tlsc__loop_wait_ms(loop, max_ms), and report them with
- * tlsc_loop_fd_ready. Errors: TLSC_ERR_NO_MEMORY, TLSC_ERR_INTERNAL (the
- * wait failed). */
-tlsc_err tlsc__loop_wait(tlsc_loop *loop, int max_ms);
 
 #endif /* TLSC_EVENT_INTERNAL_H */

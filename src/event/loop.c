@@ -2,8 +2,8 @@
  * The loop: a list of event connections, the descriptors and timers they
  * wait for, and passes that advance the ready ones (tlsc/event.h). The
  * built-in loop is the foreign-loop API (watches, deadline, fd_ready,
- * process) around one platform wait (tlsc__loop_wait: poll() on POSIX),
- * so both are the same code.
+ * process) around one platform wait (tlsc__wait: poll() on POSIX), so both
+ * are the same code.
  */
 #include <string.h>
 
@@ -46,7 +46,8 @@ void tlsc_loop_free(tlsc_loop *loop)
     release_list(loop->head);
     tlsc__free(loop->by_fd);
     tlsc__free(loop->watches);
-    tlsc__free(loop->pollfds);
+    tlsc__free(loop->wait_fd);
+    tlsc__free(loop->wait_io);
     tlsc__free(loop);
 }
 
@@ -256,8 +257,9 @@ tlsc_err tlsc_loop_process(tlsc_loop *loop)
 /* ---- the built-in loop ------------------------------------------------------ */
 
 /* Milliseconds the platform may wait: until the next timer, at most max_ms
- * (-1 = no limit). */
-int tlsc__loop_wait_ms(const tlsc_loop *loop, int max_ms)
+ * (-1 = no limit). Asked after tlsc_loop_watches, which may mark work
+ * pending. */
+static int wait_ms(const tlsc_loop *loop, int max_ms)
 {
     uint64_t d = tlsc_loop_deadline(loop);
     if (d == 0)
@@ -271,13 +273,63 @@ int tlsc__loop_wait_ms(const tlsc_loop *loop, int max_ms)
     return left > 60000 ? 60000 : (int)left;
 }
 
+/* The built-in loop's arrays for n descriptors: the watches, and the plain
+ * arrays the platform's wait takes (descriptors; wanted, then ready bits). */
+static bool grow_wait_arrays(tlsc_loop *loop, size_t n)
+{
+    if (loop->watches != NULL && n <= loop->watch_cap)
+        return true; /* allocated once even for none: never NULL arrays */
+    size_t cap = n + n / 2 + 16;
+    tlsc_watch *w = tlsc__calloc(cap, sizeof *w);
+    int *fd = tlsc__calloc(cap, sizeof *fd);
+    unsigned char *io = tlsc__calloc(cap, 2);
+    if (w == NULL || fd == NULL || io == NULL) {
+        tlsc__free(w);
+        tlsc__free(fd);
+        tlsc__free(io);
+        return false;
+    }
+    tlsc__free(loop->watches);
+    tlsc__free(loop->wait_fd);
+    tlsc__free(loop->wait_io);
+    loop->watches = w;
+    loop->wait_fd = fd;
+    loop->wait_io = io;
+    loop->watch_cap = cap;
+    return true;
+}
+
+/* Wait for the loop's descriptors (tlsc_loop_watches) through the
+ * platform (tlsc__wait) and report them as tlsc_loop_fd_ready: the
+ * built-in loop is the foreign-loop API around one platform call. */
+static tlsc_err wait_for_io(tlsc_loop *loop, int max_ms)
+{
+    size_t n = tlsc_loop_watches(loop, NULL, 0);
+    if (!grow_wait_arrays(loop, n))
+        return TLSC_ERR_NO_MEMORY;
+    n = tlsc_loop_watches(loop, loop->watches, loop->watch_cap);
+    unsigned char *want = loop->wait_io, *ready = loop->wait_io + loop->watch_cap;
+    for (size_t i = 0; i < n; i++) {
+        loop->wait_fd[i] = loop->watches[i].fd;
+        want[i] = (unsigned char)((loop->watches[i].read ? TLSC__READY_READ : 0) |
+                                  (loop->watches[i].write ? TLSC__READY_WRITE : 0));
+    }
+    tlsc_err err = tlsc__wait(loop->wait_fd, want, ready, n, wait_ms(loop, max_ms));
+    for (size_t i = 0; err == TLSC_OK && i < n; i++) {
+        if (ready[i] != 0)
+            tlsc_loop_fd_ready(loop, loop->wait_fd[i], ready[i] & TLSC__READY_READ,
+                               ready[i] & TLSC__READY_WRITE);
+    }
+    return err;
+}
+
 tlsc_err tlsc_loop_run_once(tlsc_loop *loop, int timeout_ms)
 {
     if (loop == NULL)
         return TLSC_ERR_INVALID_ARG;
     if (loop->depth > 0)
         return TLSC_ERR_STATE;
-    tlsc_err err = tlsc__loop_wait(loop, timeout_ms);
+    tlsc_err err = wait_for_io(loop, timeout_ms);
     if (err != TLSC_OK)
         return err;
     return tlsc_loop_process(loop);

@@ -1,57 +1,51 @@
 /*
- * The built-in event loop's wait on POSIX: one poll() over the descriptors
- * the loop's connections watch (tlsc_loop_watches), their readiness
- * reported with tlsc_loop_fd_ready (src/event/loop.c does the rest).
+ * The event loop's wait on POSIX: one poll() over the descriptors the loop
+ * hands in (src/event/loop.c builds the arrays and reports the results).
  */
 #include <errno.h>
 #include <poll.h>
-
-#include "event/ev_internal.h"
+#include <string.h>
 
 #include "core/alloc.h"
+#include "platform/platform.h"
 
-static bool grow_arrays(tlsc_loop *loop, size_t need)
-{
-    if (need <= loop->watch_cap)
-        return true;
-    size_t cap = need + need / 2 + 16;
-    tlsc_watch *w = tlsc__calloc(cap, sizeof *w);
-    struct pollfd *p = tlsc__calloc(cap, sizeof *p);
-    if (w == NULL || p == NULL) {
-        tlsc__free(w);
-        tlsc__free(p);
-        return false;
-    }
-    tlsc__free(loop->watches);
-    tlsc__free(loop->pollfds);
-    loop->watches = w;
-    loop->pollfds = p;
-    loop->watch_cap = cap;
-    return true;
-}
+/* Descriptors polled without an allocation; more take one per wait. */
+#define STACK_FDS 32
 
-tlsc_err tlsc__loop_wait(tlsc_loop *loop, int max_ms)
+static void fill(struct pollfd *p, const int *fd, const unsigned char *want, size_t n)
 {
-    size_t n = tlsc_loop_watches(loop, NULL, 0);
-    if (!grow_arrays(loop, n))
-        return TLSC_ERR_NO_MEMORY;
-    n = tlsc_loop_watches(loop, loop->watches, loop->watch_cap);
-    struct pollfd *p = loop->pollfds;
     for (size_t i = 0; i < n; i++) {
-        p[i].fd = loop->watches[i].fd;
-        p[i].events = (short)((loop->watches[i].read ? POLLIN : 0) |
-                              (loop->watches[i].write ? POLLOUT : 0));
+        p[i].fd = fd[i];
+        p[i].events = (short)((want[i] & TLSC__READY_READ ? POLLIN : 0) |
+                              (want[i] & TLSC__READY_WRITE ? POLLOUT : 0));
         p[i].revents = 0;
     }
-    int rc = poll(p, (nfds_t)n, tlsc__loop_wait_ms(loop, max_ms));
-    if (rc < 0 && errno != EINTR)
-        return TLSC_ERR_INTERNAL;
-    for (size_t i = 0; rc > 0 && i < n; i++) {
+}
+
+static void results(const struct pollfd *p, unsigned char *ready, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
         short r = p[i].revents;
-        if (r == 0)
-            continue;
         bool fault = (r & (POLLERR | POLLHUP | POLLNVAL)) != 0;
-        tlsc_loop_fd_ready(loop, p[i].fd, fault || (r & POLLIN), fault || (r & POLLOUT));
+        ready[i] = (unsigned char)((fault || (r & POLLIN) ? TLSC__READY_READ : 0) |
+                                   (fault || (r & POLLOUT) ? TLSC__READY_WRITE : 0));
     }
-    return TLSC_OK;
+}
+
+tlsc_err tlsc__wait(const int *fd, const unsigned char *want, unsigned char *ready, size_t n,
+                    int timeout_ms)
+{
+    struct pollfd on_stack[STACK_FDS];
+    struct pollfd *p = n <= STACK_FDS ? on_stack : tlsc__calloc(n, sizeof *p);
+    if (p == NULL)
+        return TLSC_ERR_NO_MEMORY;
+    fill(p, fd, want, n);
+    int rc = poll(p, (nfds_t)n, timeout_ms);
+    tlsc_err err = rc < 0 && errno != EINTR ? TLSC_ERR_INTERNAL : TLSC_OK;
+    memset(ready, 0, n);
+    if (rc > 0)
+        results(p, ready, n);
+    if (p != on_stack)
+        tlsc__free(p);
+    return err;
 }

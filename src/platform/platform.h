@@ -58,30 +58,32 @@ tlsc_err tlsc__read_file(const char *path, unsigned char **data, size_t *len,
  */
 bool tlsc__file_replaceable(const char *path);
 
-/* ---- TCP ------------------------------------------------------------------ */
+/* ---- name resolution --------------------------------------------------- */
 
-typedef struct tlsc__tcp tlsc__tcp;
+/* Most addresses one lookup reports and one connect tries (in the
+ * resolver's order). */
+#define TLSC__RESOLVE_MAX 4
+/* Text of one numeric address ("192.0.2.1", "2001:db8::1"). */
+typedef char tlsc__addr_text[48];
 
 /*
- * Resolve host and start a non-blocking connect to the first address.
- * Errors: TLSC_ERR_DNS, TLSC_ERR_DNS_TEMPORARY, network errors,
- * TLSC_ERR_NO_MEMORY; detail says which name/address and why.
+ * Resolve host now, blocking (the blocking driver; a numeric host answers
+ * at once): TLSC_OK with *count (>= 1) addresses, or TLSC_ERR_DNS /
+ * _DNS_TEMPORARY / _NO_MEMORY with detail. Optional for a port whose
+ * tlsc__tcp_open resolves by itself (lwIP).
  */
-tlsc_err tlsc__tcp_open(tlsc__tcp **out, const char *host, uint16_t port,
-                        char *detail, size_t cap);
-/*
- * Continue connecting: TLSC_OK once connected, TLSC_WANT_WRITE while in
- * progress; on an address failing, moves to the next address and, if none
- * is left, returns the last address's error with detail.
- */
-tlsc_err tlsc__tcp_poll_connect(tlsc__tcp *t, char *detail, size_t cap);
-int tlsc__tcp_fd(const tlsc__tcp *t);
-/* Close the socket and free t. NULL allowed. */
-void tlsc__tcp_close(tlsc__tcp *t);
-/* The transport functions over a connected tlsc__tcp (ctx = the tcp). */
-extern const tlsc_transport tlsc__tcp_transport;
+tlsc_err tlsc__resolve_now(const char *host, tlsc__addr_text addrs[TLSC__RESOLVE_MAX],
+                           size_t *count, char *detail, size_t cap);
 
-/* ---- asynchronous name resolution (event driver) ------------------------ */
+/*
+ * Tests only: answer every lookup (tlsc__resolve_now and the asynchronous
+ * one) from fn instead of the system resolver, which lets a test give a
+ * name several addresses without touching /etc/hosts. fn fills addrs and
+ * returns how many (0 = the name does not exist); it may run on the
+ * resolver's worker thread. NULL restores the system resolver.
+ */
+typedef size_t (*tlsc__resolve_hook)(const char *host, tlsc__addr_text addrs[TLSC__RESOLVE_MAX]);
+void tlsc__resolve_set_hook(tlsc__resolve_hook fn);
 
 /*
  * Resolve a DNS name without blocking the caller. On POSIX a detached worker
@@ -92,15 +94,12 @@ extern const tlsc_transport tlsc__tcp_transport;
 typedef struct tlsc__resolve tlsc__resolve;
 
 /* Start resolving host. Errors: TLSC_ERR_NO_MEMORY, TLSC_ERR_DNS_TEMPORARY
- * (no worker could be started); detail says why. */
+ * (no worker could be started), TLSC_ERR_CONFIG (no resolver); detail says
+ * why. */
 tlsc_err tlsc__resolve_start(tlsc__resolve **out, const char *host, char *detail,
                              size_t cap);
 /* Descriptor that becomes readable once the result is ready. */
 int tlsc__resolve_fd(const tlsc__resolve *r);
-/* Most addresses one lookup reports (in the resolver's order). */
-#define TLSC__RESOLVE_MAX 4
-/* Text of one numeric address ("192.0.2.1", "2001:db8::1"). */
-typedef char tlsc__addr_text[48];
 /* TLSC_WANT_READ while pending; TLSC_OK with *count (>= 1) addresses as
  * numeric text; or TLSC_ERR_DNS / _DNS_TEMPORARY / _NO_MEMORY with detail. */
 tlsc_err tlsc__resolve_result(tlsc__resolve *r, tlsc__addr_text addrs[TLSC__RESOLVE_MAX],
@@ -108,5 +107,65 @@ tlsc_err tlsc__resolve_result(tlsc__resolve *r, tlsc__addr_text addrs[TLSC__RESO
 /* Abandon or release a lookup (a running worker finishes on its own).
  * NULL allowed. */
 void tlsc__resolve_free(tlsc__resolve *r);
+
+/* ---- TCP ------------------------------------------------------------------ */
+
+/*
+ * The one mapping of the system's network error numbers (errno) to tlsc's
+ * errors, for every socket call of the platform (connect, send, recv,
+ * poll). Unknown numbers give TLSC_ERR_NETWORK.
+ */
+tlsc_err tlsc__net_error(int e);
+
+typedef struct tlsc__tcp tlsc__tcp;
+
+/*
+ * Start a non-blocking connect to port on each address in turn: addrs[0 ..
+ * count) as given (the event driver's asynchronous lookup), or, with
+ * count 0, the addresses of host (tlsc__resolve_now). Errors: DNS errors,
+ * network errors of the last address tried, TLSC_ERR_NO_MEMORY; detail
+ * says which name/address and why.
+ */
+tlsc_err tlsc__tcp_open(tlsc__tcp **out, const char *host, const tlsc__addr_text *addrs,
+                        size_t count, uint16_t port, char *detail, size_t cap);
+/*
+ * Continue connecting: TLSC_OK once connected, TLSC_WANT_WRITE while in
+ * progress. When an address fails it moves to the next one and answers
+ * TLSC_WANT_WRITE with detail saying why the previous one failed (detail is
+ * "" otherwise); with none left it returns the last address's error.
+ */
+tlsc_err tlsc__tcp_poll_connect(tlsc__tcp *t, char *detail, size_t cap);
+/*
+ * Give up the address being tried (its connect took too long) and start
+ * the next: TLSC_WANT_WRITE, or TLSC_ERR_TIMEOUT_CONNECT when it was the
+ * last (detail names it).
+ */
+tlsc_err tlsc__tcp_next(tlsc__tcp *t, char *detail, size_t cap);
+/* The numeric address being tried or connected ("" when unknown). */
+const char *tlsc__tcp_address(const tlsc__tcp *t);
+/* The descriptor to wait on, or -1 (a port without descriptors). */
+int tlsc__tcp_fd(const tlsc__tcp *t);
+/* Close the socket and free t. NULL allowed. */
+void tlsc__tcp_close(tlsc__tcp *t);
+/* The transport functions over a tlsc__tcp (ctx = the tcp), close being
+ * tlsc__tcp_close (also public: tlsc_tcp_transport in tlsc/transport.h). */
+extern const tlsc_transport tlsc__tcp_transport;
+
+/* ---- waiting (the event loop) --------------------------------------------- */
+
+/* Readiness bits of tlsc__wait's results. */
+#define TLSC__READY_READ 1u
+#define TLSC__READY_WRITE 2u
+
+/*
+ * Wait until one of the n descriptors fd[i] is ready for what want[i]
+ * asks (TLSC__READY_* bits), or timeout_ms passes (-1 = no limit, 0 =
+ * just look). ready[i] receives what fd[i] is ready for (an error or a
+ * hang-up counts as both). The event loop's only call into the platform
+ * while it waits; n may be 0 (wait for the timeout alone). Errors:
+ * TLSC_ERR_NO_MEMORY, TLSC_ERR_INTERNAL (the wait itself failed).
+ */
+tlsc_err tlsc__wait(const int *fd, const unsigned char *want, unsigned char *ready, size_t n,
+                    int timeout_ms);
 
 #endif /* TLSC_PLATFORM_H */

@@ -9,10 +9,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "tlsc/tlsc.h"
-#include "platform/platform.h"
 #include "core/alloc.h"
-#include "core/base/text.h"
+#include "platform/platform.h"
+#include "tlsc/config.h" /* TLSC_FILE_MAX */
 
 uint64_t tlsc__monotonic_ms(void)
 {
@@ -105,8 +104,8 @@ static tlsc_err regular_size(int fd, const char *path, size_t *size, char *detai
         return TLSC_ERR_FILE;
     }
     if (st.st_size > (off_t)TLSC_FILE_MAX) {
-        snprintf(detail, cap, "cannot read %s: %s bytes, more than the %u bytes allowed "
-                 "for a credential or trust file", path, tlsc__i64(st.st_size).s,
+        snprintf(detail, cap, "cannot read %s: %lu bytes, more than the %u bytes allowed "
+                 "for a credential or trust file", path, (unsigned long)st.st_size,
                  (unsigned)TLSC_FILE_MAX);
         return TLSC_ERR_FILE;
     }

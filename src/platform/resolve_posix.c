@@ -1,6 +1,8 @@
 /*
- * Asynchronous name resolution on POSIX: the system resolver (getaddrinfo)
- * has no portable non-blocking form, so each lookup runs on a short-lived
+ * Name resolution on POSIX: one lookup (getaddrinfo, or the tests' hook)
+ * for the blocking driver (tlsc__resolve_now, on the caller's thread) and
+ * the event driver. The system resolver has no portable non-blocking form,
+ * so each asynchronous lookup runs on a short-lived
  * detached thread that writes one byte to a socket pair when done. The
  * event loop watches the other end like any socket. The lookup object is
  * shared by the thread and its owner, so the owner may abandon a lookup at
@@ -18,10 +20,8 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
-#include "tlsc/tlsc.h"
-#include "platform/platform.h"
 #include "core/alloc.h"
-#include "core/base/hostname.h"
+#include "platform/platform.h"
 
 struct tlsc__resolve {
     struct tlsc__resolve *next_orphan;
@@ -31,7 +31,7 @@ struct tlsc__resolve {
     int rc;                 /* getaddrinfo's answer */
     tlsc__addr_text addrs[TLSC__RESOLVE_MAX];
     size_t count;
-    char host[TLSC_HOST_MAX + 1];
+    char host[];            /* the name looked up */
 };
 
 /*
@@ -79,29 +79,52 @@ static void release(tlsc__resolve *r, bool on_owner_thread)
     pthread_mutex_unlock(&orphans_lock);
 }
 
-static void add_address(tlsc__resolve *r, const struct addrinfo *ai)
+/* Tests only (tlsc__resolve_set_hook); read by the worker threads. */
+static _Atomic(tlsc__resolve_hook) g_hook;
+
+void tlsc__resolve_set_hook(tlsc__resolve_hook fn)
+{
+    atomic_store(&g_hook, fn);
+}
+
+static void add_address(tlsc__addr_text addrs[TLSC__RESOLVE_MAX], size_t *count,
+                        const struct addrinfo *ai)
 {
     const void *src = ai->ai_family == AF_INET6
         ? (const void *)&((const struct sockaddr_in6 *)ai->ai_addr)->sin6_addr
         : (const void *)&((const struct sockaddr_in *)ai->ai_addr)->sin_addr;
-    if (r->count < TLSC__RESOLVE_MAX &&
-        inet_ntop(ai->ai_family, src, r->addrs[r->count], sizeof r->addrs[0]) != NULL)
-        r->count++;
+    if (*count < TLSC__RESOLVE_MAX &&
+        inet_ntop(ai->ai_family, src, addrs[*count], sizeof addrs[0]) != NULL)
+        (*count)++;
+}
+
+/* One lookup, for both the blocking and the asynchronous resolver:
+ * getaddrinfo's answer (or EAI_FAIL for no address), addresses in *count. */
+static int lookup(const char *host, tlsc__addr_text addrs[TLSC__RESOLVE_MAX], size_t *count)
+{
+    *count = 0;
+    tlsc__resolve_hook hook = atomic_load(&g_hook);
+    if (hook != NULL) {
+        *count = hook(host, addrs);
+        return *count > 0 ? 0 : EAI_NONAME;
+    }
+    struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+                              .ai_flags = AI_ADDRCONFIG };
+    struct addrinfo *list = NULL;
+    int rc = getaddrinfo(host, NULL, &hints, &list);
+    for (const struct addrinfo *ai = list; rc == 0 && ai != NULL; ai = ai->ai_next)
+        add_address(addrs, count, ai);
+    if (rc == 0 && *count == 0)
+        rc = EAI_FAIL;
+    if (list != NULL)
+        freeaddrinfo(list);
+    return rc;
 }
 
 static void *worker(void *arg)
 {
     tlsc__resolve *r = arg;
-    struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
-                              .ai_flags = AI_ADDRCONFIG };
-    struct addrinfo *list = NULL;
-    r->rc = getaddrinfo(r->host, NULL, &hints, &list);
-    for (const struct addrinfo *ai = list; r->rc == 0 && ai != NULL; ai = ai->ai_next)
-        add_address(r, ai);
-    if (r->rc == 0 && r->count == 0)
-        r->rc = EAI_FAIL;
-    if (list != NULL)
-        freeaddrinfo(list);
+    r->rc = lookup(r->host, r->addrs, &r->count);
     atomic_store(&r->done, 1);
     /* MSG_NOSIGNAL: the owner may have closed its end already. */
     (void)send(r->fds[1], "x", 1, MSG_NOSIGNAL);
@@ -134,12 +157,12 @@ static tlsc_err spawn(tlsc__resolve *r, char *detail, size_t cap)
 tlsc_err tlsc__resolve_start(tlsc__resolve **out, const char *host, char *detail, size_t cap)
 {
     reap_orphans();
-    tlsc__resolve *r = tlsc__calloc(1, sizeof *r);
+    tlsc__resolve *r = tlsc__calloc(1, sizeof *r + strlen(host) + 1);
     if (r == NULL)
         return TLSC_ERR_NO_MEMORY;
     atomic_init(&r->refs, 1);
     r->fds[0] = r->fds[1] = -1;
-    snprintf(r->host, sizeof r->host, "%s", host);
+    memcpy(r->host, host, strlen(host) + 1);
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, r->fds) != 0) {
         snprintf(detail, cap, "cannot resolve '%s': no descriptor (%s)", host, strerror(errno));
         r->fds[0] = r->fds[1] = -1;
@@ -169,18 +192,29 @@ static tlsc_err gai_error(int rc)
     }
 }
 
+static tlsc_err lookup_failed(const char *host, int rc, char *detail, size_t cap)
+{
+    snprintf(detail, cap, "cannot resolve '%s': %s", host, gai_strerror(rc));
+    return gai_error(rc);
+}
+
 tlsc_err tlsc__resolve_result(tlsc__resolve *r, tlsc__addr_text addrs[TLSC__RESOLVE_MAX],
                               size_t *count, char *detail, size_t cap)
 {
     if (!atomic_load(&r->done))
         return TLSC_WANT_READ;
-    if (r->rc != 0) {
-        snprintf(detail, cap, "cannot resolve '%s': %s", r->host, gai_strerror(r->rc));
-        return gai_error(r->rc);
-    }
+    if (r->rc != 0)
+        return lookup_failed(r->host, r->rc, detail, cap);
     memcpy(addrs, r->addrs, sizeof r->addrs);
     *count = r->count;
     return TLSC_OK;
+}
+
+tlsc_err tlsc__resolve_now(const char *host, tlsc__addr_text addrs[TLSC__RESOLVE_MAX],
+                           size_t *count, char *detail, size_t cap)
+{
+    int rc = lookup(host, addrs, count);
+    return rc == 0 ? TLSC_OK : lookup_failed(host, rc, detail, cap);
 }
 
 void tlsc__resolve_free(tlsc__resolve *r)

@@ -1,12 +1,13 @@
 /*
- * POSIX TCP transport: getaddrinfo, non-blocking connect tried on each
- * address in turn (IPv6 and IPv4), and send/recv/wait over the socket.
- * Resolution is synchronous (the system resolver has no portable
- * non-blocking form); everything after it never blocks.
+ * POSIX TCP transport: a non-blocking connect tried on each address of the
+ * name in turn (IPv6 and IPv4, in the resolver's order), and
+ * send/recv/wait over the socket. The one place that iterates addresses,
+ * for both drivers: the blocking driver lets it resolve (tlsc__resolve_now,
+ * synchronous: the system resolver has no portable non-blocking form), the
+ * event driver hands it what its asynchronous lookup found. Everything
+ * after the lookup never blocks.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <netdb.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,117 +17,126 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
-#include "tlsc/tlsc.h"
-#include "platform/platform.h"
 #include "core/alloc.h"
+#include "platform/platform.h"
 
 struct tlsc__tcp {
     int fd;
-    struct addrinfo *list;
-    struct addrinfo *cur;       /* address being tried */
     uint16_t port;
+    size_t count, cur;          /* addresses, and the one being tried */
+    tlsc__addr_text addrs[];    /* count of them: one for a numeric host */
 };
 
-static tlsc_err errno_to_err(int e)
+/* The numeric address text as a socket address; 0 when it is not one. */
+static socklen_t to_sockaddr(const char *text, uint16_t port, struct sockaddr_storage *ss)
 {
-    switch (e) {
-    case ECONNREFUSED: return TLSC_ERR_CONN_REFUSED;
-    case ENETUNREACH:
-    case EHOSTUNREACH:
-    case ENETDOWN:
-    case EHOSTDOWN: return TLSC_ERR_UNREACHABLE;
-    case ECONNRESET:
-    case EPIPE: return TLSC_ERR_CONN_RESET;
-    case ENOMEM:
-    case ENOBUFS: return TLSC_ERR_NO_MEMORY;
-    default: return TLSC_ERR_NETWORK;
+    memset(ss, 0, sizeof *ss);
+    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)ss;
+    struct sockaddr_in *v4 = (struct sockaddr_in *)ss;
+    if (inet_pton(AF_INET6, text, &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons(port);
+        return sizeof *v6;
     }
-}
-
-static tlsc_err gai_to_err(int rc)
-{
-    switch (rc) {
-    case EAI_AGAIN: return TLSC_ERR_DNS_TEMPORARY;
-    case EAI_MEMORY: return TLSC_ERR_NO_MEMORY;
-    default: return TLSC_ERR_DNS;
+    if (inet_pton(AF_INET, text, &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons(port);
+        return sizeof *v4;
     }
+    return 0;
 }
 
-static void addr_text(const struct addrinfo *ai, char *out, size_t cap)
+static void describe(const tlsc__tcp *t, const char *what, int e, char *detail, size_t cap)
 {
-    char ip[INET6_ADDRSTRLEN] = "?";
-    const void *src = ai->ai_family == AF_INET6
-        ? (const void *)&((const struct sockaddr_in6 *)ai->ai_addr)->sin6_addr
-        : (const void *)&((const struct sockaddr_in *)ai->ai_addr)->sin_addr;
-    inet_ntop(ai->ai_family, src, ip, sizeof ip);
-    snprintf(out, cap, ai->ai_family == AF_INET6 ? "[%s]" : "%s", ip);
+    const char *a = t->addrs[t->cur];
+    bool v6 = strchr(a, ':') != NULL;
+    snprintf(detail, cap, "%s %s%s%s port %u: %s", what, v6 ? "[" : "", a, v6 ? "]" : "",
+             (unsigned)t->port, strerror(e));
 }
 
-static int open_socket(const struct addrinfo *ai)
+static void close_fd(tlsc__tcp *t)
 {
-    int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
-                    ai->ai_protocol);
-    if (fd < 0)
-        return -1;
-    int one = 1;
-    /* TLS records are written whole; Nagle would only delay handshakes. */
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    return fd;
+    if (t->fd >= 0)
+        close(t->fd);
+    t->fd = -1;
 }
 
-/* Start connecting to t->cur. TLSC_WANT_WRITE when in progress. */
+/* Start connecting to the current address. TLSC_WANT_WRITE when in
+ * progress, TLSC_OK when connected at once. */
 static tlsc_err start_address(tlsc__tcp *t, char *detail, size_t cap)
 {
-    char where[INET6_ADDRSTRLEN + 3];
-    addr_text(t->cur, where, sizeof where);
-    t->fd = open_socket(t->cur);
+    struct sockaddr_storage ss;
+    socklen_t len = to_sockaddr(t->addrs[t->cur], t->port, &ss);
+    if (len == 0) {
+        snprintf(detail, cap, "'%s' is not a numeric address", t->addrs[t->cur]);
+        return TLSC_ERR_NETWORK;
+    }
+    t->fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (t->fd < 0) {
         int e = errno;
-        snprintf(detail, cap, "socket for %s: %s", where, strerror(e));
-        return errno_to_err(e);
+        describe(t, "socket for", e, detail, cap);
+        return tlsc__net_error(e);
     }
-    if (connect(t->fd, t->cur->ai_addr, t->cur->ai_addrlen) == 0)
+    int one = 1;
+    /* TLS records are written whole; Nagle would only delay handshakes. */
+    setsockopt(t->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (connect(t->fd, (const struct sockaddr *)&ss, len) == 0)
         return TLSC_OK;
     if (errno == EINPROGRESS)
         return TLSC_WANT_WRITE;
     int e = errno;
-    snprintf(detail, cap, "connect to %s port %u: %s", where, t->port, strerror(e));
-    close(t->fd);
-    t->fd = -1;
-    return errno_to_err(e);
+    describe(t, "connect to", e, detail, cap);
+    close_fd(t);
+    return tlsc__net_error(e);
 }
 
-/* Try addresses from t->cur on until one connects or starts connecting. */
+/* Try addresses from t->cur on until one connects or starts connecting;
+ * otherwise the last one's error. */
 static tlsc_err try_from_current(tlsc__tcp *t, char *detail, size_t cap)
 {
     tlsc_err err = TLSC_ERR_NETWORK;
-    for (; t->cur != NULL; t->cur = t->cur->ai_next) {
+    for (; t->cur < t->count; t->cur++) {
         err = start_address(t, detail, cap);
         if (err == TLSC_OK || err == TLSC_WANT_WRITE)
             return err;
     }
+    t->cur = t->count - 1; /* the last one stays the one named */
     return err;
 }
 
-tlsc_err tlsc__tcp_open(tlsc__tcp **out, const char *host, uint16_t port,
-                        char *detail, size_t cap)
+/* The address after the current one; with none left, err. */
+static tlsc_err move_on(tlsc__tcp *t, tlsc_err err, char *detail, size_t cap)
 {
-    tlsc__tcp *t = tlsc__calloc(1, sizeof *t);
+    close_fd(t);
+    if (t->cur + 1 >= t->count)
+        return err;
+    t->cur++;
+    char why[160];
+    tlsc_err next = try_from_current(t, why, sizeof why);
+    if (next == TLSC_OK || next == TLSC_WANT_WRITE)
+        return TLSC_WANT_WRITE; /* detail keeps why the previous one failed */
+    snprintf(detail, cap, "%s", why);
+    return next;
+}
+
+tlsc_err tlsc__tcp_open(tlsc__tcp **out, const char *host, const tlsc__addr_text *addrs,
+                        size_t count, uint16_t port, char *detail, size_t cap)
+{
+    tlsc__addr_text found[TLSC__RESOLVE_MAX];
+    if (count == 0) {
+        tlsc_err err = tlsc__resolve_now(host, found, &count, detail, cap);
+        if (err != TLSC_OK)
+            return err;
+        addrs = found;
+    }
+    count = count < TLSC__RESOLVE_MAX ? count : TLSC__RESOLVE_MAX;
+    tlsc__tcp *t = tlsc__calloc(1, sizeof *t + count * sizeof t->addrs[0]);
     if (t == NULL)
         return TLSC_ERR_NO_MEMORY;
     t->fd = -1;
     t->port = port;
-    struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
-                              .ai_flags = AI_ADDRCONFIG | AI_NUMERICSERV };
-    char service[8];
-    snprintf(service, sizeof service, "%u", port);
-    int rc = getaddrinfo(host, service, &hints, &t->list);
-    if (rc != 0) {
-        snprintf(detail, cap, "cannot resolve '%s': %s", host, gai_strerror(rc));
-        tlsc__tcp_close(t);
-        return gai_to_err(rc);
-    }
-    t->cur = t->list;
+    t->count = count;
+    memcpy(t->addrs, addrs, count * sizeof t->addrs[0]);
     tlsc_err err = try_from_current(t, detail, cap);
     if (err != TLSC_OK && err != TLSC_WANT_WRITE) {
         tlsc__tcp_close(t);
@@ -138,7 +148,10 @@ tlsc_err tlsc__tcp_open(tlsc__tcp **out, const char *host, uint16_t port,
 
 tlsc_err tlsc__tcp_poll_connect(tlsc__tcp *t, char *detail, size_t cap)
 {
+    detail[0] = '\0';
     struct pollfd p = { .fd = t->fd, .events = POLLOUT };
+    if (t->fd < 0)
+        return TLSC_ERR_NETWORK;
     if (poll(&p, 1, 0) == 0)
         return TLSC_WANT_WRITE;
     int soerr = 0;
@@ -147,17 +160,19 @@ tlsc_err tlsc__tcp_poll_connect(tlsc__tcp *t, char *detail, size_t cap)
         soerr = errno;
     if (soerr == 0)
         return TLSC_OK;
-    char where[INET6_ADDRSTRLEN + 3];
-    addr_text(t->cur, where, sizeof where);
-    snprintf(detail, cap, "connect to %s port %u: %s", where, t->port, strerror(soerr));
-    close(t->fd);
-    t->fd = -1;
-    tlsc_err last = errno_to_err(soerr);
-    t->cur = t->cur->ai_next;
-    if (t->cur == NULL)
-        return last;
-    tlsc_err err = try_from_current(t, detail, cap);
-    return (err == TLSC_OK || err == TLSC_WANT_WRITE) ? TLSC_WANT_WRITE : err;
+    describe(t, "connect to", soerr, detail, cap);
+    return move_on(t, tlsc__net_error(soerr), detail, cap);
+}
+
+tlsc_err tlsc__tcp_next(tlsc__tcp *t, char *detail, size_t cap)
+{
+    describe(t, "connect to", ETIMEDOUT, detail, cap);
+    return move_on(t, TLSC_ERR_TIMEOUT_CONNECT, detail, cap);
+}
+
+const char *tlsc__tcp_address(const tlsc__tcp *t)
+{
+    return t != NULL && t->count > 0 ? t->addrs[t->cur] : "";
 }
 
 int tlsc__tcp_fd(const tlsc__tcp *t)
@@ -169,10 +184,7 @@ void tlsc__tcp_close(tlsc__tcp *t)
 {
     if (t == NULL)
         return;
-    if (t->fd >= 0)
-        close(t->fd);
-    if (t->list != NULL)
-        freeaddrinfo(t->list);
+    close_fd(t);
     tlsc__free(t);
 }
 
@@ -180,7 +192,7 @@ static tlsc_err io_errno(int e)
 {
     if (e == EAGAIN || e == EWOULDBLOCK || e == EINTR)
         return TLSC_WANT_READ;
-    return errno_to_err(e);
+    return tlsc__net_error(e);
 }
 
 static tlsc_err tcp_send(void *ctx, const unsigned char *buf, size_t len,
@@ -215,13 +227,18 @@ static tlsc_err tcp_wait(void *ctx, bool want_read, bool want_write,
                         .events = (short)((want_read ? POLLIN : 0) |
                                           (want_write ? POLLOUT : 0)) };
     if (poll(&p, 1, timeout_ms) < 0 && errno != EINTR)
-        return errno_to_err(errno);
+        return tlsc__net_error(errno);
     return TLSC_OK;
+}
+
+static void tcp_close(void *ctx)
+{
+    tlsc__tcp_close(ctx);
 }
 
 const tlsc_transport tlsc__tcp_transport = {
     .send = tcp_send,
     .recv = tcp_recv,
     .wait = tcp_wait,
-    .close = NULL, /* the connection closes its tcp with tlsc__tcp_close */
+    .close = tcp_close,
 };

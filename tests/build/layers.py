@@ -19,6 +19,10 @@ usage: layers.py REPO (platform|graph|used|internal)...
             it defines (accessed as ->field or .field)
   internal  the catch-all header src/core/internal.h is gone and no file
             includes it
+  event     the event driver (src/event) does not include the headers that
+            define struct tlsc_conn and struct tlsc_config
+            (core/tls/conn.h, core/config/config.h): it reads them through
+            core/tls/conn_access.h
 
 Regex-based on purpose (no compiler needed): includes are one per line,
 identifiers are words. Prints every violation; exit status 1 if any.
@@ -225,8 +229,20 @@ def check_internal(repo):
     return bad
 
 
+STRUCT_HEADERS = ('core/tls/conn.h', 'core/config/config.h')
+
+
+def check_event(repo):
+    bad = []
+    for f in sources(repo, ['src/event']):
+        for inc in includes(f):
+            if inc in STRUCT_HEADERS:
+                bad.append('%s includes "%s" (use core/tls/conn_access.h)' % (rel(repo, f), inc))
+    return bad
+
+
 CHECKS = {'platform': check_platform, 'graph': check_graph, 'used': check_used,
-          'internal': check_internal}
+          'internal': check_internal, 'event': check_event}
 
 
 def main(argv):

@@ -13,6 +13,7 @@
 #include "core/mbedtls/peek_buffers.h"
 #include "core/tls/buffers.h"
 #include "core/tls/conn.h"
+#include "core/tls/conn_access.h"
 
 #define TLS_MAX_RECORD 16384u
 

@@ -23,6 +23,7 @@
 #include "core/mbedtls/peek.h"
 #include "core/tls/buffers.h"
 #include "core/tls/conn.h"
+#include "core/tls/conn_access.h"
 #include "core/tls/context.h"
 #include "core/tls/freeze.h"
 #include "core/tls/keylog.h"
@@ -75,6 +76,8 @@ static int bio_send(void *ctx, const unsigned char *buf, size_t len)
     note_renegotiation(c, buf, len);
     size_t sent = 0;
     tlsc_err e = c->tp.send(c->tp_ctx, buf, (size_t)clip(len), &sent);
+    if (e == TLSC_OK && sent > 0 && c->tap != NULL)
+        c->tap(c->tap_ud, true, buf, sent);
     if (e == TLSC_OK)
         return (int)sent;
     if (tlsc__is_want(e))
@@ -88,6 +91,8 @@ static int bio_recv(void *ctx, unsigned char *buf, size_t len)
     tlsc_conn *c = ctx;
     size_t got = 0;
     tlsc_err e = c->tp.recv(c->tp_ctx, buf, (size_t)clip(len), &got);
+    if (e == TLSC_OK && got > 0 && c->tap != NULL)
+        c->tap(c->tap_ud, false, buf, got);
     if (e == TLSC_OK) {
         c->peer_closed = (got == 0);
         if (got != 0 && tlsc__conn_in_fit(c, buf, got) != 0)
@@ -221,6 +226,17 @@ tlsc_err tlsc_conn_set_transport(tlsc_conn *c, const tlsc_transport *ops, void *
     return TLSC_OK;
 }
 
+tlsc_err tlsc_conn_set_tap(tlsc_conn *c, tlsc_tap_fn fn, void *ud)
+{
+    if (c == NULL)
+        return TLSC_ERR_INVALID_ARG;
+    if (c->state != TLSC__NEW)
+        return TLSC_ERR_STATE;
+    c->tap = fn;
+    c->tap_ud = ud;
+    return TLSC_OK;
+}
+
 /* ---- start ---------------------------------------------------------------- */
 
 tlsc_err tlsc_conn_set_server_name(tlsc_conn *c, const char *name)
@@ -313,10 +329,14 @@ static void begin_handshake(tlsc_conn *c)
     tlsc_heap_reset_peak();
 }
 
-static tlsc_err open_tcp(tlsc_conn *c)
+/* The platform's TCP: it resolves c->host itself (count 0) or takes the
+ * addresses the event driver's lookup found, and moves to the next address
+ * on failure (tlsc__tcp_poll_connect, tlsc__tcp_next). */
+static tlsc_err open_tcp(tlsc_conn *c, const tlsc__addr_text *addrs, size_t count)
 {
     char detail[TLSC_ERRMSG_MAX] = "";
-    tlsc_err err = tlsc__tcp_open(&c->tcp, c->host, c->port, detail, sizeof detail);
+    tlsc_err err = tlsc__tcp_open(&c->tcp, c->host, addrs, count, c->port, detail,
+                                  sizeof detail);
     if (err != TLSC_OK)
         return tlsc__conn_fail(c, err, "%s", detail);
     c->tp = tlsc__tcp_transport;
@@ -327,6 +347,12 @@ static tlsc_err open_tcp(tlsc_conn *c)
 }
 
 tlsc_err tlsc_conn_start(tlsc_conn *c, const char *host, uint16_t port)
+{
+    return tlsc__conn_start_at(c, host, port, NULL, 0);
+}
+
+tlsc_err tlsc__conn_start_at(tlsc_conn *c, const char *host, uint16_t port,
+                             const tlsc__addr_text *addrs, size_t count)
 {
     if (c == NULL)
         return TLSC_ERR_INVALID_ARG;
@@ -354,7 +380,7 @@ tlsc_err tlsc_conn_start(tlsc_conn *c, const char *host, uint16_t port)
         begin_handshake(c);
         return TLSC_OK;
     }
-    return open_tcp(c);
+    return open_tcp(c, addrs, count);
 }
 
 /* ---- step ----------------------------------------------------------------- */
@@ -364,19 +390,35 @@ static bool past(uint64_t deadline)
     return deadline != 0 && tlsc_now_ms() >= deadline;
 }
 
+/* The connect to one address took connect_ms: the next address gets as
+ * long again (as a fresh attempt would), or the connect is over. */
+static tlsc_err connect_timed_out(tlsc_conn *c)
+{
+    char detail[TLSC_ERRMSG_MAX] = "";
+    if (tlsc__tcp_next(c->tcp, detail, sizeof detail) == TLSC_WANT_WRITE) {
+        tlsc__log(c->cfg, TLSC_LOG_INFO, "%s; trying the next address of %s", detail, c->host);
+        c->connect_deadline = deadline_after(c->cfg->connect_ms);
+        return TLSC_WANT_WRITE;
+    }
+    return tlsc__conn_fail(c, TLSC_ERR_TIMEOUT_CONNECT,
+                           "TCP connection to %s port %u not established within %lu ms",
+                           c->host, c->port, (unsigned long)c->cfg->connect_ms);
+}
+
 static tlsc_err step_connect(tlsc_conn *c)
 {
     if (past(c->connect_deadline))
-        return tlsc__conn_fail(c, TLSC_ERR_TIMEOUT_CONNECT,
-                               "TCP connection to %s port %u not established within %lu ms",
-                               c->host, c->port, (unsigned long)c->cfg->connect_ms);
+        return connect_timed_out(c);
     char detail[TLSC_ERRMSG_MAX] = "";
     tlsc_err err = tlsc__tcp_poll_connect(c->tcp, detail, sizeof detail);
+    if (err == TLSC_WANT_WRITE && detail[0] != '\0')
+        tlsc__log(c->cfg, TLSC_LOG_INFO, "%s; trying the next address of %s", detail, c->host);
     if (err == TLSC_WANT_WRITE)
         return err;
     if (err != TLSC_OK)
         return tlsc__conn_fail(c, err, "%s", detail);
-    tlsc__log(c->cfg, TLSC_LOG_DEBUG, "TCP connected to %s port %u", c->host, c->port);
+    tlsc__log(c->cfg, TLSC_LOG_DEBUG, "TCP connected to %s (%s) port %u", c->host,
+              tlsc__tcp_address(c->tcp), c->port);
     begin_handshake(c);
     return TLSC_OK;
 }

@@ -64,6 +64,8 @@ struct tlsc_conn {
     /* transport */
     tlsc_transport tp;
     void *tp_ctx;
+    tlsc_tap_fn tap;            /* tlsc_conn_set_tap, or NULL */
+    void *tap_ud;
     bool user_transport;
     tlsc__tcp *tcp;             /* our own socket, or NULL */
     bool want_read, want_write;
@@ -105,32 +107,16 @@ struct tlsc_conn {
     tlsc__cc_verdict cc_verdict;
 };
 
-/* Record err as the connection's sticky error (first one wins) with a
- * formatted detail; returns the sticky error. */
-tlsc_err tlsc__conn_fail(tlsc_conn *c, tlsc_err err, const char *fmt, ...)
-    TLSC_PRINTF(3, 4);
 /* Translate an mbedTLS return code into the sticky error (with detail). */
 tlsc_err tlsc__conn_fail_mbedtls(tlsc_conn *c, int ret, const char *during);
 /* The sticky error for a fatal alert the peer sent. */
 tlsc_err tlsc__conn_fail_alert(tlsc_conn *c, int alert, const char *during);
-bool tlsc__is_want(tlsc_err e);
 /* Process incoming records without consuming application data:
  * TLSC_OK when application data is waiting, WANT codes, or an error. */
 tlsc_err tlsc__conn_pump(tlsc_conn *c);
 /* conn.c: the server showed it accepted our certificate (TLS 1.3: it
  * went on after our Finished). */
 void tlsc__conn_cc_accepted(tlsc_conn *c);
-/* Close the transport and mark the connection closed (keeps the error). */
-void tlsc__conn_close_transport(tlsc_conn *c);
 
-/* conn.c: tlsc_conn_new without the mbedTLS context and its record
- * buffers, which tlsc_conn_start sets up (an allocation failure then is
- * the start's error). For the event loop, where connections may wait
- * their turn (tlsc_loop_set_max_handshakes) holding nothing. */
-tlsc_err tlsc__conn_new_parked(tlsc_config *cfg, tlsc_conn **out);
-/* conn.c: free the connection's mbedTLS state (keys, key slots, buffers)
- * now; the tlsc_conn stays for its error and detail until tlsc_conn_free.
- * For a connection that will not be used again (tlsc_ev_free in a pass). */
-void tlsc__conn_drop_tls(tlsc_conn *c);
 
 #endif /* TLSC_CORE_TLS_CONN_H */

@@ -17,6 +17,7 @@
 #include "core/mbedtls/text.h"
 #include "core/tls/buffers.h"
 #include "core/tls/conn.h"
+#include "core/tls/conn_access.h"
 #include "core/tls/errors.h"
 #include "core/verify/chain_alg.h"
 #include "core/verify/verify.h"

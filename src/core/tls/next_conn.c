@@ -9,6 +9,7 @@
 
 #include "core/alloc.h"
 #include "core/tls/conn.h"
+#include "core/tls/conn_access.h"
 #include "core/tls/next_conn.h"
 
 static void set_owner(tlsc__next_conn *n, const char *name, uint16_t port)

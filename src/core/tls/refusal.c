@@ -17,6 +17,7 @@
 #include "core/mbedtls/peek.h"
 #include "core/tls/buffers.h"
 #include "core/tls/conn.h"
+#include "core/tls/conn_access.h"
 #include "core/tls/errors.h"
 #include "core/tls/freeze.h"
 

@@ -25,6 +25,7 @@
 #include "core/mbedtls/peek.h"
 #include "core/tls/blocking.h"
 #include "core/tls/conn.h"
+#include "core/tls/conn_access.h"
 #include "core/tls/session.h"
 
 #include "mbedtls/sha256.h"

@@ -20,6 +20,7 @@
 #include "core/config/creds.h"
 #include "core/mbedtls/text.h"
 #include "core/tls/conn.h"
+#include "core/tls/conn_access.h"
 #include "core/tls/context.h"
 
 #include "mbedtls/asn1write.h"

@@ -11,9 +11,14 @@
 #include "platform/lwip/lwip_internal.h"
 #include "platform/platform.h"
 
-tlsc_err tlsc__tcp_open(tlsc__tcp **out, const char *host, uint16_t port,
-                        char *detail, size_t cap)
+/* lwIP resolves by itself (dns_gethostbyname, one address): addrs, which
+ * only the event driver's resolver gives (none on this platform), are not
+ * used. */
+tlsc_err tlsc__tcp_open(tlsc__tcp **out, const char *host, const tlsc__addr_text *addrs,
+                        size_t count, uint16_t port, char *detail, size_t cap)
 {
+    (void)addrs;
+    (void)count;
     tlsc_lwip *t = NULL;
     tlsc_err err = tlsc_lwip_open(&t, host, port);
     if (err != TLSC_OK)
@@ -29,6 +34,20 @@ tlsc_err tlsc__tcp_poll_connect(tlsc__tcp *t, char *detail, size_t cap)
     if (err != TLSC_OK && err != TLSC_WANT_WRITE)
         snprintf(detail, cap, "TCP connection failed (lwIP): %s", tlsc_strerror(err));
     return err;
+}
+
+/* One address: a connect that takes too long is over. */
+tlsc_err tlsc__tcp_next(tlsc__tcp *t, char *detail, size_t cap)
+{
+    (void)t;
+    snprintf(detail, cap, "TCP connection not established in time (lwIP)");
+    return TLSC_ERR_TIMEOUT_CONNECT;
+}
+
+const char *tlsc__tcp_address(const tlsc__tcp *t)
+{
+    (void)t;
+    return "";
 }
 
 int tlsc__tcp_fd(const tlsc__tcp *t)

@@ -7,7 +7,7 @@
  */
 #include <stdio.h>
 
-#include "event/ev_internal.h"
+#include "platform/platform.h"
 
 tlsc_err tlsc__resolve_start(tlsc__resolve **out, const char *host, char *detail, size_t cap)
 {
@@ -21,6 +21,22 @@ int tlsc__resolve_fd(const tlsc__resolve *r)
 {
     (void)r;
     return -1;
+}
+
+tlsc_err tlsc__resolve_now(const char *host, tlsc__addr_text addrs[TLSC__RESOLVE_MAX],
+                           size_t *count, char *detail, size_t cap)
+{
+    (void)addrs;
+    *count = 0;
+    snprintf(detail, cap, "cannot resolve %s: this build has no resolver (platform none)",
+             host);
+    return TLSC_ERR_CONFIG;
+}
+
+/* No resolver, so nothing to replace. */
+void tlsc__resolve_set_hook(tlsc__resolve_hook fn)
+{
+    (void)fn;
 }
 
 /* Never reached: no lookup is ever started. */
@@ -40,16 +56,21 @@ void tlsc__resolve_free(tlsc__resolve *r)
 }
 
 /*
- * Nothing to wait for but timers: readiness of user transports comes from
+ * No descriptors here (n is 0): readiness of user transports comes from
  * the firmware (tlsc_ev_transport_ready), which cannot run while this
- * waits. So wait only until the next timer (busy, on the application's
- * monotonic clock), and not at all without one: the firmware's main loop
- * is what should drive tlsc_loop_process.
+ * waits. So wait only for a bounded time (busy, on the application's
+ * monotonic clock: the loop asks for the time to its next timer, or the
+ * caller's limit), never without a limit: the firmware's main loop is what
+ * should drive tlsc_loop_process.
  */
-tlsc_err tlsc__loop_wait(tlsc_loop *loop, int max_ms)
+tlsc_err tlsc__wait(const int *fd, const unsigned char *want, unsigned char *ready, size_t n,
+                    int timeout_ms)
 {
-    int ms = tlsc__loop_wait_ms(loop, max_ms);
-    if (ms > 0 && tlsc_loop_deadline(loop) != 0)
-        tlsc__sleep_ms((unsigned)ms);
+    (void)fd;
+    (void)want;
+    for (size_t i = 0; i < n; i++)
+        ready[i] = 0;
+    if (timeout_ms > 0)
+        tlsc__sleep_ms((unsigned)timeout_ms);
     return TLSC_OK;
 }

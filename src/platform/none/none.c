@@ -7,15 +7,10 @@
  * (file_none.c) are separate files, which a board with a TCP/IP stack or a
  * file system builds instead of them (the lwIP device build: tcp_lwip.c).
  */
-#include <stdio.h>
-#include <string.h>
-#include <time.h>
+#include <stdbool.h>
 
 #include "platform/platform.h"
-#include "core/base/calendar.h"
 #include "tlsc/platform.h"
-
-#include "mbedtls/platform_util.h"
 
 /* mbedTLS's hook for a hardware entropy source (MBEDTLS_ENTROPY_HARDWARE_ALT,
  * set by config/tlsc_platform_none.h); not declared by a public header.
@@ -74,24 +69,4 @@ int mbedtls_hardware_poll(void *data, unsigned char *output, size_t len, size_t 
     }
     *olen = len;
     return 0;
-}
-
-/* mbedTLS's calendar for certificate validity (MBEDTLS_PLATFORM_GMTIME_R_ALT,
- * set by config/tlsc_platform_none.h): tlsc's own conversion. Without it
- * mbedTLS calls newlib's gmtime, which brings assert, fprintf and the stdio
- * machinery with it (~5 KB of flash). mbedTLS reads only the date and time
- * fields. */
-struct tm *mbedtls_platform_gmtime_r(const mbedtls_time_t *tt, struct tm *tm_buf)
-{
-    tlsc__utc u = tlsc__unix_to_utc((int64_t)*tt);
-    if (u.year < 1900 || u.year > 9999)
-        return NULL;
-    memset(tm_buf, 0, sizeof *tm_buf);
-    tm_buf->tm_year = (int)(u.year - 1900);
-    tm_buf->tm_mon = u.month - 1;
-    tm_buf->tm_mday = u.day;
-    tm_buf->tm_hour = u.hour;
-    tm_buf->tm_min = u.min;
-    tm_buf->tm_sec = u.sec;
-    return tm_buf;
 }

@@ -9,9 +9,11 @@
 
 /* ---- TCP: none; connections need a user transport ------------------------- */
 
-tlsc_err tlsc__tcp_open(tlsc__tcp **out, const char *host, uint16_t port,
-                        char *detail, size_t cap)
+tlsc_err tlsc__tcp_open(tlsc__tcp **out, const char *host, const tlsc__addr_text *addrs,
+                        size_t count, uint16_t port, char *detail, size_t cap)
 {
+    (void)addrs;
+    (void)count;
     *out = NULL;
     snprintf(detail, cap, "cannot connect to %s:%u: this build has no TCP stack "
              "(platform none): set a transport with tlsc_conn_set_transport first",
@@ -24,6 +26,17 @@ tlsc_err tlsc__tcp_poll_connect(tlsc__tcp *t, char *detail, size_t cap)
     (void)t;
     snprintf(detail, cap, "no TCP stack (platform none)");
     return TLSC_ERR_CONFIG;
+}
+
+tlsc_err tlsc__tcp_next(tlsc__tcp *t, char *detail, size_t cap)
+{
+    return tlsc__tcp_poll_connect(t, detail, cap);
+}
+
+const char *tlsc__tcp_address(const tlsc__tcp *t)
+{
+    (void)t;
+    return "";
 }
 
 int tlsc__tcp_fd(const tlsc__tcp *t)

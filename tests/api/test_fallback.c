@@ -1,0 +1,355 @@
+/*
+ * Address fallback (issue 17, section 3): a name with two addresses, ::1
+ * first and 127.0.0.1 second, where only 127.0.0.1 listens (openssl
+ * s_server). Both drivers must connect through the second address, with
+ * one connection, through the platform's TCP transport, the one place that
+ * iterates addresses. The name's addresses come from the resolver's test
+ * hook (tlsc__resolve_set_hook), not from /etc/hosts, so the order is
+ * fixed. Also the tap on a connection's bytes (tlsc_conn_set_tap) and the
+ * public tlsc_tcp_connect over the same fallback. Links the static library
+ * for the internal hook.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "platform/platform.h"
+#include "tlsc/tlsc.h"
+#include "peer.h"
+#include "pki.h"
+
+/* ---- the resolver's answer ------------------------------------------------ */
+
+static const char *g_answer[TLSC__RESOLVE_MAX];
+static size_t g_lookups;
+
+static size_t hook(const char *host, tlsc__addr_text addrs[TLSC__RESOLVE_MAX])
+{
+    size_t n = 0;
+    g_lookups++;
+    if (strcmp(host, "localhost") != 0)
+        return 0;
+    for (; n < TLSC__RESOLVE_MAX && g_answer[n] != NULL; n++)
+        snprintf(addrs[n], sizeof addrs[n], "%s", g_answer[n]);
+    return n;
+}
+
+static void answer(const char *first, const char *second)
+{
+    g_answer[0] = first;
+    g_answer[1] = second;
+    g_lookups = 0;
+    tlsc__resolve_set_hook(hook);
+}
+
+/* ---- peers and configuration ---------------------------------------------- */
+
+/* s_server on `accept` (default 127.0.0.1:0, IPv4 only: nothing listens
+ * on ::1). */
+static int serve_at(peer *p, const char *accept)
+{
+    const char *args[] = { "-cert", path("server-p256.pem"), "-key", path("server-p256.key"),
+                           "-cert_chain", path("int.pem"), "-rev", "-naccept", "1", NULL };
+    p->accept = accept;
+    int port = peer_start(p, args);
+    assert_true(port > 0);
+    return port;
+}
+
+static int serve(peer *p)
+{
+    return serve_at(p, "127.0.0.1:0");
+}
+
+/* 127.0.0.1:port where a connect neither succeeds nor fails: a listener
+ * with a backlog of 0, whose queue the first connects fill, so the kernel
+ * drops the next SYNs. fds[0] is the listener. */
+static void blackhole(int fds[4], int port)
+{
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    fds[0] = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fds[0] >= 0);
+    assert_int_equal(bind(fds[0], (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(fds[0], 0), 0);
+    for (int i = 1; i < 4; i++) {
+        fds[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+        (void)connect(fds[i], (struct sockaddr *)&a, sizeof a);
+    }
+    usleep(100 * 1000);
+}
+
+static void close_all(int fds[4])
+{
+    for (int i = 0; i < 4; i++)
+        close(fds[i]);
+}
+
+/* Log lines that tell of a move to the next address. */
+static int g_moves;
+
+static void on_log(void *ud, int level, const char *line)
+{
+    (void)ud;
+    (void)level;
+    if (strstr(line, "trying the next address of localhost") != NULL)
+        g_moves++;
+}
+
+static tlsc_config *config_connect_ms(uint32_t connect_ms)
+{
+    tlsc_config *cfg = NULL;
+    assert_int_equal(tlsc_config_new(&cfg), TLSC_OK);
+    assert_int_equal(tlsc_config_add_ca_file(cfg, path("root.pem")), TLSC_OK);
+    assert_int_equal(tlsc_config_set_timeouts(cfg, connect_ms, 5000, 5000), TLSC_OK);
+    assert_int_equal(tlsc_config_set_log(cfg, on_log, NULL, TLSC_LOG_INFO, 0), TLSC_OK);
+    g_moves = 0;
+    return cfg;
+}
+
+static tlsc_config *config(void)
+{
+    return config_connect_ms(5000);
+}
+
+/* ---- blocking driver -------------------------------------------------------- */
+
+typedef struct tap_seen {
+    size_t sent, received;
+    unsigned char first_sent, first_received;
+} tap_seen;
+
+static void tap(void *ud, bool sent, const unsigned char *bytes, size_t len)
+{
+    tap_seen *t = ud;
+    if (sent && t->sent == 0)
+        t->first_sent = bytes[0];
+    if (!sent && t->received == 0)
+        t->first_received = bytes[0];
+    *(sent ? &t->sent : &t->received) += len;
+}
+
+static void blocking_falls_back_to_the_second_address(void **state)
+{
+    (void)state;
+    peer p = { 0 };
+    int port = serve(&p);
+    answer("::1", "127.0.0.1");
+    tlsc_config *cfg = config();
+    tlsc_conn *c = NULL;
+    assert_int_equal(tlsc_conn_new(cfg, &c), TLSC_OK);
+    tap_seen seen = { 0 };
+    assert_int_equal(tlsc_conn_set_tap(c, tap, &seen), TLSC_OK);
+    tlsc_err err = tlsc_conn_connect(c, "localhost", (uint16_t)port);
+    if (err != TLSC_OK)
+        fail_msg("connect: %s (%s)", tlsc_strerror(err), tlsc_conn_errmsg(c));
+    assert_int_equal(g_lookups, 1);
+    assert_int_equal(g_moves, 1); /* ::1 refused, then 127.0.0.1 */
+    /* The tap saw the records: a handshake record each way first. */
+    assert_int_equal(seen.first_sent, 22);
+    assert_int_equal(seen.first_received, 22);
+    assert_true(seen.sent > 100 && seen.received > 500);
+    assert_int_equal(tlsc_conn_set_tap(c, NULL, NULL), TLSC_ERR_STATE);
+    (void)tlsc_conn_close(c);
+    tlsc_conn_free(c);
+    tlsc_config_free(cfg);
+    peer_stop(&p);
+}
+
+/* The hook is what the connection used: with ::1 alone it is refused. */
+static void blocking_fails_with_the_first_address_alone(void **state)
+{
+    (void)state;
+    peer p = { 0 };
+    int port = serve(&p);
+    answer("::1", NULL);
+    tlsc_config *cfg = config();
+    tlsc_conn *c = NULL;
+    assert_int_equal(tlsc_conn_new(cfg, &c), TLSC_OK);
+    assert_int_equal(tlsc_conn_connect(c, "localhost", (uint16_t)port), TLSC_ERR_CONN_REFUSED);
+    assert_non_null(strstr(tlsc_conn_errmsg(c), "[::1]"));
+    assert_int_equal(g_moves, 0);
+    tlsc_conn_free(c);
+    tlsc_config_free(cfg);
+    peer_stop(&p);
+}
+
+/* The first address neither answers nor refuses: after the connect
+ * timeout the second one gets its own. */
+static void blocking_moves_on_after_a_connect_timeout(void **state)
+{
+    (void)state;
+    int fds[4];
+    peer p = { 0 };
+    int port = serve_at(&p, "127.0.0.2:0");
+    blackhole(fds, port);
+    answer("127.0.0.1", "127.0.0.2");
+    tlsc_config *cfg = config_connect_ms(400);
+    tlsc_conn *c = NULL;
+    assert_int_equal(tlsc_conn_new(cfg, &c), TLSC_OK);
+    tlsc_err err = tlsc_conn_connect(c, "localhost", (uint16_t)port);
+    if (err != TLSC_OK)
+        fail_msg("connect: %s (%s)", tlsc_strerror(err), tlsc_conn_errmsg(c));
+    assert_int_equal(g_moves, 1);
+    (void)tlsc_conn_close(c);
+    tlsc_conn_free(c);
+    /* Alone, the silent address is a connect timeout. */
+    answer("127.0.0.1", NULL);
+    assert_int_equal(tlsc_conn_new(cfg, &c), TLSC_OK);
+    assert_int_equal(tlsc_conn_connect(c, "localhost", (uint16_t)port), TLSC_ERR_TIMEOUT_CONNECT);
+    tlsc_conn_free(c);
+    tlsc_config_free(cfg);
+    peer_stop(&p);
+    close_all(fds);
+}
+
+/* ---- event driver ------------------------------------------------------------ */
+
+typedef struct ev_seen {
+    char dns[48];
+    bool connected;
+    int disconnected;
+    tlsc_err err;
+} ev_seen;
+
+static void on_event(tlsc_ev *ev, const tlsc_event *e, void *ud)
+{
+    ev_seen *s = ud;
+    if (e->kind == TLSC_EV_DNS)
+        snprintf(s->dns, sizeof s->dns, "%s", e->address);
+    if (e->kind == TLSC_EV_CONNECTED) {
+        s->connected = true;
+        (void)tlsc_ev_close(ev);
+    }
+    if (e->kind == TLSC_EV_DISCONNECTED) {
+        s->disconnected++;
+        s->err = e->err;
+    }
+}
+
+static void run_event_ms(const char *first, const char *second, int port, uint32_t connect_ms,
+                         ev_seen *s, char peer_addr[48])
+{
+    answer(first, second);
+    tlsc_config *cfg = config_connect_ms(connect_ms);
+    tlsc_loop *loop = NULL;
+    tlsc_ev *ev = NULL;
+    assert_int_equal(tlsc_loop_new(&loop), TLSC_OK);
+    assert_int_equal(tlsc_ev_new(loop, cfg, on_event, s, &ev), TLSC_OK);
+    assert_int_equal(tlsc_ev_connect(ev, "localhost", (uint16_t)port), TLSC_OK);
+    assert_int_equal(tlsc_loop_run(loop, 20000), TLSC_OK);
+    uint16_t p = 0;
+    assert_int_equal(tlsc_ev_getpeer(ev, peer_addr, 48, &p), TLSC_OK);
+    assert_int_equal(p, port);
+    tlsc_loop_free(loop);
+    tlsc_config_free(cfg);
+}
+
+static void run_event(const char *first, const char *second, int port, ev_seen *s,
+                      char peer_addr[48])
+{
+    run_event_ms(first, second, port, 5000, s, peer_addr);
+}
+
+static void event_falls_back_to_the_second_address(void **state)
+{
+    (void)state;
+    peer p = { 0 };
+    int port = serve(&p);
+    ev_seen s = { 0 };
+    char addr[48];
+    run_event("::1", "127.0.0.1", port, &s, addr);
+    assert_int_equal(g_lookups, 1);
+    assert_string_equal(s.dns, "::1"); /* the DNS event names the first */
+    assert_true(s.connected);
+    assert_int_equal(s.disconnected, 1);
+    assert_int_equal(g_moves, 1);
+    assert_string_equal(addr, "127.0.0.1"); /* getpeer: the one in use */
+    peer_stop(&p);
+}
+
+static void event_fails_with_the_first_address_alone(void **state)
+{
+    (void)state;
+    peer p = { 0 };
+    int port = serve(&p);
+    ev_seen s = { 0 };
+    char addr[48];
+    run_event("::1", NULL, port, &s, addr);
+    assert_false(s.connected);
+    assert_int_equal(s.err, TLSC_ERR_CONN_REFUSED);
+    assert_string_equal(addr, "::1");
+    peer_stop(&p);
+}
+
+static void event_moves_on_after_a_connect_timeout(void **state)
+{
+    (void)state;
+    int fds[4];
+    peer p = { 0 };
+    int port = serve_at(&p, "127.0.0.2:0");
+    blackhole(fds, port);
+    ev_seen s = { 0 };
+    char addr[48];
+    run_event_ms("127.0.0.1", "127.0.0.2", port, 400, &s, addr);
+    assert_true(s.connected);
+    assert_int_equal(g_moves, 1);
+    assert_string_equal(addr, "127.0.0.2");
+    peer_stop(&p);
+    close_all(fds);
+}
+
+/* ---- tlsc_tcp_connect ---------------------------------------------------- */
+
+static void tcp_connect_falls_back_too(void **state)
+{
+    (void)state;
+    peer p = { 0 };
+    int port = serve(&p);
+    answer("::1", "127.0.0.1");
+    tlsc_tcp *t = NULL;
+    char detail[256] = "";
+    tlsc_err err = tlsc_tcp_connect(&t, "localhost", (uint16_t)port, 5000, detail,
+                                    sizeof detail);
+    if (err != TLSC_OK)
+        fail_msg("tlsc_tcp_connect: %s (%s)", tlsc_strerror(err), detail);
+    /* A byte stream: s_server answers garbage with an alert or a close. */
+    size_t n = 0;
+    assert_int_equal(tlsc_tcp_transport()->send(t, (const unsigned char *)"hello\r\n", 7, &n),
+                     TLSC_OK);
+    assert_int_equal(n, 7);
+    tlsc_tcp_transport()->close(t);
+    answer("::1", NULL);
+    assert_int_equal(tlsc_tcp_connect(&t, "localhost", (uint16_t)port, 5000, detail,
+                                      sizeof detail),
+                     TLSC_ERR_CONN_REFUSED);
+    assert_null(t);
+    assert_non_null(strstr(detail, "[::1]"));
+    assert_int_equal(tlsc_tcp_connect(NULL, "localhost", 1, 0, NULL, 0), TLSC_ERR_INVALID_ARG);
+    peer_stop(&p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(blocking_falls_back_to_the_second_address),
+        cmocka_unit_test(blocking_fails_with_the_first_address_alone),
+        cmocka_unit_test(blocking_moves_on_after_a_connect_timeout),
+        cmocka_unit_test(event_falls_back_to_the_second_address),
+        cmocka_unit_test(event_fails_with_the_first_address_alone),
+        cmocka_unit_test(event_moves_on_after_a_connect_timeout),
+        cmocka_unit_test(tcp_connect_falls_back_too),
+    };
+    return cmocka_run_group_tests_name("api_fallback", tests, make_pki, drop_pki);
+}
