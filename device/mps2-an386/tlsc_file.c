@@ -12,27 +12,44 @@
 #include "platform/platform.h"
 #include "semihost.h"
 
-tlsc_err tlsc__read_file(const char *path, unsigned char **data, size_t *len,
-                         char *detail, size_t cap)
+/* Semihosting tells a file's length but not its kind or mode: any file is
+ * read (a FIFO named here blocks QEMU) and the mode is 0. */
+tlsc_err tlsc__read_file(const char *path, size_t max, unsigned char **data, size_t *len,
+                         unsigned *mode, char *detail, size_t cap)
 {
-    *data = NULL;
-    *len = 0;
+    *mode = 0;
     int fd = sh_open(path, "rb");
     if (fd < 0) {
-        snprintf(detail, cap, "cannot open %s (host file, semihosting)", path);
+        snprintf(detail, cap, "%s: cannot open (host file, semihosting)", path);
         return TLSC_ERR_FILE;
     }
     long n = sh_flen(fd);
-    unsigned char *buf = n >= 0 ? tlsc__calloc(1, (size_t)n + 1) : NULL;
-    if (buf == NULL || sh_read(fd, buf, (size_t)n) != (size_t)n) {
-        sh_close(fd);
-        tlsc__free(buf);
-        snprintf(detail, cap, "cannot read %s (host file, semihosting)", path);
-        return buf == NULL && n >= 0 ? TLSC_ERR_NO_MEMORY : TLSC_ERR_FILE;
+    tlsc_err err = TLSC_OK;
+    if (n < 0) {
+        snprintf(detail, cap, "%s: its length is unknown (host file, semihosting)", path);
+        err = TLSC_ERR_FILE;
+    } else if ((unsigned long)n > max) {
+        snprintf(detail, cap, "%s: %ld bytes, more than the %lu bytes allowed", path, n,
+                 (unsigned long)max);
+        err = TLSC_ERR_FILE;
+    }
+    size_t size = err == TLSC_OK ? (size_t)n : 0;
+    unsigned char *buf = err == TLSC_OK ? tlsc__calloc(1, size + 1) : NULL;
+    if (err == TLSC_OK && buf == NULL) {
+        snprintf(detail, cap, "%s: no memory for %lu bytes", path, (unsigned long)size);
+        err = TLSC_ERR_NO_MEMORY;
+    }
+    if (err == TLSC_OK && sh_read(fd, buf, size) != size) {
+        snprintf(detail, cap, "%s: a read failed or the file shrank", path);
+        err = TLSC_ERR_FILE;
     }
     sh_close(fd);
+    if (err != TLSC_OK) {
+        tlsc__free_secret(buf, size);
+        return err;
+    }
     *data = buf;
-    *len = (size_t)n;
+    *len = size;
     return TLSC_OK;
 }
 

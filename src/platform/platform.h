@@ -44,11 +44,16 @@ int tlsc__entropy(unsigned char *buf, size_t len);
 void tlsc__once(void (*fn)(void));
 
 /*
- * Read a whole file into a fresh block from tlsc__calloc, NUL-terminated
- * (the NUL is not counted in *len). On failure writes the reason to detail.
+ * Read the regular file path whole, if it holds at most max bytes, into a
+ * fresh block from tlsc__calloc, NUL-terminated (the NUL is not counted in
+ * *len); *mode receives its st_mode (0 where the platform cannot tell).
+ * A FIFO is never waited on. On failure writes "PATH: reason" to detail
+ * (the wording tlsc/file.h documents) and returns TLSC_ERR_FILE or
+ * TLSC_ERR_NO_MEMORY. The one reader of tlsc_file_read and the *_file
+ * setters.
  */
-tlsc_err tlsc__read_file(const char *path, unsigned char **data, size_t *len,
-                         char *detail, size_t cap);
+tlsc_err tlsc__read_file(const char *path, size_t max, unsigned char **data, size_t *len,
+                         unsigned *mode, char *detail, size_t cap);
 
 /*
  * Whether path names something a download may replace by renaming a new

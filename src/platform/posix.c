@@ -11,7 +11,6 @@
 
 #include "core/alloc.h"
 #include "platform/platform.h"
-#include "tlsc/config.h" /* TLSC_FILE_MAX */
 
 uint64_t tlsc__monotonic_ms(void)
 {
@@ -90,53 +89,54 @@ static const char *file_kind(mode_t m)
     return "not a regular file";
 }
 
-/* The size of the regular file open on fd, or an error naming path. */
-static tlsc_err regular_size(int fd, const char *path, size_t *size, char *detail, size_t cap)
+/* The size and mode of the regular file open on fd, at most max bytes, or
+ * "PATH: reason". */
+static tlsc_err regular_size(int fd, const char *path, size_t max, size_t *size,
+                             unsigned *mode, char *detail, size_t cap)
 {
     struct stat st;
     if (fstat(fd, &st) != 0) {
-        snprintf(detail, cap, "cannot read %s: %s", path, strerror(errno));
+        snprintf(detail, cap, "%s: %s", path, strerror(errno));
         return TLSC_ERR_FILE;
     }
     if (!S_ISREG(st.st_mode)) {
-        snprintf(detail, cap, "cannot read %s: %s, not a regular file", path,
-                 file_kind(st.st_mode));
+        snprintf(detail, cap, "%s: %s, not a regular file", path, file_kind(st.st_mode));
         return TLSC_ERR_FILE;
     }
-    if (st.st_size > (off_t)TLSC_FILE_MAX) {
-        snprintf(detail, cap, "cannot read %s: %lu bytes, more than the %u bytes allowed "
-                 "for a credential or trust file", path, (unsigned long)st.st_size,
-                 (unsigned)TLSC_FILE_MAX);
+    if ((unsigned long long)st.st_size > max) {
+        snprintf(detail, cap, "%s: %lld bytes, more than the %zu bytes allowed", path,
+                 (long long)st.st_size, max);
         return TLSC_ERR_FILE;
     }
     *size = (size_t)st.st_size;
+    *mode = (unsigned)st.st_mode;
     return TLSC_OK;
 }
 
 /* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer
  * forever; it is refused by the S_ISREG check right after. */
-tlsc_err tlsc__read_file(const char *path, unsigned char **data, size_t *len,
-                         char *detail, size_t cap)
+tlsc_err tlsc__read_file(const char *path, size_t max, unsigned char **data, size_t *len,
+                         unsigned *mode, char *detail, size_t cap)
 {
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (fd < 0) {
-        snprintf(detail, cap, "cannot open %s: %s", path, strerror(errno));
+        snprintf(detail, cap, "%s: %s", path, strerror(errno));
         return TLSC_ERR_FILE;
     }
     size_t size = 0;
-    tlsc_err err = regular_size(fd, path, &size, detail, cap);
+    tlsc_err err = regular_size(fd, path, max, &size, mode, detail, cap);
     unsigned char *buf = err == TLSC_OK ? tlsc__calloc(1, size + 1) : NULL;
     if (err == TLSC_OK && buf == NULL) {
-        snprintf(detail, cap, "no memory for %s (%lu bytes)", path, (unsigned long)size);
+        snprintf(detail, cap, "%s: no memory for %zu bytes", path, size);
         err = TLSC_ERR_NO_MEMORY;
     }
     if (err == TLSC_OK && read_all(fd, buf, size) != TLSC_OK) {
-        snprintf(detail, cap, "cannot read %s: a read failed or the file shrank", path);
+        snprintf(detail, cap, "%s: a read failed or the file shrank", path);
         err = TLSC_ERR_FILE;
     }
     close(fd);
     if (err != TLSC_OK) {
-        tlsc__free(buf);
+        tlsc__free_secret(buf, size);
         return err;
     }
     *data = buf;

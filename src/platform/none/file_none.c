@@ -8,12 +8,14 @@
 
 #include "platform/platform.h"
 
-tlsc_err tlsc__read_file(const char *path, unsigned char **data, size_t *len,
-                         char *detail, size_t cap)
+tlsc_err tlsc__read_file(const char *path, size_t max, unsigned char **data, size_t *len,
+                         unsigned *mode, char *detail, size_t cap)
 {
+    (void)max;
     (void)data;
     (void)len;
-    snprintf(detail, cap, "cannot open %s: this build has no file system "
+    (void)mode;
+    snprintf(detail, cap, "%s: cannot open: this build has no file system "
              "(platform none): pass the data from memory instead", path);
     return TLSC_ERR_FILE;
 }
