@@ -13,6 +13,7 @@
 
 #include "core/alloc.h"
 #include "core/base/text.h"
+#include "core/base/file.h"
 #include "platform/platform.h"
 
 /* Only the static text changes on a frozen configuration: connections on
