@@ -178,27 +178,10 @@ int cli_session_write(const tlsc_conn *conn, const char *path, tlsc_err err);
 /* ---- files (tools/cli_file.c; the platform's part: tools/cli_file_posix.c,
  *      or device/mps2-an386/cli_file_device.c in the device build) ------ */
 
-/*
- * Read the regular file path whole into a malloc'd block (NUL-terminated,
- * the NUL not counted in *len). Opened O_NONBLOCK: a FIFO never blocks.
- * A FIFO, device, socket or directory, or a file over max bytes, is
- * refused. On failure writes "PATH: why" to why and returns TLSC_ERR_FILE
- * (or TLSC_ERR_NO_MEMORY). *mode (may be NULL) receives st_mode (0 on the
- * device: semihosting cannot tell a file's kind or permissions).
- */
-tlsc_err cli_read_file(const char *path, size_t max, unsigned char **data, size_t *len,
-                       unsigned *mode, char *why, size_t cap);
-/* The platform's part of cli_read_file: open path, check it is a regular
- * file of at most max bytes (size and mode filled in; TLSC_ERR_FILE and
- * "PATH: why" otherwise); read all of its size bytes; close it. */
-typedef struct cli_in {
-    int fd;
-    size_t size;
-    unsigned mode;
-} cli_in;
-tlsc_err cli_in_open(cli_in *in, const char *path, size_t max, char *why, size_t cap);
-bool cli_in_read(cli_in *in, unsigned char *buf);
-void cli_in_close(cli_in *in);
+/* Inputs (--ca, --sess-in, --chain, file: secrets, bundle inputs) are read
+ * with the library's tlsc_file_read (tlsc/file.h): the same rules as the
+ * *_file setters, why in the form "PATH: reason"; freed with
+ * tlsc_file_free. */
 /* Wipe len bytes of data (it may hold a secret), then free it. */
 void cli_free_secret(void *data, size_t len);
 

@@ -1,15 +1,15 @@
 /*
  * tools/cli_file.c — the parts of the tlsc command's file handling that
- * every build shares: reading a whole file, writing an opened output,
- * writing a whole file, and
+ * every build shares: writing an opened output, writing a whole file, and
  * secrets given on the command line (--psk, --key-pass, a PIN source).
+ * Inputs are read with the library's tlsc_file_read (tlsc/file.h), over
+ * the platform's reader, on a host and on the device alike.
  *
- * Where files come from is the platform's: tools/cli_file_posix.c on a
- * host (regular files only, temporary file + rename, signal cleanup, the
- * environment), device/mps2-an386/cli_file_device.c on the emulated board
- * (host files through semihosting, no environment). Both provide
- * cli_in_open / read / close, cli_out_open_file, cli_out_complete,
- * cli_out_discard and cli_env.
+ * Where outputs go is the platform's: tools/cli_file_posix.c on a host
+ * (temporary file + rename, signal cleanup, the environment),
+ * device/mps2-an386/cli_file_device.c on the emulated board (host files
+ * through semihosting, no environment). Both provide cli_out_open_file,
+ * cli_out_complete, cli_out_discard and cli_env.
  */
 #include "cli.h"
 
@@ -19,35 +19,6 @@
 #include <string.h>
 #include <unistd.h>
 
-
-tlsc_err cli_read_file(const char *path, size_t max, unsigned char **data, size_t *len,
-                       unsigned *mode, char *why, size_t cap)
-{
-    cli_in in;
-    tlsc_err err = cli_in_open(&in, path, max, why, cap);
-    if (err != TLSC_OK)
-        return err;
-    unsigned char *buf = malloc(in.size + 1);
-    if (buf == NULL) {
-        snprintf(why, cap, "%s: no memory for %lu bytes", path, (unsigned long)in.size);
-        err = TLSC_ERR_NO_MEMORY;
-    }
-    if (err == TLSC_OK && !cli_in_read(&in, buf)) {
-        snprintf(why, cap, "%s: a read failed or the file shrank", path);
-        err = TLSC_ERR_FILE;
-    }
-    cli_in_close(&in);
-    if (err != TLSC_OK) {
-        free(buf);
-        return err;
-    }
-    buf[in.size] = '\0';
-    *data = buf;
-    *len = in.size;
-    if (mode != NULL)
-        *mode = in.mode;
-    return TLSC_OK;
-}
 
 int cli_out_open(cli_out *o, const char *path, bool private_file, char *why, size_t cap)
 {
@@ -131,27 +102,26 @@ void cli_free_secret(void *data, size_t len)
 /* A secret file holds one line; 4 KiB is far beyond any PSK or password. */
 #define SECRET_FILE_MAX 4096
 
+static int copy_secret(const char *text, char **out)
+{
+    *out = strdup(text);
+    return *out != NULL ? CLI_EXIT_OK : cli_report(TLSC_ERR_NO_MEMORY, NULL);
+}
+
 static int secret_from_file(const char *option, const char *path, char **out)
 {
     unsigned char *data = NULL;
     size_t len = 0;
     char why[CLI_WHY_MAX];
-    tlsc_err err = cli_read_file(path, SECRET_FILE_MAX, &data, &len, NULL, why, sizeof why);
+    tlsc_err err = tlsc_file_read(path, SECRET_FILE_MAX, &data, &len, NULL, why, sizeof why);
     if (err != TLSC_OK) {
         fprintf(stderr, "tlsc: %s: %s: %s\n", tlsc_strerror(err), option, why);
         return cli_exit_status(err);
     }
     data[strcspn((char *)data, "\r\n")] = '\0';
-    *out = (char *)data;
-    /* the bytes after the line are wiped when the caller frees it */
-    memset(data + strlen((char *)data), 0, len - strlen((char *)data));
-    return CLI_EXIT_OK;
-}
-
-static int copy_secret(const char *text, char **out)
-{
-    *out = strdup(text);
-    return *out != NULL ? CLI_EXIT_OK : cli_report(TLSC_ERR_NO_MEMORY, NULL);
+    int rc = copy_secret((const char *)data, out);
+    tlsc_file_free(data, len);
+    return rc;
 }
 
 static int secret_from_env(const char *option, const char *var, char **out)

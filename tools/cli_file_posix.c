@@ -1,14 +1,11 @@
 /*
  * tools/cli_file_posix.c — the tlsc command's files on a POSIX host:
- * reading inputs (credential, trust, session and chain files), opening and
- * completing outputs (downloads, session files, bundles) without
- * surprises, and the environment (env: secrets). The shared parts
+ * opening and completing outputs (downloads, session files, bundles)
+ * without surprises, and the environment (env: secrets). The shared parts
  * (cli_out_write, cli_write_file, cli_secret) are in tools/cli_file.c; the
  * device build has its own of these (device/mps2-an386/cli_file_device.c).
- *
- * Inputs are regular files only: they are opened O_NONBLOCK, so a FIFO
- * never blocks the command, and fstat'ed, so a FIFO, device or directory
- * is refused by name instead of being read as an endless or empty stream.
+ * Inputs are read with the library's tlsc_file_read (regular files only,
+ * a FIFO never blocks: tlsc/file.h).
  *
  * Outputs never destroy what is at the destination: "-" is stdout; an
  * existing device or FIFO is written in place (as curl does, so -o
@@ -33,85 +30,6 @@
 #define TMP_SUFFIX ".tlsc-XXXXXX"
 /* Symlinks followed before giving up (as the kernel's ELOOP limit). */
 #define MAX_LINKS 40
-
-/* ---- reading ------------------------------------------------------------------ */
-
-static const char *kind_of(mode_t m)
-{
-    if (S_ISDIR(m))
-        return "a directory";
-    if (S_ISFIFO(m))
-        return "a FIFO";
-    if (S_ISCHR(m))
-        return "a character device";
-    if (S_ISBLK(m))
-        return "a block device";
-    if (S_ISSOCK(m))
-        return "a socket";
-    return "not a regular file";
-}
-
-static tlsc_err read_fd(int fd, unsigned char *buf, size_t len)
-{
-    size_t got = 0;
-    while (got < len) {
-        ssize_t n = read(fd, buf + got, len - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return TLSC_ERR_FILE;
-        got += (size_t)n;
-    }
-    return TLSC_OK;
-}
-
-/* The size of the regular file open on fd, checked against max. */
-static tlsc_err checked_size(int fd, const char *path, size_t max, struct stat *st, char *why,
-                             size_t cap)
-{
-    if (fstat(fd, st) != 0) {
-        snprintf(why, cap, "%s: %s", path, strerror(errno));
-        return TLSC_ERR_FILE;
-    }
-    if (!S_ISREG(st->st_mode)) {
-        snprintf(why, cap, "%s: %s, not a regular file", path, kind_of(st->st_mode));
-        return TLSC_ERR_FILE;
-    }
-    if ((unsigned long long)st->st_size > max) {
-        snprintf(why, cap, "%s: %lld bytes, more than the %zu allowed", path,
-                 (long long)st->st_size, max);
-        return TLSC_ERR_FILE;
-    }
-    return TLSC_OK;
-}
-
-tlsc_err cli_in_open(cli_in *in, const char *path, size_t max, char *why, size_t cap)
-{
-    in->fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-    if (in->fd < 0) {
-        snprintf(why, cap, "%s: %s", path, strerror(errno));
-        return TLSC_ERR_FILE;
-    }
-    struct stat st;
-    tlsc_err err = checked_size(in->fd, path, max, &st, why, cap);
-    if (err != TLSC_OK) {
-        close(in->fd);
-        return err;
-    }
-    in->size = (size_t)st.st_size;
-    in->mode = (unsigned)st.st_mode;
-    return TLSC_OK;
-}
-
-bool cli_in_read(cli_in *in, unsigned char *buf)
-{
-    return read_fd(in->fd, buf, in->size) == TLSC_OK;
-}
-
-void cli_in_close(cli_in *in)
-{
-    close(in->fd);
-}
 
 /* ---- the temporary file's removal on a signal ----------------------------------- */
 

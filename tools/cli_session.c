@@ -22,13 +22,14 @@ static void warn_if_shared(const char *path, unsigned mode)
                 "and holds the session secret: chmod 600 it\n", path, mode & 07777);
 }
 
-/* Read the blob of path into a fresh block (the caller wipes and frees
- * it); false after saying why it cannot be used. */
+/* Read the blob of path into a fresh block (the caller frees it with
+ * tlsc_file_free, which wipes it); false after saying why it cannot be
+ * used. */
 static bool load_blob(const char *path, unsigned char **blob, size_t *n)
 {
     char why[CLI_WHY_MAX];
     unsigned mode = 0;
-    tlsc_err err = cli_read_file(path, TLSC_SESSION_MAX, blob, n, &mode, why, sizeof why);
+    tlsc_err err = tlsc_file_read(path, TLSC_SESSION_MAX, blob, n, &mode, why, sizeof why);
     if (err != TLSC_OK) {
         fprintf(stderr, "tlsc: not resuming: cannot read %s\n", why);
         return false;
@@ -39,7 +40,7 @@ static bool load_blob(const char *path, unsigned char **blob, size_t *n)
 
 static void offered(tlsc_err err, const char *path, unsigned char *blob, size_t n)
 {
-    cli_free_secret(blob, n); /* it held a master secret */
+    tlsc_file_free(blob, n); /* wiped: it held a master secret */
     if (err != TLSC_OK)
         fprintf(stderr, "tlsc: not resuming: %s: %s\n", path, tlsc_strerror(err));
 }

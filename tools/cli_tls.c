@@ -540,7 +540,7 @@ static tlsc_err apply_token_key(tlsc_config *cfg, const cli_tls_opts *o, const c
     size_t len = 0;
     unsigned char *cert = NULL;
     char why[CLI_WHY_MAX];
-    tlsc_err err = cli_read_file(o->cert, TLSC_FILE_MAX, &cert, &len, NULL, why, sizeof why);
+    tlsc_err err = tlsc_file_read(o->cert, TLSC_FILE_MAX, &cert, &len, NULL, why, sizeof why);
     if (err != TLSC_OK) {
         snprintf(token_why, sizeof token_why, "client certificate %s", why);
         return err;
@@ -554,7 +554,7 @@ static tlsc_err apply_token_key(tlsc_config *cfg, const cli_tls_opts *o, const c
     err = token_key ? tlsc_config_set_client_signer(cfg, cert, len, name, cli_pkcs11_sign,
                                                     token_key)
                     : TLSC_ERR_SIGNER;
-    free(cert);
+    tlsc_file_free(cert, len);
     return err;
 }
 

@@ -227,12 +227,13 @@ static const cli_option build_options[] = {
 
 /* ---- files ------------------------------------------------------------------------ */
 
-/* The whole regular file (see cli_read_file), or NULL after printing why. */
+/* The whole regular file (tlsc_file_read: free with tlsc_file_free), or
+ * NULL after printing why. */
 static unsigned char *read_file(const char *path, size_t *len)
 {
     unsigned char *data = NULL;
     char why[4096 + 128];
-    tlsc_err err = cli_read_file(path, TLSC_FILE_MAX, &data, len, NULL, why, sizeof why);
+    tlsc_err err = tlsc_file_read(path, TLSC_FILE_MAX, &data, len, NULL, why, sizeof why);
     if (err != TLSC_OK) {
         cli_report(err, why);
         return NULL;
@@ -394,7 +395,7 @@ static int add_file(tlsc_bundle_builder *b, build_opts *o, const char *path, boo
     o->source = path;
     tlsc_err err = len != 0 ? tlsc_bundle_builder_add(b, data, len, consider, o)
                             : TLSC_ERR_CERT_PARSE;
-    free(data);
+    tlsc_file_free(data, len);
     if (err == TLSC_ERR_CERT_PARSE && in_dir) {
         fprintf(stderr, "tlsc: %s: no certificate, skipped\n", path);
         return CLI_EXIT_OK;
@@ -577,7 +578,7 @@ static int list_file(const char *path)
     tlsc_bundle_format format = TLSC_BUNDLE_TLSC;
     tlsc_err err = tlsc_bundle_foreach(data, len, list_one, &count, &format, detail,
                                        sizeof detail);
-    free(data);
+    tlsc_file_free(data, len);
     if (err != TLSC_OK) {
         char full[600];
         snprintf(full, sizeof full, "%s: %s", path, detail);

@@ -227,9 +227,9 @@ static int read_chain(const char *path, char **out, size_t *len)
 {
     unsigned char *buf = NULL;
     char why[4096 + 128];
-    tlsc_err err = cli_read_file(path, CHAIN_MAX, &buf, len, NULL, why, sizeof why);
+    tlsc_err err = tlsc_file_read(path, CHAIN_MAX, &buf, len, NULL, why, sizeof why);
     if (err == TLSC_OK && *len == 0) {
-        free(buf);
+        tlsc_file_free(buf, 0);
         snprintf(why, sizeof why, "%s: empty", path);
         err = TLSC_ERR_FILE;
     }
@@ -253,7 +253,7 @@ static int run(const verify_opts *o)
     if (err != TLSC_OK) {
         rc = cli_report(err, cfg != NULL ? tlsc_config_errmsg(cfg) : NULL);
         tlsc_config_free(cfg);
-        free(chain);
+        tlsc_file_free((unsigned char *)chain, len);
         return rc;
     }
     char detail[1024];
@@ -261,7 +261,7 @@ static int run(const verify_opts *o)
     err = tlsc_verify_chain(cfg, chain, len, o->host, o->have_time ? o->time : -1, &flags,
                             detail, sizeof detail);
     tlsc_config_free(cfg);
-    free(chain);
+    tlsc_file_free((unsigned char *)chain, len);
     if (err == TLSC_ERR_HOSTNAME)
         return cli_usage_error(CMD, "invalid --host '%s'", o->host);
     if (err != TLSC_OK)

@@ -4,8 +4,9 @@
  * files through semihosting. Semihosting can open, read, write, rename and
  * remove a host file and tell its length; it cannot stat one, set its mode
  * or follow a link, and a board has no environment. So:
- *  - inputs are read whole (a FIFO named as an input blocks QEMU: name
- *    regular files); their mode is unknown (0);
+ *  - inputs are read by the library's tlsc_file_read, over this board's
+ *    tlsc__read_file (tlsc_file.c): whole (a FIFO named as an input blocks
+ *    QEMU: name regular files); their mode is unknown (0);
  *  - outputs go to a temporary file next to the target (cli_device.c's
  *    mkstemp) renamed over it once complete, except a path under /dev/,
  *    the host's devices (-o /dev/null), written in place; a symlink at the
@@ -25,38 +26,6 @@
 #include "semihost.h"
 
 #define TMP_SUFFIX ".tlsc-XXXXXX"
-
-tlsc_err cli_in_open(cli_in *in, const char *path, size_t max, char *why, size_t cap)
-{
-    in->fd = sh_open(path, "rb");
-    if (in->fd < 0) {
-        snprintf(why, cap, "%s: cannot open (host file, semihosting)", path);
-        return TLSC_ERR_FILE;
-    }
-    long n = sh_flen(in->fd);
-    if (n < 0 || (unsigned long)n > max) {
-        if (n < 0)
-            snprintf(why, cap, "%s: its length is unknown (host file, semihosting)", path);
-        else
-            snprintf(why, cap, "%s: %ld bytes, more than the %lu allowed", path, n,
-                     (unsigned long)max);
-        sh_close(in->fd);
-        return TLSC_ERR_FILE;
-    }
-    in->size = (size_t)n;
-    in->mode = 0; /* unknown: see the top of this file */
-    return TLSC_OK;
-}
-
-bool cli_in_read(cli_in *in, unsigned char *buf)
-{
-    return sh_read(in->fd, buf, in->size) == in->size;
-}
-
-void cli_in_close(cli_in *in)
-{
-    sh_close(in->fd);
-}
 
 int cli_out_open_file(cli_out *o, bool private_file)
 {

@@ -113,7 +113,9 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_add_ca(tlsc_config *cfg,
  * and key): only regular files are read, at most TLSC_FILE_MAX bytes each.
  * A FIFO, device, socket or directory, or a larger file, fails with
  * TLSC_ERR_FILE and a detail naming the file and what it is (a FIFO is
- * never waited on).
+ * never waited on): "cannot read PATH: a FIFO, not a regular file". An
+ * application reads files by the same rules with tlsc_file_read
+ * (tlsc/file.h).
  */
 #define TLSC_FILE_MAX (1024u * 1024u)
 

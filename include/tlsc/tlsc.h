@@ -16,6 +16,7 @@
 #include "tlsc/alloc.h"
 #include "tlsc/transport.h"
 #include "tlsc/config.h"
+#include "tlsc/file.h"
 #include "tlsc/signer.h"
 #include "tlsc/conn.h"
 #include "tlsc/session.h"

@@ -44,11 +44,21 @@ int tlsc__entropy(unsigned char *buf, size_t len);
 void tlsc__once(void (*fn)(void));
 
 /*
- * Read a whole file into a fresh block from tlsc__calloc, NUL-terminated
- * (the NUL is not counted in *len). On failure writes the reason to detail.
+ * The platform's part of reading a file whole (the rest, the size limit,
+ * the allocation and the wording, is core/base/file.c's tlsc__read_file,
+ * once for every platform). tlsc__file_open opens path for reading
+ * without ever waiting (a FIFO is not waited on) and checks it is a
+ * regular file where the platform can tell: *fd, its *size and *mode
+ * (st_mode; 0 where the platform cannot tell), or TLSC_ERR_FILE with
+ * "PATH: reason" in detail ("PATH: a FIFO, not a regular file", "PATH: No
+ * such file or directory") and nothing to close.
+ * tlsc__file_read_all reads exactly len bytes (false on a failure or a
+ * file that shrank); tlsc__file_close closes an opened fd.
  */
-tlsc_err tlsc__read_file(const char *path, unsigned char **data, size_t *len,
+tlsc_err tlsc__file_open(const char *path, int *fd, uint64_t *size, unsigned *mode,
                          char *detail, size_t cap);
+bool tlsc__file_read_all(int fd, unsigned char *buf, size_t len);
+void tlsc__file_close(int fd);
 
 /*
  * Whether path names something a download may replace by renaming a new

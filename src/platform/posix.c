@@ -9,9 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/alloc.h"
 #include "platform/platform.h"
-#include "tlsc/config.h" /* TLSC_FILE_MAX */
 
 uint64_t tlsc__monotonic_ms(void)
 {
@@ -59,9 +57,9 @@ void tlsc__once(void (*fn)(void))
     pthread_once(&g_once, fn);
 }
 
-/* Read exactly len bytes (a regular file does not shrink under us unless
- * someone truncates it, which is then a read error). */
-static tlsc_err read_all(int fd, unsigned char *buf, size_t len)
+/* A regular file does not shrink under us unless someone truncates it,
+ * which is then a read error. */
+bool tlsc__file_read_all(int fd, unsigned char *buf, size_t len)
 {
     size_t got = 0;
     while (got < len) {
@@ -69,10 +67,10 @@ static tlsc_err read_all(int fd, unsigned char *buf, size_t len)
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
-            return TLSC_ERR_FILE;
+            return false;
         got += (size_t)n;
     }
-    return TLSC_OK;
+    return true;
 }
 
 static const char *file_kind(mode_t m)
@@ -90,58 +88,33 @@ static const char *file_kind(mode_t m)
     return "not a regular file";
 }
 
-/* The size of the regular file open on fd, or an error naming path. */
-static tlsc_err regular_size(int fd, const char *path, size_t *size, char *detail, size_t cap)
-{
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
-        snprintf(detail, cap, "cannot read %s: %s", path, strerror(errno));
-        return TLSC_ERR_FILE;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        snprintf(detail, cap, "cannot read %s: %s, not a regular file", path,
-                 file_kind(st.st_mode));
-        return TLSC_ERR_FILE;
-    }
-    if (st.st_size > (off_t)TLSC_FILE_MAX) {
-        snprintf(detail, cap, "cannot read %s: %lu bytes, more than the %u bytes allowed "
-                 "for a credential or trust file", path, (unsigned long)st.st_size,
-                 (unsigned)TLSC_FILE_MAX);
-        return TLSC_ERR_FILE;
-    }
-    *size = (size_t)st.st_size;
-    return TLSC_OK;
-}
-
 /* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer
  * forever; it is refused by the S_ISREG check right after. */
-tlsc_err tlsc__read_file(const char *path, unsigned char **data, size_t *len,
+tlsc_err tlsc__file_open(const char *path, int *fd, uint64_t *size, unsigned *mode,
                          char *detail, size_t cap)
 {
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-    if (fd < 0) {
-        snprintf(detail, cap, "cannot open %s: %s", path, strerror(errno));
+    *fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (*fd < 0) {
+        snprintf(detail, cap, "%s: %s", path, strerror(errno));
         return TLSC_ERR_FILE;
     }
-    size_t size = 0;
-    tlsc_err err = regular_size(fd, path, &size, detail, cap);
-    unsigned char *buf = err == TLSC_OK ? tlsc__calloc(1, size + 1) : NULL;
-    if (err == TLSC_OK && buf == NULL) {
-        snprintf(detail, cap, "no memory for %s (%lu bytes)", path, (unsigned long)size);
-        err = TLSC_ERR_NO_MEMORY;
+    struct stat st;
+    if (fstat(*fd, &st) != 0)
+        snprintf(detail, cap, "%s: %s", path, strerror(errno));
+    else if (!S_ISREG(st.st_mode))
+        snprintf(detail, cap, "%s: %s, not a regular file", path, file_kind(st.st_mode));
+    else {
+        *size = (uint64_t)st.st_size;
+        *mode = (unsigned)st.st_mode;
+        return TLSC_OK;
     }
-    if (err == TLSC_OK && read_all(fd, buf, size) != TLSC_OK) {
-        snprintf(detail, cap, "cannot read %s: a read failed or the file shrank", path);
-        err = TLSC_ERR_FILE;
-    }
+    close(*fd);
+    return TLSC_ERR_FILE;
+}
+
+void tlsc__file_close(int fd)
+{
     close(fd);
-    if (err != TLSC_OK) {
-        tlsc__free(buf);
-        return err;
-    }
-    *data = buf;
-    *len = size;
-    return TLSC_OK;
 }
 
 bool tlsc__file_replaceable(const char *path)

@@ -4,8 +4,11 @@
  * (a FIFO fails at once instead of blocking, a directory fails as such,
  * not as "out of memory"), at most TLSC_FILE_MAX bytes, with the file's
  * name in the detail; certificates after a NUL byte in CA data are counted
- * as skipped; and tlsc_http_download never replaces a device (made with
- * mknod), a FIFO or a symlink at its path.
+ * as skipped; tlsc_http_download never replaces a device (made with
+ * mknod), a FIFO or a symlink at its path; and tlsc_file_read, the same
+ * reader for an application, reads a regular file whole with its mode,
+ * refuses everything else by name, applies the caller's limit and
+ * allocates through tlsc's allocator.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -150,6 +153,117 @@ static void download_never_replaces_a_device_fifo_or_symlink(void **state)
     assert_true(S_ISFIFO(st.st_mode));
 }
 
+/* ---- tlsc_file_read: the same reader, for an application ------------------ */
+
+/* path's bytes as stdio reads them (the reference), into buf. */
+static size_t stdio_bytes(const char *path, unsigned char *buf, size_t cap)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    size_t n = fread(buf, 1, cap, f);
+    fclose(f);
+    return n;
+}
+
+/* A failed read: err, *data NULL, *len 0, why holding want. */
+static void expect_read_error(const char *path, size_t max, tlsc_err want_err, const char *want)
+{
+    unsigned char *data = (unsigned char *)"x";
+    size_t len = 7;
+    unsigned mode = 7;
+    char why[256];
+    tlsc_err err = tlsc_file_read(path, max, &data, &len, &mode, why, sizeof why);
+    assert_int_equal(err, want_err);
+    assert_null(data);
+    assert_int_equal(len, 0);
+    assert_int_equal(mode, 0);
+    if (strstr(why, want) == NULL)
+        fail_msg("why '%s' lacks '%s'", why, want);
+}
+
+static void file_read_reads_a_regular_file_whole(void **state)
+{
+    (void)state;
+    assert_int_equal(chmod(at("a.pem"), 0640), 0);
+    static unsigned char want[8192];
+    size_t want_len = stdio_bytes(at("a.pem"), want, sizeof want);
+    assert_true(want_len > 100 && want_len < sizeof want);
+    size_t before = tlsc_heap_current();
+    unsigned char *data = NULL;
+    size_t len = 0;
+    unsigned mode = 0;
+    char why[256] = "untouched";
+    assert_int_equal(tlsc_file_read(at("a.pem"), want_len, &data, &len, &mode, why, sizeof why),
+                     TLSC_OK);
+    assert_int_equal(len, want_len);
+    assert_memory_equal(data, want, len);
+    assert_int_equal(data[len], '\0');
+    assert_true(S_ISREG(mode));
+    assert_int_equal(mode & 07777, 0640);
+    assert_string_equal(why, "");
+    /* the copy is tlsc's (its allocator, counted), and goes back to it */
+    assert_true(tlsc_heap_current() >= before + len + 1);
+    tlsc_file_free(data, len);
+    assert_int_equal(tlsc_heap_current(), before);
+    tlsc_file_free(NULL, 0);
+    /* mode and why are optional */
+    assert_int_equal(tlsc_file_read(at("b.pem"), TLSC_FILE_MAX, &data, &len, NULL, NULL, 0),
+                     TLSC_OK);
+    assert_true(len > 100);
+    tlsc_file_free(data, len);
+}
+
+static void file_read_refuses_what_is_not_a_regular_file(void **state)
+{
+    (void)state;
+    uint64_t t0 = now_ms();
+    expect_read_error(at("fifo"), TLSC_FILE_MAX, TLSC_ERR_FILE, "fifo: a FIFO, not a regular file");
+    assert_true(now_ms() - t0 < 2000);
+    expect_read_error(at("sub"), TLSC_FILE_MAX, TLSC_ERR_FILE,
+                      "sub: a directory, not a regular file");
+    expect_read_error("/dev/null", TLSC_FILE_MAX, TLSC_ERR_FILE,
+                      "/dev/null: a character device, not a regular file");
+    expect_read_error(at("missing"), TLSC_FILE_MAX, TLSC_ERR_FILE,
+                      "missing: No such file or directory");
+    char want[128];
+    snprintf(want, sizeof want, "big.pem: %u bytes, more than the %u bytes allowed",
+             TLSC_FILE_MAX + 1, TLSC_FILE_MAX);
+    expect_read_error(at("big.pem"), TLSC_FILE_MAX, TLSC_ERR_FILE, want);
+    /* the limit is the caller's: one byte under the size fails */
+    static unsigned char buf[8192];
+    size_t n = stdio_bytes(at("a.pem"), buf, sizeof buf);
+    snprintf(want, sizeof want, "a.pem: %zu bytes, more than the %zu bytes allowed", n, n - 1);
+    expect_read_error(at("a.pem"), n - 1, TLSC_ERR_FILE, want);
+}
+
+static void file_read_reports_no_memory_and_bad_arguments(void **state)
+{
+    (void)state;
+    unsigned char *data = NULL;
+    size_t len = 0;
+    char why[256];
+    /* the heap cap leaves no room for the copy of big.pem's 1 MiB */
+    tlsc_heap_set_limit(tlsc_heap_current() + 4096);
+    tlsc_err err = tlsc_file_read(at("big.pem"), 2 * TLSC_FILE_MAX, &data, &len, NULL, why,
+                                  sizeof why);
+    tlsc_heap_set_limit(0);
+    assert_int_equal(err, TLSC_ERR_NO_MEMORY);
+    assert_null(data);
+    if (strstr(why, "big.pem: no memory for 1048577 bytes") == NULL)
+        fail_msg("why: '%s'", why);
+    assert_int_equal(tlsc_file_read(NULL, 10, &data, &len, NULL, why, sizeof why),
+                     TLSC_ERR_INVALID_ARG);
+    assert_int_equal(tlsc_file_read(at("a.pem"), 10, NULL, &len, NULL, why, sizeof why),
+                     TLSC_ERR_INVALID_ARG);
+    assert_int_equal(tlsc_file_read(at("a.pem"), 10, &data, NULL, NULL, why, sizeof why),
+                     TLSC_ERR_INVALID_ARG);
+    /* a small why is cut, and still a string */
+    char tiny[8];
+    assert_int_equal(tlsc_file_read(at("sub"), 10, &data, &len, NULL, tiny, sizeof tiny),
+                     TLSC_ERR_FILE);
+    assert_int_equal(strlen(tiny), sizeof tiny - 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -157,6 +271,9 @@ int main(void)
         cmocka_unit_test(setters_refuse_a_directory_and_a_big_file),
         cmocka_unit_test(certificates_after_a_nul_are_counted),
         cmocka_unit_test(download_never_replaces_a_device_fifo_or_symlink),
+        cmocka_unit_test(file_read_reads_a_regular_file_whole),
+        cmocka_unit_test(file_read_refuses_what_is_not_a_regular_file),
+        cmocka_unit_test(file_read_reports_no_memory_and_bad_arguments),
     };
     return cmocka_run_group_tests(tests, make_dir, drop_dir);
 }

@@ -98,6 +98,11 @@ struct tlsc_config {
     TLSC__ATOMIC(const char *) errmsg_static;
 };
 
+/* A credential or trust file read whole (at most TLSC_FILE_MAX bytes, into
+ * a fresh block, NUL-terminated, not counted in *len; caller frees), or
+ * "cannot read PATH: reason" in detail. */
+tlsc_err tlsc__config_load(const char *path, unsigned char **data, size_t *len, char *detail,
+                           size_t cap);
 /* First half of every *_file setter: editable, path given, file read into
  * a fresh block (NUL-terminated, not counted in *len; caller frees). */
 tlsc_err tlsc__config_read_file(tlsc_config *cfg, const char *path, unsigned char **data,

@@ -13,6 +13,7 @@
 
 #include "core/alloc.h"
 #include "core/base/text.h"
+#include "core/base/file.h"
 #include "platform/platform.h"
 
 /* Only the static text changes on a frozen configuration: connections on
@@ -76,6 +77,17 @@ const char *tlsc_config_errmsg(const tlsc_config *cfg)
     return cfg->errmsg != NULL ? cfg->errmsg : "";
 }
 
+tlsc_err tlsc__config_load(const char *path, unsigned char **data, size_t *len, char *detail,
+                           size_t cap)
+{
+    char why[TLSC_ERRMSG_MAX] = "";
+    unsigned mode = 0;
+    tlsc_err err = tlsc__read_file(path, TLSC_FILE_MAX, data, len, &mode, why, sizeof why);
+    if (err != TLSC_OK)
+        snprintf(detail, cap, "cannot read %s", why);
+    return err;
+}
+
 tlsc_err tlsc__config_read_file(tlsc_config *cfg, const char *path, unsigned char **data,
                                 size_t *len)
 {
@@ -85,7 +97,7 @@ tlsc_err tlsc__config_read_file(tlsc_config *cfg, const char *path, unsigned cha
     if (path == NULL)
         return TLSC_ERR_INVALID_ARG;
     char why[TLSC_ERRMSG_MAX] = "";
-    return tlsc__config_detail(cfg, tlsc__read_file(path, data, len, why, sizeof why), why);
+    return tlsc__config_detail(cfg, tlsc__config_load(path, data, len, why, sizeof why), why);
 }
 
 /* 2025-01-01T00:00:00Z: anything earlier is an RTC that was never set. */

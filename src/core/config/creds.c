@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "tlsc/tlsc.h"
-#include "platform/platform.h"
 #include "core/alloc.h"
 #include "core/base/codec.h"
 #include "core/base/text.h"
@@ -326,9 +325,9 @@ tlsc_err tlsc_config_set_client_cert_file(tlsc_config *cfg,
     unsigned char *cert = NULL, *key = NULL;
     size_t cert_len = 0, key_len = 0;
     char why[TLSC_ERRMSG_MAX] = "";
-    tlsc_err err = tlsc__read_file(cert_path, &cert, &cert_len, why, sizeof why);
+    tlsc_err err = tlsc__config_load(cert_path, &cert, &cert_len, why, sizeof why);
     if (err == TLSC_OK)
-        err = tlsc__read_file(key_path, &key, &key_len, why, sizeof why);
+        err = tlsc__config_load(key_path, &key, &key_len, why, sizeof why);
     (void)tlsc__config_detail(cfg, err, why);
     if (err == TLSC_OK)
         err = tlsc_config_set_client_cert(cfg, cert, cert_len + 1, key, key_len + 1,
