@@ -12,27 +12,8 @@
 #include <string.h>
 
 #include "tlsc/tlsc.h"
+#include "alloc_inject.h"
 #include "peer.h"
-
-static long countdown = -1; /* allocations left before one fails; -1 = never */
-static long allocations;
-
-static void *failing_calloc(void *ud, size_t n, size_t size)
-{
-    (void)ud;
-    allocations++;
-    if (countdown == 0)
-        return NULL;
-    if (countdown > 0)
-        countdown--;
-    return calloc(n, size);
-}
-
-static void plain_free(void *ud, void *p)
-{
-    (void)ud;
-    free(p);
-}
 
 /* One full attempt; returns the error (TLSC_OK if everything worked). */
 static tlsc_err attempt(const char *ca, int port, tlsc_tls_version v)
@@ -76,11 +57,11 @@ static int run(const char *pki, tlsc_tls_version v, const char *name)
     const char *only = getenv("ALLOC_FAIL_N"); /* reproduce one case */
     long n;
     for (n = only ? atol(only) : 0;; n++) {
-        countdown = n;
-        allocations = 0;
+        alloc_countdown = n;
+        alloc_count = 0;
         tlsc_err err = attempt(ca, p.port, v);
-        bool reached = countdown == 0; /* the injected failure happened */
-        countdown = -1;
+        bool reached = alloc_countdown == 0; /* the injected failure happened */
+        alloc_countdown = -1;
         if (tlsc_heap_current() != base) {
             size_t leaked = tlsc_heap_current() - base;
             /* Known upstream: mbedTLS 3.6.6's
@@ -133,7 +114,7 @@ static int run(const char *pki, tlsc_tls_version v, const char *name)
 
 int main(void)
 {
-    if (tlsc_set_allocator(failing_calloc, plain_free, NULL) != TLSC_OK) {
+    if (tlsc_set_allocator(alloc_inject_calloc, alloc_inject_free, NULL) != TLSC_OK) {
         printf("0 passed, 1 failed\n");
         return 1;
     }

@@ -17,12 +17,12 @@
 #include <unistd.h>
 
 #include "tlsc/tlsc.h"
+#include "alloc_inject.h"
 #include "peer.h"
 
 #define BODY "firmware image, version 1\n"
 
-static long countdown = -1; /* allocations left before one fails; -1 = never */
-static long pending = -1;   /* countdown to arm at the first status line */
+static long pending = -1; /* alloc_countdown to arm at the first status line */
 
 /* The first response's status line arrives right after the first full
  * handshake: arming there skips that handshake's own failure points (its
@@ -31,25 +31,9 @@ static long pending = -1;   /* countdown to arm at the first status line */
 static void arm(void)
 {
     if (pending >= 0) {
-        countdown = pending;
+        alloc_countdown = pending;
         pending = -1;
     }
-}
-
-static void *failing_calloc(void *ud, size_t n, size_t size)
-{
-    (void)ud;
-    if (countdown == 0)
-        return NULL;
-    if (countdown > 0)
-        countdown--;
-    return calloc(n, size);
-}
-
-static void plain_free(void *ud, void *p)
-{
-    (void)ud;
-    free(p);
 }
 
 typedef struct body {
@@ -115,8 +99,8 @@ static tlsc_err attempt(const char *ca, const char *url, long n, bool *reached, 
         return err;
     pending = n;
     err = requests(h, url, wrong);
-    *reached = countdown == 0;
-    countdown = -1;
+    *reached = alloc_countdown == 0;
+    alloc_countdown = -1;
     pending = -1;
     tlsc_http_stats st;
     tlsc_http_get_stats(h, &st);
@@ -190,7 +174,7 @@ static int run(const char *pki, const char *dir)
 int main(void)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
-    if (tlsc_set_allocator(failing_calloc, plain_free, NULL) != TLSC_OK)
+    if (tlsc_set_allocator(alloc_inject_calloc, alloc_inject_free, NULL) != TLSC_OK)
         return 1;
     const char *gen = getenv("TLSC_PKI_GEN");
     char pki[] = "/tmp/tlsc-httpalloc-XXXXXX", cmd[1024], file[600];
