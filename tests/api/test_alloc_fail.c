@@ -13,40 +13,25 @@
 
 #include "tlsc/tlsc.h"
 #include "alloc_inject.h"
+#include "client.h"
 #include "peer.h"
 
 /* One full attempt; returns the error (TLSC_OK if everything worked). */
 static tlsc_err attempt(const char *ca, int port, tlsc_tls_version v)
 {
-    tlsc_config *cfg = NULL;
     tlsc_conn *c = NULL;
-    tlsc_err err = tlsc_config_new(&cfg);
+    tlsc_err err = client_new(ca, v, &c);
     if (err == TLSC_OK)
-        err = tlsc_config_add_ca_file(cfg, ca);
-    if (err == TLSC_OK)
-        err = tlsc_config_set_versions(cfg, v, v);
-    if (err == TLSC_OK)
-        err = tlsc_conn_new(cfg, &c);
-    tlsc_config_free(cfg);
-    if (err == TLSC_OK)
-        err = tlsc_conn_connect(c, "localhost", (uint16_t)port);
-    if (err == TLSC_OK)
-        err = tlsc_conn_write(c, "ping\n", 5);
+        err = client_ping(c, port);
     tlsc_conn_free(c);
     return err;
 }
 
 static int run(const char *pki, tlsc_tls_version v, const char *name)
 {
-    char ca[512], cert[512], key[512], chain[512];
-    snprintf(ca, sizeof ca, "%s/root.pem", pki);
-    snprintf(cert, sizeof cert, "%s/server-p256.pem", pki);
-    snprintf(key, sizeof key, "%s/server-p256.key", pki);
-    snprintf(chain, sizeof chain, "%s/int.pem", pki);
-    const char *args[] = { "-cert", cert, "-cert_chain", chain, "-key", key, "-rev",
-                           "-naccept", "100000", NULL };
+    char ca[512];
     peer p = { 0 };
-    if (peer_start(&p, args) <= 0) {
+    if (p256_peer_start(&p, pki, "-rev", ca, sizeof ca) <= 0) {
         printf("FAIL %s: server did not start\n", name);
         return 1;
     }

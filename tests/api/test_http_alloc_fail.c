@@ -18,6 +18,7 @@
 
 #include "tlsc/tlsc.h"
 #include "alloc_inject.h"
+#include "client.h"
 #include "peer.h"
 
 #define BODY "firmware image, version 1\n"
@@ -111,17 +112,11 @@ static tlsc_err attempt(const char *ca, const char *url, long n, bool *reached, 
 
 static int run(const char *pki, const char *dir)
 {
-    char ca[512], cert[512], key[512], chain[512], url[128];
-    snprintf(ca, sizeof ca, "%s/root.pem", pki);
-    snprintf(cert, sizeof cert, "%s/server-p256.pem", pki);
-    snprintf(key, sizeof key, "%s/server-p256.key", pki);
-    snprintf(chain, sizeof chain, "%s/int.pem", pki);
-    const char *args[] = {"-cert", cert, "-cert_chain", chain, "-key", key, "-WWW",
-                          "-naccept", "100000", NULL};
+    char ca[512], url[128];
     if (chdir(dir) != 0) /* s_server -WWW serves files from its cwd */
         return 1;
     peer p = {0};
-    if (peer_start(&p, args) <= 0) {
+    if (p256_peer_start(&p, pki, "-WWW", ca, sizeof ca) <= 0) {
         printf("FAIL: server did not start\n");
         return 1;
     }
