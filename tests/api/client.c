@@ -1,7 +1,7 @@
 /*
  * The test peer and one verified handshake with it, as test_alloc_fail
  * and test_keyslots make it again and again (test_http_alloc_fail: the
- * peer): errors are returned, never asserted, because those tests count
+ * peer and the configuration): errors are returned, never asserted, because those tests count
  * and classify them.
  */
 #include <stdio.h>
@@ -20,15 +20,26 @@ int p256_peer_start(peer *p, const char *pki, const char *serve, char *ca, size_
     return peer_start(p, args);
 }
 
+tlsc_err client_config(const char *ca, tlsc_tls_version v, tlsc_config **cfg)
+{
+    *cfg = NULL;
+    tlsc_err err = tlsc_config_new(cfg);
+    if (err == TLSC_OK)
+        err = tlsc_config_add_ca_file(*cfg, ca);
+    if (err == TLSC_OK)
+        err = tlsc_config_set_versions(*cfg, v, v);
+    if (err != TLSC_OK) {
+        tlsc_config_free(*cfg);
+        *cfg = NULL;
+    }
+    return err;
+}
+
 tlsc_err client_new(const char *ca, tlsc_tls_version v, tlsc_conn **c)
 {
     tlsc_config *cfg = NULL;
     *c = NULL;
-    tlsc_err err = tlsc_config_new(&cfg);
-    if (err == TLSC_OK)
-        err = tlsc_config_add_ca_file(cfg, ca);
-    if (err == TLSC_OK)
-        err = tlsc_config_set_versions(cfg, v, v);
+    tlsc_err err = client_config(ca, v, &cfg);
     if (err == TLSC_OK)
         err = tlsc_conn_new(cfg, c);
     tlsc_config_free(cfg);

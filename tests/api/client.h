@@ -14,6 +14,10 @@
  * bytes). Returns the port or -1; stop it with peer_stop. */
 int p256_peer_start(peer *p, const char *pki, const char *serve, char *ca, size_t cap);
 
+/* *cfg = a configuration that trusts the PEM file ca and allows only
+ * version v. Returns the first error; then *cfg is NULL. */
+tlsc_err client_config(const char *ca, tlsc_tls_version v, tlsc_config **cfg);
+
 /* *c = a connection whose configuration trusts the PEM file ca and
  * allows only version v (the connection holds the only reference to that
  * configuration). Returns the first error; then *c is NULL. The caller

@@ -88,11 +88,7 @@ static tlsc_err attempt(const char *ca, const char *url, long n, bool *reached, 
 {
     tlsc_config *cfg = NULL;
     tlsc_http *h = NULL;
-    tlsc_err err = tlsc_config_new(&cfg);
-    if (err == TLSC_OK)
-        err = tlsc_config_add_ca_file(cfg, ca);
-    if (err == TLSC_OK)
-        err = tlsc_config_set_versions(cfg, TLSC_TLS1_2, TLSC_TLS1_2);
+    tlsc_err err = client_config(ca, TLSC_TLS1_2, &cfg);
     if (err == TLSC_OK)
         err = tlsc_http_new(cfg, &h);
     tlsc_config_free(cfg);
