@@ -12,60 +12,26 @@
 #include <string.h>
 
 #include "tlsc/tlsc.h"
+#include "alloc_inject.h"
+#include "client.h"
 #include "peer.h"
-
-static long countdown = -1; /* allocations left before one fails; -1 = never */
-static long allocations;
-
-static void *failing_calloc(void *ud, size_t n, size_t size)
-{
-    (void)ud;
-    allocations++;
-    if (countdown == 0)
-        return NULL;
-    if (countdown > 0)
-        countdown--;
-    return calloc(n, size);
-}
-
-static void plain_free(void *ud, void *p)
-{
-    (void)ud;
-    free(p);
-}
 
 /* One full attempt; returns the error (TLSC_OK if everything worked). */
 static tlsc_err attempt(const char *ca, int port, tlsc_tls_version v)
 {
-    tlsc_config *cfg = NULL;
     tlsc_conn *c = NULL;
-    tlsc_err err = tlsc_config_new(&cfg);
+    tlsc_err err = client_new(ca, v, &c);
     if (err == TLSC_OK)
-        err = tlsc_config_add_ca_file(cfg, ca);
-    if (err == TLSC_OK)
-        err = tlsc_config_set_versions(cfg, v, v);
-    if (err == TLSC_OK)
-        err = tlsc_conn_new(cfg, &c);
-    tlsc_config_free(cfg);
-    if (err == TLSC_OK)
-        err = tlsc_conn_connect(c, "localhost", (uint16_t)port);
-    if (err == TLSC_OK)
-        err = tlsc_conn_write(c, "ping\n", 5);
+        err = client_ping(c, port);
     tlsc_conn_free(c);
     return err;
 }
 
 static int run(const char *pki, tlsc_tls_version v, const char *name)
 {
-    char ca[512], cert[512], key[512], chain[512];
-    snprintf(ca, sizeof ca, "%s/root.pem", pki);
-    snprintf(cert, sizeof cert, "%s/server-p256.pem", pki);
-    snprintf(key, sizeof key, "%s/server-p256.key", pki);
-    snprintf(chain, sizeof chain, "%s/int.pem", pki);
-    const char *args[] = { "-cert", cert, "-cert_chain", chain, "-key", key, "-rev",
-                           "-naccept", "100000", NULL };
+    char ca[512];
     peer p = { 0 };
-    if (peer_start(&p, args) <= 0) {
+    if (p256_peer_start(&p, pki, "-rev", ca, sizeof ca) <= 0) {
         printf("FAIL %s: server did not start\n", name);
         return 1;
     }
@@ -76,11 +42,11 @@ static int run(const char *pki, tlsc_tls_version v, const char *name)
     const char *only = getenv("ALLOC_FAIL_N"); /* reproduce one case */
     long n;
     for (n = only ? atol(only) : 0;; n++) {
-        countdown = n;
-        allocations = 0;
+        alloc_countdown = n;
+        alloc_count = 0;
         tlsc_err err = attempt(ca, p.port, v);
-        bool reached = countdown == 0; /* the injected failure happened */
-        countdown = -1;
+        bool reached = alloc_countdown == 0; /* the injected failure happened */
+        alloc_countdown = -1;
         if (tlsc_heap_current() != base) {
             size_t leaked = tlsc_heap_current() - base;
             /* Known upstream: mbedTLS 3.6.6's
@@ -133,7 +99,7 @@ static int run(const char *pki, tlsc_tls_version v, const char *name)
 
 int main(void)
 {
-    if (tlsc_set_allocator(failing_calloc, plain_free, NULL) != TLSC_OK) {
+    if (tlsc_set_allocator(alloc_inject_calloc, alloc_inject_free, NULL) != TLSC_OK) {
         printf("0 passed, 1 failed\n");
         return 1;
     }

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "tlsc/tlsc.h"
+#include "expect_conn.h"
 #include "peer.h"
 #include "pki.h"
 
@@ -37,7 +38,6 @@ static int serve(peer *p, const char *version, const char *mode)
 static tlsc_conn *connect_to(int port, const char *client, tlsc_err expect)
 {
     tlsc_config *cfg = NULL;
-    tlsc_conn *c = NULL;
     char cert[64], key[64];
     assert_int_equal(tlsc_config_new(&cfg), TLSC_OK);
     assert_int_equal(tlsc_config_add_ca_file(cfg, path("root.pem")), TLSC_OK);
@@ -48,13 +48,7 @@ static tlsc_conn *connect_to(int port, const char *client, tlsc_err expect)
         assert_int_equal(tlsc_config_set_client_cert_file(cfg, path(cert), path(key), NULL),
                          TLSC_OK);
     }
-    assert_int_equal(tlsc_conn_new(cfg, &c), TLSC_OK);
-    tlsc_config_free(cfg);
-    tlsc_err err = tlsc_conn_connect(c, "localhost", (uint16_t)port);
-    if (err != expect)
-        fail_msg("connect: %s (%s), expected %s", tlsc_strerror(err), tlsc_conn_errmsg(c),
-                 tlsc_strerror(expect));
-    return c;
+    return connect_expect(cfg, port, expect);
 }
 
 static void tls13_none_sent_then_refused(void **state)

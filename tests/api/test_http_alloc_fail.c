@@ -17,12 +17,13 @@
 #include <unistd.h>
 
 #include "tlsc/tlsc.h"
+#include "alloc_inject.h"
+#include "client.h"
 #include "peer.h"
 
 #define BODY "firmware image, version 1\n"
 
-static long countdown = -1; /* allocations left before one fails; -1 = never */
-static long pending = -1;   /* countdown to arm at the first status line */
+static long pending = -1; /* alloc_countdown to arm at the first status line */
 
 /* The first response's status line arrives right after the first full
  * handshake: arming there skips that handshake's own failure points (its
@@ -31,25 +32,9 @@ static long pending = -1;   /* countdown to arm at the first status line */
 static void arm(void)
 {
     if (pending >= 0) {
-        countdown = pending;
+        alloc_countdown = pending;
         pending = -1;
     }
-}
-
-static void *failing_calloc(void *ud, size_t n, size_t size)
-{
-    (void)ud;
-    if (countdown == 0)
-        return NULL;
-    if (countdown > 0)
-        countdown--;
-    return calloc(n, size);
-}
-
-static void plain_free(void *ud, void *p)
-{
-    (void)ud;
-    free(p);
 }
 
 typedef struct body {
@@ -103,11 +88,7 @@ static tlsc_err attempt(const char *ca, const char *url, long n, bool *reached, 
 {
     tlsc_config *cfg = NULL;
     tlsc_http *h = NULL;
-    tlsc_err err = tlsc_config_new(&cfg);
-    if (err == TLSC_OK)
-        err = tlsc_config_add_ca_file(cfg, ca);
-    if (err == TLSC_OK)
-        err = tlsc_config_set_versions(cfg, TLSC_TLS1_2, TLSC_TLS1_2);
+    tlsc_err err = client_config(ca, TLSC_TLS1_2, &cfg);
     if (err == TLSC_OK)
         err = tlsc_http_new(cfg, &h);
     tlsc_config_free(cfg);
@@ -115,8 +96,8 @@ static tlsc_err attempt(const char *ca, const char *url, long n, bool *reached, 
         return err;
     pending = n;
     err = requests(h, url, wrong);
-    *reached = countdown == 0;
-    countdown = -1;
+    *reached = alloc_countdown == 0;
+    alloc_countdown = -1;
     pending = -1;
     tlsc_http_stats st;
     tlsc_http_get_stats(h, &st);
@@ -127,17 +108,11 @@ static tlsc_err attempt(const char *ca, const char *url, long n, bool *reached, 
 
 static int run(const char *pki, const char *dir)
 {
-    char ca[512], cert[512], key[512], chain[512], url[128];
-    snprintf(ca, sizeof ca, "%s/root.pem", pki);
-    snprintf(cert, sizeof cert, "%s/server-p256.pem", pki);
-    snprintf(key, sizeof key, "%s/server-p256.key", pki);
-    snprintf(chain, sizeof chain, "%s/int.pem", pki);
-    const char *args[] = {"-cert", cert, "-cert_chain", chain, "-key", key, "-WWW",
-                          "-naccept", "100000", NULL};
+    char ca[512], url[128];
     if (chdir(dir) != 0) /* s_server -WWW serves files from its cwd */
         return 1;
     peer p = {0};
-    if (peer_start(&p, args) <= 0) {
+    if (p256_peer_start(&p, pki, "-WWW", ca, sizeof ca) <= 0) {
         printf("FAIL: server did not start\n");
         return 1;
     }
@@ -190,7 +165,7 @@ static int run(const char *pki, const char *dir)
 int main(void)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
-    if (tlsc_set_allocator(failing_calloc, plain_free, NULL) != TLSC_OK)
+    if (tlsc_set_allocator(alloc_inject_calloc, alloc_inject_free, NULL) != TLSC_OK)
         return 1;
     const char *gen = getenv("TLSC_PKI_GEN");
     char pki[] = "/tmp/tlsc-httpalloc-XXXXXX", cmd[1024], file[600];

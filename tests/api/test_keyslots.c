@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "tlsc/tlsc.h"
+#include "client.h"
 #include "peer.h"
 #include "psa/crypto.h"
 
@@ -67,21 +68,11 @@ static size_t open_slots;
 
 static tlsc_err attempt(const char *ca, int port, tlsc_tls_version v, char *detail, size_t cap)
 {
-    tlsc_config *cfg = NULL;
     tlsc_conn *c = NULL;
-    tlsc_err err = tlsc_config_new(&cfg);
-    if (err == TLSC_OK)
-        err = tlsc_config_add_ca_file(cfg, ca);
-    if (err == TLSC_OK)
-        err = tlsc_config_set_versions(cfg, v, v);
-    if (err == TLSC_OK)
-        err = tlsc_conn_new(cfg, &c);
-    tlsc_config_free(cfg);
+    tlsc_err err = client_new(ca, v, &c);
     size_t before = tlsc_key_slots_in_use();
     if (err == TLSC_OK)
-        err = tlsc_conn_connect(c, "localhost", (uint16_t)port);
-    if (err == TLSC_OK)
-        err = tlsc_conn_write(c, "ping\n", 5);
+        err = client_ping(c, port);
     open_slots = tlsc_key_slots_in_use() - before;
     snprintf(detail, cap, "%s", c != NULL ? tlsc_conn_errmsg(c) : "");
     tlsc_conn_free(c);
@@ -132,15 +123,9 @@ int main(void)
         printf("not ok - PKI\n0 passed, 1 failed\n");
         return 1;
     }
-    char ca[512], cert[512], key[512], chain[512];
-    snprintf(ca, sizeof ca, "%s/root.pem", dir);
-    snprintf(cert, sizeof cert, "%s/server-p256.pem", dir);
-    snprintf(key, sizeof key, "%s/server-p256.key", dir);
-    snprintf(chain, sizeof chain, "%s/int.pem", dir);
-    const char *args[] = {"-cert", cert, "-cert_chain", chain, "-key", key, "-rev",
-                          "-naccept", "100000", NULL};
+    char ca[512];
     peer p = {0};
-    if (peer_start(&p, args) <= 0) {
+    if (p256_peer_start(&p, dir, "-rev", ca, sizeof ca) <= 0) {
         printf("not ok - server did not start\n0 passed, 1 failed\n");
         return 1;
     }

@@ -17,31 +17,10 @@
 #include <cmocka.h>
 
 #include "tlsc/tlsc.h"
+#include "alloc_inject.h"
 #include "peer.h"
 
 static char dir[256];
-
-/* Allocation-failure injection (alloc_failures below): the n-th allocation
- * from now fails; -1 = none. */
-static long countdown = -1;
-static long allocations;
-
-static void *failing_calloc(void *ud, size_t n, size_t size)
-{
-    (void)ud;
-    allocations++;
-    if (countdown == 0)
-        return NULL;
-    if (countdown > 0)
-        countdown--;
-    return calloc(n, size);
-}
-
-static void plain_free(void *ud, void *p)
-{
-    (void)ud;
-    free(p);
-}
 
 static const char *file(const char *shape, const char *name)
 {
@@ -266,10 +245,10 @@ static void fail_nth(const char *ca, tlsc_err want, long n, size_t base, int *no
 {
     seen s = { 0 };
     tlsc_config *cfg = config_for("cross_first", ca, &s);
-    allocations = 0;
-    countdown = n;
+    alloc_count = 0;
+    alloc_countdown = n;
     outcome o = verify(cfg, "cross_first");
-    countdown = -1;
+    alloc_countdown = -1;
     assert_int_equal(tlsc_heap_current(), base);
     if (o.err != want && o.err != TLSC_ERR_NO_MEMORY)
         fail_msg("%s: allocation %ld failed: %s: %s", ca, n, tlsc_strerror(o.err), o.detail);
@@ -284,9 +263,9 @@ static void alloc_failures(void **state)
         seen s = { 0 };
         size_t base = tlsc_heap_current();
         tlsc_config *cfg = config_for("cross_first", cas[k], &s);
-        allocations = 0;
+        alloc_count = 0;
         tlsc_err want = verify(cfg, "cross_first").err;
-        long total = allocations, tail = total > TAIL ? total - TAIL : 0;
+        long total = alloc_count, tail = total > TAIL ? total - TAIL : 0;
         assert_int_equal(tlsc_heap_current(), base);
         int nomem = 0;
         long sparse = getenv("TLSC_PATH_ALLOC_ALL") != NULL ? 1 : SPARSE;
@@ -319,7 +298,7 @@ int main(void)
         cmocka_unit_test(alloc_failures),
         cmocka_unit_test(setter_limits),
     };
-    if (tlsc_set_allocator(failing_calloc, plain_free, NULL) != TLSC_OK)
+    if (tlsc_set_allocator(alloc_inject_calloc, alloc_inject_free, NULL) != TLSC_OK)
         return 1;
     return cmocka_run_group_tests(tests, make_shapes, drop_shapes);
 }

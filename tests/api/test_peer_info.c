@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "tlsc/tlsc.h"
+#include "expect_conn.h"
 #include "peer.h"
 #include "pki.h"
 
@@ -42,18 +43,6 @@ static tlsc_config *config(const char *suites)
         assert_int_equal(tlsc_config_set_suites(cfg, suites), TLSC_OK);
     assert_int_equal(tlsc_config_keep_peer_chain(cfg, true), TLSC_OK);
     return cfg;
-}
-
-static tlsc_conn *connect_to(tlsc_config *cfg, int port, tlsc_err expect)
-{
-    tlsc_conn *c = NULL;
-    assert_int_equal(tlsc_conn_new(cfg, &c), TLSC_OK);
-    tlsc_config_free(cfg);
-    tlsc_err err = tlsc_conn_connect(c, "localhost", (uint16_t)port);
-    if (err != expect)
-        fail_msg("connect: %s (%s), expected %s", tlsc_strerror(err), tlsc_conn_errmsg(c),
-                 tlsc_strerror(expect));
-    return c;
 }
 
 /* DER size of a PEM certificate of the PKI (through openssl). */
@@ -106,8 +95,8 @@ static void tls12_suite_narrows_versions(void **state)
     (void)state;
     peer p = { 0 };
     int port = serve(&p, "server-p256", NULL);
-    tlsc_conn *c = connect_to(config("TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256"), port,
-                              TLSC_OK);
+    tlsc_conn *c = connect_expect(config("TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256"), port,
+                                  TLSC_OK);
     assert_string_equal(tlsc_conn_protocol(c), "TLSv1.2");
     assert_string_equal(tlsc_conn_cipher(c), "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256");
     tlsc_conn_free(c);
@@ -119,7 +108,7 @@ static void tls13_suite_is_the_one_negotiated(void **state)
     (void)state;
     peer p = { 0 };
     int port = serve(&p, "server-p256", NULL);
-    tlsc_conn *c = connect_to(config("TLS_AES_256_GCM_SHA384"), port, TLSC_OK);
+    tlsc_conn *c = connect_expect(config("TLS_AES_256_GCM_SHA384"), port, TLSC_OK);
     assert_string_equal(tlsc_conn_protocol(c), "TLSv1.3");
     assert_string_equal(tlsc_conn_cipher(c), "TLS_AES_256_GCM_SHA384");
     tlsc_conn_free(c);
@@ -132,8 +121,8 @@ static void no_common_suite(void **state)
     (void)state;
     peer p = { 0 };
     int port = serve(&p, "server-p256", "-tls1_2");
-    tlsc_conn *c = connect_to(config("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"), port,
-                              TLSC_ERR_PEER_HANDSHAKE_FAILURE);
+    tlsc_conn *c = connect_expect(config("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"), port,
+                                  TLSC_ERR_PEER_HANDSHAKE_FAILURE);
     tlsc_peer_cert pc;
     assert_false(tlsc_conn_peer_cert(c, 0, &pc));
     tlsc_conn_free(c);
@@ -155,7 +144,7 @@ static void nothing_to_offer(void **state)
     assert_non_null(strstr(tlsc_config_errmsg(cfg), "no cipher suite to offer"));
     /* fixable: the configuration was not frozen */
     assert_int_equal(tlsc_config_set_versions(cfg, TLSC_TLS1_2, TLSC_TLS1_3), TLSC_OK);
-    c = connect_to(cfg, port, TLSC_OK);
+    c = connect_expect(cfg, port, TLSC_OK);
     assert_string_equal(tlsc_conn_cipher(c), "TLS_AES_128_GCM_SHA256");
     tlsc_conn_free(c);
     peer_stop(&p);
@@ -222,7 +211,7 @@ static void chain_dropped_by_default(void **state)
     int port = serve(&p, "server-p256", NULL);
     tlsc_config *cfg = config(NULL);
     assert_int_equal(tlsc_config_keep_peer_chain(cfg, false), TLSC_OK);
-    tlsc_conn *c = connect_to(cfg, port, TLSC_OK);
+    tlsc_conn *c = connect_expect(cfg, port, TLSC_OK);
     tlsc_peer_cert pc;
     assert_false(tlsc_conn_peer_cert(c, 0, &pc));
     assert_true(tlsc_conn_max_handshake_message(c) > 0);

@@ -24,6 +24,7 @@
 #include <cmocka.h>
 
 #include "tlsc/tlsc.h"
+#include "app_transport.h"
 #include "peer.h"
 #include "pki.h"
 
@@ -976,104 +977,32 @@ static void test_foreign_loop(void **state)
 
 /* ---- user transports (tlsc_ev_connect_transport) ---------------------------------- */
 
-/* The application's transport: a non-blocking TCP socket the test opened
- * itself and polls itself, reporting readiness with
- * tlsc_ev_transport_ready (as an lwIP application would from its recv /
- * sent callbacks). */
-typedef struct tcp_tp {
-    int fd;
-    bool want_write;        /* send hit EAGAIN: watch for room */
-    bool silent;            /* never report readiness */
-    int closes;             /* tp->close calls */
-    tlsc_ev *ev;
-} tcp_tp;
-
-static tlsc_err tp_send(void *ctx, const unsigned char *buf, size_t len, size_t *sent)
-{
-    tcp_tp *t = ctx;
-    ssize_t n = send(t->fd, buf, len, MSG_NOSIGNAL);
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-        t->want_write = true;
-        return TLSC_WANT_WRITE;
-    }
-    if (n < 0)
-        return TLSC_ERR_CONN_RESET;
-    *sent = (size_t)n;
-    return TLSC_OK;
-}
-
-static tlsc_err tp_recv(void *ctx, unsigned char *buf, size_t len, size_t *got)
-{
-    tcp_tp *t = ctx;
-    ssize_t n = recv(t->fd, buf, len, 0);
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-        return TLSC_WANT_READ;
-    if (n < 0)
-        return TLSC_ERR_CONN_RESET;
-    *got = (size_t)n;
-    return TLSC_OK;
-}
-
-static void tp_close(void *ctx)
-{
-    tcp_tp *t = ctx;
-    t->closes++;
-    close(t->fd);
-    t->fd = -1;
-}
-
-static const tlsc_transport tcp_transport = { tp_send, tp_recv, NULL, tp_close };
-
-/* Connect (blocking, then non-blocking) to 127.0.0.1:port. */
-static void tp_open(tcp_tp *t, int port)
-{
-    memset(t, 0, sizeof *t);
-    t->fd = socket(AF_INET, SOCK_STREAM, 0);
-    assert_true(t->fd >= 0);
-    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    assert_int_equal(connect(t->fd, (struct sockaddr *)&sa, sizeof sa), 0);
-    assert_int_equal(fcntl(t->fd, F_SETFL, fcntl(t->fd, F_GETFL) | O_NONBLOCK), 0);
-}
-
-/* The application's loop: poll its own sockets, report readiness, run a
- * pass; tlsc_loop_deadline bounds the wait (timers). Until no connection
- * is active or (with until) r received it. */
-static void tp_drive_until(tlsc_loop *loop, tcp_tp *t, size_t n, uint32_t ms, const rec *r,
+/* The application's loop over its own transports (tests/common/
+ * app_transport.c: non-blocking TCP sockets the test opened itself and
+ * polls itself, reporting readiness with tlsc_ev_transport_ready as an
+ * lwIP application would): poll, report, run a pass; tlsc_loop_deadline
+ * bounds the wait (timers). Until no connection is active or (with until)
+ * r received it. */
+static void tp_drive_until(tlsc_loop *loop, app_tp *t, size_t n, uint32_t ms, const rec *r,
                            const char *until)
 {
     uint64_t end = tlsc_now_ms() + ms;
     while (tlsc_loop_active(loop) > 0 && tlsc_now_ms() < end &&
            (until == NULL || strstr(r->rx, until) == NULL)) {
         assert_int_equal(tlsc_loop_watches(loop, NULL, 0), 0); /* no fd of tlsc's */
-        struct pollfd pf[16];
-        tcp_tp *of[16];
-        size_t m = 0;
-        for (size_t i = 0; i < n && m < 16; i++) {
-            if (t[i].fd < 0 || t[i].silent)
-                continue;
-            pf[m] = (struct pollfd){ .fd = t[i].fd,
-                                     .events = (short)(POLLIN | (t[i].want_write ? POLLOUT : 0)) };
-            of[m++] = &t[i];
-        }
-        uint64_t d = tlsc_loop_deadline(loop), now = tlsc_now_ms();
-        int wait = d == 0 ? 200 : d <= now ? 0 : (int)(d - now > 200 ? 200 : d - now);
-        assert_true(poll(pf, m, wait) >= 0);
-        for (size_t i = 0; i < m; i++) {
-            short rev = pf[i].revents;
-            if (rev == 0)
-                continue;
-            bool fault = (rev & (POLLERR | POLLHUP)) != 0;
-            if (rev & POLLOUT)
-                of[i]->want_write = false;
-            tlsc_ev_transport_ready(of[i]->ev, fault || (rev & POLLIN),
-                                    fault || (rev & POLLOUT));
-        }
+        assert_true(app_tp_poll(t, n, app_tp_wait_ms(loop, 200)) >= 0);
         assert_int_equal(tlsc_loop_process(loop), TLSC_OK);
     }
 }
 
-static void tp_drive(tlsc_loop *loop, tcp_tp *t, size_t n, uint32_t ms)
+/* Connect t to 127.0.0.1:port for connections of ev. */
+static void tp_open(app_tp *t, int port, tlsc_ev *ev)
+{
+    assert_int_equal(app_tp_open(t, port), 0);
+    t->ev = ev;
+}
+
+static void tp_drive(tlsc_loop *loop, app_tp *t, size_t n, uint32_t ms)
 {
     tp_drive_until(loop, t, n, ms, NULL, NULL);
 }
@@ -1089,7 +1018,7 @@ static void test_transport_many(void **state)
     tlsc_config *cfg = ca_config(3000, 15000);
     tlsc_loop *loop = NULL;
     assert_int_equal(tlsc_loop_new(&loop), TLSC_OK);
-    static tcp_tp t[N];
+    static app_tp t[N];
     static rec r[N];
     static char expect[N][16];
     for (size_t i = 0; i < N; i++) {
@@ -1100,11 +1029,10 @@ static void test_transport_many(void **state)
         char line[16];
         snprintf(line, sizeof line, "hello%zu\n", i);
         assert_int_equal(tlsc_ev_send(ev, line, strlen(line)), TLSC_OK);
-        tp_open(&t[i], port);
-        t[i].ev = ev;
-        assert_int_equal(tlsc_ev_connect_transport(ev, "tlsc.test", &tcp_transport, &t[i]),
+        tp_open(&t[i], port, ev);
+        assert_int_equal(tlsc_ev_connect_transport(ev, "tlsc.test", &app_tp_transport, &t[i]),
                          TLSC_OK);
-        assert_int_equal(tlsc_ev_connect_transport(ev, "tlsc.test", &tcp_transport, &t[i]),
+        assert_int_equal(tlsc_ev_connect_transport(ev, "tlsc.test", &app_tp_transport, &t[i]),
                          TLSC_ERR_STATE);
         assert_int_equal(tlsc_ev_connect(ev, "127.0.0.1", (uint16_t)port), TLSC_ERR_STATE);
     }
@@ -1154,10 +1082,9 @@ static void test_transport_server_close(void **state)
     tlsc_loop *loop = NULL;
     tlsc_ev *ev = loop_with_ev(&loop, &r, 5000);
     assert_int_equal(tlsc_ev_set_reconnect(ev, 3, 50, 200), TLSC_OK);
-    tcp_tp t;
-    tp_open(&t, port);
-    t.ev = ev;
-    assert_int_equal(tlsc_ev_connect_transport(ev, "tlsc.test", &tcp_transport, &t), TLSC_OK);
+    app_tp t;
+    tp_open(&t, port, ev);
+    assert_int_equal(tlsc_ev_connect_transport(ev, "tlsc.test", &app_tp_transport, &t), TLSC_OK);
     tp_drive(loop, &t, 1, 20000);
     assert_int_equal(count_kind(&r, TLSC_EV_CONNECTED), 1);
     assert_int_equal(count_kind(&r, TLSC_EV_RECONNECTION), 1);
@@ -1172,10 +1099,9 @@ static void test_transport_server_close(void **state)
     memset(&r, 0, sizeof r);
     r.loop = loop;
     r.hook = tp_connected;
-    tp_open(&t, port);
-    t.ev = ev;
+    tp_open(&t, port, ev);
     assert_int_equal(tlsc_ev_send(ev, "hi\n", 3), TLSC_OK);
-    assert_int_equal(tlsc_ev_connect_transport(ev, "tlsc.test", &tcp_transport, &t), TLSC_OK);
+    assert_int_equal(tlsc_ev_connect_transport(ev, "tlsc.test", &app_tp_transport, &t), TLSC_OK);
     tp_drive_until(loop, &t, 1, 20000, &r, "ih\n");
     assert_string_equal(r.rx, "ih\n");
     assert_true(r.resumed);
@@ -1221,21 +1147,20 @@ static void test_transport_handshake_timeout(void **state)
     tlsc_loop *loop = NULL;
     tlsc_ev *ev = loop_with_ev(&loop, &r, 400);
     assert_int_equal(tlsc_ev_set_reconnect(ev, 3, 50, 200), TLSC_OK);
-    tcp_tp t;
-    tp_open(&t, port);
-    t.ev = ev;
+    app_tp t;
+    tp_open(&t, port, ev);
     t.silent = true;
-    tlsc_transport no_recv = { tp_send, NULL, NULL, tp_close };
+    tlsc_transport no_recv = { app_tp_send, NULL, NULL, app_tp_close };
     assert_int_equal(tlsc_ev_connect_transport(ev, "tlsc.test", NULL, &t), TLSC_ERR_INVALID_ARG);
     assert_int_equal(tlsc_ev_connect_transport(ev, "tlsc.test", &no_recv, &t),
                      TLSC_ERR_INVALID_ARG);
-    assert_int_equal(tlsc_ev_connect_transport(ev, "bad host!", &tcp_transport, &t),
+    assert_int_equal(tlsc_ev_connect_transport(ev, "bad host!", &app_tp_transport, &t),
                      TLSC_ERR_HOSTNAME);
-    assert_int_equal(tlsc_ev_connect_transport(NULL, "tlsc.test", &tcp_transport, &t),
+    assert_int_equal(tlsc_ev_connect_transport(NULL, "tlsc.test", &app_tp_transport, &t),
                      TLSC_ERR_INVALID_ARG);
     assert_int_equal(t.closes, 0);
     tlsc_ev_transport_ready(NULL, true, true); /* ignored */
-    assert_int_equal(tlsc_ev_connect_transport(ev, "tlsc.test", &tcp_transport, &t), TLSC_OK);
+    assert_int_equal(tlsc_ev_connect_transport(ev, "tlsc.test", &app_tp_transport, &t), TLSC_OK);
     uint64_t t0 = tlsc_now_ms();
     assert_int_equal(tlsc_loop_run(loop, 10000), TLSC_OK);
     uint64_t took = tlsc_now_ms() - t0;
@@ -1249,10 +1174,9 @@ static void test_transport_handshake_timeout(void **state)
     assert_int_equal(t.closes, 1);
 
     /* tlsc_ev_free of a connection in its handshake closes the transport. */
-    tcp_tp u;
-    tp_open(&u, port);
-    u.ev = ev;
-    assert_int_equal(tlsc_ev_connect_transport(ev, "tlsc.test", &tcp_transport, &u), TLSC_OK);
+    app_tp u;
+    tp_open(&u, port, ev);
+    assert_int_equal(tlsc_ev_connect_transport(ev, "tlsc.test", &app_tp_transport, &u), TLSC_OK);
     assert_int_equal(tlsc_loop_run_once(loop, 0), TLSC_OK);
     tlsc_ev_free(ev);
     assert_int_equal(u.closes, 1);
@@ -1272,11 +1196,10 @@ static void test_transport_hold_and_idle(void **state)
     tlsc_loop *loop = NULL;
     tlsc_ev *ev = loop_with_ev(&loop, &r, 5000);
     r.loop = loop;
-    tcp_tp t;
-    tp_open(&t, port);
-    t.ev = ev;
+    app_tp t;
+    tp_open(&t, port, ev);
     assert_int_equal(tlsc_ev_send(ev, "hello\n", 6), TLSC_OK);
-    assert_int_equal(tlsc_ev_connect_transport(ev, "tlsc.test", &tcp_transport, &t), TLSC_OK);
+    assert_int_equal(tlsc_ev_connect_transport(ev, "tlsc.test", &app_tp_transport, &t), TLSC_OK);
     /* connects, sends, holds; then the echo arrives and stays unread */
     int pending = 0;
     uint64_t end = tlsc_now_ms() + 20000;

@@ -1,4 +1,7 @@
-/* The configuration every fuzz target shares (see fuzz.h). */
+/* What the fuzz targets share (see fuzz.h): the configuration, and the
+ * piecewise feeding of the push-parser targets. */
+#include <stdlib.h>
+
 #include "fuzz.h"
 
 /* A throw-away test CA (public; its key was discarded when it was made). */
@@ -35,4 +38,29 @@ tlsc_config *fuzz_config(void)
         tlsc_config_set_timeouts(cfg, 0, 0, 0) != TLSC_OK)
         __builtin_trap(); /* the harness itself is broken */
     return cfg;
+}
+
+bool fuzz_mode(const uint8_t **data, size_t *size, uint8_t *mode)
+{
+    if (*size < 1)
+        return false;
+    *mode = (*data)[0];
+    (*data)++;
+    (*size)--;
+    return true;
+}
+
+tlsc_err fuzz_feed(const uint8_t *data, size_t size, uint8_t mode, fuzz_feed_fn feed, void *ctx)
+{
+    size_t step = (mode & 0x0f) == 0 ? size + 1 : (size_t)(mode & 0x0f);
+    size_t off = 0;
+    tlsc_err err = TLSC_OK;
+    while (off < size && err == TLSC_OK) {
+        size_t n = size - off < step ? size - off : step, used = 0;
+        err = feed(ctx, data + off, n, &used);
+        if (used > n)
+            abort();
+        off += used;
+    }
+    return err;
 }

@@ -16,6 +16,9 @@ typedef struct state {
     uint64_t body;
     tlsc_http_head head;
     bool have_head;
+    tlsc_http_parser *p;
+    bool head_only;         /* responses to HEAD */
+    uint64_t total_body;    /* of the responses that ended */
 } state;
 
 static tlsc_err on_head(void *ud, const tlsc_http_head *h)
@@ -44,44 +47,39 @@ static tlsc_err on_done(void *ud)
     return TLSC_OK;
 }
 
+/* One piece; a response that ends makes way for the next on the same
+ * connection. */
+static tlsc_err feed(void *ctx, const uint8_t *d, size_t n, size_t *used)
+{
+    state *s = ctx;
+    tlsc_err err = tlsc_http_parser_feed(s->p, d, n, used);
+    if (err == TLSC_OK && tlsc_http_parser_done(s->p)) {
+        s->total_body += s->body;
+        s->body = 0;
+        s->have_head = false;
+        tlsc_http_parser_reset(s->p, s->head_only);
+    }
+    return err;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (size < 1)
+    uint8_t mode;
+    if (!fuzz_mode(&data, &size, &mode))
         return 0;
-    uint8_t mode = data[0];
-    data++;
-    size--;
-    size_t step = (mode & 0x0f) == 0 ? size + 1 : (size_t)(mode & 0x0f);
-    bool head = (mode & 0x10) != 0;
     tlsc_http_limits small = {64, 256, 4};
     tlsc_http_callbacks cb = {NULL, NULL, on_head, on_body, NULL, on_done};
-    state st = {0};
-    tlsc_http_parser *p = NULL;
-    if (tlsc_http_parser_new((mode & 0x20) != 0 ? &small : NULL, &cb, &st, &p) != TLSC_OK)
+    state st = {.head_only = (mode & 0x10) != 0};
+    if (tlsc_http_parser_new((mode & 0x20) != 0 ? &small : NULL, &cb, &st, &st.p) != TLSC_OK)
         return 0;
-    tlsc_http_parser_reset(p, head);
-    size_t off = 0;
-    uint64_t total_body = 0;
-    tlsc_err err = TLSC_OK;
-    while (off < size && err == TLSC_OK) {
-        size_t n = size - off < step ? size - off : step, used = 0;
-        err = tlsc_http_parser_feed(p, data + off, n, &used);
-        if (used > n)
-            abort();
-        off += used;
-        if (err == TLSC_OK && tlsc_http_parser_done(p)) {
-            total_body += st.body;
-            st.body = 0;
-            st.have_head = false;
-            tlsc_http_parser_reset(p, head);
-        }
-    }
+    tlsc_http_parser_reset(st.p, st.head_only);
+    tlsc_err err = fuzz_feed(data, size, mode, feed, &st);
     if (err == TLSC_OK)
-        err = tlsc_http_parser_eof(p, (mode & 0x40) != 0 ? TLSC_ERR_TRUNCATED : TLSC_ERR_CLOSED);
-    if (total_body + st.body > size)
+        err = tlsc_http_parser_eof(st.p, (mode & 0x40) != 0 ? TLSC_ERR_TRUNCATED : TLSC_ERR_CLOSED);
+    if (st.total_body + st.body > size)
         abort();
-    if (err != TLSC_OK && tlsc_http_parser_errmsg(p)[0] == '\0')
+    if (err != TLSC_OK && tlsc_http_parser_errmsg(st.p)[0] == '\0')
         abort(); /* every error says why */
-    tlsc_http_parser_free(p);
+    tlsc_http_parser_free(st.p);
     return 0;
 }

@@ -15,6 +15,7 @@
 typedef struct state {
     tlsc_mqtt_version v;
     size_t packets;
+    tlsc_mqtt_decoder *d;
 } state;
 
 static void inside(const tlsc_mqtt_packet *p, const void *ptr, size_t len)
@@ -70,31 +71,28 @@ static tlsc_err on_packet(void *ud, const tlsc_mqtt_packet *p)
     return TLSC_OK;
 }
 
+static tlsc_err feed(void *ctx, const uint8_t *d, size_t n, size_t *used)
+{
+    state *s = ctx;
+    tlsc_err err = tlsc_mqtt_decoder_feed(s->d, d, n, used);
+    if (err == TLSC_OK && *used != n)
+        abort(); /* a push decoder takes all it is given */
+    return err;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (size < 1)
+    uint8_t mode;
+    if (!fuzz_mode(&data, &size, &mode))
         return 0;
-    uint8_t mode = data[0];
-    data++;
-    size--;
-    size_t step = (mode & 0x0f) == 0 ? size + 1 : (size_t)(mode & 0x0f);
-    state st = {(mode & 0x10) ? TLSC_MQTT_V5 : TLSC_MQTT_V311, 0};
-    tlsc_mqtt_decoder *d = NULL;
-    if (tlsc_mqtt_decoder_new(st.v, (mode & 0x20) ? 64 : 0, on_packet, &st, &d) != TLSC_OK)
+    state st = {(mode & 0x10) ? TLSC_MQTT_V5 : TLSC_MQTT_V311, 0, NULL};
+    if (tlsc_mqtt_decoder_new(st.v, (mode & 0x20) ? 64 : 0, on_packet, &st, &st.d) != TLSC_OK)
         return 0;
-    size_t off = 0;
-    tlsc_err err = TLSC_OK;
-    while (off < size && err == TLSC_OK) {
-        size_t n = size - off < step ? size - off : step, used = 0;
-        err = tlsc_mqtt_decoder_feed(d, data + off, n, &used);
-        if (used > n || (err == TLSC_OK && used != n))
-            abort();
-        off += used;
-    }
-    if (err != TLSC_OK && tlsc_mqtt_decoder_errmsg(d)[0] == '\0')
+    tlsc_err err = fuzz_feed(data, size, mode, feed, &st);
+    if (err != TLSC_OK && tlsc_mqtt_decoder_errmsg(st.d)[0] == '\0')
         abort(); /* every error says why */
     if (st.packets * 2 > size)
         abort(); /* the smallest packet is two bytes */
-    tlsc_mqtt_decoder_free(d);
+    tlsc_mqtt_decoder_free(st.d);
     return 0;
 }

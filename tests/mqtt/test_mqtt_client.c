@@ -28,6 +28,7 @@
 extern char **environ;
 
 #include "tlsc/tlsc.h"
+#include "app_transport.h"
 #include "relay.h"
 
 static const char *scenario = "?";
@@ -761,58 +762,12 @@ static void resubscribe_after_loss(void)
 
 /* ---- over the application's transport -------------------------------------------------- */
 
-/* A non-blocking TCP socket the test opened and polls itself, reporting
+/* The application's transport (tests/common/app_transport.c): a
+ * non-blocking TCP socket the test opened and polls itself, reporting
  * readiness with tlsc_ev_transport_ready, as an lwIP application would. */
-typedef struct app_tp {
-    int fd;
-    bool want_write;
-    int closes;
-} app_tp;
-
-static tlsc_err app_send(void *ctx, const unsigned char *buf, size_t len, size_t *sent)
-{
-    app_tp *t = ctx;
-    ssize_t n = send(t->fd, buf, len, MSG_NOSIGNAL);
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-        t->want_write = true;
-        return TLSC_WANT_WRITE;
-    }
-    if (n < 0)
-        return TLSC_ERR_CONN_RESET;
-    *sent = (size_t)n;
-    return TLSC_OK;
-}
-
-static tlsc_err app_recv(void *ctx, unsigned char *buf, size_t len, size_t *got)
-{
-    app_tp *t = ctx;
-    ssize_t n = recv(t->fd, buf, len, 0);
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-        return TLSC_WANT_READ;
-    if (n < 0)
-        return TLSC_ERR_CONN_RESET;
-    *got = (size_t)n;
-    return TLSC_OK;
-}
-
-static void app_close(void *ctx)
-{
-    app_tp *t = ctx;
-    t->closes++;
-    close(t->fd);
-    t->fd = -1;
-}
-
-static const tlsc_transport app_transport = {app_send, app_recv, NULL, app_close};
-
 static void app_open(app_tp *t, uint16_t port)
 {
-    memset(t, 0, sizeof *t);
-    t->fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port)};
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    CHECK(t->fd >= 0 && connect(t->fd, (struct sockaddr *)&sa, sizeof sa) == 0, "tcp connect");
-    CHECK(fcntl(t->fd, F_SETFL, fcntl(t->fd, F_GETFL) | O_NONBLOCK) == 0, "non-blocking");
+    CHECK(app_tp_open(t, port) == 0, "tcp connect: %s", strerror(errno));
 }
 
 /* The application's loop until *counter >= want. */
@@ -821,18 +776,11 @@ static bool app_wait_for(tlsc_loop *loop, tlsc_mqtt *m, app_tp *t, const int *co
 {
     uint64_t end = tlsc_now_ms() + ms;
     while (*counter < want && tlsc_now_ms() < end) {
-        struct pollfd pf = {t->fd, (short)(POLLIN | (t->want_write ? POLLOUT : 0)), 0};
-        uint64_t d = tlsc_loop_deadline(loop), now = tlsc_now_ms();
-        int wait = d == 0 ? 50 : d <= now ? 0 : (int)(d - now > 50 ? 50 : d - now);
-        if (t->fd >= 0 && poll(&pf, 1, wait) > 0) {
-            bool fault = (pf.revents & (POLLERR | POLLHUP)) != 0;
-            if (pf.revents & POLLOUT)
-                t->want_write = false;
-            tlsc_ev_transport_ready(tlsc_mqtt_ev(m), fault || (pf.revents & POLLIN),
-                                    fault || (pf.revents & POLLOUT));
-        } else if (t->fd < 0) {
+        t->ev = tlsc_mqtt_ev(m);
+        if (t->fd >= 0)
+            app_tp_poll(t, 1, app_tp_wait_ms(loop, 50));
+        else
             usleep(1000);
-        }
         CHECK(tlsc_loop_process(loop) == TLSC_OK, "loop");
     }
     return *counter >= want;
@@ -854,9 +802,9 @@ static void transport(void)
     tlsc_mqtt *m = client(loop, cfg, &o, &a, "transport");
     app_tp t;
     app_open(&t, port);
-    CHECK(tlsc_mqtt_connect_transport(m, "localhost", &app_transport, &t) == TLSC_OK,
+    CHECK(tlsc_mqtt_connect_transport(m, "localhost", &app_tp_transport, &t) == TLSC_OK,
           "connect_transport");
-    CHECK(tlsc_mqtt_connect_transport(m, "localhost", &app_transport, &t) == TLSC_ERR_STATE,
+    CHECK(tlsc_mqtt_connect_transport(m, "localhost", &app_tp_transport, &t) == TLSC_ERR_STATE,
           "second connect not refused");
     CHECK(app_wait_for(loop, m, &t, &a.connected, 1, 10000), "no CONNECTED (%d %s)", a.last_err,
           a.last_detail);
@@ -872,7 +820,7 @@ static void transport(void)
     /* A new transport: the session and the TLS session carry over. */
     pub(m, "tp/x", "queued offline", 1, false);
     app_open(&t, port);
-    CHECK(tlsc_mqtt_connect_transport(m, "localhost", &app_transport, &t) == TLSC_OK,
+    CHECK(tlsc_mqtt_connect_transport(m, "localhost", &app_tp_transport, &t) == TLSC_OK,
           "connect_transport again");
     CHECK(app_wait_for(loop, m, &t, &a.messages, 2, 10000), "offline message not delivered");
     CHECK(a.session_present && a.resumed_tls == 1, "session present %d, TLS resumed %d",
