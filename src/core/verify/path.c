@@ -460,7 +460,21 @@ static int conclude(builder *b, int outcome)
     return ret;
 }
 
-/* A copy of the leaf's issuer on the concluded path, for mbedTLS. */
+/* Whether crt is one of the bundle roots written for this search, which
+ * builder_free releases before mbedTLS uses the copy. */
+static bool search_root(const builder *b, const mbedtls_x509_crt *crt)
+{
+    for (const mbedtls_x509_crt *r = b->roots; r != NULL; r = r->next)
+        if (r == crt)
+            return true;
+    return false;
+}
+
+/* A copy of the leaf's issuer on the concluded path, for mbedTLS, which
+ * frees it before its verification returns. Its DER is shared, not copied,
+ * when it outlives that (a configured CA, a certificate the server sent:
+ * its size less at the handshake's peak); a bundle root written for this
+ * search is gone by then and is copied. */
 static int copy_parent(const builder *b, mbedtls_x509_crt **parent)
 {
     *parent = NULL;
@@ -471,7 +485,8 @@ static int copy_parent(const builder *b, mbedtls_x509_crt **parent)
         return MBEDTLS_ERR_X509_ALLOC_FAILED;
     mbedtls_x509_crt_init(c);
     const mbedtls_x509_buf *raw = &b->best[1]->raw;
-    int ret = tlsc__x509_parse_der(c, raw->p, raw->len, 1, NULL, 0);
+    int copy = search_root(b, b->best[1]) ? 1 : 0;
+    int ret = tlsc__x509_parse_der(c, raw->p, raw->len, copy, NULL, 0);
     if (ret != 0) {
         mbedtls_x509_crt_free(c);
         tlsc__free(c);
