@@ -29,7 +29,7 @@ TLSC_BEGIN_DECLS
 
 /*
  * Read the regular file path whole, if it holds at most max bytes (any
- * max: the whole copy, max + 1 bytes, must fit tlsc's allocator).
+ * max; the copy, the file's size + 1 bytes, must fit tlsc's allocator).
  * On success *data is a fresh copy from tlsc's allocator (tlsc_set_allocator)
  * with a NUL after the *len bytes (not counted), so text can be used as a
  * string; free it with tlsc_file_free. *mode (mode may be NULL) receives
