@@ -67,8 +67,11 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_conn_set_transport(
  * These are TLS records as on the wire (encrypted once the handshake has
  * got that far; tlsc keeps no secret there), for tools that show record
  * framing (`tlsc probe`) or count traffic. fn must not call into conn.
- * NULL fn removes the tap. Call before tlsc_conn_start/connect.
- * Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_STATE (already started).
+ * NULL fn removes the tap. Call before tlsc_conn_start/connect; a later
+ * call replaces the earlier tap. ud is borrowed (tlsc never frees it): it
+ * must stay valid until conn is freed or the tap removed.
+ * Errors: TLSC_ERR_INVALID_ARG (conn NULL), TLSC_ERR_STATE (already
+ * started: the tap cannot be changed, nor removed, afterwards).
  */
 typedef void (*tlsc_tap_fn)(void *ud, bool sent, const unsigned char *bytes, size_t len);
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_conn_set_tap(tlsc_conn *conn, tlsc_tap_fn fn,

@@ -28,26 +28,32 @@
 TLSC_BEGIN_DECLS
 
 /*
- * Read the regular file path whole, if it holds at most max bytes.
+ * Read the regular file path whole, if it holds at most max bytes (any
+ * max; the copy, the file's size + 1 bytes, must fit tlsc's allocator).
  * On success *data is a fresh copy from tlsc's allocator (tlsc_set_allocator)
  * with a NUL after the *len bytes (not counted), so text can be used as a
  * string; free it with tlsc_file_free. *mode (mode may be NULL) receives
  * the file's st_mode: type and permission bits, 0 where the platform
  * cannot tell (semihosting).
- * On failure *data is NULL, *len 0, and why (why may be NULL; at most cap
- * bytes, always NUL-terminated when cap > 0) says "PATH: reason", e.g.
+ * On failure *data is NULL, *len 0, *mode 0 (each where not NULL), and why
+ * (why may be NULL or cap 0: not written; else at most cap bytes, always
+ * NUL-terminated) says "PATH: reason", e.g.
  * "ca.pem: No such file or directory", "ca.pem: a directory, not a regular
  * file", "ca.pem: 2000000 bytes, more than the 1048576 bytes allowed".
- * Errors: TLSC_ERR_INVALID_ARG (path, data or len NULL), TLSC_ERR_FILE
- * (cannot be opened or read, not a regular file, over max bytes),
- * TLSC_ERR_NO_MEMORY.
+ * Errors: TLSC_ERR_INVALID_ARG (path, data or len NULL; why then says
+ * "tlsc_file_read: path, data and len are required"), TLSC_ERR_FILE
+ * (cannot be opened or read, not a regular file, over max bytes, shrank
+ * while read; TLSC_ERR_FILE always in the "none" platform),
+ * TLSC_ERR_NO_MEMORY ("PATH: no memory for N bytes").
  */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_file_read(const char *path, size_t max,
                                                 unsigned char **data, size_t *len,
                                                 unsigned *mode, char *why, size_t cap);
 
-/* Zeroize the len bytes a tlsc_file_read gave (a file may hold a key or a
- * session secret), then free them. NULL is ignored. */
+/* Zeroize the bytes a tlsc_file_read gave (a file may hold a key or a
+ * session secret), the NUL after them included, then free them: len must
+ * be the *len that call returned (a smaller one leaves bytes unwiped, a
+ * larger one writes past the block). Once only. NULL is ignored. */
 TLSC_API void tlsc_file_free(unsigned char *data, size_t len);
 
 TLSC_END_DECLS

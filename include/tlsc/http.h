@@ -578,9 +578,12 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_ev_request(tlsc_http_ev *hx,
  * it points to, and res (may be NULL) are BORROWED until end is called:
  * keep them alive. The total limit of tlsc_http_ev_set_max_time applies.
  * What fails before any event (a bad URL, a connection that cannot
- * start) is returned here and end is NOT called.
- * Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_STATE (a request is in flight),
- * those of tlsc_url_parse, tlsc_ev_new and tlsc_ev_connect.
+ * start) is returned here and end is NOT called (its words are in
+ * tlsc_http_ev_errmsg). end and ud may be NULL.
+ * Errors: TLSC_ERR_INVALID_ARG (hx, req or req->url NULL, or hx freed
+ * inside one of its callbacks), TLSC_ERR_STATE (a request is in flight),
+ * those of tlsc_url_parse, tlsc_http_request_format, tlsc_ev_new and
+ * tlsc_ev_connect, TLSC_ERR_NO_MEMORY.
  */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_ev_do(tlsc_http_ev *hx,
                                                  const tlsc_http_request *req,
@@ -595,37 +598,56 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_ev_do(tlsc_http_ev *hx,
  * headers, sha256, path, the sink's and progress's state) and res are
  * BORROWED until end is called. The sink and the file are written from
  * event callbacks (the loop waits while they write). What fails before any
- * event is returned here and end is NOT called (res is then filled too).
- * Errors: as tlsc_http_ev_do, plus tlsc_http_download's.
+ * event is returned here and end is NOT called (res is then filled too,
+ * except for the argument and state errors below, which leave it as it
+ * was).
+ * Errors: TLSC_ERR_INVALID_ARG (hx or res NULL, d or d->url NULL, not
+ * exactly one of d->path and d->sink, or hx freed inside one of its
+ * callbacks), TLSC_ERR_STATE (a request is in flight), then as
+ * tlsc_http_ev_do, plus tlsc_http_download's.
  */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_ev_download(tlsc_http_ev *hx,
                                                        const tlsc_download *d,
                                                        tlsc_download_result *res,
                                                        tlsc_http_ev_end_fn end, void *ud);
 
-/* Redirects followed per request, 0..20 (default 0: the 3xx response is
- * delivered). Errors: TLSC_ERR_INVALID_ARG. */
+/* Redirects followed per request by tlsc_http_ev_do and _download, 0..20
+ * (default 0: the 3xx response is delivered).
+ * Errors: TLSC_ERR_INVALID_ARG (hx NULL, max > 20; the setting is kept). */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_ev_set_max_redirects(tlsc_http_ev *hx,
                                                                 unsigned max);
 /* Total time limit in ms of each tlsc_http_ev_do and of each
  * tlsc_http_ev_download as a whole (0 = none, the default), as
  * tlsc_http_set_max_time; a tlsc_http_ev_req's own max_ms replaces it for
- * that request. Errors: TLSC_ERR_INVALID_ARG. */
+ * that request. Errors: TLSC_ERR_INVALID_ARG (hx NULL). */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_ev_set_max_time(tlsc_http_ev *hx, uint32_t ms);
-/* As tlsc_http_set_server_name (closes the open connection).
- * Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_STATE (a request is in flight),
- * TLSC_ERR_HOSTNAME, TLSC_ERR_NO_MEMORY. */
+/* As tlsc_http_set_server_name: name (copied; NULL restores the URL's
+ * host) must be a host name of at most 253 characters. On success the
+ * open connection is closed (it verified another name).
+ * Errors: TLSC_ERR_INVALID_ARG (hx NULL), TLSC_ERR_STATE (a request is in
+ * flight), TLSC_ERR_HOSTNAME (not a host name, empty or too long; the
+ * earlier name is kept), TLSC_ERR_NO_MEMORY. */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_ev_set_server_name(tlsc_http_ev *hx,
                                                               const char *name);
-/* As tlsc_http_set_session / tlsc_http_export_session (same errors). */
+/* As tlsc_http_set_session / tlsc_http_export_session. set_session copies
+ * blob (at most TLSC_SESSION_MAX bytes). export_session writes the session
+ * of the open connection, else the last one saved, into buf (borrowed for
+ * the call) and its length into *len (also when buf is too small).
+ * Errors of set_session: TLSC_ERR_INVALID_ARG (hx or blob NULL, len 0 or
+ * more than TLSC_SESSION_MAX), TLSC_ERR_NO_MEMORY. Errors of
+ * export_session: TLSC_ERR_INVALID_ARG (hx or len NULL), TLSC_ERR_NO_SESSION
+ * (none yet; *len 0), TLSC_ERR_BUFFER_SIZE (*len says how much is
+ * needed). */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_ev_set_session(tlsc_http_ev *hx, const void *blob,
                                                           size_t len);
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_ev_export_session(tlsc_http_ev *hx, void *buf,
                                                              size_t cap, size_t *len);
-/* As tlsc_http_get_stats. */
+/* As tlsc_http_get_stats: the counts since tlsc_http_ev_new into *out
+ * (all 0 when hx is NULL; nothing is written when out is NULL). */
 TLSC_API void tlsc_http_ev_get_stats(const tlsc_http_ev *hx, tlsc_http_stats *out);
 /* Detail of the last error ("" after a success; also given to end).
- * Owned by hx. */
+ * Owned by hx: the pointer is valid until tlsc_http_ev_free, its words
+ * change with the next request. "" when hx is NULL; never NULL. */
 TLSC_API const char *tlsc_http_ev_errmsg(const tlsc_http_ev *hx);
 
 /* Stop / resume reading responses (see BACKPRESSURE above); also applies

@@ -47,11 +47,21 @@ typedef struct tlsc_transport {
  * in the resolver's order) with a non-blocking connect, the next one when
  * a connect fails or takes timeout_ms (0 = no limit), and wait for it.
  * Blocks for at most the lookup plus timeout_ms per address. On success
- * *out is connected: use it with tlsc_tcp_transport() (ctx = *out), whose
- * close releases it. Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_HOSTNAME, DNS
- * and network errors, TLSC_ERR_TIMEOUT_CONNECT, TLSC_ERR_NO_MEMORY,
- * TLSC_ERR_CONFIG (a build without a TCP stack); detail (capacity cap, may
- * be NULL if cap is 0) says which name or address and why.
+ * *out is connected and owned by the caller: use it with
+ * tlsc_tcp_transport() (ctx = *out), whose close releases it (exactly once;
+ * a tlsc_conn given it with tlsc_conn_set_transport calls that close when
+ * the connection is closed or freed). On failure *out is NULL (it is not
+ * touched when out itself is NULL) and nothing is left to release.
+ * host: a DNS name or an IP literal (IPv6 with or without brackets), at
+ * most 253 characters; port 1..65535.
+ * Errors: TLSC_ERR_INVALID_ARG (out or host NULL, port 0, detail NULL with
+ * cap > 0), TLSC_ERR_HOSTNAME (host empty, too long or not a host name),
+ * DNS and network errors (TLSC_ERR_DNS, TLSC_ERR_CONN_REFUSED, ...),
+ * TLSC_ERR_TIMEOUT_CONNECT, TLSC_ERR_NO_MEMORY, TLSC_ERR_CONFIG (a build
+ * without a TCP stack: platform none). detail (capacity cap, may be NULL
+ * if cap is 0) says which name or address and why, for every error but
+ * TLSC_ERR_INVALID_ARG (then it is not written); it is always
+ * NUL-terminated when written and cut to cap.
  */
 typedef struct tlsc_tcp tlsc_tcp;
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_tcp_connect(tlsc_tcp **out, const char *host,
@@ -59,7 +69,8 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_tcp_connect(tlsc_tcp **out, const char *ho
                                                   char *detail, size_t cap);
 /* send/recv/wait/close over a tlsc_tcp from tlsc_tcp_connect (a function,
  * not a variable: exported data does not travel well across shared
- * libraries). */
+ * libraries). Never NULL; static, never freed. Its ctx must be a tlsc_tcp
+ * from tlsc_tcp_connect, not yet closed. */
 TLSC_API const tlsc_transport *tlsc_tcp_transport(void);
 
 TLSC_END_DECLS

@@ -340,10 +340,61 @@ static void tcp_connect_falls_back_too(void **state)
     peer_stop(&p);
 }
 
+/* Bad arguments fail at once, without a lookup or a socket. */
+static void tap_and_tcp_connect_refuse_bad_arguments(void **state)
+{
+    (void)state;
+    tap_seen seen = { 0 };
+    assert_int_equal(tlsc_conn_set_tap(NULL, tap, &seen), TLSC_ERR_INVALID_ARG);
+    tlsc_config *cfg = config();
+    tlsc_conn *c = NULL;
+    assert_int_equal(tlsc_conn_new(cfg, &c), TLSC_OK);
+    assert_int_equal(tlsc_conn_set_tap(c, tap, &seen), TLSC_OK);
+    assert_int_equal(tlsc_conn_set_tap(c, NULL, NULL), TLSC_OK); /* removed before start */
+    tlsc_conn_free(c);
+    tlsc_config_free(cfg);
+    assert_int_equal(seen.sent + seen.received, 0);
+
+    size_t lookups = g_lookups;
+    tlsc_tcp *t = (tlsc_tcp *)&seen; /* overwritten with NULL on every failure */
+    char detail[128] = "untouched";
+    assert_int_equal(tlsc_tcp_connect(&t, NULL, 443, 0, detail, sizeof detail),
+                     TLSC_ERR_INVALID_ARG);
+    assert_null(t);
+    assert_string_equal(detail, "untouched");
+    assert_int_equal(tlsc_tcp_connect(&t, "localhost", 0, 0, detail, sizeof detail),
+                     TLSC_ERR_INVALID_ARG);
+    assert_int_equal(tlsc_tcp_connect(&t, "localhost", 443, 0, NULL, 8),
+                     TLSC_ERR_INVALID_ARG);
+    assert_int_equal(tlsc_tcp_connect(&t, "", 443, 0, detail, sizeof detail),
+                     TLSC_ERR_HOSTNAME);
+    assert_non_null(strstr(detail, "not a host name"));
+    assert_int_equal(tlsc_tcp_connect(&t, "bad host!", 443, 0, detail, sizeof detail),
+                     TLSC_ERR_HOSTNAME);
+    assert_non_null(strstr(detail, "bad host!"));
+    char longest[256];
+    memset(longest, 'a', sizeof longest - 1);
+    longest[sizeof longest - 1] = '\0';
+    assert_int_equal(tlsc_tcp_connect(&t, longest, 443, 0, detail, sizeof detail),
+                     TLSC_ERR_HOSTNAME); /* 255 characters: more than 253 */
+    assert_non_null(strstr(detail, "..."));
+    char tiny[6];
+    assert_int_equal(tlsc_tcp_connect(&t, longest, 443, 0, tiny, sizeof tiny),
+                     TLSC_ERR_HOSTNAME);
+    assert_int_equal(strlen(tiny), sizeof tiny - 1); /* cut, still a string */
+    assert_int_equal(tlsc_tcp_connect(&t, longest, 443, 0, NULL, 0), TLSC_ERR_HOSTNAME);
+    assert_null(t);
+    assert_int_equal(g_lookups, lookups); /* none of these reached the resolver */
+    const tlsc_transport *tp = tlsc_tcp_transport();
+    assert_non_null(tp);
+    assert_true(tp->send != NULL && tp->recv != NULL && tp->wait != NULL && tp->close != NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(blocking_falls_back_to_the_second_address),
+        cmocka_unit_test(tap_and_tcp_connect_refuse_bad_arguments),
         cmocka_unit_test(blocking_fails_with_the_first_address_alone),
         cmocka_unit_test(blocking_moves_on_after_a_connect_timeout),
         cmocka_unit_test(event_falls_back_to_the_second_address),

@@ -257,6 +257,27 @@ static void file_read_reports_no_memory_and_bad_arguments(void **state)
                      TLSC_ERR_INVALID_ARG);
     assert_int_equal(tlsc_file_read(at("a.pem"), 10, &data, NULL, NULL, why, sizeof why),
                      TLSC_ERR_INVALID_ARG);
+    /* a refused call still clears what it was given, and says why */
+    unsigned mode = 0755;
+    data = (unsigned char *)why;
+    len = 5;
+    assert_int_equal(tlsc_file_read(NULL, 10, &data, &len, &mode, why, sizeof why),
+                     TLSC_ERR_INVALID_ARG);
+    assert_null(data);
+    assert_int_equal(len, 0);
+    assert_int_equal(mode, 0);
+    assert_string_equal(why, "tlsc_file_read: path, data and len are required");
+    assert_int_equal(tlsc_file_read(NULL, 10, NULL, NULL, NULL, NULL, 0), TLSC_ERR_INVALID_ARG);
+    assert_int_equal(tlsc_file_read(NULL, 10, &data, &len, NULL, NULL, 5), TLSC_ERR_INVALID_ARG);
+    /* over max: refused before anything is allocated, mode cleared */
+    mode = 0755;
+    assert_int_equal(tlsc_file_read(at("a.pem"), 1, &data, &len, &mode, why, sizeof why),
+                     TLSC_ERR_FILE);
+    assert_null(data);
+    assert_int_equal(len, 0);
+    assert_int_equal(mode, 0);
+    if (strstr(why, "more than the 1 bytes allowed") == NULL)
+        fail_msg("why: '%s'", why);
     /* a small why is cut, and still a string */
     char tiny[8];
     assert_int_equal(tlsc_file_read(at("sub"), 10, &data, &len, NULL, tiny, sizeof tiny),

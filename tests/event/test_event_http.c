@@ -288,6 +288,97 @@ static void redirects(int port, const char *sha_hex)
     job_free(&j);
 }
 
+/* Every public call of tlsc_http_ev refuses bad arguments and the wrong
+ * state with the error its header names, and leaves the client usable. */
+static void bad_arguments(int port)
+{
+    char url[128], what[512];
+    tlsc_http_ev *hx = NULL;
+    check(tlsc_http_ev_new(loop, cfg, NULL, &hx) == TLSC_OK, "bad arguments: client made");
+    if (hx == NULL)
+        return;
+    snprintf(url, sizeof url, "https://127.0.0.1:%d/files/one", port);
+    tlsc_http_request req = {.url = url};
+    tlsc_http_request no_url = {0};
+    tlsc_http_result res;
+    tlsc_download d = {.url = url, .sink = NULL, .path = NULL};
+    tlsc_download_result r;
+    ended e = {0};
+    check(tlsc_http_ev_do(NULL, &req, &res, ended_cb, &e) == TLSC_ERR_INVALID_ARG &&
+              tlsc_http_ev_do(hx, NULL, &res, ended_cb, &e) == TLSC_ERR_INVALID_ARG &&
+              tlsc_http_ev_do(hx, &no_url, &res, ended_cb, &e) == TLSC_ERR_INVALID_ARG,
+          "ev_do: NULL client, request or URL: INVALID_ARG");
+    check(tlsc_http_ev_download(NULL, &d, &r, ended_cb, &e) == TLSC_ERR_INVALID_ARG &&
+              tlsc_http_ev_download(hx, &d, NULL, ended_cb, &e) == TLSC_ERR_INVALID_ARG &&
+              tlsc_http_ev_download(hx, NULL, &r, ended_cb, &e) == TLSC_ERR_INVALID_ARG,
+          "ev_download: NULL client, result or download: INVALID_ARG");
+    check(tlsc_http_ev_download(hx, &d, &r, ended_cb, &e) == TLSC_ERR_INVALID_ARG &&
+              strstr(tlsc_http_ev_errmsg(hx), "exactly one of path and sink") != NULL,
+          "ev_download: neither path nor sink: INVALID_ARG, said in errmsg");
+    check(tlsc_http_ev_set_max_redirects(NULL, 1) == TLSC_ERR_INVALID_ARG &&
+              tlsc_http_ev_set_max_redirects(hx, 21) == TLSC_ERR_INVALID_ARG &&
+              tlsc_http_ev_set_max_redirects(hx, 20) == TLSC_OK &&
+              tlsc_http_ev_set_max_redirects(hx, 0) == TLSC_OK,
+          "ev_set_max_redirects: NULL or > 20: INVALID_ARG; 20 and 0 taken");
+    check(tlsc_http_ev_set_max_time(NULL, 1000) == TLSC_ERR_INVALID_ARG &&
+              tlsc_http_ev_set_max_time(hx, 0) == TLSC_OK,
+          "ev_set_max_time: NULL: INVALID_ARG");
+    char longest[256];
+    memset(longest, 'a', sizeof longest - 1);
+    longest[sizeof longest - 1] = '\0';
+    check(tlsc_http_ev_set_server_name(NULL, "localhost") == TLSC_ERR_INVALID_ARG &&
+              tlsc_http_ev_set_server_name(hx, "") == TLSC_ERR_HOSTNAME &&
+              tlsc_http_ev_set_server_name(hx, "bad name!") == TLSC_ERR_HOSTNAME &&
+              tlsc_http_ev_set_server_name(hx, longest) == TLSC_ERR_HOSTNAME &&
+              tlsc_http_ev_set_server_name(hx, NULL) == TLSC_OK,
+          "ev_set_server_name: NULL client: INVALID_ARG; empty, bad or 255 characters: "
+          "HOSTNAME; NULL name restores the default");
+    static unsigned char blob[TLSC_SESSION_MAX + 1];
+    size_t len = 7;
+    check(tlsc_http_ev_set_session(NULL, blob, 10) == TLSC_ERR_INVALID_ARG &&
+              tlsc_http_ev_set_session(hx, NULL, 10) == TLSC_ERR_INVALID_ARG &&
+              tlsc_http_ev_set_session(hx, blob, 0) == TLSC_ERR_INVALID_ARG &&
+              tlsc_http_ev_set_session(hx, blob, sizeof blob) == TLSC_ERR_INVALID_ARG,
+          "ev_set_session: NULL, empty or longer than TLSC_SESSION_MAX: INVALID_ARG");
+    check(tlsc_http_ev_export_session(NULL, blob, sizeof blob, &len) == TLSC_ERR_INVALID_ARG &&
+              tlsc_http_ev_export_session(hx, blob, sizeof blob, NULL) ==
+                  TLSC_ERR_INVALID_ARG &&
+              tlsc_http_ev_export_session(hx, blob, sizeof blob, &len) ==
+                  TLSC_ERR_NO_SESSION && len == 0,
+          "ev_export_session: NULL client or len: INVALID_ARG; none yet: NO_SESSION, len 0");
+    tlsc_http_stats st;
+    memset(&st, 0xff, sizeof st);
+    tlsc_http_ev_get_stats(NULL, &st);
+    tlsc_http_ev_get_stats(hx, NULL); /* ignored */
+    check(st.connections == 0 && st.resumed == 0 && st.requests == 0 && st.reused == 0 &&
+              strcmp(tlsc_http_ev_errmsg(NULL), "") == 0,
+          "ev_get_stats(NULL) zeroes; ev_errmsg(NULL) is \"\"");
+
+    /* the wrong state: a request in flight */
+    check(tlsc_http_ev_do(hx, &req, &res, ended_cb, &e) == TLSC_OK, "ev_do queued");
+    tlsc_download busy = {.url = url, .sink = NULL, .path = "unused"};
+    check(tlsc_http_ev_do(hx, &req, &res, ended_cb, &e) == TLSC_ERR_STATE &&
+              tlsc_http_ev_download(hx, &busy, &r, ended_cb, &e) == TLSC_ERR_STATE &&
+              tlsc_http_ev_set_server_name(hx, "localhost") == TLSC_ERR_STATE,
+          "in flight: ev_do, ev_download, ev_set_server_name: STATE");
+    wait_end(&e);
+    snprintf(what, sizeof what, "the request in flight still completes: %s (%s), status %d",
+             tlsc_strerror(e.err), e.detail, res.status);
+    check(e.done && e.err == TLSC_OK && res.status == 200 &&
+              strcmp(tlsc_http_ev_errmsg(hx), "") == 0,
+          what);
+    /* now a session is held: a small buffer says how much is needed */
+    size_t need = 0;
+    tlsc_err err = tlsc_http_ev_export_session(hx, blob, 1, &need);
+    snprintf(what, sizeof what, "ev_export_session into 1 byte: %s, need %zu",
+             tlsc_strerror(err), need);
+    check(err == TLSC_ERR_BUFFER_SIZE && need > 1, what);
+    check(tlsc_http_ev_export_session(hx, blob, sizeof blob, &len) == TLSC_OK && len == need &&
+              tlsc_http_ev_set_session(hx, blob, len) == TLSC_OK,
+          "ev_export_session then ev_set_session: the blob goes back in");
+    tlsc_http_ev_free(hx);
+}
+
 static bool exists(const char *path)
 {
     struct stat st;
@@ -544,6 +635,7 @@ int main(int argc, char **argv)
 
     /* 7. redirects and verified downloads (the blocking client's engine) */
     redirects(port, argv[5]);
+    bad_arguments(port);
     downloads(port, atoi(argv[7]), argv[5], argv[8]);
 
     tlsc_loop_free(loop);

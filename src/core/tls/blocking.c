@@ -4,6 +4,7 @@
  * protocol logic of its own.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "tlsc/tlsc.h"
 #include "platform/platform.h"
@@ -244,11 +245,17 @@ tlsc_err tlsc_tcp_connect(tlsc_tcp **out, const char *host, uint16_t port, uint3
                           char *detail, size_t cap)
 {
     char why[TLSC_ERRMSG_MAX] = "", text[TLSC_HOST_MAX + 1];
+    if (out != NULL)
+        *out = NULL; /* every failure leaves nothing to release */
     if (out == NULL || host == NULL || port == 0 || (detail == NULL && cap != 0))
         return TLSC_ERR_INVALID_ARG;
-    *out = NULL;
-    if (!tlsc__host_copy(host, text, false))
+    if (!tlsc__host_copy(host, text, false)) {
+        /* The detail names the error the header promises it for. */
+        if (cap != 0)
+            snprintf(detail, cap, "not a host name of at most %d characters: %.64s%s",
+                     TLSC_HOST_MAX, host, strlen(host) > 64 ? "..." : "");
         return TLSC_ERR_HOSTNAME;
+    }
     tlsc__tcp *t = NULL;
     tlsc_err err = tlsc__tcp_open(&t, text, NULL, 0, port, why, sizeof why);
     if (err == TLSC_OK)
