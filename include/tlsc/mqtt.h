@@ -540,7 +540,7 @@ TLSC_API void tlsc_mqtt_free(tlsc_mqtt *m);
 
 /* Connect to host:port (events follow from the loop). Allowed on a new
  * client or after DISCONNECTED. host is copied (it is reused for
- * reconnections), at most TLSC_HOST_MAX bytes.
+ * reconnections), at most 253 bytes (a DNS name).
  * Errors: TLSC_ERR_INVALID_ARG (m or host NULL, port 0), TLSC_ERR_HOSTNAME
  * (empty or too long), TLSC_ERR_STATE, tlsc_ev_connect's. */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_mqtt_connect(tlsc_mqtt *m,
