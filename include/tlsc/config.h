@@ -37,7 +37,8 @@ typedef struct tlsc_config tlsc_config;
 
 /* Create a configuration with the secure defaults above. *out is set to
  * NULL on error. Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_NO_MEMORY,
- * TLSC_ERR_INTERNAL (the crypto library failed to initialise). */
+ * TLSC_ERR_INTERNAL (the crypto library failed to initialise),
+ * TLSC_ERR_RANDOM (the entropy source failed, tlsc/platform.h). */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_config_new(tlsc_config **out);
 
 /* Drop the caller's reference. NULL is allowed. */

@@ -109,6 +109,8 @@ typedef enum tlsc_err {
 
     /* 10xx internal */
     TLSC_ERR_INTERNAL = 1000,       /* a bug in tlsc or an unexpected mbedTLS error */
+    TLSC_ERR_RANDOM = 1001,         /* the random generator failed: its entropy source
+                                     * gave no bytes (tlsc/platform.h) */
 
     /* 11xx HTTP (tlsc/http.h): the URL, the server's HTTP response or a
      * download's content is not what it must be. */

@@ -40,7 +40,8 @@ uint64_t tlsc_platform_monotonic_ms(void);
  * rand(), not a counter): mbedTLS seeds its random generator from it, and
  * every key of every connection depends on it. Return 0 on success, or
  * non-zero when the source failed: the library then refuses to initialise
- * (tlsc_config_new fails with TLSC_ERR_INTERNAL) rather than run weak.
+ * (tlsc_config_new fails with TLSC_ERR_RANDOM) rather than run weak; a
+ * failure later (a reseed) fails the handshake with TLSC_ERR_RANDOM.
  */
 int tlsc_platform_entropy(unsigned char *buf, size_t len);
 

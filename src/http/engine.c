@@ -129,12 +129,19 @@ void tlsc__http_core_closed(tlsc__http_core *c)
     c->conn_open = false;
 }
 
+/* tlsc_conn_new explains only its configuration errors in the config's
+ * detail; any other (no memory) leaves there whatever the last setter
+ * said, even a success's note ("2 certificates skipped"), so it is not
+ * quoted for them. */
 static tlsc_err conn_made(tlsc__http_core *c, const tlsc_url *u, tlsc_err err)
 {
     if (err == TLSC_ERR_HOSTNAME || err == TLSC_ERR_INVALID_ARG)
         return fail(c, err, "server name %s", c->server_name);
-    if (err != TLSC_OK)
+    if (err == TLSC_ERR_NO_TRUST || err == TLSC_ERR_CONFIG)
         return fail(c, err, "%s", tlsc_config_errmsg(c->cfg));
+    if (err != TLSC_OK)
+        return fail(c, err, "creating the connection to %s port %u: %s", u->host,
+                    (unsigned)u->port, tlsc_strerror(err));
     memcpy(c->conn_host, u->host, sizeof c->conn_host);
     c->conn_port = u->port;
     return TLSC_OK;

@@ -132,26 +132,37 @@ static void *worker(void *arg)
     return NULL;
 }
 
+/* A lookup that could not start for want of memory is NO_MEMORY (as a
+ * socket would be, net_error_posix.c), not a resolver failure; a thread or
+ * descriptor limit stays DNS_TEMPORARY: trying later may work. */
+static tlsc_err start_failed(int e)
+{
+    return tlsc__net_error(e) == TLSC_ERR_NO_MEMORY ? TLSC_ERR_NO_MEMORY
+                                                     : TLSC_ERR_DNS_TEMPORARY;
+}
+
 static tlsc_err spawn(tlsc__resolve *r, char *detail, size_t cap)
 {
     pthread_attr_t attr;
     pthread_t tid;
-    if (pthread_attr_init(&attr) != 0) {
-        snprintf(detail, cap, "cannot start a resolver thread for '%s'", r->host);
-        return TLSC_ERR_DNS_TEMPORARY;
+    int rc = pthread_attr_init(&attr);
+    if (rc != 0) {
+        snprintf(detail, cap, "cannot start a resolver thread for '%s': %s", r->host,
+                 strerror(rc));
+        return start_failed(rc);
     }
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     /* getaddrinfo needs little stack; keep many lookups cheap. */
     pthread_attr_setstacksize(&attr, 256 * 1024);
     atomic_store(&r->refs, 2);
-    int rc = pthread_create(&tid, &attr, worker, r);
+    rc = pthread_create(&tid, &attr, worker, r);
     pthread_attr_destroy(&attr);
     if (rc == 0)
         return TLSC_OK;
     atomic_store(&r->refs, 1);
     snprintf(detail, cap, "cannot start a resolver thread for '%s': %s", r->host,
              strerror(rc));
-    return TLSC_ERR_DNS_TEMPORARY;
+    return start_failed(rc);
 }
 
 tlsc_err tlsc__resolve_start(tlsc__resolve **out, const char *host, char *detail, size_t cap)
@@ -164,10 +175,11 @@ tlsc_err tlsc__resolve_start(tlsc__resolve **out, const char *host, char *detail
     r->fds[0] = r->fds[1] = -1;
     memcpy(r->host, host, strlen(host) + 1);
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, r->fds) != 0) {
-        snprintf(detail, cap, "cannot resolve '%s': no descriptor (%s)", host, strerror(errno));
+        int e = errno;
+        snprintf(detail, cap, "cannot resolve '%s': no descriptor (%s)", host, strerror(e));
         r->fds[0] = r->fds[1] = -1;
         release(r, true);
-        return TLSC_ERR_DNS_TEMPORARY;
+        return start_failed(e);
     }
     tlsc_err err = spawn(r, detail, cap);
     if (err != TLSC_OK) {

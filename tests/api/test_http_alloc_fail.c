@@ -24,6 +24,7 @@
 #define BODY "firmware image, version 1\n"
 
 static long pending = -1; /* alloc_countdown to arm at the first status line */
+static bool no_detail;    /* a failure came without its detail */
 
 /* The first response's status line arrives right after the first full
  * handshake: arming there skips that handshake's own failure points (its
@@ -96,6 +97,12 @@ static tlsc_err attempt(const char *ca, const char *url, long n, bool *reached, 
         return err;
     pending = n;
     err = requests(h, url, wrong);
+    /* The detail names the failure, never a configuration note left from
+     * before (tlsc_config_errmsg is "" here). */
+    if (err != TLSC_OK && tlsc_http_errmsg(h)[0] == '\0') {
+        printf("FAIL: %s without a detail\n", tlsc_strerror(err));
+        no_detail = true;
+    }
     *reached = alloc_countdown == 0;
     alloc_countdown = -1;
     pending = -1;
@@ -136,6 +143,11 @@ static int run(const char *pki, const char *dir)
                    n, leaked, tlsc_strerror(err));
             known ? known_leaks++ : failed++;
             base = tlsc_heap_current();
+        }
+        if (no_detail) {
+            printf("FAIL: failing allocation %ld: no detail\n", n);
+            no_detail = false;
+            failed++;
         }
         if (wrong) {
             printf("FAIL: failing allocation %ld: a successful request had a wrong body\n", n);

@@ -105,6 +105,9 @@ static const struct err_entry err_table[] = {
      "peer closed the connection without close_notify (data may be truncated)"},
 
     {TLSC_ERR_INTERNAL, "internal error: a bug in tlsc or an unexpected mbedTLS error"},
+    {TLSC_ERR_RANDOM,
+     "random generator failed: the entropy source gave no bytes (getentropy, or "
+     "tlsc_platform_entropy on bare metal)"},
 
     {TLSC_ERR_HTTP, "error in the HTTP exchange (see the detail message)"},
     {TLSC_ERR_HTTP_URL, "invalid URL: tlsc accepts https://HOST[:PORT][/PATH][?QUERY] without userinfo"},

@@ -20,8 +20,12 @@
 #include "core/mbedtls/text.h"
 
 #include "mbedtls/build_info.h"
+#include "mbedtls/ctr_drbg.h"
+#include "mbedtls/ecp.h"
+#include "mbedtls/entropy.h"
 #include "mbedtls/error.h"
 #include "mbedtls/pem.h"
+#include "mbedtls/rsa.h"
 #include "mbedtls/ssl.h"
 #include "psa/crypto.h"
 
@@ -171,6 +175,16 @@ void tlsc__describe_key(const mbedtls_pk_context *pk, char *out, size_t cap)
         snprintf(out, cap, "rsa %lu", (unsigned long)(mbedtls_pk_get_bitlen(pk)));
     else
         snprintf(out, cap, "unknown");
+}
+
+bool tlsc__mbedtls_rng_failed(int ret)
+{
+    return ret == MBEDTLS_ERR_ENTROPY_SOURCE_FAILED ||
+           ret == MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED ||
+           ret == MBEDTLS_ERR_CTR_DRBG_REQUEST_TOO_BIG ||
+           ret == MBEDTLS_ERR_CTR_DRBG_INPUT_TOO_BIG || ret == MBEDTLS_ERR_SSL_NO_RNG ||
+           ret == MBEDTLS_ERR_ECP_RANDOM_FAILED || ret == MBEDTLS_ERR_RSA_RNG_FAILED ||
+           ret == PSA_ERROR_INSUFFICIENT_ENTROPY;
 }
 
 bool tlsc__mbedtls_out_of_memory(int ret)

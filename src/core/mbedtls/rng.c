@@ -29,6 +29,9 @@
 
 static mbedtls_ctr_drbg_context g_drbg;
 static TLSC__ATOMIC(bool) g_seeded;
+/* Draws refused since start: lets a handshake name randomness as the
+ * cause whatever code mbedTLS turned the refusal into (errmap.c). */
+static TLSC__ATOMIC(unsigned long) g_failures;
 /* Taken around seeding and freeing only; mbedtls_ctr_drbg_random locks
  * the generator's own mutex (MBEDTLS_THREADING_C). */
 static TLSC__FLAG g_lock = TLSC__FLAG_INIT;
@@ -68,7 +71,10 @@ tlsc_err tlsc__rng_init(void)
     if (!tlsc__atomic_load(&g_seeded))
         seed_locked();
     rng_unlock();
-    return tlsc__atomic_load(&g_seeded) ? TLSC_OK : TLSC_ERR_INTERNAL;
+    if (tlsc__atomic_load(&g_seeded))
+        return TLSC_OK;
+    tlsc__atomic_fetch_add(&g_failures, 1UL);
+    return TLSC_ERR_RANDOM;
 }
 
 int tlsc__rng_random(unsigned char *out, size_t len)
@@ -77,12 +83,19 @@ int tlsc__rng_random(unsigned char *out, size_t len)
         return -1;
     while (len > 0) {
         size_t n = len < MBEDTLS_CTR_DRBG_MAX_REQUEST ? len : MBEDTLS_CTR_DRBG_MAX_REQUEST;
-        if (mbedtls_ctr_drbg_random(&g_drbg, out, n) != 0)
+        if (mbedtls_ctr_drbg_random(&g_drbg, out, n) != 0) {
+            tlsc__atomic_fetch_add(&g_failures, 1UL);
             return -1;
+        }
         out += n;
         len -= n;
     }
     return 0;
+}
+
+unsigned long tlsc__rng_failures(void)
+{
+    return tlsc__atomic_load(&g_failures);
 }
 
 void tlsc__rng_free(void)

@@ -26,5 +26,9 @@ void tlsc__describe_key(const mbedtls_pk_context *pk, char *out, size_t cap);
 /* errmap.c: whether mbedTLS's ret is an allocation failure (any module's
  * ALLOC_FAILED, PSA's INSUFFICIENT_MEMORY): a resource, not the input. */
 bool tlsc__mbedtls_out_of_memory(int ret);
+/* mbedtls_text.c: whether ret says the random generator failed (the
+ * entropy source, the DRBG, or a module's RNG_FAILED / PSA's
+ * INSUFFICIENT_ENTROPY): a failure of this device, not of the peer. */
+bool tlsc__mbedtls_rng_failed(int ret);
 
 #endif /* TLSC_CORE_MBEDTLS_TEXT_H */

@@ -51,6 +51,7 @@ struct tlsc_conn {
     tlsc_err io_err;            /* transport error behind an mbedTLS one */
     bool io_err_on_send;        /* ... and it happened while sending */
     unsigned long alloc_mark;   /* tlsc__alloc_failures() when the call began */
+    unsigned long rng_mark;     /* tlsc__rng_failures() when the call began */
 
     /* peer: where we connect (host) and who it must be (name); exact-length
      * heap text, lower case. host is NULL before start; name is NULL until

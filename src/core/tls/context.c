@@ -11,6 +11,7 @@
 #include "core/alloc.h"
 #include "core/config/config.h"
 #include "core/mbedtls/init.h"
+#include "core/mbedtls/rng.h"
 #include "core/tls/conn.h"
 #include "core/verify/verify.h"
 
@@ -47,6 +48,7 @@ void tlsc__conn_enter(tlsc_conn *c)
     tl_conn = c;
     tlsc__path_enter(&c->v);
     c->alloc_mark = tlsc__alloc_failures();
+    c->rng_mark = tlsc__rng_failures();
 }
 
 void tlsc__time_enter_at(const tlsc_config *cfg, int64_t unix_time)

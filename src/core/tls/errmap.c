@@ -14,6 +14,7 @@
 #include "core/config/log.h"
 #include "core/mbedtls/keyslots.h"
 #include "core/mbedtls/peek.h"
+#include "core/mbedtls/rng.h"
 #include "core/mbedtls/text.h"
 #include "core/tls/buffers.h"
 #include "core/tls/conn.h"
@@ -288,6 +289,26 @@ static tlsc_err fail_key_slots(tlsc_conn *c, const char *during, const char *why
                            (unsigned long)(tlsc_key_slots_in_use()), during, why);
 }
 
+/*
+ * The random generator refused bytes (its entropy source failed at a
+ * reseed). mbedTLS names it after whatever needed them: "entropy source
+ * failed" for the ClientHello random, a generic error for a TLS 1.3 key
+ * share (PSA's INSUFFICIENT_ENTROPY has no SSL code), an ECP or RSA
+ * "random failed" for a signature: the cause is this device, not the peer.
+ */
+static bool rng_failed(const tlsc_conn *c, int ret)
+{
+    return tlsc__rng_failures() != c->rng_mark || tlsc__mbedtls_rng_failed(ret);
+}
+
+static tlsc_err fail_rng(tlsc_conn *c, const char *during, const char *why)
+{
+    return tlsc__conn_fail(c, TLSC_ERR_RANDOM,
+                           "the random generator failed %s: its entropy source (getentropy, "
+                           "or tlsc_platform_entropy on bare metal) gave no bytes; mbedTLS "
+                           "reported it as%s", during, why);
+}
+
 /* The server's Certificate message holds a certificate with a key
  * algorithm this build cannot parse: fail c naming it. */
 static bool fail_unsupported_chain_key(tlsc_conn *c, int ret)
@@ -314,6 +335,8 @@ tlsc_err tlsc__conn_fail_mbedtls(tlsc_conn *c, int ret, const char *during)
         return c->err;
     if (c->state == TLSC__HANDSHAKE && tlsc__key_slots_exhausted())
         return fail_key_slots(c, during, why);
+    if (rng_failed(c, ret) && ret != MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE)
+        return fail_rng(c, during, why);
     if (tlsc__alloc_failures() != c->alloc_mark && ret != MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE)
         return tlsc__conn_fail(c, TLSC_ERR_NO_MEMORY,
                                "an allocation failed %s (heap in use %lu bytes, peak %lu); "
