@@ -73,7 +73,7 @@ tlsc_err tlsc__rng_init(void)
     rng_unlock();
     if (tlsc__atomic_load(&g_seeded))
         return TLSC_OK;
-    tlsc__atomic_fetch_add(&g_failures, 1UL);
+    (void)tlsc__atomic_fetch_add(&g_failures, 1UL);
     return TLSC_ERR_RANDOM;
 }
 
@@ -84,7 +84,7 @@ int tlsc__rng_random(unsigned char *out, size_t len)
     while (len > 0) {
         size_t n = len < MBEDTLS_CTR_DRBG_MAX_REQUEST ? len : MBEDTLS_CTR_DRBG_MAX_REQUEST;
         if (mbedtls_ctr_drbg_random(&g_drbg, out, n) != 0) {
-            tlsc__atomic_fetch_add(&g_failures, 1UL);
+            (void)tlsc__atomic_fetch_add(&g_failures, 1UL);
             return -1;
         }
         out += n;
