@@ -56,9 +56,75 @@ set(TLSC_MBEDTLS_EXTRA_INCLUDE_DIRS "" CACHE STRING
 if(TLSC_MBEDTLS_EXTRA_INCLUDE_DIRS)
   target_include_directories(tlsc_mbedtls_headers SYSTEM INTERFACE ${TLSC_MBEDTLS_EXTRA_INCLUDE_DIRS})
 endif()
+# The profile's name: tlsc_mbedtls_config.h is "full", tlsc_mbedtls_NAME.h "NAME".
+string(REGEX REPLACE "\\.h$" "" TLSC_PROFILE "${_cfg_name}")
+string(REGEX REPLACE "^tlsc_mbedtls_" "" TLSC_PROFILE "${TLSC_PROFILE}")
+if(TLSC_PROFILE STREQUAL "config")
+  set(TLSC_PROFILE "full")
+endif()
+message(STATUS "tlsc: mbedTLS profile '${TLSC_PROFILE}' (${TLSC_MBEDTLS_CONFIG})")
+
+# The Linux accelerator (src/accel/nettle, docs/footprint.md "Hardware
+# paths"): mbedTLS's GCM interface over GNU Nettle's AES-GCM, plugged in
+# through the same hook as a device's engines. AUTO: on for the full
+# profile of a native Linux build when nettle-dev >= 3.8 (the version
+# measured) is installed and no other accelerator header is given; never in
+# fuzz builds (they replace the RNG, not the cipher, and stay pure mbedTLS)
+# nor in the small profiles (they stand for the device: on a device the
+# board's own AES engine goes here). The 4 KiB hashing table of Nettle's
+# context sits where mbedTLS's GCM context sits: on the stack of each PSA
+# record operation (full profile, MBEDTLS_USE_PSA_CRYPTO).
+set(TLSC_ACCEL_NETTLE AUTO CACHE STRING
+    "AES-GCM through GNU Nettle (AUTO|ON|OFF; AUTO: full profile, native Linux, nettle-dev >= 3.8)")
+include(CheckCSourceCompiles)
+set(TLSC_MBEDTLS_LINK_LIBS "")
+set(_accel_configs "")
+set(_nettle_want OFF)
+if(TLSC_ACCEL_NETTLE STREQUAL "AUTO")
+  if(TLSC_PROFILE STREQUAL "full" AND NOT TLSC_FUZZ AND NOT TLSC_MBEDTLS_USER_CONFIG
+     AND NOT CMAKE_CROSSCOMPILING AND CMAKE_SYSTEM_NAME STREQUAL "Linux")
+    set(_nettle_want AUTO)
+  endif()
+elseif(TLSC_ACCEL_NETTLE)
+  set(_nettle_want ON)
+endif()
+if(_nettle_want)
+  find_path(TLSC_NETTLE_INCLUDE_DIR nettle/gcm.h)
+  find_library(TLSC_NETTLE_LIBRARY nettle)
+  set(_nettle_ok OFF)
+  if(TLSC_NETTLE_INCLUDE_DIR AND TLSC_NETTLE_LIBRARY)
+    set(CMAKE_REQUIRED_INCLUDES ${TLSC_NETTLE_INCLUDE_DIR})
+    check_c_source_compiles("
+#include <nettle/version.h>
+#if NETTLE_VERSION_MAJOR < 3 || (NETTLE_VERSION_MAJOR == 3 && NETTLE_VERSION_MINOR < 8)
+#error nettle older than 3.8
+#endif
+int main(void) { return 0; }" TLSC_NETTLE_3_8)
+    unset(CMAKE_REQUIRED_INCLUDES)
+    set(_nettle_ok ${TLSC_NETTLE_3_8})
+  endif()
+  if(_nettle_ok)
+    set(_accel_dir "${CMAKE_CURRENT_SOURCE_DIR}/src/accel/nettle")
+    set(_accel_configs "${_accel_dir}/tlsc_accel_nettle.h")
+    target_include_directories(tlsc_mbedtls_headers SYSTEM INTERFACE ${_accel_dir}
+      ${TLSC_NETTLE_INCLUDE_DIR})
+    list(APPEND TLSC_MBEDTLS_EXTRA_SOURCES "${_accel_dir}/gcm_nettle.c")
+    set(TLSC_MBEDTLS_LINK_LIBS ${TLSC_NETTLE_LIBRARY})
+    set(TLSC_AES_GCM "nettle")
+    message(STATUS "tlsc: AES-GCM through GNU Nettle (${TLSC_NETTLE_LIBRARY}): TLSC_ACCEL_NETTLE=${TLSC_ACCEL_NETTLE}")
+  elseif(_nettle_want STREQUAL "ON")
+    message(FATAL_ERROR "tlsc: TLSC_ACCEL_NETTLE=ON needs nettle-dev >= 3.8 (scripts/deps.sh build installs it)")
+  else()
+    message(STATUS "tlsc: AES-GCM: mbedTLS's own (nettle-dev >= 3.8 not found)")
+  endif()
+endif()
+if(NOT TLSC_AES_GCM)
+  set(TLSC_AES_GCM "mbedtls")
+endif()
+
 # mbedTLS takes one user config file; the fuzz overlay and the platform's
 # header are both included from one generated header.
-set(_user_configs "")
+set(_user_configs ${_accel_configs})
 if(TLSC_FUZZ)
   list(APPEND _user_configs "${CMAKE_CURRENT_SOURCE_DIR}/config/tlsc_fuzz_config.h")
 endif()
@@ -84,13 +150,6 @@ if(_user_configs)
     "MBEDTLS_USER_CONFIG_FILE=\"tlsc_user_config.h\"")
 endif()
 
-# The profile's name: tlsc_mbedtls_config.h is "full", tlsc_mbedtls_NAME.h "NAME".
-string(REGEX REPLACE "\\.h$" "" TLSC_PROFILE "${_cfg_name}")
-string(REGEX REPLACE "^tlsc_mbedtls_" "" TLSC_PROFILE "${TLSC_PROFILE}")
-if(TLSC_PROFILE STREQUAL "config")
-  set(TLSC_PROFILE "full")
-endif()
-message(STATUS "tlsc: mbedTLS profile '${TLSC_PROFILE}' (${TLSC_MBEDTLS_CONFIG})")
 
 file(GLOB TLSC_MBEDTLS_SOURCES ${TLSC_MBEDTLS_DIR}/library/*.c)
 # p256-m (3rdparty): compiles to nothing unless the profile enables its

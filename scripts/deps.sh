@@ -5,7 +5,7 @@
 set -euo pipefail
 
 what=${1:-all}
-build_pkgs=(cmake make gcc libc6-dev dpkg-dev debian-archive-keyring ca-certificates xz-utils bzip2 openssl pkg-config libp11-kit-dev)
+build_pkgs=(cmake make gcc libc6-dev dpkg-dev debian-archive-keyring ca-certificates xz-utils bzip2 openssl pkg-config libp11-kit-dev nettle-dev)
 check_pkgs=(libcmocka-dev gnutls-bin procps gawk coreutils clang libclang-rt-14-dev python3 python3-cryptography valgrind nginx-light libnginx-mod-http-echo gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi mosquitto mosquitto-clients softhsm2 opensc p11-kit qemu-system-arm gcc-xtensa-lx106 picolibc-xtensa-lx106-elf)
 bench_pkgs=(valgrind nginx-light curl time)
 
