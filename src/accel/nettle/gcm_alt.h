@@ -17,7 +17,8 @@ typedef struct mbedtls_gcm_context {
     uint64_t MBEDTLS_PRIVATE(len);      /* data bytes given so far */
     uint64_t MBEDTLS_PRIVATE(add_len);  /* associated data bytes so far */
     /* Nettle takes whole blocks except in its last call of each kind, so
-     * a partial block of associated data or input waits here. */
+     * a partial block of associated data or input waits here (the input's
+     * output is given at once all the same: gcm_nettle.c). */
     unsigned char MBEDTLS_PRIVATE(buf)[16];
     unsigned char MBEDTLS_PRIVATE(buf_len);
     unsigned char MBEDTLS_PRIVATE(key_len);  /* 0: no key yet; 16, 24 or 32 */

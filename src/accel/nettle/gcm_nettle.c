@@ -7,11 +7,18 @@
  * of each kind (associated data, then data), while mbedTLS's callers may
  * cut the input anywhere. A partial block waits in ctx->buf: for the
  * associated data until the first data call or the tag, for the data until
- * the next call or mbedtls_gcm_finish. That is gcm.h's "buffered output"
- * (a call returns 16 * B bytes of the 16 * B + A given so far; finish
- * returns the rest), which the interface allows for an ALT. The one-shot
- * calls that TLS and PSA use (crypt_and_tag, auth_decrypt) never see it:
- * their whole input goes to Nettle in two calls.
+ * the next call completes it or mbedtls_gcm_finish. Its output is given at
+ * once all the same ("immediate output", gcm.h: every update returns as
+ * many bytes as it takes, finish none), computed on a copy of Nettle's
+ * message state (peek_partial). gcm.h would also allow "buffered output"
+ * (holding those bytes back until the block is complete), but mbedTLS 3.6's
+ * own multipart callers do not handle it: the cipher layer gives
+ * mbedtls_gcm_update an output of exactly the input's size and calls
+ * mbedtls_gcm_finish with none, and PSA's built-in psa_aead_finish /
+ * psa_aead_verify report 0 bytes whatever mbedtls_gcm_finish wrote. The
+ * one-shot calls that TLS and PSA's records use (crypt_and_tag,
+ * auth_decrypt) take neither path: the whole input goes to Nettle in one
+ * call. tests/unit/test_gcm_nettle.c checks all of it.
  *
  * Key sizes: AES-128, -192 and -256 (MBEDTLS_CIPHER_ID_AES only: no
  * profile of tlsc enables ARIA or Camellia). IVs of any length. */
@@ -172,99 +179,140 @@ static void end_ad(mbedtls_gcm_context *ctx)
     ctx->state = GCM_DATA;
 }
 
-/* Data after a partial block: block by block through a bounce buffer.
- * Each round reads the 16 - r bytes that complete the waiting block and the
- * r bytes that start the next one before it writes 16 bytes at the same
- * offset, so output == input (in place) is safe. Rare (TLS and PSA's
- * one-shot calls never get here), so simplicity over speed. */
-static void update_unaligned(mbedtls_gcm_context *ctx, const unsigned char *in,
-                               size_t len, unsigned char *out)
+/* Nettle's per-message state (the IV's counter block, the counter, the
+ * hash so far, the lengths): struct gcm_ctx, a plain struct of nettle/gcm.h
+ * that Nettle's key-size wrappers keep next to the key's tables. */
+static struct gcm_ctx *n_state(mbedtls_gcm_context *ctx)
 {
-    unsigned char block[16], carry[16];
-    size_t r = ctx->buf_len, i = 0, fill, next;
-
-    memcpy(carry, ctx->buf, r);
-    while (r + (len - i) >= 16) {
-        fill = 16 - r;
-        memcpy(block, carry, r);
-        memcpy(block + r, in + i, fill);
-        next = len - (i + fill) < r ? len - (i + fill) : r;
-        memcpy(carry, in + i + fill, next);
-        n_crypt(ctx, 16, out + i, block);
-        i += fill + next;
-        r = next;
+    switch (ctx->key_len) {
+    case 16: return &ctx->n.a128.gcm;
+    case 24: return &ctx->n.a192.gcm;
+    default: return &ctx->n.a256.gcm;
     }
-    memcpy(ctx->buf, carry, r);
-    memcpy(ctx->buf + r, in + i, len - i);
-    ctx->buf_len = (unsigned char) (r + len - i);
-    mbedtls_platform_zeroize(block, sizeof(block));
-    mbedtls_platform_zeroize(carry, sizeof(carry));
 }
 
-int mbedtls_gcm_update(mbedtls_gcm_context *ctx, const unsigned char *input, size_t input_length,
-                       unsigned char *output, size_t output_size, size_t *output_length)
+/* The output of the len < 16 bytes of a partial block without committing
+ * them: Nettle's last-call path on a copy of the message state, which is
+ * then put back. Counter mode makes these bytes the same as those the
+ * block's real pass gives later, when it is complete or at finish. */
+static void peek_partial(mbedtls_gcm_context *ctx, size_t len, unsigned char *dst,
+                         const unsigned char *src)
+{
+    struct gcm_ctx saved = *n_state(ctx);
+    n_crypt(ctx, len, dst, src);
+    *n_state(ctx) = saved;
+    mbedtls_platform_zeroize(&saved, sizeof(saved));
+}
+
+/* Data into the block that waits in ctx->buf (possibly empty): up to its
+ * end, at most len bytes. The input is copied before any output is written
+ * (output == input is allowed). Returns the bytes taken, all of them output. */
+static size_t feed_block(mbedtls_gcm_context *ctx, const unsigned char *in, size_t len,
+                         unsigned char *out)
+{
+    unsigned char tmp[16];
+    size_t r = ctx->buf_len, take = 16 - r < len ? 16 - r : len;
+
+    memcpy(ctx->buf + r, in, take);
+    ctx->buf_len = (unsigned char) (r + take);
+    if (ctx->buf_len == 16) {
+        n_crypt(ctx, 16, tmp, ctx->buf);
+        ctx->buf_len = 0;
+    } else {
+        peek_partial(ctx, ctx->buf_len, tmp, ctx->buf);
+    }
+    memcpy(out, tmp + r, take);
+    mbedtls_platform_zeroize(tmp, sizeof(tmp));
+    return take;
+}
+
+/* The checks mbedtls_gcm_update and mbedtls_gcm_crypt_and_tag share. */
+static int check_data(const mbedtls_gcm_context *ctx, const unsigned char *input,
+                      size_t input_length, const unsigned char *output)
 {
     uint64_t total = ctx->len + (uint64_t) input_length;
-    size_t produce, whole;
 
     if (ctx->state == GCM_NO_MESSAGE || total < ctx->len || total > GCM_MAX_DATA) {
         return MBEDTLS_ERR_GCM_BAD_INPUT;
-    }
-    end_ad(ctx);
-    produce = ((size_t) ctx->buf_len + input_length) & ~(size_t) 15;
-    if (output_size < produce) {
-        return MBEDTLS_ERR_GCM_BUFFER_TOO_SMALL;
     }
     /* overlap is supported only as output == input (gcm.h) */
     if (output > input && (size_t) (output - input) < input_length) {
         return MBEDTLS_ERR_GCM_BAD_INPUT;
     }
-    ctx->len = total;
-    *output_length = produce;
+    return 0;
+}
+
+int mbedtls_gcm_update(mbedtls_gcm_context *ctx, const unsigned char *input, size_t input_length,
+                       unsigned char *output, size_t output_size, size_t *output_length)
+{
+    size_t done = 0, whole;
+    int ret;
+
+    if (output_size < input_length) {
+        return MBEDTLS_ERR_GCM_BUFFER_TOO_SMALL;
+    }
+    if ((ret = check_data(ctx, input, input_length, output)) != 0) {
+        return ret;
+    }
+    end_ad(ctx);
+    ctx->len += input_length;
+    *output_length = input_length;
     if (input_length == 0) {
         return 0; /* input and output may be NULL */
     }
     if (ctx->buf_len > 0) {
-        update_unaligned(ctx, input, input_length, output);
-        return 0;
+        done = feed_block(ctx, input, input_length, output);
     }
-    whole = input_length & ~(size_t) 15;
+    whole = (input_length - done) & ~(size_t) 15;
     if (whole > 0) {
-        n_crypt(ctx, whole, output, input);
+        n_crypt(ctx, whole, output + done, input + done);
+        done += whole;
     }
-    memcpy(ctx->buf, input + whole, input_length - whole);
-    ctx->buf_len = (unsigned char) (input_length - whole);
+    if (done < input_length) {
+        feed_block(ctx, input + done, input_length - done, output + done);
+    }
     return 0;
+}
+
+/* The block still waiting goes through Nettle's last data call (its output
+ * was given already), then the tag. */
+static void finish_message(mbedtls_gcm_context *ctx, unsigned char *tag, size_t tag_len)
+{
+    unsigned char tmp[16];
+
+    end_ad(ctx);
+    if (ctx->buf_len > 0) {
+        n_crypt(ctx, ctx->buf_len, tmp, ctx->buf);
+        mbedtls_platform_zeroize(tmp, sizeof(tmp));
+    }
+    n_digest(ctx, tag_len, tag);
+    mbedtls_platform_zeroize(ctx->buf, sizeof(ctx->buf));
+    ctx->buf_len = 0;
+    ctx->state = GCM_NO_MESSAGE;
 }
 
 int mbedtls_gcm_finish(mbedtls_gcm_context *ctx, unsigned char *output, size_t output_size,
                        size_t *output_length, unsigned char *tag, size_t tag_len)
 {
+    /* immediate output: finish has none to give */
+    (void) output;
+    (void) output_size;
     if (ctx->state == GCM_NO_MESSAGE || tag_len < 4 || tag_len > 16) {
         return MBEDTLS_ERR_GCM_BAD_INPUT;
     }
-    end_ad(ctx);
-    if (output_size < ctx->buf_len) {
-        return MBEDTLS_ERR_GCM_BAD_INPUT;
-    }
-    if (ctx->buf_len > 0) {
-        n_crypt(ctx, ctx->buf_len, output, ctx->buf);
-    }
-    *output_length = ctx->buf_len;
-    n_digest(ctx, tag_len, tag);
-    mbedtls_platform_zeroize(ctx->buf, sizeof(ctx->buf));
-    ctx->buf_len = 0;
-    ctx->state = GCM_NO_MESSAGE;
+    *output_length = 0;
+    finish_message(ctx, tag, tag_len);
     return 0;
 }
 
+/* The whole message in one Nettle call (TLS and PSA's records): no block
+ * waits, so nothing is computed twice. */
 int mbedtls_gcm_crypt_and_tag(mbedtls_gcm_context *ctx, int mode, size_t length,
                               const unsigned char *iv, size_t iv_len,
                               const unsigned char *add, size_t add_len,
                               const unsigned char *input, unsigned char *output,
                               size_t tag_len, unsigned char *tag)
 {
-    size_t olen = 0, olen2 = 0;
     int ret;
 
     if (tag_len < 4 || tag_len > 16) {
@@ -272,10 +320,16 @@ int mbedtls_gcm_crypt_and_tag(mbedtls_gcm_context *ctx, int mode, size_t length,
     }
     if ((ret = mbedtls_gcm_starts(ctx, mode, iv, iv_len)) != 0 ||
         (ret = mbedtls_gcm_update_ad(ctx, add, add_len)) != 0 ||
-        (ret = mbedtls_gcm_update(ctx, input, length, output, length, &olen)) != 0) {
+        (ret = check_data(ctx, input, length, output)) != 0) {
         return ret;
     }
-    return mbedtls_gcm_finish(ctx, output + olen, length - olen, &olen2, tag, tag_len);
+    end_ad(ctx);
+    if (length > 0) {
+        n_crypt(ctx, length, output, input);
+    }
+    ctx->len = length;
+    finish_message(ctx, tag, tag_len);
+    return 0;
 }
 
 int mbedtls_gcm_auth_decrypt(mbedtls_gcm_context *ctx, size_t length,
