@@ -592,6 +592,47 @@ static void test_contract_overlap(void **state)
     mbedtls_gcm_free(&ctx);
 }
 
+/* GCM's length limits (SP 800-38D, as mbedTLS checks them): data up to
+ * 2^36 - 32 bytes per message, associated data and IV below 2^61 bytes,
+ * counted over all calls. A call over the limit is refused before it reads
+ * a byte, so the lengths here are far larger than the buffers. In place:
+ * a separate output near the input would be refused as overlapping. */
+static void test_contract_limits(void **state)
+{
+    const uint64_t max_data = 0xFFFFFFFE0ull;
+    const uint64_t ad_limit = (uint64_t) 1 << 61;
+    mbedtls_gcm_context ctx;
+    unsigned char buf[32] = { 0 }, out[32], tag[16];
+    size_t olen;
+    (void) state;
+
+    if (sizeof(size_t) < 8)
+        skip(); /* such lengths do not fit in size_t */
+    keyed(&ctx);
+    assert_int_equal(mbedtls_gcm_starts(&ctx, MBEDTLS_GCM_ENCRYPT, IV, (size_t) ad_limit),
+                     MBEDTLS_ERR_GCM_BAD_INPUT);
+    assert_int_equal(mbedtls_gcm_crypt_and_tag(&ctx, MBEDTLS_GCM_ENCRYPT, (size_t) max_data + 1,
+                                               IV, 12, NULL, 0, buf, buf, 16, tag),
+                     MBEDTLS_ERR_GCM_BAD_INPUT);
+    assert_int_equal(mbedtls_gcm_crypt_and_tag(&ctx, MBEDTLS_GCM_ENCRYPT, 0, IV, 12, buf,
+                                               (size_t) ad_limit, NULL, NULL, 16, tag),
+                     MBEDTLS_ERR_GCM_BAD_INPUT);
+
+    assert_int_equal(mbedtls_gcm_starts(&ctx, MBEDTLS_GCM_ENCRYPT, IV, 12), 0);
+    assert_int_equal(mbedtls_gcm_update_ad(&ctx, buf, (size_t) ad_limit),
+                     MBEDTLS_ERR_GCM_BAD_INPUT);
+    assert_int_equal(mbedtls_gcm_update_ad(&ctx, buf, 16), 0);
+    assert_int_equal(mbedtls_gcm_update_ad(&ctx, buf, (size_t) (ad_limit - 16)),
+                     MBEDTLS_ERR_GCM_BAD_INPUT);
+    assert_int_equal(mbedtls_gcm_update(&ctx, buf, (size_t) max_data + 1, buf, SIZE_MAX, &olen),
+                     MBEDTLS_ERR_GCM_BAD_INPUT);
+    assert_int_equal(mbedtls_gcm_update(&ctx, buf, 32, out, 32, &olen), 0);
+    assert_int_equal(mbedtls_gcm_update(&ctx, buf, (size_t) (max_data - 31), buf, SIZE_MAX,
+                                        &olen), MBEDTLS_ERR_GCM_BAD_INPUT);
+    assert_int_equal(mbedtls_gcm_finish(&ctx, NULL, 0, &olen, tag, 16), 0);
+    mbedtls_gcm_free(&ctx);
+}
+
 /* A tag of t bytes is the first t bytes of the full one. */
 static void test_truncated_tags(void **state)
 {
@@ -798,6 +839,7 @@ int main(void)
         cmocka_unit_test(test_contract_order),
         cmocka_unit_test(test_contract_output_size),
         cmocka_unit_test(test_contract_overlap),
+        cmocka_unit_test(test_contract_limits),
         cmocka_unit_test(test_truncated_tags),
         cmocka_unit_test(test_psa),
         cmocka_unit_test(test_cipher_layer),

@@ -327,7 +327,6 @@ int mbedtls_gcm_crypt_and_tag(mbedtls_gcm_context *ctx, int mode, size_t length,
     if (length > 0) {
         n_crypt(ctx, length, output, input);
     }
-    ctx->len = length;
     finish_message(ctx, tag, tag_len);
     return 0;
 }
