@@ -82,6 +82,29 @@ typedef struct msg {
     size_t len;
 } msg;
 
+/* A random message of the given sizes, ctx keyed for it, and its one-shot
+ * encryption ct[len], tag[16]. */
+static msg random_msg(mbedtls_gcm_context *ctx, unsigned keybits, size_t iv_len, size_t ad_len,
+                      size_t len, unsigned char *ct, unsigned char tag[16])
+{
+    msg m;
+
+    memset(&m, 0, sizeof(m));
+    m.keybits = keybits;
+    m.iv_len = iv_len;
+    m.ad_len = ad_len;
+    m.len = len;
+    fill_random(m.key, sizeof(m.key));
+    fill_random(m.iv, m.iv_len);
+    fill_random(m.ad, m.ad_len);
+    fill_random(m.in, m.len);
+    mbedtls_gcm_init(ctx);
+    assert_int_equal(mbedtls_gcm_setkey(ctx, MBEDTLS_CIPHER_ID_AES, m.key, m.keybits), 0);
+    assert_int_equal(mbedtls_gcm_crypt_and_tag(ctx, MBEDTLS_GCM_ENCRYPT, m.len, m.iv, m.iv_len,
+                                               m.ad, m.ad_len, m.in, ct, 16, tag), 0);
+    return m;
+}
+
 /* How a streamed message is cut: associated data in two calls at ad_cut,
  * data in three at cut[0] <= cut[1]; in place: each update's output is its
  * input buffer (gcm.h allows output == input). */
@@ -284,22 +307,8 @@ static void test_streaming(void **state)
     for (size_t d = 0; d < UNIT_ARRAY_LEN(lens); d++) {
         mbedtls_gcm_context ctx;
         unsigned char ct[MAX_MSG], back[MAX_MSG], tag[16], tag2[16];
-        msg m;
+        msg m = random_msg(&ctx, keybits[a], iv_lens[b], ad_lens[c], lens[d], ct, tag);
 
-        memset(&m, 0, sizeof(m));
-        m.keybits = keybits[a];
-        m.iv_len = iv_lens[b];
-        m.ad_len = ad_lens[c];
-        m.len = lens[d];
-        fill_random(m.key, sizeof(m.key));
-        fill_random(m.iv, m.iv_len);
-        fill_random(m.ad, m.ad_len);
-        fill_random(m.in, m.len);
-
-        mbedtls_gcm_init(&ctx);
-        assert_int_equal(mbedtls_gcm_setkey(&ctx, MBEDTLS_CIPHER_ID_AES, m.key, m.keybits), 0);
-        assert_int_equal(mbedtls_gcm_crypt_and_tag(&ctx, MBEDTLS_GCM_ENCRYPT, m.len, m.iv,
-                                                   m.iv_len, m.ad, m.ad_len, m.in, ct, 16, tag), 0);
         /* one-shot decryption: plaintext back, same tag */
         assert_int_equal(mbedtls_gcm_crypt_and_tag(&ctx, MBEDTLS_GCM_DECRYPT, m.len, m.iv,
                                                    m.iv_len, m.ad, m.ad_len, ct, back, 16, tag2), 0);
@@ -363,21 +372,8 @@ static void test_auth_failure(void **state)
     for (size_t k = 0; k < UNIT_ARRAY_LEN(keybits); k++) {
         mbedtls_gcm_context ctx;
         unsigned char ct[MAX_MSG], tag[16], bad[MAX_MSG], bad_tag[16];
-        msg m;
-
-        memset(&m, 0, sizeof(m));
-        m.keybits = keybits[k];
-        m.iv_len = 12;
-        m.ad_len = 20;
-        m.len = 60; /* a partial last block */
-        fill_random(m.key, sizeof(m.key));
-        fill_random(m.iv, m.iv_len);
-        fill_random(m.ad, m.ad_len);
-        fill_random(m.in, m.len);
-        mbedtls_gcm_init(&ctx);
-        assert_int_equal(mbedtls_gcm_setkey(&ctx, MBEDTLS_CIPHER_ID_AES, m.key, m.keybits), 0);
-        assert_int_equal(mbedtls_gcm_crypt_and_tag(&ctx, MBEDTLS_GCM_ENCRYPT, m.len, m.iv,
-                                                   m.iv_len, m.ad, m.ad_len, m.in, ct, 16, tag), 0);
+        /* 60 bytes: a partial last block */
+        msg m = random_msg(&ctx, keybits[k], 12, 20, 60, ct, tag);
 
         for (int in_place = 0; in_place < 2; in_place++) {
             int ret = auth_decrypt_case(&ctx, &m, ct, tag, 16, in_place, &zeroed);
@@ -435,6 +431,16 @@ static void keyed(mbedtls_gcm_context *ctx)
 {
     mbedtls_gcm_init(ctx);
     assert_int_equal(mbedtls_gcm_setkey(ctx, MBEDTLS_CIPHER_ID_AES, KEY, 128), 0);
+}
+
+/* keyed, random pt[len] and its one-shot encryption (no AD) to compare with */
+static void keyed_reference(mbedtls_gcm_context *ctx, unsigned char *pt, size_t len,
+                            unsigned char *ref, unsigned char ref_tag[16])
+{
+    fill_random(pt, len);
+    keyed(ctx);
+    assert_int_equal(mbedtls_gcm_crypt_and_tag(ctx, MBEDTLS_GCM_ENCRYPT, len, IV, 12, NULL, 0,
+                                               pt, ref, 16, ref_tag), 0);
 }
 
 static void test_contract_arguments(void **state)
@@ -532,10 +538,7 @@ static void test_contract_output_size(void **state)
     static const size_t chunks[] = { 20, 12, 8 };
     (void) state;
 
-    fill_random(pt, sizeof(pt));
-    keyed(&ctx);
-    assert_int_equal(mbedtls_gcm_crypt_and_tag(&ctx, MBEDTLS_GCM_ENCRYPT, sizeof(pt), IV, 12,
-                                               NULL, 0, pt, ref, 16, ref_tag), 0);
+    keyed_reference(&ctx, pt, sizeof(pt), ref, ref_tag);
 
     assert_int_equal(mbedtls_gcm_starts(&ctx, MBEDTLS_GCM_ENCRYPT, IV, 12), 0);
     for (size_t i = 0; i < UNIT_ARRAY_LEN(chunks); i++) {
@@ -564,10 +567,7 @@ static void test_contract_overlap(void **state)
     size_t olen;
     (void) state;
 
-    fill_random(pt, sizeof(pt));
-    keyed(&ctx);
-    assert_int_equal(mbedtls_gcm_crypt_and_tag(&ctx, MBEDTLS_GCM_ENCRYPT, 32, IV, 12, NULL, 0,
-                                               pt, ref, 16, ref_tag), 0);
+    keyed_reference(&ctx, pt, sizeof(pt), ref, ref_tag);
     /* output after the input but inside it */
     for (size_t d = 1; d < 32; d++) {
         memcpy(buf, pt, 32);
