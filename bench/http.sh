@@ -22,6 +22,11 @@
 #   2. tlsc's peak heap during a download (handshake included, from
 #      `tlsc get --stats`) when nginx sends 4 KiB vs 16 KiB records
 #      (ssl_buffer_size).
+#      When BUILD_DIR does AES-GCM through GNU Nettle (the default on a
+#      Linux host: src/accel/nettle, docs/footprint.md), the same tlsc and
+#      raw client built with mbedTLS's own AES-GCM (-DTLSC_ACCEL_NETTLE=OFF,
+#      into build/bench-mbedtls-gcm, once) run in the same rounds, so the
+#      table shows what the accelerator changes;
 # BENCH_BASELINE=BUILD_DIR adds the raw client of another build (before/after).
 # Uses the release build (make); nginx-light and curl from scripts/deps.sh
 # bench.
@@ -105,6 +110,22 @@ clients=(tlsc_o raw_o tlsc_o_sha raw_o_sha tlsc_stdout raw_stdout raw_discard cu
 # BENCH_CLIENTS="tlsc_o raw_o" runs only those (the ratios of the others
 # then read 0).
 [ -n "${BENCH_CLIENTS:-}" ] && read -r -a clients <<< "$BENCH_CLIENTS"
+# With Nettle's AES-GCM in BUILD_DIR: the same programs with mbedTLS's own.
+mbgcm=""
+if [ -z "${BENCH_CLIENTS:-}" ] && grep -q '^TLSC_AES_GCM_IMPL:INTERNAL=nettle$' "$build/CMakeCache.txt" 2>/dev/null; then
+  mbgcm=$repo/build/bench-mbedtls-gcm
+  if [ ! -f "$mbgcm/CMakeCache.txt" ]; then
+    echo "building tlsc with mbedTLS's own AES-GCM into $mbgcm (once)..." >&2
+    src=$(sed -n 's/^TLSC_MBEDTLS_SOURCE_DIR:[A-Z]*=//p' "$build/CMakeCache.txt")
+    deps=$(sed -n 's/^TLSC_DEPS_DIR:[A-Z]*=//p' "$build/CMakeCache.txt")
+    cmake -S "$repo" -B "$mbgcm" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTLSC_BUILD_TESTS=OFF \
+      -DTLSC_ACCEL_NETTLE=OFF ${src:+-DTLSC_MBEDTLS_SOURCE_DIR="$src"} \
+      ${deps:+-DTLSC_DEPS_DIR="$deps"} >/dev/null
+  fi
+  cmake "$mbgcm" >/dev/null
+  cmake --build "$mbgcm" -j "${JOBS:-2}" --target tlsc_cli raw_client >/dev/null
+  clients+=(mb_tlsc_o mb_raw_discard)
+fi
 # BENCH_BASELINE=BUILD_DIR adds that build's raw client (e.g. one configured
 # with -DTLSC_MBEDTLS_ARCH_FLAGS=OFF: before/after in one run).
 base_raw=""
@@ -121,6 +142,8 @@ label() {
     raw_discard) echo "raw (discard)" ;;
     curl_o) echo "curl -o FILE" ;;
     base_discard) echo "raw (discard), baseline" ;;
+    mb_tlsc_o) echo "tlsc get -o FILE, mbedTLS GCM" ;;
+    mb_raw_discard) echo "raw (discard), mbedTLS GCM" ;;
   esac
 }
 # Runs NAME under /usr/bin/time (wall, user, sys into $tmp/time).
@@ -141,6 +164,9 @@ run_client() { # NAME
                  grep -q "^bytes: $size" "$tmp/raw.err" ;;
     base_discard) "${t[@]}" "$base_raw" get 127.0.0.1 "$PORT" /256m "$ca" 2>"$tmp/raw.err" &&
                   grep -q "^bytes: $size" "$tmp/raw.err" ;;
+    mb_tlsc_o) "${t[@]}" "$mbgcm/tools/tlsc" get "$url" "${tls[@]}" -o "$out" ;;
+    mb_raw_discard) "${t[@]}" "$mbgcm/bench/raw_client" get 127.0.0.1 "$PORT" /256m "$ca" \
+                      2>"$tmp/raw.err" && grep -q "^bytes: $size" "$tmp/raw.err" ;;
     curl_o) "${t[@]}" curl -sS --tlsv1.3 --tls13-ciphers "$suite" --cacert "$ca" -o "$out" "$url" ;;
   esac
 }
@@ -167,6 +193,7 @@ cpurate() { awk -v n="$1" -v b="$size" '$1 == n && $3 > 0 {r = b / 1048576 / $3;
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", (b > 0 ? a / b : 0)}'; }
 
 echo "download of 256 MiB over loopback, TLS 1.3 $suite, nginx;"
+echo "AES-GCM of $build: $(sed -n 's/^TLSC_AES_GCM_IMPL:INTERNAL=//p' "$build/CMakeCache.txt")"
 echo "$rounds interleaved rounds, best of each (machine shared: trust the CPU column)"
 printf '%-28s %10s %14s\n' client "MiB/s" "MiB/CPU-s"
 for c in "${clients[@]}"; do
@@ -182,6 +209,10 @@ ratio_row "tlsc -o / raw --out (no digest)" tlsc_o raw_o
 ratio_row "tlsc -o --sha256 / raw --out --sha256" tlsc_o_sha raw_o_sha
 ratio_row "tlsc > stdout / raw --stdout" tlsc_stdout raw_stdout
 ratio_row "tlsc -o / curl -o" tlsc_o curl_o
+if [ -n "$mbgcm" ]; then
+  ratio_row "tlsc -o / curl -o, mbedTLS's own AES-GCM" mb_tlsc_o curl_o
+  ratio_row "raw (discard): Nettle GCM / mbedTLS GCM" raw_discard mb_raw_discard
+fi
 [ -n "$base_raw" ] && ratio_row "raw (discard) / baseline raw (discard)" raw_discard base_discard
 echo
 

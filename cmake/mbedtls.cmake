@@ -121,6 +121,8 @@ endif()
 if(NOT TLSC_AES_GCM)
   set(TLSC_AES_GCM "mbedtls")
 endif()
+# for the benchmarks, which read it from CMakeCache.txt
+set(TLSC_AES_GCM_IMPL "${TLSC_AES_GCM}" CACHE INTERNAL "AES-GCM implementation: nettle or mbedtls")
 
 # mbedTLS takes one user config file; the fuzz overlay and the platform's
 # header are both included from one generated header.

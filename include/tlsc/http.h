@@ -562,10 +562,12 @@ TLSC_API void tlsc_http_ev_free(tlsc_http_ev *hx);
  * The send queue is enlarged to hold the head or the body when one is
  * larger than its bound (so the body is in RAM once more: stream large
  * uploads with a producer through tlsc_http_ev_do instead).
- * Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_STATE (a request is in flight),
- * those of tlsc_http_request_format, tlsc_ev_new and tlsc_ev_connect,
- * TLSC_ERR_NO_MEMORY; what fails before any event (the connection cannot
- * even start) is returned here and end is not called.
+ * Errors: TLSC_ERR_INVALID_ARG (hx, r or r->url NULL, r->body NULL with
+ * a body_len, or hx freed inside one of its callbacks), TLSC_ERR_STATE (a
+ * request is in flight), those of tlsc_http_request_format, tlsc_ev_new
+ * and tlsc_ev_connect, TLSC_ERR_NO_MEMORY; what fails before any event
+ * (the connection cannot even start) is returned here and end is not
+ * called (its words are in tlsc_http_ev_errmsg).
  */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_ev_request(tlsc_http_ev *hx,
                                                       const tlsc_http_ev_req *r);
@@ -646,8 +648,11 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_ev_export_session(tlsc_http_ev *hx, v
  * (all 0 when hx is NULL; nothing is written when out is NULL). */
 TLSC_API void tlsc_http_ev_get_stats(const tlsc_http_ev *hx, tlsc_http_stats *out);
 /* Detail of the last error ("" after a success; also given to end).
- * Owned by hx: the pointer is valid until tlsc_http_ev_free, its words
- * change with the next request. "" when hx is NULL; never NULL. */
+ * A tlsc_http_ev_* call given hx that refuses with TLSC_ERR_INVALID_ARG
+ * or TLSC_ERR_STATE leaves words here naming the bad argument, or that a
+ * request is in flight (not taken for that request's own). Owned by hx:
+ * the pointer is valid until tlsc_http_ev_free, its words change with the
+ * next request or refused call. "" when hx is NULL; never NULL. */
 TLSC_API const char *tlsc_http_ev_errmsg(const tlsc_http_ev *hx);
 
 /* Stop / resume reading responses (see BACKPRESSURE above); also applies

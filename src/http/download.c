@@ -357,8 +357,11 @@ static tlsc_err verify(dl *s, tlsc_download_result *res)
 
 tlsc_err tlsc__dl_check(tlsc__http_core *c, const tlsc_download *d)
 {
-    if (d == NULL || d->url == NULL)
-        return tlsc__http_core_fail(c, TLSC_ERR_INVALID_ARG, "no download or no URL");
+    if (d == NULL)
+        return tlsc__http_core_fail(c, TLSC_ERR_INVALID_ARG, "no download (d is NULL)");
+    if (d->url == NULL)
+        return tlsc__http_core_fail(c, TLSC_ERR_INVALID_ARG,
+                                    "the download has no URL (d->url is NULL)");
     if ((d->path == NULL) == (d->sink == NULL))
         return tlsc__http_core_fail(c, TLSC_ERR_INVALID_ARG,
                                     "a download needs exactly one of path and sink");

@@ -87,8 +87,11 @@ tlsc_err tlsc__http_core_set_server_name(tlsc__http_core *c, const char *name)
 
 tlsc_err tlsc__http_core_set_max_redirects(tlsc__http_core *c, unsigned max)
 {
-    if (c == NULL || max > TLSC__HTTP_MAX_REDIRECTS)
+    if (c == NULL)
         return TLSC_ERR_INVALID_ARG;
+    if (max > TLSC__HTTP_MAX_REDIRECTS)
+        return fail(c, TLSC_ERR_INVALID_ARG, "max redirects %u is more than %d", max,
+                    TLSC__HTTP_MAX_REDIRECTS);
     c->max_redirects = max;
     return TLSC_OK;
 }
@@ -103,14 +106,23 @@ tlsc_err tlsc__http_core_set_max_time(tlsc__http_core *c, uint32_t ms)
 
 tlsc_err tlsc__http_core_set_session(tlsc__http_core *c, const void *blob, size_t len)
 {
-    return c != NULL ? tlsc__next_import(&c->next, blob, len) : TLSC_ERR_INVALID_ARG;
+    if (c == NULL)
+        return TLSC_ERR_INVALID_ARG;
+    tlsc_err err = tlsc__next_import(&c->next, blob, len);
+    if (err == TLSC_ERR_INVALID_ARG && blob == NULL)
+        return fail(c, err, "no session (blob is NULL)");
+    if (err == TLSC_ERR_INVALID_ARG)
+        return fail(c, err, "a session of %zu bytes (1 to %d)", len, TLSC_SESSION_MAX);
+    return err;
 }
 
 tlsc_err tlsc__http_core_export_session(tlsc__http_core *c, const tlsc_conn *open, void *buf,
                                         size_t cap, size_t *len)
 {
-    if (c == NULL || len == NULL)
+    if (c == NULL)
         return TLSC_ERR_INVALID_ARG;
+    if (len == NULL)
+        return fail(c, TLSC_ERR_INVALID_ARG, "no place for the session's length (len is NULL)");
     tlsc__next_keep(&c->next, open);
     return tlsc__next_export(&c->next, buf, cap, len);
 }
@@ -399,7 +411,9 @@ static tlsc_err x_done(void *ud)
     return TLSC_OK;
 }
 
-/* The parser's error, with its detail as the client's. */
+/* The parser's error, with its detail as the client's: words already
+ * there were written by a callback during this feed (tlsc__hx_feed and
+ * _ended start with none). */
 static tlsc_err parser_fail(tlsc__hx *x, tlsc_err err)
 {
     if (x->c->errmsg[0] != '\0')
@@ -507,8 +521,18 @@ static bool receiving(const tlsc__hx *x)
     return x->state >= HX_SEND_HEAD && x->state <= HX_RECV;
 }
 
+/* A call refused while the request runs (tlsc_http_ev_do on a busy
+ * client) leaves its words in c->errmsg for its caller; they are not the
+ * request's, so the engine's own steps start without them. */
+static void forget_refusal(tlsc__hx *x)
+{
+    if (x->state != HX_DONE) /* else they say why it ended */
+        x->c->errmsg[0] = '\0';
+}
+
 void tlsc__hx_feed(tlsc__hx *x, const void *data, size_t len)
 {
+    forget_refusal(x);
     if (!receiving(x)) {
         tlsc__hx_abort(x, TLSC_ERR_HTTP_MALFORMED, "response bytes before the request was sent");
         return;
@@ -546,6 +570,7 @@ void tlsc__hx_ended(tlsc__hx *x, tlsc_err how)
 {
     if (x->state == HX_DONE)
         return;
+    forget_refusal(x);
     x->c->conn_open = false;
     if (!receiving(x)) {
         tlsc__hx_failed(x, how, "the connection ended");

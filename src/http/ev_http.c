@@ -75,6 +75,7 @@ static void arm(tlsc_http_ev *hx, bool running)
 static void open_conn(tlsc_http_ev *hx)
 {
     drop_conn(hx);
+    hx->c.errmsg[0] = '\0'; /* the words below are this opening's, if any */
     tlsc_err err = tlsc_ev_new(hx->loop, hx->c.cfg, on_event, hx, &hx->ev);
     if (err == TLSC_OK) {
         tlsc__ev_share_next(hx->ev, &hx->c.next); /* one saved session */
@@ -138,6 +139,8 @@ static void ended_with(tlsc_http_ev *hx, tlsc_err err)
     tlsc__http_deadline_end(&hx->c, true);
     arm(hx, false); /* a kept-alive connection outlives the request */
     hx->busy = false;
+    if (err == TLSC_OK)
+        hx->c.errmsg[0] = '\0'; /* a call refused meanwhile wrote there */
     if (hx->starting) {
         hx->start_err = err; /* returned by the call, end is not called */
         hx->end = NULL;
@@ -308,22 +311,52 @@ TLSC_API void tlsc_http_ev_free(tlsc_http_ev *hx)
 }
 
 /* A request the engine can format (checked now, so a bad header fails the
- * call rather than its end callback). */
-static tlsc_err check_format(const tlsc_http_request *r, const tlsc_url *u, char *detail,
-                             size_t cap)
+ * call rather than its end callback, in the client's words). */
+static tlsc_err check_format(tlsc_http_ev *hx, const tlsc_http_request *r, const tlsc_url *u)
 {
     size_t len = 0;
+    char detail[TLSC__HTTP_DETAIL_MAX];
     int64_t framing = r->body != NULL ? (int64_t)r->body_len : TLSC_HTTP_BODY_NONE;
     tlsc_err err = tlsc_http_request_format(NULL, 0, &len, r->method ? r->method : "GET", u,
-                                            r->headers, r->header_count, framing, detail, cap);
-    return err == TLSC_ERR_BUFFER_SIZE ? TLSC_OK : err == TLSC_OK ? TLSC_ERR_INTERNAL : err;
+                                            r->headers, r->header_count, framing, detail,
+                                            sizeof detail);
+    if (err == TLSC_ERR_BUFFER_SIZE)
+        return TLSC_OK; /* formattable: only the size was asked */
+    return tlsc__http_core_fail(&hx->c, err == TLSC_OK ? TLSC_ERR_INTERNAL : err, "%s", detail);
+}
+
+/* Every refusal of a call with a client says why in the client's detail
+ * (tlsc_http_ev_errmsg), as tlsc__dl_check does for a download. */
+static tlsc_err refuse(tlsc_http_ev *hx, const char *why)
+{
+    return tlsc__http_core_fail(&hx->c, TLSC_ERR_INVALID_ARG, "%s", why);
+}
+
+static tlsc_err refuse_busy(tlsc_http_ev *hx)
+{
+    return tlsc__http_core_fail(&hx->c, TLSC_ERR_STATE,
+                                "a request is in flight (one at a time: send the next from "
+                                "its end callback)");
 }
 
 static tlsc_err may_start(tlsc_http_ev *hx)
 {
     if (hx->c.stopped)
-        return TLSC_ERR_INVALID_ARG;
-    return hx->busy ? TLSC_ERR_STATE : TLSC_OK;
+        return refuse(hx, "the client was freed inside one of its callbacks");
+    return hx->busy ? refuse_busy(hx) : TLSC_OK;
+}
+
+/* r's own fields the call needs, the bad one named. */
+static tlsc_err check_req(tlsc_http_ev *hx, const tlsc_http_ev_req *r)
+{
+    if (r == NULL)
+        return refuse(hx, "no request (r is NULL)");
+    if (r->url == NULL)
+        return refuse(hx, "the request has no URL (r->url is NULL)");
+    if (r->body == NULL && r->body_len > 0)
+        return tlsc__http_core_fail(&hx->c, TLSC_ERR_INVALID_ARG,
+                                    "r->body_len is %zu but r->body is NULL", r->body_len);
+    return TLSC_OK;
 }
 
 static size_t text_size(const char *s)
@@ -351,7 +384,7 @@ static tlsc_err copy_request(tlsc_http_ev *hx, const tlsc_http_ev_req *r,
         n += text_size(r->headers[i].name) + text_size(r->headers[i].value);
     unsigned char *copy = tlsc__calloc(1, n + 1);
     if (copy == NULL)
-        return TLSC_ERR_NO_MEMORY;
+        return tlsc__http_core_fail(&hx->c, TLSC_ERR_NO_MEMORY, "copying the request");
     tlsc_http_header *hs = (tlsc_http_header *)(void *)copy;
     unsigned char *p = copy + sizeof(tlsc_http_header) * r->header_count;
     for (size_t i = 0; i < r->header_count; i++) {
@@ -376,15 +409,18 @@ static tlsc_err copy_request(tlsc_http_ev *hx, const tlsc_http_ev_req *r,
 
 TLSC_API tlsc_err tlsc_http_ev_request(tlsc_http_ev *hx, const tlsc_http_ev_req *r)
 {
-    if (hx == NULL || r == NULL || r->url == NULL || (r->body == NULL && r->body_len > 0))
+    if (hx == NULL)
         return TLSC_ERR_INVALID_ARG;
+    tlsc_err err = check_req(hx, r);
+    if (err != TLSC_OK)
+        return err;
     tlsc_http_request req;
-    tlsc_err err = may_start(hx);
     tlsc_http_request fmt = {.method = r->method, .headers = r->headers,
                              .header_count = r->header_count, .body = r->body,
                              .body_len = r->body_len};
+    err = may_start(hx);
     if (err == TLSC_OK)
-        err = check_format(&fmt, r->url, NULL, 0);
+        err = check_format(hx, &fmt, r->url);
     if (err == TLSC_OK)
         err = copy_request(hx, r, &req);
     if (err != TLSC_OK)
@@ -400,8 +436,12 @@ TLSC_API tlsc_err tlsc_http_ev_request(tlsc_http_ev *hx, const tlsc_http_ev_req 
 TLSC_API tlsc_err tlsc_http_ev_do(tlsc_http_ev *hx, const tlsc_http_request *req,
                                   tlsc_http_result *res, tlsc_http_ev_end_fn end, void *ud)
 {
-    if (hx == NULL || req == NULL || req->url == NULL)
+    if (hx == NULL)
         return TLSC_ERR_INVALID_ARG;
+    if (req == NULL)
+        return refuse(hx, "no request (req is NULL)");
+    if (req->url == NULL)
+        return refuse(hx, "the request has no URL (req->url is NULL)");
     tlsc_err err = may_start(hx);
     if (err != TLSC_OK)
         return err;
@@ -417,8 +457,10 @@ TLSC_API tlsc_err tlsc_http_ev_download(tlsc_http_ev *hx, const tlsc_download *d
                                         tlsc_download_result *res, tlsc_http_ev_end_fn end,
                                         void *ud)
 {
-    if (hx == NULL || res == NULL)
+    if (hx == NULL)
         return TLSC_ERR_INVALID_ARG;
+    if (res == NULL)
+        return refuse(hx, "no place for the download's result (res is NULL)");
     tlsc_err err = may_start(hx);
     if (err == TLSC_OK)
         err = tlsc__dl_check(&hx->c, d);
@@ -449,8 +491,10 @@ TLSC_API tlsc_err tlsc_http_ev_set_max_time(tlsc_http_ev *hx, uint32_t ms)
 
 TLSC_API tlsc_err tlsc_http_ev_set_server_name(tlsc_http_ev *hx, const char *name)
 {
-    if (hx == NULL || hx->busy)
-        return hx == NULL ? TLSC_ERR_INVALID_ARG : TLSC_ERR_STATE;
+    if (hx == NULL)
+        return TLSC_ERR_INVALID_ARG;
+    if (hx->busy)
+        return refuse_busy(hx);
     tlsc_err err = tlsc__http_core_set_server_name(&hx->c, name);
     if (err == TLSC_OK)
         drop_conn(hx);

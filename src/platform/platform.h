@@ -88,11 +88,15 @@ tlsc_err tlsc__resolve_now(const char *host, tlsc__addr_text addrs[TLSC__RESOLVE
 /*
  * Tests only: answer every lookup (tlsc__resolve_now and the asynchronous
  * one) from fn instead of the system resolver, which lets a test give a
- * name several addresses without touching /etc/hosts. fn fills addrs and
- * returns how many (0 = the name does not exist); it may run on the
- * resolver's worker thread. NULL restores the system resolver.
+ * name several addresses without touching /etc/hosts, or make it fail as
+ * the system resolver can. fn stands in for getaddrinfo: it fills addrs,
+ * sets *count (at most TLSC__RESOLVE_MAX) and returns getaddrinfo's
+ * answer: 0 (with *count 0: a name without a usable address), EAI_NONAME,
+ * EAI_AGAIN..., or EAI_SYSTEM with errno set to the cause. It may run on
+ * the resolver's worker thread. NULL restores the system resolver.
  */
-typedef size_t (*tlsc__resolve_hook)(const char *host, tlsc__addr_text addrs[TLSC__RESOLVE_MAX]);
+typedef int (*tlsc__resolve_hook)(const char *host, tlsc__addr_text addrs[TLSC__RESOLVE_MAX],
+                                  size_t *count);
 void tlsc__resolve_set_hook(tlsc__resolve_hook fn);
 
 /*

@@ -29,6 +29,7 @@ struct tlsc__resolve {
     atomic_int done;
     int fds[2];             /* [0] owner reads, [1] worker writes */
     int rc;                 /* getaddrinfo's answer */
+    int sys_errno;          /* its errno, the cause of an EAI_SYSTEM */
     tlsc__addr_text addrs[TLSC__RESOLVE_MAX];
     size_t count;
     char host[];            /* the name looked up */
@@ -98,33 +99,44 @@ static void add_address(tlsc__addr_text addrs[TLSC__RESOLVE_MAX], size_t *count,
         (*count)++;
 }
 
-/* One lookup, for both the blocking and the asynchronous resolver:
- * getaddrinfo's answer (or EAI_FAIL for no address), addresses in *count. */
-static int lookup(const char *host, tlsc__addr_text addrs[TLSC__RESOLVE_MAX], size_t *count)
+/* getaddrinfo's answer; the IPv4 and IPv6 addresses it gave in addrs.
+ * errno on return is getaddrinfo's own (freeaddrinfo may change it), so
+ * the cause of an EAI_SYSTEM survives. */
+static int system_lookup(const char *host, tlsc__addr_text addrs[TLSC__RESOLVE_MAX],
+                         size_t *count)
 {
-    *count = 0;
-    tlsc__resolve_hook hook = atomic_load(&g_hook);
-    if (hook != NULL) {
-        *count = hook(host, addrs);
-        return *count > 0 ? 0 : EAI_NONAME;
-    }
     struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
                               .ai_flags = AI_ADDRCONFIG };
     struct addrinfo *list = NULL;
     int rc = getaddrinfo(host, NULL, &hints, &list);
+    int e = errno;
     for (const struct addrinfo *ai = list; rc == 0 && ai != NULL; ai = ai->ai_next)
         add_address(addrs, count, ai);
-    if (rc == 0 && *count == 0)
-        rc = EAI_FAIL;
     if (list != NULL)
         freeaddrinfo(list);
+    errno = e;
+    return rc;
+}
+
+/* One lookup, for both the blocking and the asynchronous resolver, by the
+ * tests' hook or getaddrinfo: its answer, with errno in *sys_errno, and
+ * the addresses in *count. 0 with *count 0 is a name without a usable
+ * address (lookup_failed says so). */
+static int lookup(const char *host, tlsc__addr_text addrs[TLSC__RESOLVE_MAX], size_t *count,
+                  int *sys_errno)
+{
+    *count = 0;
+    errno = 0;
+    tlsc__resolve_hook hook = atomic_load(&g_hook);
+    int rc = hook != NULL ? hook(host, addrs, count) : system_lookup(host, addrs, count);
+    *sys_errno = errno;
     return rc;
 }
 
 static void *worker(void *arg)
 {
     tlsc__resolve *r = arg;
-    r->rc = lookup(r->host, r->addrs, &r->count);
+    r->rc = lookup(r->host, r->addrs, &r->count, &r->sys_errno);
     atomic_store(&r->done, 1);
     /* MSG_NOSIGNAL: the owner may have closed its end already. */
     (void)send(r->fds[1], "x", 1, MSG_NOSIGNAL);
@@ -132,10 +144,11 @@ static void *worker(void *arg)
     return NULL;
 }
 
-/* A lookup that could not start for want of memory is NO_MEMORY (as a
+/* A system error met by the resolver (a lookup that could not start, or
+ * getaddrinfo's EAI_SYSTEM): for want of memory it is NO_MEMORY (as a
  * socket would be, net_error_posix.c), not a resolver failure; a thread or
  * descriptor limit stays DNS_TEMPORARY: trying later may work. */
-static tlsc_err start_failed(int e)
+static tlsc_err system_failed(int e)
 {
     return tlsc__net_error(e) == TLSC_ERR_NO_MEMORY ? TLSC_ERR_NO_MEMORY
                                                      : TLSC_ERR_DNS_TEMPORARY;
@@ -149,7 +162,7 @@ static tlsc_err spawn(tlsc__resolve *r, char *detail, size_t cap)
     if (rc != 0) {
         snprintf(detail, cap, "cannot start a resolver thread for '%s': %s", r->host,
                  strerror(rc));
-        return start_failed(rc);
+        return system_failed(rc);
     }
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     /* getaddrinfo needs little stack; keep many lookups cheap. */
@@ -162,7 +175,7 @@ static tlsc_err spawn(tlsc__resolve *r, char *detail, size_t cap)
     atomic_store(&r->refs, 1);
     snprintf(detail, cap, "cannot start a resolver thread for '%s': %s", r->host,
              strerror(rc));
-    return start_failed(rc);
+    return system_failed(rc);
 }
 
 tlsc_err tlsc__resolve_start(tlsc__resolve **out, const char *host, char *detail, size_t cap)
@@ -179,7 +192,7 @@ tlsc_err tlsc__resolve_start(tlsc__resolve **out, const char *host, char *detail
         snprintf(detail, cap, "cannot resolve '%s': no descriptor (%s)", host, strerror(e));
         r->fds[0] = r->fds[1] = -1;
         release(r, true);
-        return start_failed(e);
+        return system_failed(e);
     }
     tlsc_err err = spawn(r, detail, cap);
     if (err != TLSC_OK) {
@@ -204,8 +217,22 @@ static tlsc_err gai_error(int rc)
     }
 }
 
-static tlsc_err lookup_failed(const char *host, int rc, char *detail, size_t cap)
+/* Why a lookup gave no address. gai_strerror says only "System error"
+ * for EAI_SYSTEM, so its errno names the cause. A name that resolved to
+ * nothing tlsc can connect to (no IPv4 or IPv6 address) is TLSC_ERR_DNS,
+ * as the name without addresses (EAI_NONAME, EAI_NODATA) is. */
+static tlsc_err lookup_failed(const char *host, int rc, int sys_errno, char *detail,
+                              size_t cap)
 {
+    if (rc == EAI_SYSTEM) {
+        snprintf(detail, cap, "cannot resolve '%s': %s", host, strerror(sys_errno));
+        return system_failed(sys_errno);
+    }
+    if (rc == 0) {
+        snprintf(detail, cap, "cannot resolve '%s': the name has no IPv4 or IPv6 address",
+                 host);
+        return TLSC_ERR_DNS;
+    }
     snprintf(detail, cap, "cannot resolve '%s': %s", host, gai_strerror(rc));
     return gai_error(rc);
 }
@@ -215,8 +242,8 @@ tlsc_err tlsc__resolve_result(tlsc__resolve *r, tlsc__addr_text addrs[TLSC__RESO
 {
     if (!atomic_load(&r->done))
         return TLSC_WANT_READ;
-    if (r->rc != 0)
-        return lookup_failed(r->host, r->rc, detail, cap);
+    if (r->rc != 0 || r->count == 0)
+        return lookup_failed(r->host, r->rc, r->sys_errno, detail, cap);
     memcpy(addrs, r->addrs, sizeof r->addrs);
     *count = r->count;
     return TLSC_OK;
@@ -225,8 +252,11 @@ tlsc_err tlsc__resolve_result(tlsc__resolve *r, tlsc__addr_text addrs[TLSC__RESO
 tlsc_err tlsc__resolve_now(const char *host, tlsc__addr_text addrs[TLSC__RESOLVE_MAX],
                            size_t *count, char *detail, size_t cap)
 {
-    int rc = lookup(host, addrs, count);
-    return rc == 0 ? TLSC_OK : lookup_failed(host, rc, detail, cap);
+    int sys_errno = 0;
+    int rc = lookup(host, addrs, count, &sys_errno);
+    if (rc == 0 && *count > 0)
+        return TLSC_OK;
+    return lookup_failed(host, rc, sys_errno, detail, cap);
 }
 
 void tlsc__resolve_free(tlsc__resolve *r)

@@ -9,6 +9,7 @@
  * public tlsc_tcp_connect over the same fallback. Links the static library
  * for the internal hook.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +21,7 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -34,15 +36,31 @@
 static const char *g_answer[TLSC__RESOLVE_MAX];
 static size_t g_lookups;
 
-static size_t hook(const char *host, tlsc__addr_text addrs[TLSC__RESOLVE_MAX])
+/* Failures the system resolver can give, by name: a name that resolves to
+ * nothing usable, and system errors (EAI_SYSTEM) with their errno. */
+static const struct {
+    const char *host;
+    int rc, sys_errno;
+} g_failures[] = {
+    { "no-address.test", 0, 0 },
+    { "no-memory.test", EAI_SYSTEM, ENOMEM },
+    { "no-descriptor.test", EAI_SYSTEM, EMFILE },
+};
+
+static int hook(const char *host, tlsc__addr_text addrs[TLSC__RESOLVE_MAX], size_t *count)
 {
-    size_t n = 0;
     g_lookups++;
+    for (size_t i = 0; i < sizeof g_failures / sizeof g_failures[0]; i++) {
+        if (strcmp(host, g_failures[i].host) == 0) {
+            errno = g_failures[i].sys_errno;
+            return g_failures[i].rc;
+        }
+    }
     if (strcmp(host, "localhost") != 0)
-        return 0;
-    for (; n < TLSC__RESOLVE_MAX && g_answer[n] != NULL; n++)
-        snprintf(addrs[n], sizeof addrs[n], "%s", g_answer[n]);
-    return n;
+        return EAI_NONAME;
+    for (*count = 0; *count < TLSC__RESOLVE_MAX && g_answer[*count] != NULL; (*count)++)
+        snprintf(addrs[*count], sizeof addrs[*count], "%s", g_answer[*count]);
+    return 0;
 }
 
 static void answer(const char *first, const char *second)
@@ -218,6 +236,7 @@ static void blocking_moves_on_after_a_connect_timeout(void **state)
 
 typedef struct ev_seen {
     char dns[48];
+    char detail[256];       /* DISCONNECTED's */
     bool connected;
     int disconnected;
     tlsc_err err;
@@ -340,6 +359,75 @@ static void tcp_connect_falls_back_too(void **state)
     peer_stop(&p);
 }
 
+/* ---- resolver failures ------------------------------------------------------ */
+
+/* What each failure of the hook must read as, from both drivers. */
+static const struct {
+    const char *host;
+    tlsc_err err;
+    const char *words;
+} g_said[] = {
+    { "no-address.test", TLSC_ERR_DNS, "has no IPv4 or IPv6 address" },
+    { "no-memory.test", TLSC_ERR_NO_MEMORY, "Cannot allocate memory" },
+    { "no-descriptor.test", TLSC_ERR_DNS_TEMPORARY, "Too many open files" },
+    { "unknown.test", TLSC_ERR_DNS, "Name or service not known" },
+};
+
+static void check_said(size_t i, tlsc_err err, const char *detail)
+{
+    if (err != g_said[i].err || strstr(detail, g_said[i].words) == NULL ||
+        strstr(detail, g_said[i].host) == NULL)
+        fail_msg("%s: %s (%s), expected %s (... %s)", g_said[i].host, tlsc_strerror(err),
+                 detail, tlsc_strerror(g_said[i].err), g_said[i].words);
+    /* getaddrinfo's stand-ins for "no address" and "System error" are gone */
+    assert_null(strstr(detail, "System error"));
+    assert_null(strstr(detail, "non-recoverable"));
+}
+
+static void blocking_resolver_failures_name_their_cause(void **state)
+{
+    (void)state;
+    answer("127.0.0.1", NULL);
+    for (size_t i = 0; i < sizeof g_said / sizeof g_said[0]; i++) {
+        tlsc_tcp *t = NULL;
+        char detail[256] = "";
+        tlsc_err err = tlsc_tcp_connect(&t, g_said[i].host, 443, 1000, detail, sizeof detail);
+        assert_null(t);
+        check_said(i, err, detail);
+    }
+}
+
+static void on_failure(tlsc_ev *ev, const tlsc_event *e, void *ud)
+{
+    (void)ev;
+    ev_seen *s = ud;
+    if (e->kind == TLSC_EV_DISCONNECTED) {
+        s->disconnected++;
+        s->err = e->err;
+        snprintf(s->detail, sizeof s->detail, "%s", e->detail);
+    }
+}
+
+static void event_resolver_failures_name_their_cause(void **state)
+{
+    (void)state;
+    answer("127.0.0.1", NULL);
+    tlsc_config *cfg = config();
+    for (size_t i = 0; i < sizeof g_said / sizeof g_said[0]; i++) {
+        tlsc_loop *loop = NULL;
+        tlsc_ev *ev = NULL;
+        ev_seen s = { 0 };
+        assert_int_equal(tlsc_loop_new(&loop), TLSC_OK);
+        assert_int_equal(tlsc_ev_new(loop, cfg, on_failure, &s, &ev), TLSC_OK);
+        assert_int_equal(tlsc_ev_connect(ev, g_said[i].host, 443), TLSC_OK);
+        assert_int_equal(tlsc_loop_run(loop, 5000), TLSC_OK);
+        assert_int_equal(s.disconnected, 1);
+        check_said(i, s.err, s.detail);
+        tlsc_loop_free(loop);
+    }
+    tlsc_config_free(cfg);
+}
+
 /* Bad arguments fail at once, without a lookup or a socket. */
 static void tap_and_tcp_connect_refuse_bad_arguments(void **state)
 {
@@ -401,6 +489,8 @@ int main(void)
         cmocka_unit_test(event_fails_with_the_first_address_alone),
         cmocka_unit_test(event_moves_on_after_a_connect_timeout),
         cmocka_unit_test(tcp_connect_falls_back_too),
+        cmocka_unit_test(blocking_resolver_failures_name_their_cause),
+        cmocka_unit_test(event_resolver_failures_name_their_cause),
     };
     return cmocka_run_group_tests_name("api_fallback", tests, make_pki, drop_pki);
 }

@@ -68,6 +68,9 @@ typedef struct job {
     bool resumed;            /* the connection at the last end resumed */
     const void *upload;      /* request body, or NULL */
     size_t upload_len;
+    bool refuse_in_status;   /* on_status tries a second request ... */
+    tlsc_err refused;        /* ... which is refused with this */
+    char refused_detail[256];
 } job;
 
 static char hexd[65];
@@ -82,7 +85,16 @@ static const char *hex(const unsigned char d[32])
 static tlsc_err on_status(void *ud, int status, const char *r, size_t n)
 {
     (void)r, (void)n;
-    ((job *)ud)->status = status;
+    job *j = ud;
+    j->status = status;
+    if (j->refuse_in_status) {
+        /* refused (a request is in flight) after the request was sent, so
+         * its words are in the client's detail while the response runs */
+        tlsc_http_ev_req again = { .url = &j->url };
+        j->refused = tlsc_http_ev_request(j->hx, &again);
+        snprintf(j->refused_detail, sizeof j->refused_detail, "%s",
+                 tlsc_http_ev_errmsg(j->hx));
+    }
     return TLSC_OK;
 }
 
@@ -288,6 +300,18 @@ static void redirects(int port, const char *sha_hex)
     job_free(&j);
 }
 
+/* A refusal by a call given a client: the code its header names, and
+ * words in tlsc_http_ev_errmsg naming the bad argument (or the state). */
+static bool refused(tlsc_http_ev *hx, tlsc_err got, tlsc_err want, const char *words)
+{
+    const char *m = tlsc_http_ev_errmsg(hx);
+    if (got == want && strstr(m, words) != NULL)
+        return true;
+    printf("# %s (\"%s\"), expected %s with \"%s\"\n", tlsc_strerror(got), m,
+           tlsc_strerror(want), words);
+    return false;
+}
+
 /* Every public call of tlsc_http_ev refuses bad arguments and the wrong
  * state with the error its header names, and leaves the client usable. */
 static void bad_arguments(int port)
@@ -305,18 +329,39 @@ static void bad_arguments(int port)
     tlsc_download_result r;
     ended e = {0};
     check(tlsc_http_ev_do(NULL, &req, &res, ended_cb, &e) == TLSC_ERR_INVALID_ARG &&
-              tlsc_http_ev_do(hx, NULL, &res, ended_cb, &e) == TLSC_ERR_INVALID_ARG &&
-              tlsc_http_ev_do(hx, &no_url, &res, ended_cb, &e) == TLSC_ERR_INVALID_ARG,
-          "ev_do: NULL client, request or URL: INVALID_ARG");
+              refused(hx, tlsc_http_ev_do(hx, NULL, &res, ended_cb, &e), TLSC_ERR_INVALID_ARG,
+                      "req is NULL") &&
+              refused(hx, tlsc_http_ev_do(hx, &no_url, &res, ended_cb, &e),
+                      TLSC_ERR_INVALID_ARG, "req->url is NULL"),
+          "ev_do: NULL client, request or URL: INVALID_ARG, the argument named in errmsg");
+    tlsc_url u;
+    check(tlsc_url_parse(url, &u, NULL, 0) == TLSC_OK, "bad arguments: URL parsed");
+    tlsc_http_ev_req no_url_req = {0};
+    tlsc_http_ev_req no_body = {.url = &u, .body_len = 5};
+    tlsc_http_header crlf = {.name = "X-Bad", .value = "a\r\nInjected: 1"};
+    tlsc_http_ev_req bad_header = {.url = &u, .headers = &crlf, .header_count = 1};
+    check(tlsc_http_ev_request(NULL, &no_body) == TLSC_ERR_INVALID_ARG &&
+              refused(hx, tlsc_http_ev_request(hx, NULL), TLSC_ERR_INVALID_ARG, "r is NULL") &&
+              refused(hx, tlsc_http_ev_request(hx, &no_url_req), TLSC_ERR_INVALID_ARG,
+                      "r->url is NULL") &&
+              refused(hx, tlsc_http_ev_request(hx, &no_body), TLSC_ERR_INVALID_ARG,
+                      "r->body_len is 5 but r->body is NULL") &&
+              refused(hx, tlsc_http_ev_request(hx, &bad_header), TLSC_ERR_HTTP_BAD_REQUEST,
+                      "X-Bad"),
+          "ev_request: NULL client, request or URL, body_len without body: INVALID_ARG; a "
+          "header with CRLF: HTTP_BAD_REQUEST; each named in errmsg");
     check(tlsc_http_ev_download(NULL, &d, &r, ended_cb, &e) == TLSC_ERR_INVALID_ARG &&
-              tlsc_http_ev_download(hx, &d, NULL, ended_cb, &e) == TLSC_ERR_INVALID_ARG &&
-              tlsc_http_ev_download(hx, NULL, &r, ended_cb, &e) == TLSC_ERR_INVALID_ARG,
-          "ev_download: NULL client, result or download: INVALID_ARG");
-    check(tlsc_http_ev_download(hx, &d, &r, ended_cb, &e) == TLSC_ERR_INVALID_ARG &&
-              strstr(tlsc_http_ev_errmsg(hx), "exactly one of path and sink") != NULL,
+              refused(hx, tlsc_http_ev_download(hx, &d, NULL, ended_cb, &e),
+                      TLSC_ERR_INVALID_ARG, "res is NULL") &&
+              refused(hx, tlsc_http_ev_download(hx, NULL, &r, ended_cb, &e),
+                      TLSC_ERR_INVALID_ARG, "d is NULL"),
+          "ev_download: NULL client, result or download: INVALID_ARG, named in errmsg");
+    check(refused(hx, tlsc_http_ev_download(hx, &d, &r, ended_cb, &e), TLSC_ERR_INVALID_ARG,
+                  "exactly one of path and sink"),
           "ev_download: neither path nor sink: INVALID_ARG, said in errmsg");
     check(tlsc_http_ev_set_max_redirects(NULL, 1) == TLSC_ERR_INVALID_ARG &&
-              tlsc_http_ev_set_max_redirects(hx, 21) == TLSC_ERR_INVALID_ARG &&
+              refused(hx, tlsc_http_ev_set_max_redirects(hx, 21), TLSC_ERR_INVALID_ARG,
+                      "max redirects 21 is more than 20") &&
               tlsc_http_ev_set_max_redirects(hx, 20) == TLSC_OK &&
               tlsc_http_ev_set_max_redirects(hx, 0) == TLSC_OK,
           "ev_set_max_redirects: NULL or > 20: INVALID_ARG; 20 and 0 taken");
@@ -335,14 +380,21 @@ static void bad_arguments(int port)
           "HOSTNAME; NULL name restores the default");
     static unsigned char blob[TLSC_SESSION_MAX + 1];
     size_t len = 7;
+    char too_long[64];
+    snprintf(too_long, sizeof too_long, "a session of %zu bytes (1 to %d)", sizeof blob,
+             TLSC_SESSION_MAX);
     check(tlsc_http_ev_set_session(NULL, blob, 10) == TLSC_ERR_INVALID_ARG &&
-              tlsc_http_ev_set_session(hx, NULL, 10) == TLSC_ERR_INVALID_ARG &&
-              tlsc_http_ev_set_session(hx, blob, 0) == TLSC_ERR_INVALID_ARG &&
-              tlsc_http_ev_set_session(hx, blob, sizeof blob) == TLSC_ERR_INVALID_ARG,
-          "ev_set_session: NULL, empty or longer than TLSC_SESSION_MAX: INVALID_ARG");
+              refused(hx, tlsc_http_ev_set_session(hx, NULL, 10), TLSC_ERR_INVALID_ARG,
+                      "blob is NULL") &&
+              refused(hx, tlsc_http_ev_set_session(hx, blob, 0), TLSC_ERR_INVALID_ARG,
+                      "a session of 0 bytes") &&
+              refused(hx, tlsc_http_ev_set_session(hx, blob, sizeof blob), TLSC_ERR_INVALID_ARG,
+                      too_long),
+          "ev_set_session: NULL, empty or longer than TLSC_SESSION_MAX: INVALID_ARG, said "
+          "in errmsg");
     check(tlsc_http_ev_export_session(NULL, blob, sizeof blob, &len) == TLSC_ERR_INVALID_ARG &&
-              tlsc_http_ev_export_session(hx, blob, sizeof blob, NULL) ==
-                  TLSC_ERR_INVALID_ARG &&
+              refused(hx, tlsc_http_ev_export_session(hx, blob, sizeof blob, NULL),
+                      TLSC_ERR_INVALID_ARG, "len is NULL") &&
               tlsc_http_ev_export_session(hx, blob, sizeof blob, &len) ==
                   TLSC_ERR_NO_SESSION && len == 0,
           "ev_export_session: NULL client or len: INVALID_ARG; none yet: NO_SESSION, len 0");
@@ -357,10 +409,17 @@ static void bad_arguments(int port)
     /* the wrong state: a request in flight */
     check(tlsc_http_ev_do(hx, &req, &res, ended_cb, &e) == TLSC_OK, "ev_do queued");
     tlsc_download busy = {.url = url, .sink = NULL, .path = "unused"};
-    check(tlsc_http_ev_do(hx, &req, &res, ended_cb, &e) == TLSC_ERR_STATE &&
-              tlsc_http_ev_download(hx, &busy, &r, ended_cb, &e) == TLSC_ERR_STATE &&
-              tlsc_http_ev_set_server_name(hx, "localhost") == TLSC_ERR_STATE,
-          "in flight: ev_do, ev_download, ev_set_server_name: STATE");
+    tlsc_http_ev_req again = {.url = &u};
+    check(refused(hx, tlsc_http_ev_do(hx, &req, &res, ended_cb, &e), TLSC_ERR_STATE,
+                  "a request is in flight") &&
+              refused(hx, tlsc_http_ev_request(hx, &again), TLSC_ERR_STATE,
+                      "a request is in flight") &&
+              refused(hx, tlsc_http_ev_download(hx, &busy, &r, ended_cb, &e), TLSC_ERR_STATE,
+                      "a request is in flight") &&
+              refused(hx, tlsc_http_ev_set_server_name(hx, "localhost"), TLSC_ERR_STATE,
+                      "a request is in flight"),
+          "in flight: ev_do, ev_request, ev_download, ev_set_server_name: STATE, said in "
+          "errmsg");
     wait_end(&e);
     snprintf(what, sizeof what, "the request in flight still completes: %s (%s), status %d",
              tlsc_strerror(e.err), e.detail, res.status);
@@ -520,11 +579,17 @@ int main(int argc, char **argv)
 
     /* 2. chunked, with a trailer */
     job *j = &jobs[0];
+    j->refuse_in_status = true;
     job_start(j, port, "/chunked", 1);
     run(j, 1, 20000);
     check(j->err == TLSC_OK && j->status == 200 && strcmp(j->body, "hello\nworld\n") == 0 &&
               strcmp(j->trailer, "X-Trailer=done") == 0,
           "chunked response: body and trailer");
+    snprintf(what, sizeof what, "a request from on_status: %s (%s); after the success: \"%s\"",
+             tlsc_strerror(j->refused), j->refused_detail, tlsc_http_ev_errmsg(j->hx));
+    check(j->refused == TLSC_ERR_STATE && strstr(j->refused_detail, "in flight") != NULL &&
+              strcmp(tlsc_http_ev_errmsg(j->hx), "") == 0,
+          what);
     job_free(j);
 
     /* 3. 404, then HEAD and GET on the same connection */
@@ -610,12 +675,17 @@ int main(int argc, char **argv)
     check(j->err == TLSC_OK && j->status == 200 && strcmp(j->body, "x") == 0 && j->resumed, what);
     job_free(j);
 
-    /* 5. close-delimited body cut without close_notify */
+    /* 5. close-delimited body cut without close_notify; a request refused
+     * meanwhile does not become the words of the cut */
+    j->refuse_in_status = true;
     job_start(j, cut_port, "/", 1);
     run(j, 1, 20000);
     snprintf(what, sizeof what, "close-delimited body cut after %llu bytes: %s (%s)",
              j->bytes, tlsc_strerror(j->err), j->detail);
-    check(j->err == TLSC_ERR_TRUNCATED && j->status == 200 && j->bytes == cut_bytes, what);
+    check(j->err == TLSC_ERR_TRUNCATED && j->status == 200 && j->bytes == cut_bytes &&
+              j->refused == TLSC_ERR_STATE && j->detail[0] != '\0' &&
+              strstr(j->detail, "in flight") == NULL,
+          what);
     job_free(j);
 
     /* 6. a server the configuration does not trust: the connection's own
