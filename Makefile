@@ -48,14 +48,16 @@ build/check/CMakeCache.txt: | deps-check
 # Both run the capacity tests of their fixed PSA key-slot table: slot
 # exhaustion named as such (api_keyslots) and more connections than the
 # event loop's cap on handshakes in flight (event_nginx_cap, 100 to nginx,
-# 40 at once).
-SMALL_TESTS := ^(unit_(ip|hostname|codec|time|str|error)|api|api_rng|api_memory|api_arena|interop_buffers|api_keyslots|event_nginx_cap)$$
-SMALL4K_TESTS := ^(api_rng|api_memory|api_arena|api_keyslots|event_nginx_cap)$$
+# 40 at once). Both run the sign callback (api_signer): its devices (an
+# ECC secure element) are what these profiles are for, and a build of it
+# there is how its compile under them stays checked.
+SMALL_TESTS := ^(unit_(ip|hostname|codec|time|str|error)|api|api_rng|api_memory|api_arena|interop_buffers|api_keyslots|api_signer|event_nginx_cap)$$
+SMALL4K_TESTS := ^(api_rng|api_memory|api_arena|api_keyslots|api_signer|event_nginx_cap)$$
 # Only what those tests run is built (the fuzz replays, examples and
 # benchmarks are the full build's).
 SMALL_TARGETS := unit_ip unit_hostname unit_codec unit_time unit_str unit_error \
-                 test_api test_memory test_arena test_keyslots test_rng tlsc_cli
-SMALL4K_TARGETS := test_rng test_memory test_arena test_keyslots tlsc_cli
+                 test_api test_memory test_arena test_keyslots test_rng test_signer tlsc_cli
+SMALL4K_TARGETS := test_rng test_memory test_arena test_keyslots test_signer tlsc_cli
 build/check-%/CMakeCache.txt: | deps-check
 	cmake -S . -B build/check-$* -G "$(CMAKE_GEN)" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS_DEBUG="-g -O1" \
 	  -DTLSC_SANITIZE=ON -DTLSC_DEPS_DIR=$(DEPS_DIR) \
