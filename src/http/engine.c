@@ -148,7 +148,7 @@ void tlsc__http_core_closed(tlsc__http_core *c)
  * detail; any other (no memory) leaves there whatever the last setter
  * said, even a success's note ("2 certificates skipped"), so it is not
  * quoted for them. */
-static tlsc_err conn_made(tlsc__http_core *c, const tlsc_url *u, tlsc_err err)
+tlsc_err tlsc__http_conn_made(tlsc__http_core *c, const tlsc_url *u, tlsc_err err)
 {
     if (err == TLSC_ERR_HOSTNAME || err == TLSC_ERR_INVALID_ARG)
         return fail(c, err, "server name %s", c->server_name);
@@ -164,14 +164,14 @@ static tlsc_err conn_made(tlsc__http_core *c, const tlsc_url *u, tlsc_err err)
 
 tlsc_err tlsc__http_conn_new(tlsc__http_core *c, const tlsc_url *u, tlsc_conn **out)
 {
-    return conn_made(c, u, tlsc__next_conn_new(&c->next, c->cfg, c->server_name, u->host,
-                                               u->port, false, out));
+    return tlsc__http_conn_made(c, u, tlsc__next_conn_new(&c->next, c->cfg, c->server_name,
+                                                          u->host, u->port, false, out));
 }
 
 tlsc_err tlsc__http_conn_prepare(tlsc__http_core *c, const tlsc_url *u, tlsc_conn *conn)
 {
-    return conn_made(c, u, tlsc__next_prepare(&c->next, conn, c->server_name, u->host,
-                                              u->port));
+    return tlsc__http_conn_made(c, u, tlsc__next_prepare(&c->next, conn, c->server_name,
+                                                         u->host, u->port));
 }
 
 void tlsc__http_deadline_set(tlsc__http_core *c, uint32_t ms)

@@ -76,7 +76,8 @@ static void open_conn(tlsc_http_ev *hx)
 {
     drop_conn(hx);
     hx->c.errmsg[0] = '\0'; /* the words below are this opening's, if any */
-    tlsc_err err = tlsc_ev_new(hx->loop, hx->c.cfg, on_event, hx, &hx->ev);
+    tlsc_err err = tlsc__http_conn_made(&hx->c, &hx->x.url,
+                                        tlsc_ev_new(hx->loop, hx->c.cfg, on_event, hx, &hx->ev));
     if (err == TLSC_OK) {
         tlsc__ev_share_next(hx->ev, &hx->c.next); /* one saved session */
         err = tlsc__http_conn_prepare(&hx->c, &hx->x.url, tlsc_ev_conn(hx->ev));
