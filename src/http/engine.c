@@ -237,6 +237,8 @@ void tlsc__hx_release(tlsc__hx *x)
 
 static const char *doing(const tlsc__hx *x)
 {
+    if (x->sending)
+        return "sending the request"; /* the state is already the next one */
     switch (x->state) {
     case HX_OPENING:
         return "connecting";
@@ -758,7 +760,7 @@ static tlsc__hx_act send_head(tlsc__hx *x, const void **out, size_t *len)
     return TLSC__HX_SEND;
 }
 
-tlsc__hx_act tlsc__hx_next(tlsc__hx *x, const void **out, size_t *len)
+static tlsc__hx_act next_act(tlsc__hx *x, const void **out, size_t *len)
 {
     *out = NULL;
     *len = 0;
@@ -784,6 +786,13 @@ tlsc__hx_act tlsc__hx_next(tlsc__hx *x, const void **out, size_t *len)
     default:
         return TLSC__HX_DONE;
     }
+}
+
+tlsc__hx_act tlsc__hx_next(tlsc__hx *x, const void **out, size_t *len)
+{
+    tlsc__hx_act act = next_act(x, out, len);
+    x->sending = act == TLSC__HX_SEND;
+    return act;
 }
 
 /* ---- the request ------------------------------------------------------------------------ */

@@ -133,6 +133,9 @@ typedef struct tlsc__hx {
     bool keep;                  /* DONE: the connection may serve the next */
 
     /* sending */
+    bool sending;               /* the driver sends what SEND gave (its
+                                   failure is the sending's, whatever the
+                                   state already says) */
     char *head;                 /* the formatted head */
     size_t head_len;
     uint64_t produced;          /* producer bytes so far */
