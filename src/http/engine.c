@@ -154,6 +154,9 @@ tlsc_err tlsc__http_conn_made(tlsc__http_core *c, const tlsc_url *u, tlsc_err er
         return fail(c, err, "server name %s", c->server_name);
     if (err == TLSC_ERR_NO_TRUST || err == TLSC_ERR_CONFIG)
         return fail(c, err, "%s", tlsc_config_errmsg(c->cfg));
+    if (err == TLSC_ERR_NO_MEMORY)
+        return fail(c, err, "no memory to create the connection to %s port %u (its state, "
+                    "server name or the saved session it offers)", u->host, (unsigned)u->port);
     if (err != TLSC_OK)
         return fail(c, err, "creating the connection to %s port %u: %s", u->host,
                     (unsigned)u->port, tlsc_strerror(err));
