@@ -1,26 +1,39 @@
 /*
  * Allocation-failure injection for the HTTPS client on the event driver
  * (tlsc_http_ev_*, tlsc/http.h; the loop of tlsc/event.h): for every n,
- * fail the n-th allocation (and every one after it) of a whole client's
- * life against a real openssl s_server -WWW: tlsc_loop_new,
- * tlsc_http_ev_new, tlsc_http_ev_set_session, a GET through
- * tlsc_http_ev_do, then a verified download (SHA-256 and size) to a file
- * through tlsc_http_ev_download, each run by tlsc_loop_run. The server
- * speaks HTTP/1.0, so each request makes its own connection: lookup of
+ * fail the n-th allocation of a whole client's life against a real
+ * openssl s_server -WWW: tlsc_loop_new, tlsc_http_ev_new,
+ * tlsc_http_ev_set_session, a GET through tlsc_http_ev_do, then a
+ * verified download (SHA-256 and size) to a file through
+ * tlsc_http_ev_download, each run by tlsc_loop_run. The server speaks
+ * HTTP/1.0, so each request makes its own connection: lookup of
  * "localhost", TCP connect, handshake, request, response, close. The
  * client is given a saved session first, so both handshakes are TLS 1.2
  * resumptions (a ticket, no key exchange): the full handshake's thousands
  * of allocations are test_alloc_fail's, and this test stays short while
  * it covers every allocation the event driver makes.
  *
- * For each n, the failure must be told as it is:
+ * Two sweeps: the n-th allocation and every one after it fail (memory is
+ * gone: the failure must surface), then the n-th alone (memory comes
+ * back: what the code does after a failure shows, and there is memory
+ * for the words of what failed). For each n the failure must be told as
+ * it is:
  *   - the call or the request's end says TLSC_ERR_NO_MEMORY, with words in
- *     tlsc_http_ev_errmsg (and the end's detail) when there is a client;
- *     or tlsc_loop_run says TLSC_ERR_NO_MEMORY (its wait arrays, nothing
- *     processed: see tlsc_loop_run), and the request then ends once
- *     memory is back; or everything succeeded with the right content (the
- *     failure hit an allocation whose lack is documented as harmless:
- *     see `recovered` below);
+ *     tlsc_http_ev_errmsg (and the end's detail) when there is a client
+ *     (printable, and with the n-th failing alone more than the code's
+ *     static message); or tlsc_loop_run says TLSC_ERR_NO_MEMORY (its wait
+ *     arrays; nothing processed, as tlsc_loop_run documents), and the
+ *     request then ends once memory is back;
+ *   - or everything succeeded with the right content and both connections
+ *     still resumed: the failure hit a place documented as harmless. They
+ *     are: the copy of a connection's detail (tlsc__conn_fail: without
+ *     memory tlsc_conn_errmsg gives the static message; here the words of
+ *     the server's clean close after the response), the capture of the
+ *     session a handshake made (tlsc__session_capture: "without memory
+ *     the session is not kept"; the saved one still serves), the merge of
+ *     queued pieces (tlsc/event.h: "without that memory they simply go
+ *     one record each") and the loop's descriptor map (loop.c: the
+ *     connection is stepped every pass instead);
  *   - end is called exactly once when the call returned TLSC_OK, never
  *     when it refused; on_status and on_done at most once, on_done exactly
  *     once for a GET that succeeded; the loop returns with no work left;
@@ -28,11 +41,11 @@
  *   - the same client then, with allocations working, completes a
  *     verified download (the client survives every error);
  *   - everything freed: tlsc_heap_current() is back where it was.
- * The loop ends when a whole run succeeds without reaching the injected
+ * A sweep ends when a whole life succeeds without reaching the injected
  * failure: every allocation point was failed once.
  *
- * ALLOC_FAIL_N=n runs that one case alone (TLSC_TEST_VERBOSE: every
- * detail).
+ * ALLOC_FAIL_N=n runs that one case (ALLOC_FAIL_ONCE=0 or 1: of that
+ * sweep only); TLSC_TEST_VERBOSE prints every failure's words.
  */
 #include <glob.h>
 #include <stdarg.h>
@@ -62,19 +75,38 @@ static void problem(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    printf("FAIL: failing allocation %ld: ", case_n);
+    printf("FAIL: failing allocation %ld%s: ", case_n, alloc_fail_once ? " (only)" : "");
     vprintf(fmt, ap);
     printf("\n");
     va_end(ap);
     problems++;
 }
 
-/* Stop failing allocations; whether the injected failure happened. */
-static bool stop_failing(void)
+/* Allocations work again from here on. */
+static void stop_failing(void)
 {
-    bool reached = alloc_countdown == 0;
     alloc_countdown = -1;
-    return reached;
+}
+
+/* Whether detail is words (printable, a word of 4 letters or more), and,
+ * when alone is set, more than the code's static message after a
+ * "host:port: " (with the n-th allocation failing alone, memory is left
+ * for the words of what failed). */
+static bool says_what(const char *detail, tlsc_err err, bool alone)
+{
+    size_t run = 0, longest = 0;
+    for (const char *p = detail; *p != '\0'; p++) {
+        if (*p < 0x20 || *p > 0x7e)
+            return false;
+        run = ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z') ? run + 1 : 0;
+        longest = run > longest ? run : longest;
+    }
+    if (longest < 4)
+        return false;
+    const char *rest = detail, *colon = strstr(detail, ": ");
+    if (colon != NULL && memchr(detail, ' ', (size_t)(colon - detail)) == NULL)
+        rest = colon + 2;
+    return !alone || strcmp(rest, tlsc_strerror(err)) != 0;
 }
 
 /* ---- one request and what its callbacks saw ------------------------------------ */
@@ -144,12 +176,12 @@ static tlsc_err exchange_start(tlsc_http_ev *hx, exchange *x)
 /* Run the loop until it has no work left. Its own lack of memory (the
  * wait arrays) is told by tlsc_loop_run and loses nothing: run it again
  * with allocations working. */
-static void run_loop(tlsc_loop *loop, exchange *x, bool *reached)
+static void run_loop(tlsc_loop *loop, exchange *x)
 {
     tlsc_err err = tlsc_loop_run(loop, LOOP_MS);
-    if (err == TLSC_ERR_NO_MEMORY && alloc_countdown == 0) {
+    if (err == TLSC_ERR_NO_MEMORY && alloc_injected > 0) {
         x->loop_nomem = true;
-        *reached = stop_failing();
+        stop_failing();
         err = tlsc_loop_run(loop, LOOP_MS);
     }
     if (err != TLSC_OK)
@@ -197,6 +229,9 @@ static void check_exchange(tlsc_http_ev *hx, const exchange *x, tlsc_err call)
         problem("%s without words in tlsc_http_ev_errmsg", tlsc_strerror(x->err));
     if (x->err != TLSC_OK && call == TLSC_OK && x->detail[0] == '\0')
         problem("end said %s with an empty detail", tlsc_strerror(x->err));
+    if (x->err != TLSC_OK && !says_what(tlsc_http_ev_errmsg(hx), x->err, alloc_fail_once))
+        problem("%s: the detail does not say what failed: \"%s\"", tlsc_strerror(x->err),
+                tlsc_http_ev_errmsg(hx));
     if (x->download)
         check_files(x);
     else if (x->err == TLSC_OK && (x->res.status != 200 || !body_right(&x->b) || x->dones != 1))
@@ -211,14 +246,14 @@ static void check_exchange(tlsc_http_ev *hx, const exchange *x, tlsc_err call)
 }
 
 /* One request from start to end; returns how it ended. */
-static tlsc_err exchange_run(tlsc_loop *loop, tlsc_http_ev *hx, bool download, bool *reached)
+static tlsc_err exchange_run(tlsc_loop *loop, tlsc_http_ev *hx, bool download)
 {
     exchange x;
     exchange_init(&x, download);
     tlsc_err call = exchange_start(hx, &x);
     x.err = call;
     if (call == TLSC_OK)
-        run_loop(loop, &x, reached);
+        run_loop(loop, &x);
     check_exchange(hx, &x, call);
     return x.loop_nomem ? TLSC_ERR_NO_MEMORY : x.err;
 }
@@ -226,7 +261,7 @@ static tlsc_err exchange_run(tlsc_loop *loop, tlsc_http_ev *hx, bool download, b
 /* ---- one client's life ------------------------------------------------------------ */
 
 /* Loop, client, saved session, GET, download: the first error. */
-static tlsc_err life(tlsc_config *cfg, tlsc_loop **loop, tlsc_http_ev **hx, bool *reached)
+static tlsc_err life(tlsc_config *cfg, tlsc_loop **loop, tlsc_http_ev **hx)
 {
     tlsc_err err = tlsc_loop_new(loop);
     if (err == TLSC_OK)
@@ -234,17 +269,18 @@ static tlsc_err life(tlsc_config *cfg, tlsc_loop **loop, tlsc_http_ev **hx, bool
     if (err != TLSC_OK)
         return err; /* no client: the code alone tells it */
     err = tlsc_http_ev_set_session(*hx, session, session_len);
-    if (err != TLSC_OK && tlsc_http_ev_errmsg(*hx)[0] == '\0')
+    if (err != TLSC_OK && !says_what(tlsc_http_ev_errmsg(*hx), err, alloc_fail_once))
         problem("tlsc_http_ev_set_session: %s without words", tlsc_strerror(err));
     if (err == TLSC_OK)
-        err = exchange_run(*loop, *hx, false, reached);
+        err = exchange_run(*loop, *hx, false);
     if (err == TLSC_OK)
-        err = exchange_run(*loop, *hx, true, reached);
+        err = exchange_run(*loop, *hx, true);
     return err;
 }
 
-/* One attempt failing allocation n and all after it (n < 0: none);
- * *resumed: the connections of the life that resumed, of *made. */
+/* One attempt failing allocation n (n < 0: none; alloc_fail_once: that
+ * one alone, else all after it too); *reached: the failure happened; *st:
+ * the client's counts before the download that follows. */
 static tlsc_err attempt(long n, bool *reached, tlsc_http_stats *st)
 {
     tlsc_config *cfg = NULL;
@@ -257,12 +293,13 @@ static tlsc_err attempt(long n, bool *reached, tlsc_http_stats *st)
         return TLSC_ERR_INTERNAL;
     }
     alloc_countdown = n;
-    tlsc_err err = life(cfg, &loop, &hx, reached);
-    *reached |= stop_failing();
+    alloc_injected = 0;
+    tlsc_err err = life(cfg, &loop, &hx);
+    stop_failing();
+    *reached = alloc_injected > 0;
     tlsc_http_ev_get_stats(hx, st);
     /* The client survives every error: with memory back, it serves. */
-    bool again = false;
-    if (hx != NULL && exchange_run(loop, hx, true, &again) != TLSC_OK)
+    if (hx != NULL && exchange_run(loop, hx, true) != TLSC_OK)
         problem("the download after it failed (%s)", tlsc_http_ev_errmsg(hx));
     tlsc_http_ev_free(hx);
     tlsc_loop_free(loop);
@@ -276,14 +313,13 @@ static bool get_session(void)
     tlsc_config *cfg = NULL;
     tlsc_loop *loop = NULL;
     tlsc_http_ev *hx = NULL;
-    bool reached = false;
     tlsc_err err = client_config(env->ca, TLSC_TLS1_2, &cfg);
     if (err == TLSC_OK)
         err = tlsc_loop_new(&loop);
     if (err == TLSC_OK)
         err = tlsc_http_ev_new(loop, cfg, NULL, &hx);
     if (err == TLSC_OK)
-        err = exchange_run(loop, hx, false, &reached);
+        err = exchange_run(loop, hx, false);
     if (err == TLSC_OK)
         err = tlsc_http_ev_export_session(hx, session, sizeof session, &session_len);
     if (err != TLSC_OK)
@@ -295,27 +331,17 @@ static bool get_session(void)
     return err == TLSC_OK;
 }
 
-static int run(const http_alloc_env *e)
+/* Fail allocation n (once, or with all after it) for n = 0, 1, ... until
+ * a life no longer reaches n; returns the problems. */
+static int sweep(bool once)
 {
-    env = e;
-    verbose = getenv("TLSC_TEST_VERBOSE") != NULL;
-    case_n = -1;
-    if (!get_session())
-        return 1;
-    /* Unaffected: every connection resumes (so the loop below covers
-     * resumed handshakes only, as intended). */
+    const char *mode = once ? "only the n-th" : "the n-th and all after it";
+    alloc_fail_once = once;
+    size_t base = tlsc_heap_current();
+    int failed = 0, nomem = 0, recovered = 0;
+    const char *only = getenv("ALLOC_FAIL_N");
     bool reached = false;
     tlsc_http_stats st;
-    tlsc_err warm = attempt(-1, &reached, &st);
-    int failed = problems + (warm != TLSC_OK);
-    if (warm != TLSC_OK || st.connections != 2 || st.resumed != 2) {
-        printf("FAIL: unaffected run: %s, %lu connections, %lu resumed (want 2, 2)\n",
-               tlsc_strerror(warm), (unsigned long)st.connections, (unsigned long)st.resumed);
-        failed++;
-    }
-    size_t base = tlsc_heap_current();
-    int nomem = 0, recovered = 0;
-    const char *only = getenv("ALLOC_FAIL_N");
     long n;
     for (n = only ? atol(only) : 0;; n++) {
         problems = 0;
@@ -325,17 +351,54 @@ static int run(const http_alloc_env *e)
             nomem++;
         } else if (err == TLSC_OK && reached) {
             recovered++;
+            if (verbose)
+                printf("# %ld: recovered\n", n);
+            /* A place whose failure is harmless changes nothing else
+             * either: both connections still resumed the session. */
+            if (st.connections != 2 || st.resumed != 2) {
+                printf("FAIL: failing allocation %ld (%s): success, but %lu connections, %lu "
+                       "resumed (want 2, 2): the failure was hidden\n", n, mode,
+                       (unsigned long)st.connections, (unsigned long)st.resumed);
+                failed++;
+            }
         } else if (err != TLSC_OK) {
-            printf("FAIL: failing allocation %ld reported as: %s\n", n, tlsc_strerror(err));
+            printf("FAIL: failing allocation %ld (%s) reported as: %s\n", n, mode,
+                   tlsc_strerror(err));
             failed++;
         }
         if (only != NULL || !reached)
             break;
     }
-    printf("http_ev: %ld allocations in a client's life (GET + download, resumed); each "
-           "failed with all after it: %d gave TLSC_ERR_NO_MEMORY, %d were recovered from "
-           "with the right content; %d problems\n",
-           n, nomem, recovered, failed);
+    printf("http_ev: %ld allocations in a client's life (GET + download, resumed); failing "
+           "%s: %d gave TLSC_ERR_NO_MEMORY, %d were recovered from with the right "
+           "content; %d problems\n",
+           n, mode, nomem, recovered, failed);
+    return failed;
+}
+
+static int run(const http_alloc_env *e)
+{
+    env = e;
+    verbose = getenv("TLSC_TEST_VERBOSE") != NULL;
+    case_n = -1;
+    if (!get_session())
+        return 1;
+    /* Unaffected: every connection resumes (so the sweeps cover resumed
+     * handshakes only, as intended). */
+    bool reached = false;
+    tlsc_http_stats st;
+    tlsc_err warm = attempt(-1, &reached, &st);
+    int failed = problems + (warm != TLSC_OK);
+    if (warm != TLSC_OK || st.connections != 2 || st.resumed != 2) {
+        printf("FAIL: unaffected run: %s, %lu connections, %lu resumed (want 2, 2)\n",
+               tlsc_strerror(warm), (unsigned long)st.connections, (unsigned long)st.resumed);
+        failed++;
+    }
+    const char *mode = getenv("ALLOC_FAIL_ONCE"); /* with ALLOC_FAIL_N: one sweep */
+    if (mode == NULL || strcmp(mode, "0") == 0)
+        failed += sweep(false);
+    if (mode == NULL || strcmp(mode, "1") == 0)
+        failed += sweep(true);
     return failed;
 }
 
