@@ -25,15 +25,13 @@
  *     arrays; nothing processed, as tlsc_loop_run documents), and the
  *     request then ends once memory is back;
  *   - or everything succeeded with the right content and both connections
- *     still resumed: the failure hit a place documented as harmless. They
- *     are: the copy of a connection's detail (tlsc__conn_fail: without
- *     memory tlsc_conn_errmsg gives the static message; here the words of
- *     the server's clean close after the response), the capture of the
- *     session a handshake made (tlsc__session_capture: "without memory
- *     the session is not kept"; the saved one still serves), the merge of
- *     queued pieces (tlsc/event.h: "without that memory they simply go
- *     one record each") and the loop's descriptor map (loop.c: the
- *     connection is stepped every pass instead);
+ *     still resumed: the failure hit a place documented as harmless. When
+ *     this test was written those were the copy of a connection's detail
+ *     (tlsc__conn_fail: without memory tlsc_conn_errmsg gives the static
+ *     message; here the words of the server's clean close after the
+ *     response) and the capture of the session a handshake made
+ *     (tlsc__session_capture: "without memory the session is not kept";
+ *     the saved one still serves);
  *   - end is called exactly once when the call returned TLSC_OK, never
  *     when it refused; on_status and on_done at most once, on_done exactly
  *     once for a GET that succeeded; the loop returns with no work left;
