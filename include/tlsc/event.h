@@ -231,8 +231,8 @@ TLSC_API void tlsc_loop_free(tlsc_loop *loop);
  * (allocated at the first pass and when more descriptors are watched than
  * ever before; with poll(), at each pass that watches more than 32) could
  * not be allocated; that pass did nothing, every connection is as it was:
- * call again when memory is back. Errors
- * of connections are reported by their events, never here.
+ * call again when memory is back. Errors of connections are reported by
+ * their events, never here.
  */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_loop_run(tlsc_loop *loop,
                                                uint32_t timeout_ms);
