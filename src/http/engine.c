@@ -112,7 +112,8 @@ tlsc_err tlsc__http_core_set_session(tlsc__http_core *c, const void *blob, size_
     if (err == TLSC_ERR_INVALID_ARG && blob == NULL)
         return fail(c, err, "no session (blob is NULL)");
     if (err == TLSC_ERR_INVALID_ARG)
-        return fail(c, err, "a session of %zu bytes (1 to %d)", len, TLSC_SESSION_MAX);
+        return fail(c, err, "a session of %lu bytes (1 to %d)", (unsigned long)len,
+                    TLSC_SESSION_MAX);
     if (err == TLSC_ERR_NO_MEMORY)
         return fail(c, err, "no memory for the client's copy of the session (%d bytes)",
                     TLSC_SESSION_MAX);

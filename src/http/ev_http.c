@@ -361,7 +361,8 @@ static tlsc_err check_req(tlsc_http_ev *hx, const tlsc_http_ev_req *r)
         return refuse(hx, "the request has no URL (r->url is NULL)");
     if (r->body == NULL && r->body_len > 0)
         return tlsc__http_core_fail(&hx->c, TLSC_ERR_INVALID_ARG,
-                                    "r->body_len is %zu but r->body is NULL", r->body_len);
+                                    "r->body_len is %lu but r->body is NULL",
+                                    (unsigned long)r->body_len);
     return TLSC_OK;
 }
 
