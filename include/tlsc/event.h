@@ -226,9 +226,13 @@ TLSC_API void tlsc_loop_free(tlsc_loop *loop);
  * Run the built-in poll() loop until no connection has work left (every
  * one is idle, disconnected or freed), tlsc_loop_stop is called, or
  * timeout_ms passes (0 = no limit). Returns TLSC_OK, TLSC_ERR_STATE (called
- * from a callback), TLSC_ERR_INVALID_ARG, or a poll() failure as
- * TLSC_ERR_INTERNAL. Errors of connections are reported by their events,
- * never here.
+ * from a callback), TLSC_ERR_INVALID_ARG, a poll() failure as
+ * TLSC_ERR_INTERNAL, or TLSC_ERR_NO_MEMORY: the arrays the loop waits with
+ * (allocated at the first pass and when more descriptors are watched than
+ * ever before; with poll(), at each pass that watches more than 32) could
+ * not be allocated; that pass did nothing, every connection is as it was:
+ * call again when memory is back. Errors of connections are reported by
+ * their events, never here.
  */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_loop_run(tlsc_loop *loop,
                                                uint32_t timeout_ms);

@@ -311,8 +311,11 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_set_server_name(tlsc_http *h,
  * Offer a saved session (from tlsc_conn_export_session or
  * tlsc_http_export_session, e.g. kept in RTC memory) on the next new
  * connection; the core offers it only to the server name and configuration
- * it belongs to (tlsc/session.h). The blob is copied.
- * Errors: TLSC_ERR_INVALID_ARG (NULL, empty or longer than TLSC_SESSION_MAX).
+ * it belongs to (tlsc/session.h). The blob is copied (into a buffer of
+ * TLSC_SESSION_MAX bytes, allocated once). An error's words are in
+ * tlsc_http_errmsg.
+ * Errors: TLSC_ERR_INVALID_ARG (NULL, empty or longer than TLSC_SESSION_MAX),
+ * TLSC_ERR_NO_MEMORY.
  */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_set_session(tlsc_http *h, const void *blob,
                                                        size_t len);
@@ -636,7 +639,8 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_ev_set_server_name(tlsc_http_ev *hx,
  * of the open connection, else the last one saved, into buf (borrowed for
  * the call) and its length into *len (also when buf is too small).
  * Errors of set_session: TLSC_ERR_INVALID_ARG (hx or blob NULL, len 0 or
- * more than TLSC_SESSION_MAX), TLSC_ERR_NO_MEMORY. Errors of
+ * more than TLSC_SESSION_MAX), TLSC_ERR_NO_MEMORY, with words in
+ * tlsc_http_ev_errmsg (when hx is not NULL). Errors of
  * export_session: TLSC_ERR_INVALID_ARG (hx or len NULL), TLSC_ERR_NO_SESSION
  * (none yet; *len 0), TLSC_ERR_BUFFER_SIZE (*len says how much is
  * needed). */

@@ -114,6 +114,9 @@ tlsc_err tlsc__http_core_set_session(tlsc__http_core *c, const void *blob, size_
     if (err == TLSC_ERR_INVALID_ARG)
         return fail(c, err, "a session of %lu bytes (1 to %d)", (unsigned long)len,
                     TLSC_SESSION_MAX);
+    if (err == TLSC_ERR_NO_MEMORY)
+        return fail(c, err, "no memory for the client's copy of the session (%d bytes)",
+                    TLSC_SESSION_MAX);
     return err;
 }
 
@@ -146,12 +149,15 @@ void tlsc__http_core_closed(tlsc__http_core *c)
  * detail; any other (no memory) leaves there whatever the last setter
  * said, even a success's note ("2 certificates skipped"), so it is not
  * quoted for them. */
-static tlsc_err conn_made(tlsc__http_core *c, const tlsc_url *u, tlsc_err err)
+tlsc_err tlsc__http_conn_made(tlsc__http_core *c, const tlsc_url *u, tlsc_err err)
 {
     if (err == TLSC_ERR_HOSTNAME || err == TLSC_ERR_INVALID_ARG)
         return fail(c, err, "server name %s", c->server_name);
     if (err == TLSC_ERR_NO_TRUST || err == TLSC_ERR_CONFIG)
         return fail(c, err, "%s", tlsc_config_errmsg(c->cfg));
+    if (err == TLSC_ERR_NO_MEMORY)
+        return fail(c, err, "no memory to create the connection to %s port %u (its state, "
+                    "server name or the saved session it offers)", u->host, (unsigned)u->port);
     if (err != TLSC_OK)
         return fail(c, err, "creating the connection to %s port %u: %s", u->host,
                     (unsigned)u->port, tlsc_strerror(err));
@@ -162,14 +168,14 @@ static tlsc_err conn_made(tlsc__http_core *c, const tlsc_url *u, tlsc_err err)
 
 tlsc_err tlsc__http_conn_new(tlsc__http_core *c, const tlsc_url *u, tlsc_conn **out)
 {
-    return conn_made(c, u, tlsc__next_conn_new(&c->next, c->cfg, c->server_name, u->host,
-                                               u->port, false, out));
+    return tlsc__http_conn_made(c, u, tlsc__next_conn_new(&c->next, c->cfg, c->server_name,
+                                                          u->host, u->port, false, out));
 }
 
 tlsc_err tlsc__http_conn_prepare(tlsc__http_core *c, const tlsc_url *u, tlsc_conn *conn)
 {
-    return conn_made(c, u, tlsc__next_prepare(&c->next, conn, c->server_name, u->host,
-                                              u->port));
+    return tlsc__http_conn_made(c, u, tlsc__next_prepare(&c->next, conn, c->server_name,
+                                                         u->host, u->port));
 }
 
 void tlsc__http_deadline_set(tlsc__http_core *c, uint32_t ms)
@@ -235,6 +241,8 @@ void tlsc__hx_release(tlsc__hx *x)
 
 static const char *doing(const tlsc__hx *x)
 {
+    if (x->sending)
+        return "sending the request"; /* the state is already the next one */
     switch (x->state) {
     case HX_OPENING:
         return "connecting";
@@ -756,7 +764,7 @@ static tlsc__hx_act send_head(tlsc__hx *x, const void **out, size_t *len)
     return TLSC__HX_SEND;
 }
 
-tlsc__hx_act tlsc__hx_next(tlsc__hx *x, const void **out, size_t *len)
+static tlsc__hx_act next_act(tlsc__hx *x, const void **out, size_t *len)
 {
     *out = NULL;
     *len = 0;
@@ -782,6 +790,13 @@ tlsc__hx_act tlsc__hx_next(tlsc__hx *x, const void **out, size_t *len)
     default:
         return TLSC__HX_DONE;
     }
+}
+
+tlsc__hx_act tlsc__hx_next(tlsc__hx *x, const void **out, size_t *len)
+{
+    tlsc__hx_act act = next_act(x, out, len);
+    x->sending = act == TLSC__HX_SEND;
+    return act;
 }
 
 /* ---- the request ------------------------------------------------------------------------ */

@@ -93,6 +93,10 @@ void tlsc__http_core_closed(tlsc__http_core *c);
  * detail is in c->errmsg. */
 tlsc_err tlsc__http_conn_new(tlsc__http_core *c, const tlsc_url *u, tlsc_conn **out);
 tlsc_err tlsc__http_conn_prepare(tlsc__http_core *c, const tlsc_url *u, tlsc_conn *conn);
+/* err of making a connection for u some other way (tlsc_ev_new: the
+ * errors of tlsc_conn_new) with its words in c->errmsg, as the two above
+ * give them; TLSC_OK notes u's host and port as the open connection's. */
+tlsc_err tlsc__http_conn_made(tlsc__http_core *c, const tlsc_url *u, tlsc_err err);
 
 typedef enum tlsc__hx_act {
     TLSC__HX_OPEN,
@@ -129,6 +133,9 @@ typedef struct tlsc__hx {
     bool keep;                  /* DONE: the connection may serve the next */
 
     /* sending */
+    bool sending;               /* the driver sends what SEND gave (its
+                                   failure is the sending's, whatever the
+                                   state already says) */
     char *head;                 /* the formatted head */
     size_t head_len;
     uint64_t produced;          /* producer bytes so far */

@@ -9,6 +9,7 @@
  * decides between a clean close-delimited body, a resend on a new
  * connection, and a failure.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -76,7 +77,8 @@ static void open_conn(tlsc_http_ev *hx)
 {
     drop_conn(hx);
     hx->c.errmsg[0] = '\0'; /* the words below are this opening's, if any */
-    tlsc_err err = tlsc_ev_new(hx->loop, hx->c.cfg, on_event, hx, &hx->ev);
+    tlsc_err err = tlsc__http_conn_made(&hx->c, &hx->x.url,
+                                        tlsc_ev_new(hx->loop, hx->c.cfg, on_event, hx, &hx->ev));
     if (err == TLSC_OK) {
         tlsc__ev_share_next(hx->ev, &hx->c.next); /* one saved session */
         err = tlsc__http_conn_prepare(&hx->c, &hx->x.url, tlsc_ev_conn(hx->ev));
@@ -104,8 +106,12 @@ static bool try_send(tlsc_http_ev *hx)
         (err = tlsc_ev_set_queue_limit(hx->ev, hx->out_len)) == TLSC_OK)
         err = tlsc_ev_send(hx->ev, hx->out, hx->out_len);
     hx->out_pending = false;
-    if (err != TLSC_OK)
-        tlsc__hx_failed(&hx->x, err, "queueing the request");
+    if (err != TLSC_OK) {
+        char why[128];
+        (void)snprintf(why, sizeof why, "queueing %lu bytes: %s", (unsigned long)hx->out_len,
+                       tlsc_strerror(err));
+        tlsc__hx_failed(&hx->x, err, why);
+    }
     return true;
 }
 

@@ -182,8 +182,10 @@ tlsc_err tlsc__resolve_start(tlsc__resolve **out, const char *host, char *detail
 {
     reap_orphans();
     tlsc__resolve *r = tlsc__calloc(1, sizeof *r + strlen(host) + 1);
-    if (r == NULL)
+    if (r == NULL) {
+        snprintf(detail, cap, "cannot resolve '%s': no memory for the lookup", host);
         return TLSC_ERR_NO_MEMORY;
+    }
     atomic_init(&r->refs, 1);
     r->fds[0] = r->fds[1] = -1;
     memcpy(r->host, host, strlen(host) + 1);

@@ -12,16 +12,12 @@
  * handshake's own failure points are covered by test_alloc_fail.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "tlsc/tlsc.h"
 #include "alloc_inject.h"
 #include "client.h"
-#include "peer.h"
-
-#define BODY "firmware image, version 1\n"
+#include "http_alloc.h"
 
 static long pending = -1; /* alloc_countdown to arm at the first status line */
 static bool no_detail;    /* a failure came without its detail */
@@ -38,11 +34,6 @@ static void arm(void)
     }
 }
 
-typedef struct body {
-    char buf[256];
-    size_t len;
-} body;
-
 static tlsc_err on_status(void *ud, int status, const char *reason, size_t len)
 {
     (void)ud;
@@ -50,16 +41,6 @@ static tlsc_err on_status(void *ud, int status, const char *reason, size_t len)
     (void)reason;
     (void)len;
     arm();
-    return TLSC_OK;
-}
-
-static tlsc_err on_body(void *ud, const void *d, size_t n)
-{
-    body *b = ud;
-    if (b->len + n > sizeof b->buf)
-        return TLSC_ERR_HTTP_SINK;
-    memcpy(b->buf + b->len, d, n);
-    b->len += n;
     return TLSC_OK;
 }
 
@@ -71,13 +52,13 @@ static tlsc_err requests(tlsc_http *h, const char *url, bool *wrong)
         tlsc_http_request req = {0};
         req.url = url;
         req.cb.on_status = on_status;
-        req.cb.on_body = on_body;
+        req.cb.on_body = body_sink;
         req.cb_ud = &b;
         tlsc_http_result res;
         tlsc_err err = tlsc_http_do(h, &req, &res);
         if (err != TLSC_OK)
             return err;
-        if (res.status != 200 || b.len != strlen(BODY) || memcmp(b.buf, BODY, b.len) != 0)
+        if (res.status != 200 || !body_right(&b))
             *wrong = true;
     }
     return TLSC_OK;
@@ -113,17 +94,9 @@ static tlsc_err attempt(const char *ca, const char *url, long n, bool *reached, 
     return err;
 }
 
-static int run(const char *pki, const char *dir)
+static int run(const http_alloc_env *env)
 {
-    char ca[512], url[128];
-    if (chdir(dir) != 0) /* s_server -WWW serves files from its cwd */
-        return 1;
-    peer p = {0};
-    if (p256_peer_start(&p, pki, "-WWW", ca, sizeof ca) <= 0) {
-        printf("FAIL: server did not start\n");
-        return 1;
-    }
-    snprintf(url, sizeof url, "https://localhost:%d/fw.bin", p.port);
+    const char *ca = env->ca, *url = env->url;
     bool reached = false, wrong = false;
     unsigned long resumed = 0;
     tlsc_err warm = attempt(ca, url, -1, &reached, &wrong, &resumed);
@@ -132,18 +105,11 @@ static int run(const char *pki, const char *dir)
         printf("FAIL: unaffected run: %s, body %s, %lu resumed (want 1)\n", tlsc_strerror(warm),
                wrong ? "wrong" : "right", resumed);
     size_t base = tlsc_heap_current();
-    int nomem = 0, known_leaks = 0;
+    int nomem = 0;
     long n;
     for (n = 0;; n++) {
         tlsc_err err = attempt(ca, url, n, &reached, &wrong, &resumed);
-        if (tlsc_heap_current() != base) {
-            size_t leaked = tlsc_heap_current() - base;
-            bool known = false; /* none known for TLS 1.2 */
-            printf("%s: failing allocation %ld left %zu bytes (%s)\n", known ? "known" : "FAIL",
-                   n, leaked, tlsc_strerror(err));
-            known ? known_leaks++ : failed++;
-            base = tlsc_heap_current();
-        }
+        failed += !heap_back(&base, n, err);
         if (no_detail) {
             printf("FAIL: failing allocation %ld: no detail\n", n);
             no_detail = false;
@@ -162,39 +128,13 @@ static int run(const char *pki, const char *dir)
             failed++;
         }
     }
-    peer_stop(&p);
-    if (known_leaks > 8) {
-        printf("FAIL: %d leaks at the known mbedTLS spot\n", known_leaks);
-        failed++;
-    }
     printf("http: %ld allocations after the first status line; each failed once: %d gave "
-           "TLSC_ERR_NO_MEMORY (the others were recovered from); %d known mbedTLS leaks; "
-           "%d problems\n",
-           n, nomem, known_leaks, failed);
+           "TLSC_ERR_NO_MEMORY (the others were recovered from); %d problems\n",
+           n, nomem, failed);
     return failed;
 }
 
 int main(void)
 {
-    setvbuf(stdout, NULL, _IOLBF, 0);
-    if (tlsc_set_allocator(alloc_inject_calloc, alloc_inject_free, NULL) != TLSC_OK)
-        return 1;
-    const char *gen = getenv("TLSC_PKI_GEN");
-    char pki[] = "/tmp/tlsc-httpalloc-XXXXXX", cmd[1024], file[600];
-    if (gen == NULL || mkdtemp(pki) == NULL)
-        return 1;
-    snprintf(cmd, sizeof cmd, "TLSC_PKI_NO_RSA4096=1 bash '%s' '%s' >/dev/null 2>&1", gen, pki);
-    int failed = system(cmd) != 0;
-    snprintf(file, sizeof file, "%s/fw.bin", pki);
-    FILE *f = fopen(file, "w");
-    failed += f == NULL || fputs(BODY, f) < 0;
-    if (f != NULL)
-        fclose(f);
-    if (!failed)
-        failed += run(pki, pki) != 0;
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", pki);
-    if (system(cmd) != 0)
-        failed++;
-    printf("%d passed, %d failed\n", failed ? 0 : 1, failed);
-    return failed != 0;
+    return http_alloc_main("/tmp/tlsc-httpalloc-XXXXXX", run);
 }

@@ -521,6 +521,8 @@ static tlsc_err step_handshake(tlsc_conn *c)
         ret = mbedtls_ssl_handshake_step(&c->ssl);
         observe_handshake(c);
     }
+    if (tlsc__alloc_failures() != c->alloc_mark)
+        c->hs_alloc_failed = true;
     tlsc__time_leave();
     if (is_mbedtls_want(ret))
         return mbedtls_want(c, ret);
@@ -635,6 +637,7 @@ tlsc_err tlsc_conn_recv(tlsc_conn *c, void *buf, size_t len, size_t *got)
     c->in_read = false;
     if (ret > 0) {
         tlsc__conn_cc_accepted(c);
+        c->hs_alloc_failed = false; /* the peer took our Finished */
         *got = (size_t)ret;
         return TLSC_OK;
     }
@@ -661,6 +664,7 @@ tlsc_err tlsc__conn_pump(tlsc_conn *c)
     c->in_read = false;
     if (ret == 0 && !c->peer_closed) {
         tlsc__conn_cc_accepted(c); /* application data is waiting */
+        c->hs_alloc_failed = false;
         return TLSC_OK;
     }
     return is_mbedtls_want(ret) ? mbedtls_want(c, ret) : read_error(c, ret);

@@ -52,6 +52,12 @@ struct tlsc_conn {
     bool io_err_on_send;        /* ... and it happened while sending */
     unsigned long alloc_mark;   /* tlsc__alloc_failures() when the call began */
     unsigned long rng_mark;     /* tlsc__rng_failures() when the call began */
+    /* An allocation failed inside mbedTLS during the handshake and it went
+     * on: 3.6's TLS 1.2 Finished ignores its PRF's failure and sends a
+     * wrong one. Until the peer's application data shows it accepted our
+     * Finished, its decrypt_error or bad_record_mac is that failure's doing
+     * (errmap.c). */
+    bool hs_alloc_failed;
 
     /* peer: where we connect (host) and who it must be (name); exact-length
      * heap text, lower case. host is NULL before start; name is NULL until

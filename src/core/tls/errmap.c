@@ -168,8 +168,21 @@ static const char *client_cert_hint(tlsc_conn *c, int alert, tlsc_err *err)
            "is it issued by a CA the server trusts, valid, and for client authentication?)";
 }
 
+/* The alerts a peer answers a Finished (or records) it cannot verify
+ * with: decrypt_error, bad_record_mac. */
+static bool verify_alert(int alert)
+{
+    return alert == 51 || alert == 20;
+}
+
 tlsc_err tlsc__conn_fail_alert(tlsc_conn *c, int alert, const char *during)
 {
+    if (c->hs_alloc_failed && verify_alert(alert))
+        return tlsc__conn_fail(c, TLSC_ERR_NO_MEMORY,
+                               "an allocation failed during the handshake, and the peer then "
+                               "sent fatal alert %s (%d) %s: mbedTLS went on without that "
+                               "memory and sent a Finished it could not compute",
+                               tlsc__alert_name(alert), alert, during);
     if (c->reneg_refused)
         return tlsc__conn_fail(c, TLSC_ERR_RENEGOTIATION,
                                "the server asked to renegotiate (HelloRequest), tlsc declined "

@@ -93,9 +93,16 @@ tlsc_err tlsc__next_prepare(tlsc__next_conn *n, tlsc_conn *c, const char *name,
     tlsc_err err = name != NULL ? tlsc_conn_set_server_name(c, name) : TLSC_OK;
     if (err != TLSC_OK)
         return err;
-    /* A refused blob only means a full handshake (the core logs why). */
-    if (belongs(n, name != NULL ? name : host, port) &&
-        tlsc_conn_set_session(c, n->blob, n->len) != TLSC_OK)
+    if (!belongs(n, name != NULL ? name : host, port))
+        return TLSC_OK;
+    err = tlsc_conn_set_session(c, n->blob, n->len);
+    /* Without memory to load it the session is still good: kept for the
+     * next try, and this connection is not made (a full handshake would
+     * need more memory still, and hide the failure). A refused blob only
+     * means a full handshake (the core logs why). */
+    if (err == TLSC_ERR_NO_MEMORY)
+        return err;
+    if (err != TLSC_OK)
         n->len = 0;
     return TLSC_OK;
 }

@@ -52,14 +52,17 @@ void tlsc__next_forget(tlsc__next_conn *n);
  * server as `name` when not NULL (else as the host given at start), and
  * offering the kept session when it belongs to that name (name, or host
  * when name is NULL) and port. A session the core refuses is forgotten (a
- * full handshake follows; the core logs why).
- * Errors: those of tlsc_conn_new and tlsc_conn_set_server_name.
+ * full handshake follows; the core logs why); one there is no memory to
+ * load is kept, and the connection is not made (TLSC_ERR_NO_MEMORY).
+ * Errors: those of tlsc_conn_new and tlsc_conn_set_server_name,
+ * TLSC_ERR_NO_MEMORY.
  */
 tlsc_err tlsc__next_conn_new(tlsc__next_conn *n, tlsc_config *cfg, const char *name,
                              const char *host, uint16_t port, bool parked, tlsc_conn **out);
 
 /* The same for a new connection made elsewhere (a tlsc_ev's, not started):
- * server name and session. Errors: those of tlsc_conn_set_server_name. */
+ * server name and session. Errors: those of tlsc_conn_set_server_name,
+ * TLSC_ERR_NO_MEMORY (the session kept, as above). */
 tlsc_err tlsc__next_prepare(tlsc__next_conn *n, tlsc_conn *c, const char *name,
                             const char *host, uint16_t port);
 
