@@ -806,6 +806,14 @@ int cmd_get(int argc, char **argv)
         cmd_get_help();
         rc = CLI_EXIT_OK;
     } else if (rc == CLI_EXIT_OK) {
+        /* A body on a pipe or in a file: stdio's default buffer (the
+         * st_blksize, often 4 KiB) cuts each 16 KiB record into two
+         * write(2)s; 64 KiB makes it one per four records. glibc ignores
+         * the size unless given the buffer. A terminal keeps its line
+         * buffering. */
+        static char out_buf[64 * 1024];
+        if (isatty(STDOUT_FILENO) != 1)
+            setvbuf(stdout, out_buf, _IOFBF, sizeof out_buf);
         rc = run_get(&o);
     }
     free(o.urls.items);
