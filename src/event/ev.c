@@ -325,25 +325,31 @@ static void retire_conn_io(tlsc_ev *ev)
     ev->io_want = TLSC_OK;
 }
 
-static void finish(tlsc_ev *ev, tlsc_close_how how, tlsc_err err)
+/* DISCONNECTED with ev->detail as its words, already written. */
+static void finish_told(tlsc_ev *ev, tlsc_close_how how, tlsc_err err)
 {
     retire_conn_io(ev);
     tlsc_event e = make_event(TLSC_EV_DISCONNECTED);
     e.how = how;
     e.err = err;
     e.len = ev->queued; /* never sent: reported, then discarded */
-    /* A copy: the callback may tlsc_ev_connect again, which replaces the
-     * tlsc_conn that holds the detail. */
-    snprintf(ev->detail, sizeof ev->detail, "%s",
-             how == TLSC_CLOSE_CLEAN ? "peer sent close_notify"
-             : err != TLSC_OK        ? tlsc_conn_errmsg(ev->conn)
-                                     : "");
     e.detail = ev->detail;
     ev->state = EV_IDLE;
     /* Dropped before the event, so data the callback queues for its next
      * connection stays. */
     drop_queue(ev);
     (void)emit(ev, &e);
+}
+
+static void finish(tlsc_ev *ev, tlsc_close_how how, tlsc_err err)
+{
+    /* A copy: the callback may tlsc_ev_connect again, which replaces the
+     * tlsc_conn that holds the detail. */
+    snprintf(ev->detail, sizeof ev->detail, "%s",
+             how == TLSC_CLOSE_CLEAN ? "peer sent close_notify"
+             : err != TLSC_OK        ? tlsc_conn_errmsg(ev->conn)
+                                     : "");
+    finish_told(ev, how, err);
 }
 
 static bool retryable(tlsc_err err)
@@ -631,8 +637,13 @@ static void step_retry(tlsc_ev *ev)
     if (!tlsc__conn_is_new(ev->conn)) {
         tlsc_err err = renew_conn(ev, true);
         if (err != TLSC_OK) {
-            ev->state = EV_IDLE; /* the old conn keeps its error */
-            finish(ev, TLSC_CLOSE_ERROR, err);
+            ev->state = EV_IDLE;
+            /* The old conn keeps its own error and detail (first one
+             * wins): the words of this failure go in the event. */
+            snprintf(ev->detail, sizeof ev->detail,
+                     "reconnecting to %s port %u: the new connection could not be made: %s",
+                     ev->host, (unsigned)ev->port, tlsc_strerror(err));
+            finish_told(ev, TLSC_CLOSE_ERROR, err);
             return;
         }
     }

@@ -75,10 +75,13 @@ tlsc_err tlsc__http_core_set_limits(tlsc__http_core *c, const tlsc_http_limits *
 tlsc_err tlsc__http_core_set_server_name(tlsc__http_core *c, const char *name)
 {
     if (name != NULL && !tlsc__host_valid(name))
-        return TLSC_ERR_HOSTNAME;
+        return fail(c, TLSC_ERR_HOSTNAME,
+                    "server name: not a host name of at most %d characters: %.64s%s",
+                    TLSC_HOST_MAX, name, strlen(name) > 64 ? "..." : "");
     char *copy = NULL;
     if (name != NULL && (copy = tlsc__strdup(name)) == NULL)
-        return TLSC_ERR_NO_MEMORY;
+        return fail(c, TLSC_ERR_NO_MEMORY, "no memory for the server name (%zu bytes)",
+                    strlen(name) + 1);
     tlsc__free(c->server_name);
     c->server_name = copy;
     c->conn_open = false; /* the open connection verified another name */

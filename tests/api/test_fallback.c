@@ -28,6 +28,7 @@
 
 #include "platform/platform.h"
 #include "tlsc/tlsc.h"
+#include "alloc_inject.h"
 #include "peer.h"
 #include "pki.h"
 
@@ -428,6 +429,50 @@ static void event_resolver_failures_name_their_cause(void **state)
     tlsc_config_free(cfg);
 }
 
+/* ---- a reconnection that cannot make its connection --------------------- */
+
+/* The first RECONNECTION arms the failure of the next allocation: the
+ * reconnection's new tlsc_conn. */
+static void on_retry(tlsc_ev *ev, const tlsc_event *e, void *ud)
+{
+    if (e->kind == TLSC_EV_RECONNECTION && e->will_retry) {
+        alloc_fail_once = true;
+        alloc_injected = 0;
+        alloc_countdown = 0;
+    }
+    on_failure(ev, e, ud);
+}
+
+/* DISCONNECTED tells the reconnection's own failure, not the refused
+ * connect before it. */
+static void event_reconnection_without_memory_says_so(void **state)
+{
+    (void)state;
+    answer("127.0.0.1", NULL);
+    int port = closed_port();
+    tlsc_config *cfg = config();
+    tlsc_loop *loop = NULL;
+    tlsc_ev *ev = NULL;
+    ev_seen s = { 0 };
+    assert_int_equal(tlsc_loop_new(&loop), TLSC_OK);
+    assert_int_equal(tlsc_ev_new(loop, cfg, on_retry, &s, &ev), TLSC_OK);
+    assert_int_equal(tlsc_ev_set_reconnect(ev, 3, 10, 10), TLSC_OK);
+    assert_int_equal(tlsc_ev_connect(ev, "localhost", (uint16_t)port), TLSC_OK);
+    assert_int_equal(tlsc_loop_run(loop, 5000), TLSC_OK);
+    alloc_countdown = -1;
+    alloc_fail_once = false;
+    assert_int_equal(alloc_injected, 1);
+    assert_int_equal(s.disconnected, 1);
+    assert_int_equal(s.err, TLSC_ERR_NO_MEMORY);
+    char want[64];
+    snprintf(want, sizeof want, "reconnecting to localhost port %d: ", port);
+    if (strstr(s.detail, want) == NULL || strstr(s.detail, "memory") == NULL)
+        fail_msg("DISCONNECTED said: %s", s.detail);
+    assert_null(strstr(s.detail, "refused"));
+    tlsc_loop_free(loop);
+    tlsc_config_free(cfg);
+}
+
 /* Bad arguments fail at once, without a lookup or a socket. */
 static void tap_and_tcp_connect_refuse_bad_arguments(void **state)
 {
@@ -480,6 +525,9 @@ static void tap_and_tcp_connect_refuse_bad_arguments(void **state)
 
 int main(void)
 {
+    /* Before any allocation; no failure until a test arms one. */
+    if (tlsc_set_allocator(alloc_inject_calloc, alloc_inject_free, NULL) != TLSC_OK)
+        return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(blocking_falls_back_to_the_second_address),
         cmocka_unit_test(tap_and_tcp_connect_refuse_bad_arguments),
@@ -491,6 +539,7 @@ int main(void)
         cmocka_unit_test(tcp_connect_falls_back_too),
         cmocka_unit_test(blocking_resolver_failures_name_their_cause),
         cmocka_unit_test(event_resolver_failures_name_their_cause),
+        cmocka_unit_test(event_reconnection_without_memory_says_so),
     };
     return cmocka_run_group_tests_name("api_fallback", tests, make_pki, drop_pki);
 }
