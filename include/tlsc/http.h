@@ -302,7 +302,9 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_set_limits(tlsc_http *h,
  * Verify the servers as `name` instead of the URL's host (see
  * tlsc_conn_set_server_name); NULL restores the default. Redirects to
  * another host are refused while a name is set.
- * Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_HOSTNAME, TLSC_ERR_NO_MEMORY.
+ * Errors: TLSC_ERR_INVALID_ARG (h NULL), TLSC_ERR_HOSTNAME (not a host
+ * name, empty or longer than 253 characters; the earlier name is kept),
+ * TLSC_ERR_NO_MEMORY; the last two with words in tlsc_http_errmsg.
  */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_set_server_name(tlsc_http *h,
                                                            const char *name);
@@ -631,7 +633,8 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_ev_set_max_time(tlsc_http_ev *hx, uin
  * open connection is closed (it verified another name).
  * Errors: TLSC_ERR_INVALID_ARG (hx NULL), TLSC_ERR_STATE (a request is in
  * flight), TLSC_ERR_HOSTNAME (not a host name, empty or too long; the
- * earlier name is kept), TLSC_ERR_NO_MEMORY. */
+ * earlier name is kept), TLSC_ERR_NO_MEMORY; all but the first with words
+ * in tlsc_http_ev_errmsg. */
 TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_ev_set_server_name(tlsc_http_ev *hx,
                                                               const char *name);
 /* As tlsc_http_set_session / tlsc_http_export_session. set_session copies

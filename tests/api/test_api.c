@@ -700,6 +700,40 @@ static void heap_returns_to_baseline_and_limit_fails_cleanly(void **state)
     peer_stop(&p);
 }
 
+/* ---- the HTTP client's server name -------------------------------------------------- */
+
+static void expect_words(tlsc_http *h, tlsc_err got, tlsc_err want, const char *words)
+{
+    if (got != want || strstr(tlsc_http_errmsg(h), words) == NULL)
+        fail_msg("%s (\"%s\"), expected %s with \"%s\"", tlsc_strerror(got),
+                 tlsc_http_errmsg(h), tlsc_strerror(want), words);
+}
+
+/* A refused server name says why in tlsc_http_errmsg; the client keeps
+ * working. */
+static void http_server_name_refusals_say_why(void **state)
+{
+    (void)state;
+    tlsc_config *cfg = ca_config();
+    tlsc_http *h = NULL;
+    assert_int_equal(tlsc_http_new(cfg, &h), TLSC_OK);
+    assert_int_equal(tlsc_http_set_server_name(NULL, "localhost"), TLSC_ERR_INVALID_ARG);
+    expect_words(h, tlsc_http_set_server_name(h, "bad name!"), TLSC_ERR_HOSTNAME,
+                 "not a host name of at most 253 characters: bad name!");
+    char longest[256];
+    memset(longest, 'a', sizeof longest - 1);
+    longest[sizeof longest - 1] = '\0';
+    expect_words(h, tlsc_http_set_server_name(h, longest), TLSC_ERR_HOSTNAME, "aaaa...");
+    tlsc_heap_set_limit(tlsc_heap_current()); /* no heap for the name's copy */
+    tlsc_err err = tlsc_http_set_server_name(h, "localhost");
+    tlsc_heap_set_limit(0);
+    expect_words(h, err, TLSC_ERR_NO_MEMORY, "no memory for the server name");
+    assert_int_equal(tlsc_http_set_server_name(h, "localhost"), TLSC_OK);
+    assert_int_equal(tlsc_http_set_server_name(h, NULL), TLSC_OK);
+    tlsc_http_free(h);
+    tlsc_config_free(cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -723,6 +757,7 @@ int main(void)
         cmocka_unit_test(session_blob_is_checked_byte_by_byte),
         cmocka_unit_test(session_offered_only_where_it_belongs),
         cmocka_unit_test(heap_returns_to_baseline_and_limit_fails_cleanly),
+        cmocka_unit_test(http_server_name_refusals_say_why),
     };
     return cmocka_run_group_tests_name("api", tests, make_pki, drop_pki);
 }

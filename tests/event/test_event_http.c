@@ -372,12 +372,22 @@ static void bad_arguments(int port)
     memset(longest, 'a', sizeof longest - 1);
     longest[sizeof longest - 1] = '\0';
     check(tlsc_http_ev_set_server_name(NULL, "localhost") == TLSC_ERR_INVALID_ARG &&
-              tlsc_http_ev_set_server_name(hx, "") == TLSC_ERR_HOSTNAME &&
-              tlsc_http_ev_set_server_name(hx, "bad name!") == TLSC_ERR_HOSTNAME &&
-              tlsc_http_ev_set_server_name(hx, longest) == TLSC_ERR_HOSTNAME &&
+              refused(hx, tlsc_http_ev_set_server_name(hx, ""), TLSC_ERR_HOSTNAME,
+                      "not a host name of at most 253 characters") &&
+              refused(hx, tlsc_http_ev_set_server_name(hx, "bad name!"), TLSC_ERR_HOSTNAME,
+                      "not a host name of at most 253 characters: bad name!") &&
+              refused(hx, tlsc_http_ev_set_server_name(hx, longest), TLSC_ERR_HOSTNAME,
+                      "aaaa...") &&
               tlsc_http_ev_set_server_name(hx, NULL) == TLSC_OK,
           "ev_set_server_name: NULL client: INVALID_ARG; empty, bad or 255 characters: "
-          "HOSTNAME; NULL name restores the default");
+          "HOSTNAME, said in errmsg; NULL name restores the default");
+    /* no heap left for the copy of the name */
+    tlsc_heap_set_limit(tlsc_heap_current());
+    tlsc_err no_memory = tlsc_http_ev_set_server_name(hx, "localhost");
+    tlsc_heap_set_limit(0);
+    check(refused(hx, no_memory, TLSC_ERR_NO_MEMORY, "no memory for the server name") &&
+              tlsc_http_ev_set_server_name(hx, NULL) == TLSC_OK,
+          "ev_set_server_name without memory: NO_MEMORY, said in errmsg");
     static unsigned char blob[TLSC_SESSION_MAX + 1];
     size_t len = 7;
     char too_long[64];
