@@ -1,7 +1,8 @@
 /*
  * Test peers for the API tests: spawns `openssl s_server` on 127.0.0.1 with
  * an ephemeral port (it prints "ACCEPT host:port"), `gnutls-serv` on a
- * free port, and simple TCP listeners that accept and stay silent.
+ * free port, and simple TCP listeners that accept and stay silent. Linux:
+ * a server ends with the test that started it (PR_SET_PDEATHSIG).
  */
 #include "peer.h"
 
@@ -9,18 +10,16 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
-
-extern char **environ;
 
 /* Read from fd until a line "ACCEPT ...:PORT" appears or timeout. */
 static int read_port(int fd, int timeout_ms)
@@ -61,29 +60,53 @@ int peer_start(peer *p, const char *const *args)
     return peer_spawn(p, argv);
 }
 
+/* In the child, before exec: fd (1 or 2) onto the pipe, stdin from
+ * /dev/null, the other output to /dev/null unless verbose. Only
+ * async-signal-safe calls; every descriptor opened here or by
+ * spawn_piped is close-on-exec, the dup2 copies are not. */
+static void child_io(int pipe_w, int fd, bool verbose)
+{
+    int in = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (in < 0 || dup2(in, 0) < 0 || dup2(pipe_w, fd) < 0)
+        _exit(127);
+    if (!verbose) {
+        int null_w = open("/dev/null", O_WRONLY | O_CLOEXEC);
+        if (null_w < 0 || dup2(null_w, 3 - fd) < 0)
+            _exit(127);
+    }
+}
+
 /* Spawn argv with its file descriptor `fd` (1 or 2) on a pipe read as
  * p->out, stdin from /dev/null, and the other output to /dev/null unless
- * TLSC_TEST_VERBOSE is set. */
+ * TLSC_TEST_VERBOSE is set. The server gets SIGTERM when the test dies
+ * (a crash skips peer_stop): PR_SET_PDEATHSIG, set in the child before
+ * exec, then the parent checked, in case it died before the prctl. The
+ * signal follows the thread that forked: the tests start peers from their
+ * main thread. */
 static int spawn_piped(peer *p, const char *const *argv, int fd)
 {
     int out[2];
     if (pipe(out) != 0)
         return -1;
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, out[1], fd);
-    posix_spawn_file_actions_addclose(&fa, out[0]);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    if (getenv("TLSC_TEST_VERBOSE") == NULL)
-        posix_spawn_file_actions_addopen(&fa, 3 - fd, "/dev/null", O_WRONLY, 0);
-    int rc = posix_spawnp(&p->pid, argv[0], &fa, NULL, (char *const *)argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
+    fcntl(out[0], F_SETFD, FD_CLOEXEC);
+    fcntl(out[1], F_SETFD, FD_CLOEXEC);
+    bool verbose = getenv("TLSC_TEST_VERBOSE") != NULL;
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent)
+            _exit(127);
+        child_io(out[1], fd, verbose);
+        execvp(argv[0], (char *const *)argv);
+        _exit(127);
+    }
     close(out[1]);
-    if (rc != 0) {
+    if (pid < 0) {
         close(out[0]);
         p->pid = 0;
         return -1;
     }
+    p->pid = pid;
     p->out = out[0];
     return 0;
 }

@@ -15,7 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <signal.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -700,6 +702,55 @@ static void heap_returns_to_baseline_and_limit_fails_cleanly(void **state)
     peer_stop(&p);
 }
 
+/* ---- the peers themselves ------------------------------------------------------------ */
+
+/* Whether pid runs (a zombie does not: nothing reaps a server whose
+ * parent died when the reaper is not init). */
+static bool process_runs(pid_t pid)
+{
+    char name[64], stat[512];
+    snprintf(name, sizeof name, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(name, "r");
+    if (f == NULL)
+        return false;
+    size_t n = fread(stat, 1, sizeof stat - 1, f);
+    fclose(f);
+    stat[n] = '\0';
+    const char *end = strrchr(stat, ')'); /* "pid (comm) state ..." */
+    return end != NULL && end[1] == ' ' && end[2] != 'Z' && end[2] != 'X';
+}
+
+/* A test that dies without peer_stop (a crash) takes its server with it
+ * (peer.c: PR_SET_PDEATHSIG): here a child process starts one and exits. */
+static void a_server_ends_with_its_test(void **state)
+{
+    (void)state;
+    int link[2];
+    assert_int_equal(pipe(link), 0);
+    pid_t test = fork();
+    assert_true(test >= 0);
+    if (test == 0) {
+        peer p = { 0 };
+        const char *args[] = { "-cert", path("server-p256.pem"), "-key",
+                               path("server-p256.key"), NULL };
+        pid_t server = peer_start(&p, args) > 0 ? p.pid : 0;
+        _exit(write(link[1], &server, sizeof server) == sizeof server ? 0 : 1);
+    }
+    close(link[1]);
+    pid_t server = 0;
+    assert_int_equal(read(link[0], &server, sizeof server), sizeof server);
+    close(link[0]);
+    assert_int_equal(waitpid(test, NULL, 0), test);
+    assert_true(server > 0);
+    bool runs = true;
+    for (int i = 0; i < 100 && (runs = process_runs(server)); i++)
+        usleep(50 * 1000);
+    if (runs) {
+        kill(server, SIGTERM);
+        fail_msg("s_server %d still runs 5 s after its test died", (int)server);
+    }
+}
+
 /* ---- the HTTP client's server name -------------------------------------------------- */
 
 static void expect_words(tlsc_http *h, tlsc_err got, tlsc_err want, const char *words)
@@ -758,6 +809,7 @@ int main(void)
         cmocka_unit_test(session_offered_only_where_it_belongs),
         cmocka_unit_test(heap_returns_to_baseline_and_limit_fails_cleanly),
         cmocka_unit_test(http_server_name_refusals_say_why),
+        cmocka_unit_test(a_server_ends_with_its_test),
     };
     return cmocka_run_group_tests_name("api", tests, make_pki, drop_pki);
 }
