@@ -7,7 +7,8 @@
  * hook (tlsc__resolve_set_hook), not from /etc/hosts, so the order is
  * fixed. Also the tap on a connection's bytes (tlsc_conn_set_tap) and the
  * public tlsc_tcp_connect over the same fallback. Links the static library
- * for the internal hook.
+ * for the internal hook. Also what an event reconnection says when it
+ * cannot make its new connection (an allocation failed, alloc_inject.c).
  */
 #include <errno.h>
 #include <setjmp.h>
