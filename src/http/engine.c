@@ -80,8 +80,8 @@ tlsc_err tlsc__http_core_set_server_name(tlsc__http_core *c, const char *name)
                     TLSC_HOST_MAX, name, strlen(name) > 64 ? "..." : "");
     char *copy = NULL;
     if (name != NULL && (copy = tlsc__strdup(name)) == NULL)
-        return fail(c, TLSC_ERR_NO_MEMORY, "no memory for the server name (%zu bytes)",
-                    strlen(name) + 1);
+        return fail(c, TLSC_ERR_NO_MEMORY, "no memory for the server name (%lu bytes)",
+                    (unsigned long)strlen(name) + 1);
     tlsc__free(c->server_name);
     c->server_name = copy;
     c->conn_open = false; /* the open connection verified another name */

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <netdb.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
@@ -261,9 +262,24 @@ tlsc_err tlsc__resolve_now(const char *host, tlsc__addr_text addrs[TLSC__RESOLVE
     return lookup_failed(host, rc, sys_errno, detail, cap);
 }
 
+/* A finished worker has only its signal and its release left: waiting for
+ * them lets the owner free the lookup here and now, instead of the worker
+ * parking it for the owner's next call (the heap would read a lookup too
+ * many until then: http_ev_alloc_fail saw it). A lookup still running is
+ * left to the worker as before. */
+static void wait_worker_done(tlsc__resolve *r)
+{
+    if (!atomic_load(&r->done))
+        return;
+    while (atomic_load(&r->refs) > 1)
+        sched_yield();
+}
+
 void tlsc__resolve_free(tlsc__resolve *r)
 {
-    if (r != NULL)
+    if (r != NULL) {
+        wait_worker_done(r);
         release(r, true);
+    }
     reap_orphans();
 }
