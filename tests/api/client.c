@@ -53,3 +53,19 @@ tlsc_err client_ping(tlsc_conn *c, int port)
         err = tlsc_conn_write(c, "ping\n", 5);
     return err;
 }
+
+void client_ev_record(tlsc_ev *ev, const tlsc_event *e, void *ud)
+{
+    client_ev_seen *s = ud;
+    if (e->kind == TLSC_EV_DNS)
+        snprintf(s->dns, sizeof s->dns, "%s", e->address);
+    if (e->kind == TLSC_EV_CONNECTED) {
+        s->connected = true;
+        (void)tlsc_ev_close(ev);
+    }
+    if (e->kind == TLSC_EV_DISCONNECTED) {
+        s->disconnected++;
+        s->err = e->err;
+        snprintf(s->detail, sizeof s->detail, "%s", e->detail);
+    }
+}

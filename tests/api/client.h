@@ -3,6 +3,7 @@
 #ifndef TLSC_TEST_CLIENT_H
 #define TLSC_TEST_CLIENT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "tlsc/tlsc.h"
@@ -27,5 +28,18 @@ tlsc_err client_new(const char *ca, tlsc_tls_version v, tlsc_conn **c);
 /* Verified handshake with "localhost" at 127.0.0.1:port, then one line
  * ("ping\n") written; returns the first error. */
 tlsc_err client_ping(tlsc_conn *c, int port);
+
+/* What an event connection's callback saw (client_ev_record). */
+typedef struct client_ev_seen {
+    char dns[48];     /* the address of the last TLSC_EV_DNS */
+    char detail[512]; /* DISCONNECTED's */
+    bool connected;   /* CONNECTED came (the connection was then closed) */
+    int disconnected; /* DISCONNECTED events */
+    tlsc_err err;     /* DISCONNECTED's */
+} client_ev_seen;
+
+/* A tlsc_ev callback (ud: a client_ev_seen) recording the above; it closes
+ * the connection once it is CONNECTED. */
+void client_ev_record(tlsc_ev *ev, const tlsc_event *e, void *ud);
 
 #endif

@@ -30,6 +30,7 @@
 #include "platform/platform.h"
 #include "tlsc/tlsc.h"
 #include "alloc_inject.h"
+#include "client.h"
 #include "peer.h"
 #include "pki.h"
 
@@ -236,38 +237,16 @@ static void blocking_moves_on_after_a_connect_timeout(void **state)
 
 /* ---- event driver ------------------------------------------------------------ */
 
-typedef struct ev_seen {
-    char dns[48];
-    char detail[256];       /* DISCONNECTED's */
-    bool connected;
-    int disconnected;
-    tlsc_err err;
-} ev_seen;
-
-static void on_event(tlsc_ev *ev, const tlsc_event *e, void *ud)
-{
-    ev_seen *s = ud;
-    if (e->kind == TLSC_EV_DNS)
-        snprintf(s->dns, sizeof s->dns, "%s", e->address);
-    if (e->kind == TLSC_EV_CONNECTED) {
-        s->connected = true;
-        (void)tlsc_ev_close(ev);
-    }
-    if (e->kind == TLSC_EV_DISCONNECTED) {
-        s->disconnected++;
-        s->err = e->err;
-    }
-}
 
 static void run_event_ms(const char *first, const char *second, int port, uint32_t connect_ms,
-                         ev_seen *s, char peer_addr[48])
+                         client_ev_seen *s, char peer_addr[48])
 {
     answer(first, second);
     tlsc_config *cfg = config_connect_ms(connect_ms);
     tlsc_loop *loop = NULL;
     tlsc_ev *ev = NULL;
     assert_int_equal(tlsc_loop_new(&loop), TLSC_OK);
-    assert_int_equal(tlsc_ev_new(loop, cfg, on_event, s, &ev), TLSC_OK);
+    assert_int_equal(tlsc_ev_new(loop, cfg, client_ev_record, s, &ev), TLSC_OK);
     assert_int_equal(tlsc_ev_connect(ev, "localhost", (uint16_t)port), TLSC_OK);
     assert_int_equal(tlsc_loop_run(loop, 20000), TLSC_OK);
     uint16_t p = 0;
@@ -277,7 +256,7 @@ static void run_event_ms(const char *first, const char *second, int port, uint32
     tlsc_config_free(cfg);
 }
 
-static void run_event(const char *first, const char *second, int port, ev_seen *s,
+static void run_event(const char *first, const char *second, int port, client_ev_seen *s,
                       char peer_addr[48])
 {
     run_event_ms(first, second, port, 5000, s, peer_addr);
@@ -288,7 +267,7 @@ static void event_falls_back_to_the_second_address(void **state)
     (void)state;
     peer p = { 0 };
     int port = serve(&p);
-    ev_seen s = { 0 };
+    client_ev_seen s = { 0 };
     char addr[48];
     run_event("::1", "127.0.0.1", port, &s, addr);
     assert_int_equal(g_lookups, 1);
@@ -305,7 +284,7 @@ static void event_fails_with_the_first_address_alone(void **state)
     (void)state;
     peer p = { 0 };
     int port = serve(&p);
-    ev_seen s = { 0 };
+    client_ev_seen s = { 0 };
     char addr[48];
     run_event("::1", NULL, port, &s, addr);
     assert_false(s.connected);
@@ -321,7 +300,7 @@ static void event_moves_on_after_a_connect_timeout(void **state)
     peer p = { 0 };
     int port = serve_at(&p, "127.0.0.2:0");
     blackhole(fds, port);
-    ev_seen s = { 0 };
+    client_ev_seen s = { 0 };
     char addr[48];
     run_event_ms("127.0.0.1", "127.0.0.2", port, 400, &s, addr);
     assert_true(s.connected);
@@ -399,17 +378,6 @@ static void blocking_resolver_failures_name_their_cause(void **state)
     }
 }
 
-static void on_failure(tlsc_ev *ev, const tlsc_event *e, void *ud)
-{
-    (void)ev;
-    ev_seen *s = ud;
-    if (e->kind == TLSC_EV_DISCONNECTED) {
-        s->disconnected++;
-        s->err = e->err;
-        snprintf(s->detail, sizeof s->detail, "%s", e->detail);
-    }
-}
-
 static void event_resolver_failures_name_their_cause(void **state)
 {
     (void)state;
@@ -418,9 +386,9 @@ static void event_resolver_failures_name_their_cause(void **state)
     for (size_t i = 0; i < sizeof g_said / sizeof g_said[0]; i++) {
         tlsc_loop *loop = NULL;
         tlsc_ev *ev = NULL;
-        ev_seen s = { 0 };
+        client_ev_seen s = { 0 };
         assert_int_equal(tlsc_loop_new(&loop), TLSC_OK);
-        assert_int_equal(tlsc_ev_new(loop, cfg, on_failure, &s, &ev), TLSC_OK);
+        assert_int_equal(tlsc_ev_new(loop, cfg, client_ev_record, &s, &ev), TLSC_OK);
         assert_int_equal(tlsc_ev_connect(ev, g_said[i].host, 443), TLSC_OK);
         assert_int_equal(tlsc_loop_run(loop, 5000), TLSC_OK);
         assert_int_equal(s.disconnected, 1);
@@ -441,7 +409,7 @@ static void on_retry(tlsc_ev *ev, const tlsc_event *e, void *ud)
         alloc_injected = 0;
         alloc_countdown = 0;
     }
-    on_failure(ev, e, ud);
+    client_ev_record(ev, e, ud);
 }
 
 /* DISCONNECTED tells the reconnection's own failure, not the refused
@@ -454,7 +422,7 @@ static void event_reconnection_without_memory_says_so(void **state)
     tlsc_config *cfg = config();
     tlsc_loop *loop = NULL;
     tlsc_ev *ev = NULL;
-    ev_seen s = { 0 };
+    client_ev_seen s = { 0 };
     assert_int_equal(tlsc_loop_new(&loop), TLSC_OK);
     assert_int_equal(tlsc_ev_new(loop, cfg, on_retry, &s, &ev), TLSC_OK);
     assert_int_equal(tlsc_ev_set_reconnect(ev, 3, 10, 10), TLSC_OK);

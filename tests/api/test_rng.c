@@ -206,33 +206,12 @@ static tlsc_err connect_blocking(const char *ca, int port, tlsc_tls_version v, i
     return err;
 }
 
-typedef struct ev_end {
-    bool connected;
-    int disconnected;
-    tlsc_err err;
-    char detail[512];
-} ev_end;
-
-static void on_event(tlsc_ev *ev, const tlsc_event *e, void *ud)
-{
-    ev_end *s = ud;
-    if (e->kind == TLSC_EV_CONNECTED) {
-        s->connected = true;
-        (void)tlsc_ev_close(ev);
-    }
-    if (e->kind == TLSC_EV_DISCONNECTED) {
-        s->disconnected++;
-        s->err = e->err;
-        snprintf(s->detail, sizeof s->detail, "%s", e->detail);
-    }
-}
-
 /* The same through the event driver: the error of its DISCONNECTED
  * (TLSC_OK after CONNECTED and a local close). */
 static tlsc_err connect_event(const char *ca, int port, tlsc_tls_version v, int left,
                               char *detail, size_t cap)
 {
-    ev_end s = { .err = TLSC_ERR_INTERNAL };
+    client_ev_seen s = { .err = TLSC_ERR_INTERNAL };
     tlsc_config *cfg = NULL;
     tlsc_loop *loop = NULL;
     tlsc_ev *ev = NULL;
@@ -240,7 +219,7 @@ static tlsc_err connect_event(const char *ca, int port, tlsc_tls_version v, int 
     if (err == TLSC_OK)
         err = tlsc_loop_new(&loop);
     if (err == TLSC_OK)
-        err = tlsc_ev_new(loop, cfg, on_event, &s, &ev);
+        err = tlsc_ev_new(loop, cfg, client_ev_record, &s, &ev);
     if (err == TLSC_OK)
         err = tlsc_ev_connect(ev, "localhost", (uint16_t)port);
     if (err == TLSC_OK && left >= 0 && !arm_failure(left))
