@@ -64,9 +64,9 @@ if(TLSC_PROFILE STREQUAL "config")
 endif()
 message(STATUS "tlsc: mbedTLS profile '${TLSC_PROFILE}' (${TLSC_MBEDTLS_CONFIG})")
 
-# The Linux accelerator (src/accel/nettle, docs/footprint.md "Hardware
-# paths"): mbedTLS's GCM interface over GNU Nettle's AES-GCM, plugged in
-# through the same hook as a device's engines. AUTO: on for the full
+# The Linux accelerator (src/accel/nettle; docs/footprint.md, "AES-GCM
+# through GNU Nettle on a Linux host"): mbedTLS's GCM interface over GNU
+# Nettle's AES-GCM, plugged in through the same hook as a device's engines. AUTO: on for the full
 # profile of a native Linux build when nettle-dev >= 3.8 (the version
 # measured) is installed and no other accelerator header is given; never in
 # fuzz builds (they replace the RNG, not the cipher, and stay pure mbedTLS)
