@@ -76,6 +76,10 @@ message(STATUS "tlsc: mbedTLS profile '${TLSC_PROFILE}' (${TLSC_MBEDTLS_CONFIG})
 # record operation (full profile, MBEDTLS_USE_PSA_CRYPTO).
 set(TLSC_ACCEL_NETTLE AUTO CACHE STRING
     "AES-GCM through GNU Nettle (AUTO|ON|OFF; AUTO: full profile, native Linux, nettle-dev >= 3.8)")
+set_property(CACHE TLSC_ACCEL_NETTLE PROPERTY STRINGS AUTO ON OFF)
+if(NOT TLSC_ACCEL_NETTLE MATCHES "^(AUTO|ON|OFF)$")
+  message(FATAL_ERROR "tlsc: TLSC_ACCEL_NETTLE is AUTO, ON or OFF, not '${TLSC_ACCEL_NETTLE}'")
+endif()
 include(CheckCSourceCompiles)
 set(TLSC_MBEDTLS_LINK_LIBS "")
 set(_accel_configs "")
