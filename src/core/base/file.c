@@ -19,7 +19,8 @@
 static tlsc_err read_open(int fd, const char *path, size_t size, unsigned char **data,
                           char *detail, size_t cap)
 {
-    unsigned char *buf = tlsc__calloc(1, size + 1);
+    /* size + 1 must not wrap (a max of SIZE_MAX on a 32-bit target). */
+    unsigned char *buf = size < SIZE_MAX ? tlsc__calloc(1, size + 1) : NULL;
     if (buf == NULL) {
         snprintf(detail, cap, "%s: no memory for %lu bytes", path, (unsigned long)size);
         return TLSC_ERR_NO_MEMORY;

@@ -27,7 +27,7 @@ void tlsc__describe_key(const mbedtls_pk_context *pk, char *out, size_t cap);
  * ALLOC_FAILED, PSA's INSUFFICIENT_MEMORY): a resource, not the input. */
 bool tlsc__mbedtls_out_of_memory(int ret);
 /* mbedtls_text.c: whether ret says the random generator failed (the
- * entropy source, the DRBG, or a module's RNG_FAILED / PSA's
+ * entropy source, the DRBG's reseed, or a module's RNG_FAILED / PSA's
  * INSUFFICIENT_ENTROPY): a failure of this device, not of the peer. */
 bool tlsc__mbedtls_rng_failed(int ret);
 
