@@ -8,6 +8,7 @@
  */
 #include "cli.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 typedef struct evget {
@@ -15,6 +16,9 @@ typedef struct evget {
     tlsc_http_ev *hx;
     bool ended;
     tlsc_err err;
+    /* the words of a failure of the loop itself, which the client's
+     * tlsc_http_ev_errmsg does not know of ("" otherwise) */
+    char loop_why[96];
 } evget;
 
 static tlsc_err eg_open(tlsc_config *cfg, void **out)
@@ -55,14 +59,19 @@ static void on_end(tlsc_http_ev *hx, tlsc_err err, const char *detail, void *ud)
 /* Run the loop until the end callback (started is the starting call's). */
 static tlsc_err until_end(evget *g, tlsc_err started)
 {
+    g->loop_why[0] = '\0';
     if (started != TLSC_OK)
         return started;
     while (!g->ended) {
         tlsc_err err = tlsc_loop_run(g->loop, 0);
-        if (err != TLSC_OK)
+        if (err != TLSC_OK) {
+            snprintf(g->loop_why, sizeof g->loop_why, "the event loop: %s", tlsc_strerror(err));
             return err;
-        if (!g->ended && tlsc_loop_active(g->loop) == 0 && !tlsc_http_ev_busy(g->hx))
-            return TLSC_ERR_INTERNAL; /* cannot happen: the request ended unseen */
+        }
+        if (!g->ended && tlsc_loop_active(g->loop) == 0 && !tlsc_http_ev_busy(g->hx)) {
+            snprintf(g->loop_why, sizeof g->loop_why, "the request ended without its end event");
+            return TLSC_ERR_INTERNAL; /* cannot happen */
+        }
     }
     return g->err;
 }
@@ -108,7 +117,8 @@ static tlsc_err eg_export_session(void *c, void *buf, size_t cap, size_t *len)
 
 static const char *eg_errmsg(const void *c)
 {
-    return tlsc_http_ev_errmsg(((const evget *)c)->hx);
+    const evget *g = c;
+    return g->loop_why[0] != '\0' ? g->loop_why : tlsc_http_ev_errmsg(g->hx);
 }
 
 static void eg_stats(const void *c, tlsc_http_stats *out)
