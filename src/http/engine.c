@@ -151,10 +151,12 @@ void tlsc__http_core_closed(tlsc__http_core *c)
 /* tlsc_conn_new explains only its configuration errors in the config's
  * detail; any other (no memory) leaves there whatever the last setter
  * said, even a success's note ("2 certificates skipped"), so it is not
- * quoted for them. */
+ * quoted for them. Only setting a fixed server name refuses a name (the
+ * URL's host was checked when it was parsed): without one the error is
+ * named as it is, never blamed on a server name that is not there. */
 tlsc_err tlsc__http_conn_made(tlsc__http_core *c, const tlsc_url *u, tlsc_err err)
 {
-    if (err == TLSC_ERR_HOSTNAME || err == TLSC_ERR_INVALID_ARG)
+    if (c->server_name != NULL && (err == TLSC_ERR_HOSTNAME || err == TLSC_ERR_INVALID_ARG))
         return fail(c, err, "server name %s", c->server_name);
     if (err == TLSC_ERR_NO_TRUST || err == TLSC_ERR_CONFIG)
         return fail(c, err, "%s", tlsc_config_errmsg(c->cfg));

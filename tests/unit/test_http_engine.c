@@ -330,6 +330,26 @@ static void test_refused_before_opening(void **state)
     teardown_core(&t);
 }
 
+/* The words of a connection that could not be made name its cause: a
+ * server name only when one was fixed. */
+static void test_conn_made_words(void **state)
+{
+    (void)state;
+    drv t;
+    setup_core(&t);
+    tlsc_url u;
+    assert_int_equal(tlsc_url_parse("https://a.example:8443/", &u, NULL, 0), TLSC_OK);
+    assert_int_equal(tlsc__http_conn_made(&t.c, &u, TLSC_ERR_INVALID_ARG), TLSC_ERR_INVALID_ARG);
+    assert_null(strstr(t.c.errmsg, "server name"));
+    assert_non_null(strstr(t.c.errmsg, "creating the connection to a.example port 8443"));
+    assert_int_equal(tlsc__http_core_set_server_name(&t.c, "b.example"), TLSC_OK);
+    assert_int_equal(tlsc__http_conn_made(&t.c, &u, TLSC_ERR_HOSTNAME), TLSC_ERR_HOSTNAME);
+    assert_string_equal(t.c.errmsg, "server name b.example");
+    assert_int_equal(tlsc__http_conn_made(&t.c, &u, TLSC_ERR_NO_MEMORY), TLSC_ERR_NO_MEMORY);
+    assert_non_null(strstr(t.c.errmsg, "no memory to create the connection to a.example"));
+    teardown_core(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -340,6 +360,7 @@ int main(void)
         cmocka_unit_test(test_producer_chunked),
         cmocka_unit_test(test_bytes_after_response),
         cmocka_unit_test(test_refused_before_opening),
+        cmocka_unit_test(test_conn_made_words),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
