@@ -589,8 +589,9 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_ev_request(tlsc_http_ev *hx,
  * What fails before any event (a bad URL, method or header, a connection
  * that cannot start) is returned here and end is NOT called (its words are in
  * tlsc_http_ev_errmsg). end and ud may be NULL.
- * Errors: TLSC_ERR_INVALID_ARG (hx, req or req->url NULL, or hx freed
- * inside one of its callbacks), TLSC_ERR_STATE (a request is in flight),
+ * Errors: TLSC_ERR_INVALID_ARG (hx, req or req->url NULL, both req->body
+ * and req->body_fn, or hx freed inside one of its callbacks),
+ * TLSC_ERR_STATE (a request is in flight),
  * those of tlsc_url_parse, tlsc_http_request_format, tlsc_ev_new and
  * tlsc_ev_connect, TLSC_ERR_NO_MEMORY.
  */
