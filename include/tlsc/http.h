@@ -374,7 +374,9 @@ typedef struct tlsc_http_result {
  * the limit: 303, and 301/302 after POST, continue with GET and no body;
  * 307/308 resend the body, which is impossible for a producer body
  * (TLSC_ERR_HTTP_REDIRECT). Authorization and Cookie headers are sent only
- * to the host of req->url. A status >= 400 is NOT an error here.
+ * to the host of req->url. A status >= 400 is NOT an error here. A bad
+ * URL, method or header, or both req->body and req->body_fn, fail before
+ * any connection is made, and a kept-alive connection stays open.
  * Errors: TLSC_ERR_INVALID_ARG, TLSC_ERR_HTTP_*, TLSC_ERR_TRUNCATED (a
  * close-delimited body cut without close_notify), any connection error,
  * a callback's or the producer's error. Detail: tlsc_http_errmsg.
@@ -584,11 +586,12 @@ TLSC_API TLSC_NODISCARD tlsc_err tlsc_http_ev_request(tlsc_http_ev *hx,
  * to req->cb; end follows (detail: tlsc_http_ev_errmsg's words). req, what
  * it points to, and res (may be NULL) are BORROWED until end is called:
  * keep them alive. The total limit of tlsc_http_ev_set_max_time applies.
- * What fails before any event (a bad URL, a connection that cannot
- * start) is returned here and end is NOT called (its words are in
+ * What fails before any event (a bad URL, method or header, a connection
+ * that cannot start) is returned here and end is NOT called (its words are in
  * tlsc_http_ev_errmsg). end and ud may be NULL.
- * Errors: TLSC_ERR_INVALID_ARG (hx, req or req->url NULL, or hx freed
- * inside one of its callbacks), TLSC_ERR_STATE (a request is in flight),
+ * Errors: TLSC_ERR_INVALID_ARG (hx, req or req->url NULL, both req->body
+ * and req->body_fn, or hx freed inside one of its callbacks),
+ * TLSC_ERR_STATE (a request is in flight),
  * those of tlsc_url_parse, tlsc_http_request_format, tlsc_ev_new and
  * tlsc_ev_connect, TLSC_ERR_NO_MEMORY.
  */

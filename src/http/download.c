@@ -372,7 +372,6 @@ tlsc_err tlsc__dl_begin(tlsc__dl *s, tlsc__http_core *c, const tlsc_download *d,
                         tlsc_download_result *res)
 {
     memset(res, 0, sizeof *res);
-    memset(s, 0, sizeof *s);
     *s = (dl){.c = c, .d = d, .res = res, .fd = -1, .total = -1, .range_total = -1};
     mbedtls_sha256_init(&s->sha);
     tlsc__http_deadline_begin(c, true); /* one limit for all the pieces */

@@ -151,10 +151,12 @@ void tlsc__http_core_closed(tlsc__http_core *c)
 /* tlsc_conn_new explains only its configuration errors in the config's
  * detail; any other (no memory) leaves there whatever the last setter
  * said, even a success's note ("2 certificates skipped"), so it is not
- * quoted for them. */
+ * quoted for them. Only setting a fixed server name refuses a name (the
+ * URL's host was checked when it was parsed): without one the error is
+ * named as it is, never blamed on a server name that is not there. */
 tlsc_err tlsc__http_conn_made(tlsc__http_core *c, const tlsc_url *u, tlsc_err err)
 {
-    if (err == TLSC_ERR_HOSTNAME || err == TLSC_ERR_INVALID_ARG)
+    if (c->server_name != NULL && (err == TLSC_ERR_HOSTNAME || err == TLSC_ERR_INVALID_ARG))
         return fail(c, err, "server name %s", c->server_name);
     if (err == TLSC_ERR_NO_TRUST || err == TLSC_ERR_CONFIG)
         return fail(c, err, "%s", tlsc_config_errmsg(c->cfg));
@@ -215,6 +217,16 @@ static void done(tlsc__hx *x, tlsc_err err)
         x->keep = false; /* the connection's state is unknown after an error */
         x->c->conn_open = false;
     }
+    tlsc__hx_release(x);
+}
+
+/* A request refused before it began (its URL, head or body arguments):
+ * nothing was sent, so the open connection still serves the next one. */
+static void refuse(tlsc__hx *x, tlsc_err err)
+{
+    x->state = HX_DONE;
+    x->err = err;
+    x->keep = x->c->conn_open;
     tlsc__hx_release(x);
 }
 
@@ -330,6 +342,23 @@ static tlsc_err format_head(tlsc__hx *x)
     if (err != TLSC_OK)
         return fail(x->c, err, "%s", err == TLSC_ERR_NO_MEMORY ? "request head" : detail);
     return TLSC_OK;
+}
+
+/* A head that can be formatted, checked before any connection is opened
+ * (for both drivers): a bad method or header fails the request at once,
+ * in the formatter's words. Only the size is asked, so nothing is
+ * allocated; the credentials a redirect drops and the User-Agent added
+ * cannot make a valid head invalid. */
+static tlsc_err check_head(tlsc__hx *x)
+{
+    size_t len = 0;
+    char detail[TLSC__HTTP_DETAIL_MAX];
+    tlsc_err err = tlsc_http_request_format(NULL, 0, &len, x->method, &x->url, x->req.headers,
+                                            x->req.header_count, body_framing(x), detail,
+                                            sizeof detail);
+    if (err == TLSC_ERR_BUFFER_SIZE)
+        return TLSC_OK; /* formattable: only the size was asked */
+    return fail(x->c, err == TLSC_OK ? TLSC_ERR_INTERNAL : err, "%s", detail);
 }
 
 /* ---- the response ------------------------------------------------------------------ */
@@ -826,8 +855,10 @@ tlsc_err tlsc__hx_begin(tlsc__hx *x, tlsc__http_core *c, const tlsc_http_request
         (void)fail(c, err, "%s", detail);
     if (err == TLSC_OK && req->body != NULL && req->body_fn != NULL)
         err = fail(c, TLSC_ERR_INVALID_ARG, "a request has a body buffer or a producer, not both");
+    if (err == TLSC_OK)
+        err = check_head(x);
     if (err != TLSC_OK) {
-        done(x, err);
+        refuse(x, err);
         return err;
     }
     memcpy(x->origin_host, x->url.host, sizeof x->origin_host);

@@ -316,21 +316,6 @@ TLSC_API void tlsc_http_ev_free(tlsc_http_ev *hx)
         release(hx);
 }
 
-/* A request the engine can format (checked now, so a bad header fails the
- * call rather than its end callback, in the client's words). */
-static tlsc_err check_format(tlsc_http_ev *hx, const tlsc_http_request *r, const tlsc_url *u)
-{
-    size_t len = 0;
-    char detail[TLSC__HTTP_DETAIL_MAX];
-    int64_t framing = r->body != NULL ? (int64_t)r->body_len : TLSC_HTTP_BODY_NONE;
-    tlsc_err err = tlsc_http_request_format(NULL, 0, &len, r->method ? r->method : "GET", u,
-                                            r->headers, r->header_count, framing, detail,
-                                            sizeof detail);
-    if (err == TLSC_ERR_BUFFER_SIZE)
-        return TLSC_OK; /* formattable: only the size was asked */
-    return tlsc__http_core_fail(&hx->c, err == TLSC_OK ? TLSC_ERR_INTERNAL : err, "%s", detail);
-}
-
 /* Every refusal of a call with a client says why in the client's detail
  * (tlsc_http_ev_errmsg), as tlsc__dl_check does for a download. */
 static tlsc_err refuse(tlsc_http_ev *hx, const char *why)
@@ -422,12 +407,7 @@ TLSC_API tlsc_err tlsc_http_ev_request(tlsc_http_ev *hx, const tlsc_http_ev_req 
     if (err != TLSC_OK)
         return err;
     tlsc_http_request req;
-    tlsc_http_request fmt = {.method = r->method, .headers = r->headers,
-                             .header_count = r->header_count, .body = r->body,
-                             .body_len = r->body_len};
     err = may_start(hx);
-    if (err == TLSC_OK)
-        err = check_format(hx, &fmt, r->url);
     if (err == TLSC_OK)
         err = copy_request(hx, r, &req);
     if (err != TLSC_OK)

@@ -312,6 +312,16 @@ static bool refused(tlsc_http_ev *hx, tlsc_err got, tlsc_err want, const char *w
     return false;
 }
 
+/* A producer for a request refused before anything is sent. */
+static tlsc_err producer_never(void *ud, void *buf, size_t cap, size_t *got)
+{
+    (void)ud;
+    (void)buf;
+    (void)cap;
+    *got = 0;
+    return TLSC_ERR_INTERNAL;
+}
+
 /* Every public call of tlsc_http_ev refuses bad arguments and the wrong
  * state with the error its header names, and leaves the client usable. */
 static void bad_arguments(int port)
@@ -350,6 +360,16 @@ static void bad_arguments(int port)
                       "X-Bad"),
           "ev_request: NULL client, request or URL, body_len without body: INVALID_ARG; a "
           "header with CRLF: HTTP_BAD_REQUEST; each named in errmsg");
+    tlsc_http_request do_bad_header = {.url = url, .headers = &crlf, .header_count = 1};
+    tlsc_http_request do_both = {.url = url, .method = "PUT", .body = "x", .body_len = 1,
+                                 .body_fn = producer_never};
+    check(refused(hx, tlsc_http_ev_do(hx, &do_bad_header, &res, ended_cb, &e),
+                  TLSC_ERR_HTTP_BAD_REQUEST, "X-Bad") &&
+              refused(hx, tlsc_http_ev_do(hx, &do_both, &res, ended_cb, &e),
+                      TLSC_ERR_INVALID_ARG, "not both") &&
+              !tlsc_http_ev_busy(hx) && tlsc_http_ev_connection(hx) == NULL && !e.done,
+          "ev_do: a header with CRLF: HTTP_BAD_REQUEST, a body and a producer: INVALID_ARG; "
+          "both refused by the call before any connection, end not called");
     check(tlsc_http_ev_download(NULL, &d, &r, ended_cb, &e) == TLSC_ERR_INVALID_ARG &&
               refused(hx, tlsc_http_ev_download(hx, &d, NULL, ended_cb, &e),
                       TLSC_ERR_INVALID_ARG, "res is NULL") &&

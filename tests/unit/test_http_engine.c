@@ -283,6 +283,73 @@ static void test_bytes_after_response(void **state)
     teardown_core(&t);
 }
 
+/* Bad arguments end a request before any connection is asked for, with
+ * their words, and leave the open connection to the next request. */
+static void test_refused_before_opening(void **state)
+{
+    (void)state;
+    drv t;
+    setup_core(&t);
+    tlsc_http_request req = {.url = "https://a.example/"};
+    assert_int_equal(begin(&t, &req), TLSC__HX_RECV);
+    assert_int_equal(answer(&t, OK_ONE), TLSC__HX_DONE);
+    assert_true(t.c.conn_open);
+
+    tlsc_http_header crlf = {"X-Bad", "a\r\nInjected: 1"};
+    tlsc_http_request bad_header = {.url = "https://a.example/", .headers = &crlf,
+                                    .header_count = 1};
+    assert_int_equal(begin(&t, &bad_header), TLSC__HX_DONE);
+    assert_int_equal(t.x.err, TLSC_ERR_HTTP_BAD_REQUEST);
+    assert_non_null(strstr(t.c.errmsg, "X-Bad"));
+    assert_int_equal(t.sent_len, 0);
+
+    tlsc_http_request bad_method = {.url = "https://a.example/", .method = "GE T"};
+    assert_int_equal(begin(&t, &bad_method), TLSC__HX_DONE);
+    assert_int_equal(t.x.err, TLSC_ERR_HTTP_BAD_REQUEST);
+    assert_non_null(strstr(t.c.errmsg, "GE T"));
+
+    const char *const parts[] = {NULL};
+    pieces s = {parts, 0};
+    tlsc_http_request both = {.url = "https://a.example/", .method = "PUT", .body = "x",
+                              .body_len = 1, .body_fn = produce, .body_ud = &s};
+    assert_int_equal(begin(&t, &both), TLSC__HX_DONE);
+    assert_int_equal(t.x.err, TLSC_ERR_INVALID_ARG);
+    assert_non_null(strstr(t.c.errmsg, "not both"));
+
+    tlsc_http_request bad_url = {.url = "ftp://a.example/"};
+    assert_int_equal(begin(&t, &bad_url), TLSC__HX_DONE);
+    assert_int_equal(t.x.err, TLSC_ERR_HTTP_URL);
+
+    assert_int_equal(t.sent_len, 0);
+    assert_int_equal(t.opens, 1);
+    assert_true(t.x.keep);
+    assert_true(t.c.conn_open); /* the next request reuses it */
+    assert_int_equal(begin(&t, &req), TLSC__HX_RECV);
+    assert_int_equal(t.opens, 1);
+    assert_true(t.x.reused);
+    teardown_core(&t);
+}
+
+/* The words of a connection that could not be made name its cause: a
+ * server name only when one was fixed. */
+static void test_conn_made_words(void **state)
+{
+    (void)state;
+    drv t;
+    setup_core(&t);
+    tlsc_url u;
+    assert_int_equal(tlsc_url_parse("https://a.example:8443/", &u, NULL, 0), TLSC_OK);
+    assert_int_equal(tlsc__http_conn_made(&t.c, &u, TLSC_ERR_INVALID_ARG), TLSC_ERR_INVALID_ARG);
+    assert_null(strstr(t.c.errmsg, "server name"));
+    assert_non_null(strstr(t.c.errmsg, "creating the connection to a.example port 8443"));
+    assert_int_equal(tlsc__http_core_set_server_name(&t.c, "b.example"), TLSC_OK);
+    assert_int_equal(tlsc__http_conn_made(&t.c, &u, TLSC_ERR_HOSTNAME), TLSC_ERR_HOSTNAME);
+    assert_string_equal(t.c.errmsg, "server name b.example");
+    assert_int_equal(tlsc__http_conn_made(&t.c, &u, TLSC_ERR_NO_MEMORY), TLSC_ERR_NO_MEMORY);
+    assert_non_null(strstr(t.c.errmsg, "no memory to create the connection to a.example"));
+    teardown_core(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -292,6 +359,8 @@ int main(void)
         cmocka_unit_test(test_resend_once_on_reused),
         cmocka_unit_test(test_producer_chunked),
         cmocka_unit_test(test_bytes_after_response),
+        cmocka_unit_test(test_refused_before_opening),
+        cmocka_unit_test(test_conn_made_words),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
