@@ -637,6 +637,7 @@ tlsc_err tlsc_conn_recv(tlsc_conn *c, void *buf, size_t len, size_t *got)
     c->in_read = false;
     if (ret > 0) {
         tlsc__conn_cc_accepted(c);
+        c->hs_alloc_failed = false; /* the peer took our Finished */
         *got = (size_t)ret;
         return TLSC_OK;
     }
@@ -663,6 +664,7 @@ tlsc_err tlsc__conn_pump(tlsc_conn *c)
     c->in_read = false;
     if (ret == 0 && !c->peer_closed) {
         tlsc__conn_cc_accepted(c); /* application data is waiting */
+        c->hs_alloc_failed = false;
         return TLSC_OK;
     }
     return is_mbedtls_want(ret) ? mbedtls_want(c, ret) : read_error(c, ret);
@@ -791,7 +793,6 @@ size_t tlsc_conn_handshake_heap_peak(const tlsc_conn *c)
 
 void tlsc__conn_cc_accepted(tlsc_conn *c)
 {
-    c->hs_alloc_failed = false; /* the peer took our Finished too */
     if (c->cert_requested && c->cc_verdict == TLSC__CC_UNKNOWN)
         c->cc_verdict = TLSC__CC_ACCEPTED;
 }

@@ -54,11 +54,9 @@ struct tlsc_conn {
     unsigned long rng_mark;     /* tlsc__rng_failures() when the call began */
     /* An allocation failed inside mbedTLS during the handshake and it went
      * on: 3.6's TLS 1.2 Finished ignores its PRF's failure and sends a
-     * wrong one. Until the peer shows it accepted our Finished
-     * (tlsc__conn_cc_accepted: its Finished in TLS 1.2, a ticket or
-     * application data), its decrypt_error or bad_record_mac is that
-     * failure's doing (errmap.c). Not derivable from alloc_mark, which
-     * each call resets and which counts every connection's failures. */
+     * wrong one. Until the peer's application data shows it accepted our
+     * Finished, its decrypt_error or bad_record_mac is that failure's doing
+     * (errmap.c). */
     bool hs_alloc_failed;
 
     /* peer: where we connect (host) and who it must be (name); exact-length
@@ -123,9 +121,8 @@ tlsc_err tlsc__conn_fail_alert(tlsc_conn *c, int alert, const char *during);
 /* Process incoming records without consuming application data:
  * TLSC_OK when application data is waiting, WANT codes, or an error. */
 tlsc_err tlsc__conn_pump(tlsc_conn *c);
-/* conn.c: the server showed it accepted our certificate and our Finished
- * (TLS 1.3: it went on after our Finished): sets the certificate verdict,
- * clears hs_alloc_failed. */
+/* conn.c: the server showed it accepted our certificate (TLS 1.3: it
+ * went on after our Finished). */
 void tlsc__conn_cc_accepted(tlsc_conn *c);
 
 
