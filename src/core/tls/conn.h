@@ -56,7 +56,10 @@ struct tlsc_conn {
      * on: 3.6's TLS 1.2 Finished ignores its PRF's failure and sends a
      * wrong one. Until the peer's application data shows it accepted our
      * Finished, its decrypt_error or bad_record_mac is that failure's doing
-     * (errmap.c). */
+     * (errmap.c). Not the server's Finished (tlsc__conn_cc_accepted): in a
+     * TLS 1.2 resumption it comes before ours (http_ev_alloc_fail). Not
+     * derivable from alloc_mark, which each call resets and which counts
+     * every connection's failures. */
     bool hs_alloc_failed;
 
     /* peer: where we connect (host) and who it must be (name); exact-length
